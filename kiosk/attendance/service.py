@@ -1,0 +1,71 @@
+"""Applies the attendance rules to a recognised person and stores the result.
+
+Runs in the recognition worker's thread with that thread's own store
+connection. The rules decide; this module only gathers their inputs and
+writes what they say.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from kiosk.attendance.model import CheckIn, SessionInfo, Status
+from kiosk.attendance.rules import decide
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
+
+log = logging.getLogger(__name__)
+
+ROSTER_CACHE_S = 2.0  # a roster is re-read at most this often; the session itself every time
+
+
+class AttendanceService:
+    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock):
+        self.store = store
+        self.clock = clock
+        self.kiosk_id = cfg.kiosk.id
+        self.grace = timedelta(minutes=cfg.attendance.grace_min)
+        self._roster: tuple[float, str, frozenset[str]] = (-1e9, "", frozenset())
+
+    def check_in(self, person_id: str, name: str, score: float, first_seen: float) -> CheckIn:
+        """Decide and record one sighting; `first_seen` is the monotonic capture
+        time of the first frame the face was in, for latency_ms."""
+        now = self.clock()
+        session, roster = self._session_and_roster()
+        already = self.store.first_check_in(session.session_id, person_id) if session else None
+        status = decide(now, session, person_id, roster, already, self.grace)
+        base = dict(person_id=person_id, name=name, score=score)
+        if session is None or status is Status.NO_SESSION:
+            return CheckIn(status, **base)
+        base.update(session_id=session.session_id, class_code=session.class_code)
+        if status is Status.NOT_ON_ROSTER:
+            log.info("%s recognised but not on the roster of %s", person_id, session.class_code)
+            return CheckIn(status, **base)
+        if status is Status.ALREADY:
+            return CheckIn(status, at=already, **base)
+        return self._record(status, now, session, first_seen, base)
+
+    def _record(self, status: Status, now, session: SessionInfo, first_seen: float, base: dict) -> CheckIn:
+        latency_ms = round((time.monotonic() - first_seen) * 1000.0, 1)
+        row = AttendanceRow(session.session_id, base["person_id"], status.value, now, latency_ms,
+                            base["score"], "face", self.kiosk_id)
+        stored_at, created = self.store.record_attendance(row)
+        if not created:  # another writer got there first: the earliest record stands
+            return CheckIn(Status.ALREADY, at=stored_at, **base)
+        log.info("checked in %s to %s (%s, %.0f ms)", base["person_id"], session.class_code, status.value, latency_ms)
+        return CheckIn(status, at=stored_at, latency_ms=row.latency_ms, **base)
+
+    def _session_and_roster(self) -> tuple[SessionInfo | None, frozenset[str]]:
+        # The session is read every time so an early end takes effect at once.
+        session = self.store.active_session()
+        if session is None:
+            return None, frozenset()
+        loaded_at, code, roster = self._roster
+        if code != session.class_code or time.monotonic() - loaded_at > ROSTER_CACHE_S:
+            record = self.store.class_record(session.class_code)
+            roster = record.roster if record else frozenset()
+            self._roster = (time.monotonic(), session.class_code, roster)
+        return session, roster

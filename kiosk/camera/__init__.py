@@ -1,0 +1,10 @@
+"""Camera stage: sources (by registry name) and the capture thread.
+
+Backends such as kiosk.camera.opencv_source import cv2 and are loaded only
+through CAMERAS.get(name).
+"""
+
+from kiosk.camera.base import CAMERAS, CameraSource, Frame
+from kiosk.camera.capture import CaptureStats, CaptureThread, LatestFrame
+
+__all__ = ["CAMERAS", "CameraSource", "Frame", "CaptureStats", "CaptureThread", "LatestFrame"]

@@ -1,0 +1,137 @@
+"""Admin commands: classes, schedules and attendance export."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from kiosk.clock import local_zone_name
+from kiosk.config import Config
+from kiosk.errors import UsageError
+from kiosk.scheduler.timetable import Schedule, format_weekdays, parse_weekdays
+from kiosk.store.database import from_iso
+from kiosk.store.sqlite_store import SqliteStore
+
+EXPORT_COLUMNS = ["person_id", "name", "class", "session_start", "status", "checked_in_at", "latency_ms"]
+
+
+def register(commands) -> None:
+    klass = commands.add_parser("class", help="add or list classes and their rosters")
+    class_cmds = klass.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = class_cmds.add_parser("add", help="add a class with its roster")
+    add.add_argument("code")
+    add.add_argument("--name", required=True)
+    add.add_argument("--students", default="", help="comma-separated person ids")
+    add.add_argument("--room", default="")
+    add.add_argument("--instructor", default=None, help="instructor's person id")
+    add.set_defaults(handler=class_add)
+    class_cmds.add_parser("list", help="list classes").set_defaults(handler=class_list)
+
+    sched = commands.add_parser("schedule", help="add or list class meeting times")
+    sched_cmds = sched.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = sched_cmds.add_parser("add", help="add a one-off or weekly meeting time")
+    add.add_argument("code", help="class code")
+    add.add_argument("--start", required=True, type=_hhmm, help="HH:MM")
+    add.add_argument("--end", required=True, type=_hhmm, help="HH:MM")
+    when = add.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_iso_date, help="YYYY-MM-DD, one meeting")
+    when.add_argument("--days", type=_weekdays, help="weekly, e.g. mon,wed")
+    add.add_argument("--timezone", default="", help="IANA zone (default: the kiosk's)")
+    add.set_defaults(handler=schedule_add)
+    sched_cmds.add_parser("list", help="list schedules").set_defaults(handler=schedule_list)
+
+    att = commands.add_parser("attendance", help="export attendance")
+    att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = att_cmds.add_parser("export", help="write attendance as CSV to stdout")
+    export.add_argument("--date", type=_iso_date, help="only sessions on this local date")
+    export.add_argument("--class", dest="class_code", help="only this class")
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.set_defaults(handler=attendance_export)
+
+
+def class_add(args, cfg: Config) -> int:
+    students = [s.strip() for s in args.students.split(",") if s.strip()]
+    with_store(cfg, lambda s: s.add_class(args.code, args.name, students, args.room, args.instructor))
+    print(f"class {args.code} added with {len(students)} student(s)")
+    return 0
+
+
+def class_list(args, cfg: Config) -> int:
+    for record in with_store(cfg, lambda s: s.class_records()):
+        room = f" room {record.room}" if record.room else ""
+        print(f"{record.code}\t{record.name}{room}\t{len(record.roster)} student(s): {', '.join(sorted(record.roster))}")
+    return 0
+
+
+def schedule_add(args, cfg: Config) -> int:
+    tz = args.timezone or local_zone_name(cfg.kiosk.timezone)
+    try:
+        ZoneInfo(tz)
+    except (KeyError, ValueError):
+        raise UsageError(f"--timezone {tz!r} is not an IANA zone name such as Europe/London") from None
+    if args.end <= args.start:
+        raise UsageError(f"--end {args.end:%H:%M} must be after --start {args.start:%H:%M}")
+    schedule = Schedule(args.code, args.start, args.end, tz, on_date=args.date, weekdays=args.days)
+    schedule_id = with_store(cfg, lambda s: s.add_schedule(schedule))
+    print(f"schedule {schedule_id} added: {args.code} {args.start:%H:%M}-{args.end:%H:%M} {_when(schedule)}")
+    return 0
+
+
+def schedule_list(args, cfg: Config) -> int:
+    for s in with_store(cfg, lambda store: store.schedules()):
+        print(f"{s.id}\t{s.class_code}\t{s.start:%H:%M}-{s.end:%H:%M}\t{_when(s)}")
+    return 0
+
+
+def attendance_export(args, cfg: Config) -> int:
+    tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
+    rows = with_store(cfg, lambda s: s.attendance_rows(args.date, args.class_code, tz))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for r in rows:
+        writer.writerow([
+            r["person_id"], r["name"] or "", r["class"], _local(r["session_start"], tz), r["status"],
+            _local(r["checked_in_at"], tz), "" if r["latency_ms"] is None else r["latency_ms"],
+        ])
+    return 0
+
+
+def with_store(cfg: Config, action):
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        return action(store)
+    finally:
+        store.close()
+
+
+def _when(schedule: Schedule) -> str:
+    if schedule.on_date:
+        return f"on {schedule.on_date} ({schedule.timezone})"
+    return f"every {format_weekdays(schedule.weekdays)} ({schedule.timezone})"
+
+
+def _local(text: str, tz: ZoneInfo) -> str:
+    return from_iso(text).astimezone(tz).isoformat(timespec="seconds")
+
+
+def _hhmm(text: str) -> time:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise UsageError(f"{text!r} is not a time in HH:MM") from None
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD") from None
+
+
+def _weekdays(text: str) -> frozenset[int]:
+    try:
+        return parse_weekdays(text)
+    except ValueError as err:
+        raise UsageError(str(err)) from None

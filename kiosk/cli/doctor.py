@@ -1,0 +1,94 @@
+"""`doctor`: one line per health check, non-zero exit when any fails."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from typing import Callable
+
+from kiosk.clock import local_zone_name
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.store.schema import SCHEMA_VERSION
+
+MIN_FREE_MB = 200
+
+
+def register(commands) -> None:
+    doctor = commands.add_parser("doctor", help="check camera, models, database, disk, config and clock")
+    doctor.add_argument("--camera", metavar="SRC", help="camera to check (default: config)")
+    doctor.add_argument("--skip-camera", action="store_true", help="do not open the camera")
+    doctor.set_defaults(handler=doctor_command)
+
+
+def doctor_command(args, cfg: Config) -> int:
+    checks: list[tuple[str, Callable[[], str]]] = [
+        ("config", lambda: f"valid (kiosk {cfg.kiosk.id}, room {cfg.kiosk.room or '-'})"),
+        ("clock", lambda: _clock(cfg)),
+        ("disk", lambda: _disk(cfg)),
+        ("database", lambda: _database(cfg)),
+        ("models", lambda: _models(cfg)),
+    ]
+    if not args.skip_camera:
+        checks.append(("camera", lambda: _camera(cfg, args.camera)))
+    failed = 0
+    for name, check in checks:
+        try:
+            print(f"ok    {name:9} {check()}")
+        except (KioskError, OSError) as err:
+            failed += 1
+            print(f"FAIL  {name:9} {err}")
+    return 1 if failed else 0
+
+
+def _clock(cfg: Config) -> str:
+    zone = local_zone_name(cfg.kiosk.timezone)
+    now = datetime.now().astimezone()
+    if now.year < 2024:
+        raise KioskError(f"system clock reads {now:%Y-%m-%d}; set the time (NTP) before marking attendance")
+    return f"{now:%Y-%m-%d %H:%M} ({zone})"
+
+
+def _disk(cfg: Config) -> str:
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    free_mb = shutil.disk_usage(cfg.data_dir).free // 2**20
+    if free_mb < MIN_FREE_MB:
+        raise KioskError(f"only {free_mb} MB free in {cfg.data_dir}; need {MIN_FREE_MB} MB")
+    return f"{free_mb} MB free in {cfg.data_dir}"
+
+
+def _database(cfg: Config) -> str:
+    from kiosk.store.sqlite_store import SqliteStore
+
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        verdict = store.query("PRAGMA integrity_check")[0][0]
+        if verdict != "ok":
+            raise KioskError(f"integrity check failed: {verdict}")
+        people = len(store.people())
+        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {people} people enrolled"
+    finally:
+        store.close()
+
+
+def _models(cfg: Config) -> str:
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipeline = FacePipeline(cfg.vision, cfg.data_dir / "models")
+    pipeline.warm_up()
+    embedder = pipeline.embedder
+    return f"{cfg.vision.detector} + {cfg.vision.embedder} load offline (licence: {embedder.licence})"
+
+
+def _camera(cfg: Config, source: str | None) -> str:
+    from kiosk.camera import CAMERAS
+
+    camera = CAMERAS.get("opencv")(cfg.camera, source=source)
+    camera.open()
+    try:
+        image = camera.read()
+        if image is None:
+            raise KioskError(f"{camera.description} opened but gave no frame")
+        return f"{camera.description}: {image.shape[1]}x{image.shape[0]}"
+    finally:
+        camera.close()

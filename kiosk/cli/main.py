@@ -1,0 +1,72 @@
+"""`python main.py [COMMAND]`: the kiosk and its admin commands.
+
+Every failure a user can cause ends in one line on stderr and a non-zero
+exit code (2 for usage and config errors), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk.config import Config, load_config
+from kiosk.errors import KioskError, UsageError
+
+log = logging.getLogger(__name__)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line, with exit code 2."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def build_parser() -> ArgumentParser:
+    from kiosk.cli import admin, doctor, enroll, run
+
+    parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
+    parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml)")
+    parser.add_argument("--data-dir", type=Path, help="local database folder (or KIOSK_DATA_DIR)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log detail")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    run.register(commands)
+    enroll.register(commands)
+    admin.register(commands)
+    doctor.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # bare `python main.py` starts the kiosk
+            args = parser.parse_args([*argv, "run"])
+        cfg = _config(args)
+        _setup_logging(args.log_level or (cfg.logging.level if args.command == "run" else "WARNING"))
+        return int(args.handler(args, cfg) or 0)
+    except KioskError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cfg = load_config(args.config)
+    if args.data_dir:
+        cfg = cfg.replace("store", data_dir=str(args.data_dir))
+    return cfg
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )

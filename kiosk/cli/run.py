@@ -1,0 +1,27 @@
+"""`run`: start the kiosk screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.config import Config
+from kiosk.errors import UsageError
+
+
+def register(commands) -> None:
+    run = commands.add_parser("run", help="start the kiosk (the default command)")
+    run.add_argument("--camera", metavar="SRC", help="device index, video file or stream URL (default: config)")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--loop", action="store_true", default=None, help="replay a video file at its end")
+    run.add_argument("--exit-after", type=float, metavar="SECONDS", help="quit after this many seconds")
+    run.add_argument("--stats", type=Path, metavar="PATH", help="write a JSON run summary here at exit")
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args, cfg: Config) -> int:
+    from kiosk.runtime import RunOptions, run_kiosk
+
+    if args.exit_after is not None and args.exit_after <= 0:
+        raise UsageError("run: --exit-after must be a positive number of seconds")
+    opts = RunOptions(args.camera, args.windowed, args.loop, args.exit_after, args.stats)
+    return run_kiosk(cfg, opts)

@@ -1,0 +1,220 @@
+"""Kiosk configuration: one TOML file, validated once, passed down explicitly.
+
+Every section is a frozen dataclass. `load_config` rejects unknown keys and
+bad values with the key path, the value and a one-line reason (ConfigError,
+exit code 2). Environment overrides are applied after the file is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kiosk.toml"
+
+
+def _range(lo: float, hi: float) -> Callable[[Any], str | None]:
+    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
+
+
+def _choice(*options: str) -> Callable[[Any], str | None]:
+    return lambda v: None if v in options else f"must be one of {', '.join(options)}"
+
+
+def _timezone(v: str) -> str | None:
+    if v == "":
+        return None
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not an IANA timezone name such as Europe/London"
+    return None
+
+
+def _check(fn: Callable[[Any], str | None]) -> dict:
+    return {"check": fn}
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    id: str = "kiosk-1"
+    room: str = ""
+    timezone: str = field(default="", metadata=_check(_timezone))
+
+
+@dataclass(frozen=True)
+class CameraSection:
+    source: str = "0"
+    width: int = field(default=1280, metadata=_check(_range(64, 7680)))
+    height: int = field(default=720, metadata=_check(_range(48, 4320)))
+    loop: bool = False
+    realtime: bool = True
+    retry_max_s: float = field(default=10.0, metadata=_check(_range(0.5, 300)))
+
+
+@dataclass(frozen=True)
+class VisionSection:
+    detector: str = "yunet"
+    embedder: str = "sface"
+    detect_width: int = field(default=640, metadata=_check(_range(160, 1920)))
+    detect_score: float = field(default=0.7, metadata=_check(_range(0.05, 0.99)))
+    min_face_px: int = field(default=48, metadata=_check(_range(16, 1000)))
+    threshold: float = field(default=0.0, metadata=_check(_range(-1.0, 1.0)))
+    margin: float = field(default=0.0, metadata=_check(_range(0.0, 1.0)))
+    confirm_frames: int = field(default=2, metadata=_check(_range(1, 30)))
+    interval_s: float = field(default=0.0, metadata=_check(_range(0.0, 10.0)))
+    threads: int = field(default=1, metadata=_check(_range(1, 64)))
+    deepface_model: str = "SFace"
+    deepface_detector: str = "yunet"
+    model_path: str = ""
+
+
+@dataclass(frozen=True)
+class AttendanceSection:
+    early_open_min: int = field(default=10, metadata=_check(_range(0, 240)))
+    grace_min: int = field(default=5, metadata=_check(_range(0, 240)))
+    repeat_notice_s: float = field(default=4.0, metadata=_check(_range(0.0, 600)))
+
+
+@dataclass(frozen=True)
+class StoreSection:
+    backend: str = field(default="sqlite", metadata=_check(_choice("sqlite")))
+    data_dir: str = "data"
+
+
+@dataclass(frozen=True)
+class SchedulerSection:
+    tick_s: float = field(default=1.0, metadata=_check(_range(0.1, 60)))
+
+
+@dataclass(frozen=True)
+class UiSection:
+    fullscreen: bool = True
+    width: int = field(default=1280, metadata=_check(_range(320, 7680)))
+    height: int = field(default=720, metadata=_check(_range(240, 4320)))
+    fps: int = field(default=30, metadata=_check(_range(5, 120)))
+    confirm_s: float = field(default=2.5, metadata=_check(_range(0.5, 30)))
+    recent_count: int = field(default=6, metadata=_check(_range(0, 30)))
+    show_scores: bool = True
+
+
+@dataclass(frozen=True)
+class LoggingSection:
+    level: str = field(default="INFO", metadata=_check(_choice("DEBUG", "INFO", "WARNING", "ERROR")))
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk: KioskSection = KioskSection()
+    camera: CameraSection = CameraSection()
+    vision: VisionSection = VisionSection()
+    attendance: AttendanceSection = AttendanceSection()
+    store: StoreSection = StoreSection()
+    scheduler: SchedulerSection = SchedulerSection()
+    ui: UiSection = UiSection()
+    logging: LoggingSection = LoggingSection()
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.store.data_dir).expanduser()
+
+    def replace(self, section: str, **changes: Any) -> "Config":
+        """A copy with some keys of one section changed (CLI flags use this)."""
+        updated = dataclasses.replace(getattr(self, section), **changes)
+        _validate_section(updated, section)
+        return dataclasses.replace(self, **{section: updated})
+
+
+# Environment variable -> (section, key). Values are parsed like TOML scalars.
+ENV_OVERRIDES = {
+    "KIOSK_DATA_DIR": ("store", "data_dir"),
+    "KIOSK_CAMERA": ("camera", "source"),
+    "KIOSK_ID": ("kiosk", "id"),
+    "KIOSK_ROOM": ("kiosk", "room"),
+    "KIOSK_TIMEZONE": ("kiosk", "timezone"),
+    "KIOSK_LOG_LEVEL": ("logging", "level"),
+}
+
+
+def load_config(path: Path | str | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read, override from the environment, and validate the config file."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    env = os.environ if env is None else env
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config file {path}: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: malformed TOML: {err}") from None
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            raw.setdefault(section, {})
+            if isinstance(raw[section], dict):
+                raw[section][key] = _coerce_env(env[var], section, key)
+    return config_from_dict(raw)
+
+
+def config_from_dict(raw: dict[str, Any]) -> Config:
+    sections = {}
+    for name, value in raw.items():
+        if name not in SECTIONS:
+            raise ConfigError(f"config: unknown section [{name}]; known: {', '.join(SECTIONS)}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"config: {name} = {value!r}: must be a [{name}] table")
+        sections[name] = _build_section(SECTIONS[name], name, value)
+    return Config(**sections)
+
+
+def _build_section(cls: type, name: str, values: dict[str, Any]):
+    known = {f.name: f for f in fields(cls)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"config: {name}.{key} = {value!r}: unknown key; known: {', '.join(known)}"
+            )
+        _check_type(f"{name}.{key}", value, type(known[key].default))
+    section = cls(**values)
+    _validate_section(section, name)
+    return section
+
+
+def _check_type(path: str, value: Any, expected: type) -> None:
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if not ok:
+        raise ConfigError(f"config: {path} = {value!r}: must be {_TYPE_WORDS[expected]}")
+
+
+def _validate_section(section: Any, name: str) -> None:
+    for f in fields(section):
+        check = f.metadata.get("check")
+        value = getattr(section, f.name)
+        reason = check(value) if check else None
+        if reason:
+            raise ConfigError(f"config: {name}.{f.name} = {value!r}: {reason}")
+
+
+def _coerce_env(text: str, section: str, key: str) -> Any:
+    expected = type(next(f for f in fields(SECTIONS[section]) if f.name == key).default)
+    if expected is str:
+        return text
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text  # type check then reports it with the key path
+
+
+_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+# Section name -> its dataclass (field annotations are strings under __future__).
+SECTIONS: dict[str, type] = {f.name: type(f.default) for f in fields(Config)}

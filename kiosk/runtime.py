@@ -1,0 +1,113 @@
+"""Wires the stages together: capture, scheduler and recognition threads
+feeding one pygame loop, all stopped by one threading.Event."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import resource
+import signal
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.camera import CAMERAS, CaptureThread
+from kiosk.clock import system_clock
+from kiosk.config import Config
+from kiosk.scheduler.thread import SchedulerThread
+from kiosk.store.sqlite_store import SqliteStore
+from kiosk.vision.worker import RecognitionWorker
+
+log = logging.getLogger(__name__)
+
+EVENT_QUEUE_SIZE = 512
+JOIN_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    camera: str | None = None
+    windowed: bool = False
+    loop: bool | None = None
+    exit_after: float | None = None
+    stats_path: Path | None = None
+
+
+def run_kiosk(cfg: Config, opts: RunOptions) -> int:
+    started = time.monotonic()
+    stop = threading.Event()
+    events: queue.Queue = queue.Queue(maxsize=EVENT_QUEUE_SIZE)
+    clock = system_clock(cfg.kiosk.timezone)
+    SqliteStore.in_dir(cfg.data_dir).close()  # create and migrate before any thread needs it
+
+    def store_factory() -> SqliteStore:
+        return SqliteStore.in_dir(cfg.data_dir)
+
+    source = CAMERAS.get("opencv")(cfg.camera, source=opts.camera, loop=opts.loop)
+    capture = CaptureThread(source, stop, events, cfg.camera.retry_max_s)
+    scheduler = SchedulerThread(cfg, store_factory, clock, events, stop)
+    worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, events, stop)
+    threads = [capture, scheduler, worker]
+    _stop_on_signals(stop)
+    for thread in threads:
+        thread.start()
+    log.info("kiosk %s starting with camera %s", cfg.kiosk.id, source.description)
+
+    from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted
+
+    app = KioskApp(cfg.ui, capture.frames.latest, events, stop, clock, windowed=opts.windowed,
+                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id)
+    ui_stats = app.run(exit_after=opts.exit_after)
+    stop.set()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT_S)
+    if opts.stats_path:
+        write_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started))
+    return 0
+
+
+def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, started: float) -> dict:
+    latencies = worker.stats.latencies_ms
+    capture_stats = capture.stats()
+    return {
+        "frames_shown": ui_stats.frames_shown,
+        "ui_fps_median": round(ui_stats.ui_fps_median, 1),
+        "ui_fps_min": round(ui_stats.ui_fps_min, 1),
+        "recognitions": worker.stats.recognitions,
+        "checkins": worker.stats.checkins,
+        "latency_ms_p50": _percentile(latencies, 50),
+        "latency_ms_p95": _percentile(latencies, 95),
+        "dropped_frames": ui_stats.dropped_frames + capture_stats.skipped,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "frames_captured": capture_stats.frames_captured,
+        "frames_processed": worker.stats.frames_processed,
+        "process_ms_median": round(statistics.median(worker.stats.process_ms), 1) if worker.stats.process_ms else None,
+        "first_frame_s": _since(started, getattr(ui_stats, "first_frame_at", None)),
+        "ready_s": _since(started, worker.ready_at),
+    }
+
+
+def write_stats(path: Path, summary: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def _percentile(values: list[float], pct: float) -> float | None:
+    return round(float(np.percentile(values, pct)), 1) if values else None
+
+
+def _since(started: float, moment: float | None) -> float | None:
+    return round(moment - started, 3) if moment else None
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """systemd stops the kiosk with SIGTERM; finish the current frame and exit cleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())

@@ -1,0 +1,96 @@
+"""The scheduler thread: opens each class session when its window starts
+and ends it at its end time, from the schedules in the store.
+
+The `schedule` package runs a reconcile job every tick; reconciling
+(rather than firing one-shot start/end jobs) means edits, DST changes and
+a kiosk that was off at 09:00 all come out right.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from datetime import timedelta
+from typing import Callable
+
+import schedule
+
+from kiosk.attendance.model import SessionInfo
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.scheduler.timetable import current_and_next
+from kiosk.store.sqlite_store import SqliteStore
+from kiosk.ui.events import SessionChanged
+
+log = logging.getLogger(__name__)
+
+
+class SessionScheduler:
+    """One reconcile step, testable with an injected clock and no thread."""
+
+    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, post: Callable[[object], None]):
+        self.store = store
+        self.clock = clock
+        self.post = post
+        self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
+        self._last_posted: SessionChanged | None = None
+
+    def tick(self) -> SessionChanged:
+        now = self.clock()
+        current, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open)
+        for session_id in self.store.active_session_ids():
+            if current is None or session_id != current.session_id:
+                if self.store.end_session(session_id, by="schedule"):
+                    log.info("session %s ended", session_id)
+        if current is not None and self.store.activate_session(current):
+            log.info("session %s activated (%s)", current.session_id, current.class_name)
+        change = self._describe(current, upcoming)
+        if change != self._last_posted:
+            self._last_posted = change
+            self.post(change)
+        return change
+
+    def _describe(self, current: SessionInfo | None, upcoming: SessionInfo | None) -> SessionChanged:
+        if current is None:
+            return SessionChanged(None, upcoming)
+        state = self.store.session_state(current.session_id) or "active"
+        record = self.store.class_record(current.class_code)
+        roster = len(record.roster) if record else 0
+        shown = SessionInfo(**{**current.__dict__, "state": state})
+        return SessionChanged(shown, upcoming, self.store.present_count(current.session_id), roster)
+
+
+class SchedulerThread(threading.Thread):
+    def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
+                 events: queue.Queue, stop: threading.Event):
+        super().__init__(name="scheduler", daemon=True)
+        self.cfg = cfg
+        self.store_factory = store_factory
+        self.clock = clock
+        self.events = events
+        self.stop = stop
+
+    def run(self) -> None:
+        store = self.store_factory()  # this thread's own connection
+        sessions = SessionScheduler(store, self.cfg, self.clock, self._post)
+        jobs = schedule.Scheduler()
+        jobs.every(max(1, round(self.cfg.scheduler.tick_s))).seconds.do(self._safe_tick, sessions)
+        self._safe_tick(sessions)
+        try:
+            while not self.stop.wait(0.2):
+                jobs.run_pending()
+        finally:
+            store.close()
+
+    def _safe_tick(self, sessions: SessionScheduler) -> None:
+        try:
+            sessions.tick()
+        except Exception as err:  # a bad row or a locked file must not stop the timetable
+            log.warning("scheduler tick failed: %s", err)
+
+    def _post(self, event: object) -> None:
+        try:
+            self.events.put_nowait(event)
+        except queue.Full:
+            log.warning("UI event queue full; session change dropped")

@@ -1,0 +1,134 @@
+"""The timetable as pure functions: which class meeting is open at a moment.
+
+Schedules hold wall-clock times in their own IANA timezone, so a 09:00
+class stays at 09:00 across DST changes. Meetings are aware datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from kiosk.attendance.model import SessionInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A class's meeting time: one date, or a set of weekdays (0 = Monday)."""
+
+    class_code: str
+    start: time
+    end: time
+    timezone: str
+    on_date: date | None = None
+    weekdays: frozenset[int] | None = None
+    id: int | None = None
+
+    def meets_on(self, day: date) -> bool:
+        if self.on_date is not None:
+            return day == self.on_date
+        return self.weekdays is not None and day.weekday() in self.weekdays
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    code: str
+    name: str
+    room: str = ""
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """'mon,wed' -> {0, 2}; ValueError with the offending word."""
+    days = set()
+    for word in (w.strip().lower()[:3] for w in text.split(",") if w.strip()):
+        if word not in WEEKDAYS:
+            raise ValueError(f"unknown weekday {word!r}; use mon,tue,wed,thu,fri,sat,sun")
+        days.add(WEEKDAYS.index(word))
+    if not days:
+        raise ValueError("no weekdays given")
+    return frozenset(days)
+
+
+def format_weekdays(days: frozenset[int]) -> str:
+    return ",".join(WEEKDAYS[d] for d in sorted(days))
+
+
+def session_id(class_code: str, starts_at: datetime) -> str:
+    """Stable across kiosks: the same class meeting gets the same id everywhere."""
+    utc = starts_at.astimezone(timezone.utc)
+    return f"{class_code}@{utc:%Y-%m-%dT%H:%MZ}"
+
+
+def meeting(schedule: Schedule, day: date, info: ClassInfo, early_open: timedelta) -> SessionInfo:
+    tz = ZoneInfo(schedule.timezone)
+    # Round-trip through UTC so a wall time inside a DST gap lands on a real instant.
+    starts = datetime.combine(day, schedule.start, tz).astimezone(timezone.utc).astimezone(tz)
+    ends = datetime.combine(day, schedule.end, tz).astimezone(timezone.utc).astimezone(tz)
+    return SessionInfo(
+        session_id=session_id(schedule.class_code, starts),
+        class_code=schedule.class_code,
+        class_name=info.name,
+        room=info.room,
+        starts_at=starts,
+        ends_at=ends,
+        opens_at=starts - early_open,
+        state="scheduled",
+    )
+
+
+def meetings_around(
+    schedules: list[Schedule],
+    classes: dict[str, ClassInfo],
+    now: datetime,
+    early_open: timedelta,
+    days_ahead: int = 8,
+) -> list[SessionInfo]:
+    """All meetings from yesterday to `days_ahead` days on, sorted by start."""
+    found = []
+    for schedule in schedules:
+        info = classes.get(schedule.class_code)
+        if info is None:
+            continue
+        local_today = now.astimezone(ZoneInfo(schedule.timezone)).date()
+        for offset in range(-1, days_ahead + 1):
+            day = local_today + timedelta(days=offset)
+            if schedule.meets_on(day):
+                found.append(meeting(schedule, day, info, early_open))
+    return sorted(found, key=lambda m: (m.starts_at, m.class_code))
+
+
+def current_and_next(
+    schedules: list[Schedule],
+    classes: dict[str, ClassInfo],
+    now: datetime,
+    early_open: timedelta,
+) -> tuple[SessionInfo | None, SessionInfo | None]:
+    """The meeting whose window (opens_at .. ends_at) holds `now`, and the next one.
+
+    When two windows overlap (the passing period between back-to-back
+    classes in one room), the later-starting meeting wins: a student
+    arriving then is on their way in, not out.
+    """
+    meetings = meetings_around(schedules, classes, now, early_open)
+    open_now = [m for m in meetings if m.opens_at <= now < m.ends_at]
+    current = max(open_now, key=lambda m: m.starts_at) if open_now else None
+    later = [m for m in meetings if m.opens_at > now]
+    upcoming = later[0] if later else None
+    return current, upcoming
+
+
+def overlaps(a: Schedule, b: Schedule, horizon_days: int = 14) -> bool:
+    """Whether two schedules ever meet at overlapping times (checked day by day)."""
+    start = a.on_date or b.on_date or date.today()
+    info = ClassInfo("", "")
+    for offset in range(-horizon_days, horizon_days + 1):
+        day = start + timedelta(days=offset)
+        if a.meets_on(day) and b.meets_on(day):
+            ma = meeting(a, day, info, timedelta(0))
+            mb = meeting(b, day, info, timedelta(0))
+            if ma.starts_at < mb.ends_at and mb.starts_at < ma.ends_at:
+                return True
+    return False

@@ -1,0 +1,288 @@
+"""The kiosk's local store on SQLite: people and embeddings, classes and
+rosters, schedules, sessions and attendance.
+
+Every write that changes more than one row runs in one transaction, so a
+rejected input leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from kiosk.attendance.model import SessionInfo
+from kiosk.errors import StoreError
+from kiosk.scheduler.timetable import ClassInfo, Schedule, format_weekdays, overlaps, parse_weekdays
+from kiosk.store.database import Database, from_iso, to_iso, utc_now
+
+log = logging.getLogger(__name__)
+
+ROLES = ("student", "instructor", "admin")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ClassRecord:
+    code: str
+    name: str
+    room: str
+    instructor_id: str | None
+    roster: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    session_id: str
+    person_id: str
+    status: str
+    checked_in_at: datetime
+    latency_ms: float | None = None
+    score: float | None = None
+    method: str = "face"
+    kiosk_id: str = ""
+
+
+@dataclass(frozen=True)
+class EnrolledVectors:
+    """Enrolled embeddings for one model, one row per stored vector, grouped by person."""
+
+    person_ids: list[str]
+    names: list[str]
+    vectors: np.ndarray
+
+
+class SqliteStore(Database):
+    # -- people -------------------------------------------------------------
+    def add_person(
+        self, person: Person, model: str, vectors: np.ndarray, sources: list[str], replace: bool = False
+    ) -> None:
+        if person.role not in ROLES:
+            raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
+        if not person.name.strip() or not person.id.strip():
+            raise StoreError("a person needs a non-empty id and name")
+        now = utc_now()
+        with self.transaction() as conn:
+            exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person.id,)).fetchone()
+            if exists and not replace:
+                raise StoreError(f"person {person.id!r} is already enrolled; use --replace to re-enrol")
+            conn.execute(
+                "INSERT INTO people (id, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+                " updated_at = excluded.updated_at",
+                (person.id, person.name.strip(), person.role, now, now),
+            )
+            conn.execute("DELETE FROM embeddings WHERE person_id = ? AND model = ?", (person.id, model))
+            conn.executemany(
+                "INSERT INTO embeddings (person_id, model, vector, source, created_at) VALUES (?, ?, ?, ?, ?)",
+                [(person.id, model, np.asarray(v, np.float32).tobytes(), s, now) for v, s in zip(vectors, sources)],
+            )
+
+    def person(self, person_id: str) -> Person | None:
+        row = self.conn.execute("SELECT id, name, role FROM people WHERE id = ?", (person_id,)).fetchone()
+        return Person(row["id"], row["name"], row["role"]) if row else None
+
+    def people(self) -> list[Person]:
+        return [Person(r["id"], r["name"], r["role"]) for r in self.query("SELECT id, name, role FROM people ORDER BY id")]
+
+    def enrolled_vectors(self, model: str) -> EnrolledVectors:
+        rows = self.query(
+            "SELECT e.person_id, p.name, e.vector FROM embeddings e JOIN people p ON p.id = e.person_id"
+            " WHERE e.model = ? ORDER BY e.person_id, e.id",
+            (model,),
+        )
+        good = [r for r in rows if len(r["vector"]) % 4 == 0 and r["vector"]]
+        dims = {len(r["vector"]) // 4 for r in good}
+        if len(dims) > 1:
+            raise StoreError(f"embeddings for model {model!r} have mixed sizes {sorted(dims)}; re-enrol")
+        vectors = np.array([np.frombuffer(r["vector"], np.float32) for r in good], np.float32)
+        return EnrolledVectors([r["person_id"] for r in good], [r["name"] for r in good], vectors)
+
+    def gallery_signature(self, model: str) -> tuple:
+        """Changes whenever an enrolment for this model is added, replaced or removed."""
+        row = self.conn.execute(
+            "SELECT count(*), max(id), max(created_at) FROM embeddings WHERE model = ?", (model,)
+        ).fetchone()
+        return tuple(row)
+
+    # -- classes and rosters -------------------------------------------------
+    def add_class(self, code: str, name: str, student_ids: list[str], room: str = "", instructor_id: str | None = None) -> None:
+        if not code.strip() or not name.strip():
+            raise StoreError("a class needs a non-empty code and name")
+        with self.transaction() as conn:
+            known = {r[0] for r in conn.execute("SELECT id FROM people")}
+            unknown = [s for s in student_ids if s not in known]
+            if instructor_id and instructor_id not in known:
+                unknown.append(instructor_id)
+            if unknown:
+                raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+            if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
+                raise StoreError(f"class {code!r} already exists")
+            conn.execute(
+                "INSERT INTO classes (code, name, room, instructor_id) VALUES (?, ?, ?, ?)",
+                (code, name.strip(), room, instructor_id),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO roster (class_code, person_id) VALUES (?, ?)", [(code, s) for s in student_ids]
+            )
+
+    def class_record(self, code: str) -> ClassRecord | None:
+        row = self.conn.execute("SELECT * FROM classes WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            return None
+        roster = frozenset(r[0] for r in self.query("SELECT person_id FROM roster WHERE class_code = ?", (code,)))
+        return ClassRecord(row["code"], row["name"], row["room"], row["instructor_id"], roster)
+
+    def classes(self) -> dict[str, ClassInfo]:
+        return {r["code"]: ClassInfo(r["code"], r["name"], r["room"]) for r in self.query("SELECT * FROM classes")}
+
+    def class_records(self) -> list[ClassRecord]:
+        return [self.class_record(code) for code in sorted(self.classes())]
+
+    # -- schedules -------------------------------------------------------------
+    def add_schedule(self, schedule: Schedule) -> int:
+        if schedule.end <= schedule.start:
+            raise StoreError(f"schedule end {schedule.end:%H:%M} must be after its start {schedule.start:%H:%M}")
+        with self.transaction() as conn:
+            record = conn.execute("SELECT room FROM classes WHERE code = ?", (schedule.class_code,)).fetchone()
+            if record is None:
+                raise StoreError(f"unknown class {schedule.class_code!r}; add it with 'class add' first")
+            for other in self._schedules(conn, room=record["room"]):
+                if overlaps(schedule, other):
+                    raise StoreError(
+                        f"overlaps schedule {other.id} of {other.class_code} "
+                        f"({other.start:%H:%M}-{other.end:%H:%M}) in the same room"
+                    )
+            cur = conn.execute(
+                "INSERT INTO schedules (class_code, start_time, end_time, on_date, weekdays, timezone)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    schedule.class_code,
+                    f"{schedule.start:%H:%M}",
+                    f"{schedule.end:%H:%M}",
+                    schedule.on_date.isoformat() if schedule.on_date else None,
+                    format_weekdays(schedule.weekdays) if schedule.weekdays else None,
+                    schedule.timezone,
+                ),
+            )
+            return cur.lastrowid
+
+    def schedules(self) -> list[Schedule]:
+        return self._schedules(self.conn)
+
+    def _schedules(self, conn: sqlite3.Connection, room: str | None = None) -> list[Schedule]:
+        sql = "SELECT s.* FROM schedules s JOIN classes c ON c.code = s.class_code"
+        rows = conn.execute(sql + (" WHERE c.room = ?" if room is not None else ""), (room,) if room is not None else ()).fetchall()
+        result = []
+        for r in rows:
+            try:
+                result.append(_schedule_from_row(r))
+            except ValueError as err:
+                log.warning("schedule %s skipped: %s", r["id"], err)  # a corrupt row must not stop the timetable
+        return result
+
+    # -- sessions --------------------------------------------------------------
+    def activate_session(self, info: SessionInfo, schedule_id: int | None = None) -> bool:
+        """Make a meeting the active session; False if it was already known (active or ended)."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO sessions (id, class_code, schedule_id, starts_at, ends_at, opens_at,"
+            " state, activated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?)",
+            (info.session_id, info.class_code, schedule_id, to_iso(info.starts_at), to_iso(info.ends_at),
+             to_iso(info.opens_at), utc_now()),
+        )
+        return cur.rowcount == 1
+
+    def end_session(self, session_id: str, by: str = "schedule") -> bool:
+        cur = self.conn.execute(
+            "UPDATE sessions SET state = 'ended', ended_at = ?, ended_by = ? WHERE id = ? AND state = 'active'",
+            (utc_now(), by, session_id),
+        )
+        return cur.rowcount == 1
+
+    def session_state(self, session_id: str) -> str | None:
+        row = self.conn.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return row[0] if row else None
+
+    def active_session_ids(self) -> list[str]:
+        return [r[0] for r in self.query("SELECT id FROM sessions WHERE state = 'active' ORDER BY starts_at")]
+
+    def active_session(self) -> SessionInfo | None:
+        """The active session that started last (the next class wins a passing period)."""
+        row = self.conn.execute(
+            "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
+            " WHERE s.state = 'active' ORDER BY s.starts_at DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return SessionInfo(
+            row["id"], row["class_code"], row["class_name"] or row["class_code"], row["room"] or "",
+            from_iso(row["starts_at"]), from_iso(row["ends_at"]), from_iso(row["opens_at"]), "active",
+        )
+
+    # -- attendance ------------------------------------------------------------
+    def record_attendance(self, row: AttendanceRow) -> tuple[datetime, bool]:
+        """Insert once per (session, person); returns (stored check-in time, created)."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO attendance (session_id, person_id, status, checked_in_at, latency_ms,"
+            " score, method, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.session_id, row.person_id, row.status, to_iso(row.checked_in_at), row.latency_ms,
+             row.score, row.method, row.kiosk_id),
+        )
+        if cur.rowcount == 1:
+            return row.checked_in_at, True
+        stored = self.first_check_in(row.session_id, row.person_id)
+        return stored or row.checked_in_at, False
+
+    def first_check_in(self, session_id: str, person_id: str) -> datetime | None:
+        found = self.conn.execute(
+            "SELECT checked_in_at FROM attendance WHERE session_id = ? AND person_id = ?", (session_id, person_id)
+        ).fetchone()
+        return from_iso(found[0]) if found else None
+
+    def present_count(self, session_id: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM attendance WHERE session_id = ? AND status IN ('present', 'late')", (session_id,)
+        ).fetchone()[0]
+
+    def attendance_rows(
+        self, day: date | None = None, class_code: str | None = None, tz: tzinfo | None = None
+    ) -> list[sqlite3.Row]:
+        """Rows for export, oldest session first; `day` is the session's local date in `tz`."""
+        sql = (
+            "SELECT a.person_id, p.name, s.class_code AS class, s.starts_at AS session_start, a.status,"
+            " a.checked_in_at, a.latency_ms FROM attendance a JOIN sessions s ON s.id = a.session_id"
+            " LEFT JOIN people p ON p.id = a.person_id WHERE 1 = 1"
+        )
+        params: list = []
+        if class_code:
+            sql += " AND s.class_code = ?"
+            params.append(class_code)
+        sql += " ORDER BY s.starts_at, a.checked_in_at"
+        rows = self.query(sql, tuple(params))
+        return [r for r in rows if day is None or from_iso(r["session_start"]).astimezone(tz).date() == day]
+
+
+def _schedule_from_row(row: sqlite3.Row) -> Schedule:
+    try:
+        ZoneInfo(row["timezone"])
+    except (KeyError, ValueError):
+        raise ValueError(f"bad timezone {row['timezone']!r}") from None
+    return Schedule(
+        class_code=row["class_code"],
+        start=time.fromisoformat(row["start_time"]),
+        end=time.fromisoformat(row["end_time"]),
+        timezone=row["timezone"],
+        on_date=date.fromisoformat(row["on_date"]) if row["on_date"] else None,
+        weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else None,
+        id=row["id"],
+    )

@@ -1,0 +1,188 @@
+"""What the live screen shows, as plain data: worker events go in, widgets read it.
+
+No pygame here, so every rule (which card wins, when boxes fade, what the
+recent list holds) is testable without a display. Time is the screen's own
+monotonic seconds, advanced by `tick(dt)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+
+from kiosk.attendance.model import CheckIn, SessionInfo, Status
+from kiosk.config import UiSection
+from kiosk.ui import text
+from kiosk.ui.events import (
+    CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice,
+    RecognitionState, SessionChanged,
+)
+
+log = logging.getLogger(__name__)
+
+FACES_HOLD_S = 0.5  # boxes stay solid this long after the last FacesSeen
+FACES_FADE_S = 0.4  # then fade out over this long
+HINT_S = 2.0
+TOAST_S = 5.0
+RECENT_STATUSES = (Status.PRESENT, Status.LATE, Status.ALREADY)
+
+
+class CardKind(str, Enum):
+    PRESENT = "present"
+    LATE = "late"
+    ALREADY = "already"
+    NOT_ON_ROSTER = "not_on_roster"
+    UNKNOWN = "unknown"
+    NO_SESSION = "no_session"
+    HINT = "hint"  # "Please look at the camera": gentler, never hides a real card
+
+
+_KIND_OF_STATUS = {
+    Status.PRESENT: CardKind.PRESENT,
+    Status.LATE: CardKind.LATE,
+    Status.ALREADY: CardKind.ALREADY,
+    Status.NOT_ON_ROSTER: CardKind.NOT_ON_ROSTER,
+    Status.UNKNOWN: CardKind.UNKNOWN,
+    Status.NO_SESSION: CardKind.NO_SESSION,
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    kind: CardKind
+    title: str
+    detail: str
+    shown_at: float
+    duration: float
+    serial: int  # tells two identical-looking cards apart (new card, new slide-in)
+
+    def age(self, now: float) -> float:
+        return now - self.shown_at
+
+
+@dataclass(frozen=True)
+class Toast:
+    text: str
+    level: str
+    shown_at: float
+    serial: int
+
+
+class ScreenModel:
+    """The live screen's state, changed only by `apply` and `tick`."""
+
+    def __init__(self, cfg: UiSection):
+        self.cfg = cfg
+        self.now = 0.0
+        self.session: SessionInfo | None = None
+        self.upcoming: SessionInfo | None = None
+        self.present_count = 0
+        self.roster_size = 0
+        self.recent: deque[CheckIn] = deque(maxlen=cfg.recent_count)
+        self.card: Card | None = None
+        self.toast: Toast | None = None
+        self.faces: tuple[FaceLabel, ...] = ()
+        self.faces_at = -1e9
+        self.camera_ok: bool | None = None  # None until the camera says anything
+        self.camera_message = ""
+        self.recognition_ready = False
+        self.recognition_message = ""
+        self._serial = 0
+
+    # -- events ---------------------------------------------------------------
+
+    def apply(self, event: object, wall: datetime) -> None:
+        """Fold one worker event into the screen state; `wall` gives the display zone."""
+        handler = self._HANDLERS.get(type(event))
+        if handler is None:
+            log.debug("ignoring unknown UI event %r", event)
+            return
+        handler(self, event, wall)
+
+    def _on_faces(self, event: FacesSeen, wall: datetime) -> None:
+        self.faces = event.faces
+        self.faces_at = self.now
+
+    def _on_checkin(self, event: CheckInPosted, wall: datetime) -> None:
+        checkin = event.checkin
+        title, detail = text.card_text(checkin, wall.tzinfo)
+        self.card = self._new_card(_KIND_OF_STATUS[checkin.status], title, detail, self.cfg.confirm_s)
+        self._remember(checkin)
+
+    def _on_look(self, event: LookAtCamera, wall: datetime) -> None:
+        if self.card is not None and self.card.kind is not CardKind.HINT:
+            return  # a check-in result outranks a hint
+        if self.card is not None:  # keep the same hint up, just for longer
+            self.card = replace(self.card, shown_at=self.now - min(self.card.age(self.now), 0.3))
+            return
+        self.card = self._new_card(CardKind.HINT, text.HINT_LOOK, text.HINT_LOOK_DETAIL, min(HINT_S, self.cfg.confirm_s))
+
+    def _on_session(self, event: SessionChanged, wall: datetime) -> None:
+        if (self.session and event.current and self.session.session_id != event.current.session_id):
+            self.recent.clear()  # a new class: last class's names are not its check-ins
+        self.session = event.current
+        self.upcoming = event.upcoming
+        self.present_count = event.present_count
+        self.roster_size = event.roster_size
+
+    def _on_camera(self, event: CameraState, wall: datetime) -> None:
+        self.camera_ok = event.ok
+        self.camera_message = event.message
+
+    def _on_recognition(self, event: RecognitionState, wall: datetime) -> None:
+        self.recognition_ready = event.ready
+        self.recognition_message = event.message
+
+    def _on_notice(self, event: Notice, wall: datetime) -> None:
+        self._serial += 1
+        self.toast = Toast(event.text, event.level, self.now, self._serial)
+
+    _HANDLERS = {
+        FacesSeen: _on_faces,
+        CheckInPosted: _on_checkin,
+        LookAtCamera: _on_look,
+        SessionChanged: _on_session,
+        CameraState: _on_camera,
+        RecognitionState: _on_recognition,
+        Notice: _on_notice,
+    }
+
+    def _new_card(self, kind: CardKind, title: str, detail: str, duration: float) -> Card:
+        self._serial += 1
+        return Card(kind, title, detail, self.now, duration, self._serial)
+
+    def _remember(self, checkin: CheckIn) -> None:
+        if checkin.status not in RECENT_STATUSES or self.recent.maxlen == 0:
+            return
+        if checkin.status is Status.ALREADY and any(
+            c.person_id == checkin.person_id for c in self.recent
+        ):
+            return  # the person is already listed; a repeat sighting adds nothing
+        self.recent.appendleft(checkin)
+
+    # -- time -----------------------------------------------------------------
+
+    def tick(self, dt: float) -> None:
+        self.now += max(0.0, dt)
+        if self.card and self.card.age(self.now) >= self.card.duration:
+            self.card = None
+        if self.toast and self.now - self.toast.shown_at >= TOAST_S:
+            self.toast = None
+        if self.faces and self.now - self.faces_at >= FACES_HOLD_S + FACES_FADE_S:
+            self.faces = ()
+
+    def faces_alpha(self) -> float:
+        """1.0 while FacesSeen keeps coming, fading to 0 after FACES_HOLD_S of silence."""
+        if not self.faces:
+            return 0.0
+        quiet = self.now - self.faces_at
+        if quiet <= FACES_HOLD_S:
+            return 1.0
+        return max(0.0, 1.0 - (quiet - FACES_HOLD_S) / FACES_FADE_S)
+
+    @property
+    def state_word(self) -> str:
+        return text.session_state_word(self.session)

@@ -1,0 +1,186 @@
+"""Every word the kiosk screen shows, in one place so it can be localised.
+
+Templates are plain str.format strings; the small functions below pick and
+fill them. Nothing here imports pygame.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kiosk.attendance.model import CheckIn, SessionInfo, Status
+
+QUIT_KEYS_HELP = "Ctrl+Shift+Q"
+
+# Banner: the session state word (never shown by colour alone).
+STATE_ACTIVE = "ACTIVE"
+STATE_NO_SESSION = "NO SESSION"
+STATE_ENDED = "ENDED"
+
+NO_CLASS_TITLE = "No class in session"
+NEXT_TODAY = "Next: {code} {name} at {time}"
+NEXT_LATER = "Next: {code} {name}, {day} {time}"
+NO_MORE_CLASSES = "No more classes scheduled"
+SESSION_DETAIL = "{room}{sep}{start} – {end}"
+MINUTES_LEFT = "{m} min left"
+HOURS_LEFT = "{h} h {m:02d} min left"
+UNDER_A_MINUTE_LEFT = "Less than a minute left"
+STARTS_IN = "Starts in {m} min"
+ENDED_AT = "Ended at {time}"
+NEXT_IN = "Next class in {m} min"
+NEXT_IN_HOURS = "Next class in {h} h {m:02d} min"
+CHECKED_IN_COUNT = "{n} / {total} checked in"
+CHECKED_IN_COUNT_NO_ROSTER = "{n} checked in"
+
+# Cards: one headline and one detail line per outcome.
+CARD_PRESENT = "Checked in: {name}"
+CARD_PRESENT_DETAIL = "Welcome! Checked in at {time}"
+CARD_LATE = "Late: {name}"
+CARD_LATE_DETAIL = "Checked in at {time}, marked late"
+CARD_ALREADY = "Already checked in at {time}"
+CARD_ALREADY_NO_TIME = "Already checked in"
+CARD_ALREADY_DETAIL = "{name}, you're all set"
+CARD_NOT_ON_ROSTER = "Not on this class's list"
+CARD_NOT_ON_ROSTER_DETAIL = "{name}, please see your instructor"
+CARD_NOT_ON_ROSTER_ANON = "Please see your instructor"
+CARD_UNKNOWN = "Not recognised"
+CARD_UNKNOWN_DETAIL = "Please try again or see your instructor"
+CARD_NO_SESSION = "No class in session"
+CARD_NO_SESSION_DETAIL = "Attendance is not being taken right now"
+HINT_LOOK = "Please look at the camera"
+HINT_LOOK_DETAIL = "Face the screen and hold still for a moment"
+SOMEONE = "Student"
+
+# Live feed.
+PROMPT_ACTIVE = "Look at the camera to check in"
+PROMPT_IDLE = "Check-in opens shortly before each class"
+PROMPT_CAMERA_DOWN = "Check-in resumes when the camera is back"
+CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
+CAMERA_STARTING = "Starting camera…"
+FACE_UNKNOWN = "Unknown"
+FACE_LABEL_SCORE = "{name} · {score:.2f}"
+
+# Side panel.
+RECENT_HEADER = "Recent check-ins"
+RECENT_EMPTY = "No check-ins yet"
+RECOGNITION_STARTING = "Starting recognition…"
+RECOGNITION_READY = "Ready"
+CAMERA_OK = "Camera OK"
+CAMERA_RETRYING = "Camera retrying"
+CAMERA_WAITING = "Camera starting…"
+
+STATUS_WORDS = {
+    Status.PRESENT: "Present",
+    Status.LATE: "Late",
+    Status.ALREADY: "Already",
+    Status.NOT_ON_ROSTER: "Not on list",
+    Status.NO_SESSION: "No session",
+    Status.UNKNOWN: "Unknown",
+}
+
+
+def status_word(status: Status) -> str:
+    return STATUS_WORDS[status]
+
+
+def hhmm(when: datetime, tz=None) -> str:
+    return (when.astimezone(tz) if tz else when).strftime("%H:%M")
+
+
+def long_date(when: datetime) -> str:
+    return f"{when:%A} {when.day} {when:%B}"
+
+
+def session_state_word(session: SessionInfo | None) -> str:
+    if session is None:
+        return STATE_NO_SESSION
+    return STATE_ENDED if session.state == "ended" else STATE_ACTIVE
+
+
+def session_title(session: SessionInfo) -> tuple[str, str]:
+    """(code, name) for the banner's headline."""
+    return session.class_code, session.class_name
+
+
+def session_detail(session: SessionInfo, tz) -> str:
+    room = session.room or ""
+    return SESSION_DETAIL.format(
+        room=room, sep=" · " if room else "",
+        start=hhmm(session.starts_at, tz), end=hhmm(session.ends_at, tz),
+    )
+
+
+def _minutes_up(delta: timedelta) -> int:
+    return max(0, int((delta.total_seconds() + 59) // 60))
+
+
+def time_left(delta: timedelta) -> str:
+    if delta.total_seconds() < 60:
+        return UNDER_A_MINUTE_LEFT
+    minutes = _minutes_up(delta)
+    if minutes < 60:
+        return MINUTES_LEFT.format(m=minutes)
+    return HOURS_LEFT.format(h=minutes // 60, m=minutes % 60)
+
+
+def session_timing(session: SessionInfo, now: datetime) -> str:
+    """The banner's big right-hand line for a current session."""
+    if session.state == "ended" or now >= session.ends_at:
+        return ENDED_AT.format(time=hhmm(session.ends_at, now.tzinfo))
+    if now < session.starts_at:
+        return STARTS_IN.format(m=max(1, _minutes_up(session.starts_at - now)))
+    return time_left(session.ends_at - now)
+
+
+def next_in(upcoming: SessionInfo, now: datetime) -> str:
+    minutes = max(1, _minutes_up(upcoming.starts_at - now))
+    if minutes < 60:
+        return NEXT_IN.format(m=minutes)
+    return NEXT_IN_HOURS.format(h=minutes // 60, m=minutes % 60)
+
+
+def checked_in_count(present: int, roster: int) -> str:
+    if roster <= 0:
+        return CHECKED_IN_COUNT_NO_ROSTER.format(n=present)
+    return CHECKED_IN_COUNT.format(n=present, total=roster)
+
+
+def next_session(upcoming: SessionInfo | None, now: datetime) -> str:
+    if upcoming is None:
+        return NO_MORE_CLASSES
+    start = upcoming.starts_at.astimezone(now.tzinfo)
+    fields = dict(code=upcoming.class_code, name=upcoming.class_name, time=start.strftime("%H:%M"))
+    if start.date() == now.date():
+        return NEXT_TODAY.format(**fields)
+    return NEXT_LATER.format(day=start.strftime("%a"), **fields)
+
+
+def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
+    """(headline, detail) for the confirmation card of one check-in."""
+    name = checkin.name or SOMEONE
+    at = hhmm(checkin.at, tz) if checkin.at else ""
+    status = checkin.status
+    if status is Status.PRESENT:
+        return CARD_PRESENT.format(name=name), CARD_PRESENT_DETAIL.format(time=at) if at else ""
+    if status is Status.LATE:
+        return CARD_LATE.format(name=name), CARD_LATE_DETAIL.format(time=at) if at else ""
+    if status is Status.ALREADY:
+        head = CARD_ALREADY.format(time=at) if at else CARD_ALREADY_NO_TIME
+        return head, CARD_ALREADY_DETAIL.format(name=name)
+    if status is Status.NOT_ON_ROSTER:
+        detail = CARD_NOT_ON_ROSTER_DETAIL.format(name=checkin.name) if checkin.name else CARD_NOT_ON_ROSTER_ANON
+        return CARD_NOT_ON_ROSTER, detail
+    if status is Status.NO_SESSION:
+        return CARD_NO_SESSION, CARD_NO_SESSION_DETAIL
+    return CARD_UNKNOWN, CARD_UNKNOWN_DETAIL
+
+
+def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool) -> str | None:
+    """The tag above a face box; None draws the box without a tag."""
+    if not confirmed:
+        return None
+    if name is None:
+        return FACE_UNKNOWN
+    if show_score and score is not None:
+        return FACE_LABEL_SCORE.format(name=name, score=score)
+    return name

@@ -1,0 +1,136 @@
+"""Vision backends: detector and embedder base classes, their registries, and
+the small dataclasses that library types are converted into at the edge."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.config import VisionSection
+from kiosk.registry import Registry
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A detected face in image pixels.
+
+    `landmarks` are five (x, y) points in YuNet order: right eye, left eye,
+    nose tip, right mouth corner, left mouth corner (the person's right/left).
+    """
+
+    x: float
+    y: float
+    w: float
+    h: float
+    score: float
+    landmarks: tuple[tuple[float, float], ...] = ()
+
+    def scaled(self, factor: float) -> "FaceBox":
+        return FaceBox(
+            self.x * factor, self.y * factor, self.w * factor, self.h * factor, self.score,
+            tuple((px * factor, py * factor) for px, py in self.landmarks),
+        )
+
+    def xywh(self) -> list[int]:
+        return [round(self.x), round(self.y), round(self.w), round(self.h)]
+
+    @property
+    def size(self) -> float:
+        return min(self.w, self.h)
+
+    def iou(self, other: "FaceBox") -> float:
+        x1, y1 = max(self.x, other.x), max(self.y, other.y)
+        x2 = min(self.x + self.w, other.x + other.w)
+        y2 = min(self.y + self.h, other.y + other.h)
+        inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
+        union = self.w * self.h + other.w * other.h - inter
+        return inter / union if union > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """The gallery's answer for one face: who (or None), and how sure."""
+
+    person_id: str | None
+    name: str | None
+    score: float
+    second_score: float = -1.0
+
+
+class Detector(ABC):
+    """Finds faces with 5-point landmarks in a BGR image.
+
+    `models_dir` is `<data_dir>/models`, where user-placed weights live.
+    """
+
+    def __init__(self, cfg: VisionSection, models_dir: Path):
+        self.cfg = cfg
+        self.models_dir = Path(models_dir)
+
+    @abstractmethod
+    def detect(self, image_bgr: np.ndarray) -> list[FaceBox]:
+        """Faces in the image, in its own pixel coordinates, best first."""
+
+
+class Embedder(ABC):
+    """Turns faces into L2-normalised float32 vectors.
+
+    `align` cuts the model's input crop for each face (5-point alignment);
+    `embed_crops` runs the model. Splitting them lets the pipeline add
+    flip test-time augmentation for any embedder.
+    """
+
+    name: str = ""
+    dim: int = 0
+    licence: str = ""
+    default_threshold: float = 0.5  # cosine similarity; calibrated in bench/accuracy
+    default_margin: float = 0.0  # best minus second-best person, calibrated likewise
+
+    def __init__(self, cfg: VisionSection, models_dir: Path):
+        self.cfg = cfg
+        self.models_dir = Path(models_dir)
+
+    @abstractmethod
+    def align(self, image_bgr: np.ndarray, faces: list[FaceBox]) -> list[np.ndarray]:
+        """One aligned BGR crop per face, at the model's input size."""
+
+    @abstractmethod
+    def embed_crops(self, crops: list[np.ndarray]) -> np.ndarray:
+        """One unit-length row per crop, shape (len(crops), dim), float32."""
+
+    def embed(self, image_bgr: np.ndarray, faces: list[FaceBox]) -> np.ndarray:
+        if not faces:
+            return np.zeros((0, self.dim), np.float32)
+        return self.embed_crops(self.align(image_bgr, faces))
+
+
+DETECTORS: Registry[Detector] = Registry(
+    "detector",
+    {"yunet": "kiosk.vision.yunet", "dlib": "kiosk.vision.dlib_backend"},
+)
+EMBEDDERS: Registry[Embedder] = Registry(
+    "embedder",
+    {
+        "sface": "kiosk.vision.sface",
+        "dlib": "kiosk.vision.dlib_backend",
+        "deepface": "kiosk.vision.deepface_backend",
+        "arcface-mbf": "kiosk.vision.onnx_embedders",
+        "edgeface-s": "kiosk.vision.onnx_embedders",
+    },
+)
+
+
+def l2_normalise(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+def model_key(cfg: VisionSection) -> str:
+    """Which model's vectors to store and compare: vectors of two models never mix."""
+    if cfg.embedder == "deepface":
+        return f"deepface:{cfg.deepface_model}"
+    return cfg.embedder

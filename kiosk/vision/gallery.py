@@ -1,0 +1,115 @@
+"""Open-set face identification against the enrolled gallery.
+
+One matrix product scores every query against every enrolled row; rows are
+kept sorted by person so a person's score (the max over their rows) is one
+`np.maximum.reduceat`. A face is named only when its best person scores at
+least `threshold` AND beats the best *other* person by at least `margin`;
+otherwise it is a stranger (Match with person_id None).
+
+Scores are raw cosine similarities of unit vectors. Normalising them
+against the gallery's own impostor scores (z-norm, t-norm) was measured in
+bench/accuracy.py and made open-set accuracy worse on small galleries, so it
+is not done here (docs/ACCURACY.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import numpy as np
+
+from kiosk.vision.base import Match
+
+log = logging.getLogger(__name__)
+
+
+class Gallery:
+    """Enrolled people and their embeddings; `match` names query faces."""
+
+    def __init__(
+        self,
+        person_ids: Sequence[str],
+        names: Sequence[str],
+        embeddings: np.ndarray,
+        threshold: float,
+        margin: float = 0.0,
+    ):
+        """`person_ids[i]`/`names[i]` label row i; a person may have several rows."""
+        rows = np.asarray(embeddings, dtype=np.float32)
+        rows = rows.reshape(len(person_ids), rows.shape[-1] if rows.ndim == 2 else 0)
+        if len(names) != len(person_ids):
+            raise ValueError("person_ids and names must have one entry per embedding row")
+        self.threshold = float(threshold)
+        self.margin = float(margin)
+        order = np.argsort(np.asarray(person_ids, dtype=object), kind="stable")
+        self._rows = np.ascontiguousarray(rows[order])
+        self._row_person = [person_ids[i] for i in order]
+        self._starts, self.person_ids, self.names = _person_runs(self._row_person, names, order)
+        self._one_row_each = len(self._starts) == len(self._rows)
+        log.debug("gallery: %d people, %d rows, threshold %.3f, margin %.3f",
+                  len(self.person_ids), len(self._rows), self.threshold, self.margin)
+
+    def __len__(self) -> int:
+        """Number of enrolled people (not rows)."""
+        return len(self.person_ids)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.person_ids) == 0
+
+    @property
+    def dim(self) -> int:
+        return self._rows.shape[1]
+
+    def person_scores(self, queries: np.ndarray) -> np.ndarray:
+        """(M, people) best-row score of every query against every person."""
+        queries = _as_rows(queries)
+        if self.empty:
+            return np.zeros((len(queries), 0), np.float32)
+        scores = queries @ self._rows.T
+        if not self._one_row_each:
+            scores = np.maximum.reduceat(scores, self._starts, axis=1)
+        return scores
+
+    def match(self, queries: np.ndarray) -> list[Match]:
+        """One Match per query row, in order."""
+        queries = _as_rows(queries)
+        if self.empty or len(queries) == 0:
+            return [Match(None, None, -1.0, -1.0) for _ in range(len(queries))]
+        scores = self.person_scores(queries)
+        best, first, second = _top_two(scores)
+        accepted = (first >= self.threshold) & (first - second >= self.margin)
+        return [
+            Match(self.person_ids[b], self.names[b], float(s1), float(s2))
+            if ok
+            else Match(None, None, float(s1), float(s2))
+            for b, s1, s2, ok in zip(best, first, second, accepted)
+        ]
+
+
+def _as_rows(queries: np.ndarray) -> np.ndarray:
+    q = np.asarray(queries, dtype=np.float32)
+    return np.ascontiguousarray(q[None, :] if q.ndim == 1 else q)
+
+
+def _person_runs(row_person: list[str], names: Sequence[str], order: np.ndarray):
+    """Start index of each person's run of rows, and that person's id and name."""
+    starts, ids, person_names = [], [], []
+    for i, pid in enumerate(row_person):
+        if i == 0 or pid != row_person[i - 1]:
+            starts.append(i)
+            ids.append(pid)
+            person_names.append(names[order[i]])
+    return np.asarray(starts, dtype=np.intp), ids, person_names
+
+
+def _top_two(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index and score of the best person, and the best other person's score."""
+    rows = np.arange(len(scores))
+    if scores.shape[1] == 1:
+        return np.zeros(len(scores), np.intp), scores[:, 0], np.full(len(scores), -1.0, np.float32)
+    top2 = np.argpartition(scores, -2, axis=1)[:, -2:]  # O(people), unordered pair
+    a, b = scores[rows, top2[:, 0]], scores[rows, top2[:, 1]]
+    best = np.where(b >= a, top2[:, 1], top2[:, 0])
+    return best, np.maximum(a, b), np.minimum(a, b)

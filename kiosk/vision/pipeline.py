@@ -1,0 +1,84 @@
+"""The face pipeline: detector + embedder chosen by config, with the resizing,
+flip test-time augmentation and enrolment checks every caller needs.
+
+Build it in the thread that will use it (models load in the constructor).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from kiosk.config import VisionSection
+from kiosk.errors import ImageError
+from kiosk.vision.base import DETECTORS, EMBEDDERS, Detector, Embedder, FaceBox, l2_normalise
+
+log = logging.getLogger(__name__)
+
+
+class FacePipeline:
+    def __init__(self, cfg: VisionSection, models_dir: Path):
+        self.cfg = cfg
+        # OpenCV's thread pool is process-wide; the kiosk runs one pipeline.
+        cv2.setNumThreads(cfg.threads)
+        self.detector: Detector = DETECTORS.get(cfg.detector)(cfg, models_dir)
+        self.embedder: Embedder = EMBEDDERS.get(cfg.embedder)(cfg, models_dir)
+        log.info("vision: detector %s, embedder %s (%d-d, licence %s)",
+                 cfg.detector, self.embedder.name, self.embedder.dim, self.embedder.licence)
+
+    def detect(self, image: np.ndarray) -> list[FaceBox]:
+        """Faces in full-resolution coordinates, best first. Detection runs on a
+        copy at most `detect_width` wide: faster, and YuNet misses very large faces."""
+        height, width = image.shape[:2]
+        if width <= self.cfg.detect_width:
+            return self.detector.detect(image)
+        scale = self.cfg.detect_width / width
+        small = cv2.resize(image, (self.cfg.detect_width, max(1, round(height * scale))),
+                           interpolation=cv2.INTER_AREA)
+        return [face.scaled(1 / scale) for face in self.detector.detect(small)]
+
+    def embed(self, image: np.ndarray, faces: list[FaceBox], flip_tta: bool = False) -> np.ndarray:
+        """One unit vector per face, aligned on the full-resolution image. With
+        flip_tta the mirrored crops are embedded too and the two averaged."""
+        if not faces:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        crops = self.embedder.align(image, faces)
+        rows = self.embedder.embed_crops(crops)
+        if flip_tta:
+            mirrored = [np.ascontiguousarray(crop[:, ::-1]) for crop in crops]
+            rows = l2_normalise(rows + self.embedder.embed_crops(mirrored))
+        return rows
+
+    def warm_up(self) -> None:
+        """Run both models once, so the first real frame is not slow."""
+        image = np.full((480, 640, 3), 128, np.uint8)
+        cv2.circle(image, (320, 240), 90, (150, 170, 200), -1)
+        self.detect(image)
+        self.embed(image, [_synthetic_face()])
+
+    def enrolment_face(
+        self, image: np.ndarray, label: str, flip_tta: bool = False
+    ) -> tuple[FaceBox, np.ndarray]:
+        """The one face of an enrolment photo and its embedding (1-D), or an
+        ImageError that says what to fix; `label` names the photo in messages."""
+        faces = self.detect(image)
+        if not faces:
+            raise ImageError(f"{label}: no face found")
+        if len(faces) > 1:
+            raise ImageError(f"{label}: {len(faces)} faces found; use a photo with one face")
+        face = faces[0]
+        if face.size < self.cfg.min_face_px:
+            raise ImageError(
+                f"{label}: face is {round(face.size)} px wide; needs at least "
+                f"{self.cfg.min_face_px} px (vision.min_face_px)"
+            )
+        return face, self.embed(image, [face], flip_tta=flip_tta)[0]
+
+
+def _synthetic_face() -> FaceBox:
+    """A plausible face box in the middle of the warm-up image."""
+    points = ((290.0, 220.0), (350.0, 220.0), (320.0, 255.0), (295.0, 290.0), (345.0, 290.0))
+    return FaceBox(250.0, 160.0, 140.0, 170.0, 1.0, points)

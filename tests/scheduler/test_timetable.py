@@ -1,0 +1,75 @@
+"""Which meeting is open: one-off and weekly schedules, back-to-back, DST."""
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.scheduler.timetable import (
+    ClassInfo, Schedule, current_and_next, overlaps, parse_weekdays, session_id,
+)
+
+LONDON = ZoneInfo("Europe/London")
+CLASSES = {"CS101": ClassInfo("CS101", "Intro"), "MA201": ClassInfo("MA201", "Calculus")}
+EARLY = timedelta(minutes=10)
+
+
+def weekly(code, start, end, days="mon,wed", tz="Europe/London"):
+    return Schedule(code, time.fromisoformat(start), time.fromisoformat(end), tz, weekdays=parse_weekdays(days))
+
+
+def test_one_off_meeting_window():
+    s = Schedule("CS101", time(9), time(10), "Europe/London", on_date=date(2026, 11, 25))
+    assert current_and_next([s], CLASSES, datetime(2026, 11, 25, 8, 49, tzinfo=LONDON), EARLY)[0] is None
+    current, _ = current_and_next([s], CLASSES, datetime(2026, 11, 25, 8, 50, tzinfo=LONDON), EARLY)
+    assert current.class_code == "CS101" and current.starts_at == datetime(2026, 11, 25, 9, tzinfo=LONDON)
+    assert current_and_next([s], CLASSES, datetime(2026, 11, 25, 10, tzinfo=LONDON), EARLY)[0] is None
+
+
+def test_weekly_meets_only_on_its_days_and_next_is_found():
+    s = weekly("CS101", "09:00", "10:00", "mon,wed")
+    tuesday = datetime(2026, 11, 24, 9, 30, tzinfo=LONDON)
+    current, upcoming = current_and_next([s], CLASSES, tuesday, EARLY)
+    assert current is None
+    assert upcoming.starts_at == datetime(2026, 11, 25, 9, tzinfo=LONDON)
+
+
+def test_back_to_back_passing_period_goes_to_the_next_class():
+    first = weekly("CS101", "09:00", "10:00", "wed")
+    second = weekly("MA201", "10:00", "11:00", "wed")
+    passing = datetime(2026, 11, 25, 9, 55, tzinfo=LONDON)
+    current, _ = current_and_next([first, second], CLASSES, passing, EARLY)
+    assert current.class_code == "MA201"
+
+
+def test_dst_keeps_wall_clock_time():
+    s = weekly("CS101", "09:00", "10:00", "sun")
+    before = current_and_next([s], CLASSES, datetime(2026, 10, 25, 0, 30, tzinfo=LONDON), EARLY)[1]
+    after = current_and_next([s], CLASSES, datetime(2026, 11, 1, 0, 30, tzinfo=LONDON), EARLY)[1]
+    assert before.starts_at.astimezone(timezone.utc).hour == 9  # GMT after the change that night
+    assert after.starts_at.astimezone(timezone.utc).hour == 9
+    summer = current_and_next([s], CLASSES, datetime(2026, 10, 18, 0, 30, tzinfo=LONDON), EARLY)[1]
+    assert summer.starts_at.astimezone(timezone.utc).hour == 8  # BST
+
+
+def test_meeting_inside_dst_gap_lands_on_a_real_instant():
+    s = Schedule("CS101", time(1, 30), time(3), "Europe/London", on_date=date(2026, 3, 29))
+    _, upcoming = current_and_next([s], CLASSES, datetime(2026, 3, 28, 12, tzinfo=LONDON), EARLY)
+    assert upcoming.starts_at < upcoming.ends_at
+
+
+def test_session_id_is_stable_across_zones():
+    moment = datetime(2026, 11, 25, 9, tzinfo=LONDON)
+    assert session_id("CS101", moment) == session_id("CS101", moment.astimezone(ZoneInfo("Asia/Tokyo")))
+
+
+def test_overlaps():
+    assert overlaps(weekly("A", "09:00", "10:00", "mon"), weekly("B", "09:30", "10:30", "mon,tue"))
+    assert not overlaps(weekly("A", "09:00", "10:00", "mon"), weekly("B", "10:00", "11:00", "mon"))
+    assert not overlaps(weekly("A", "09:00", "10:00", "mon"), weekly("B", "09:00", "10:00", "tue"))
+
+
+@pytest.mark.parametrize("text", ["", "monday,funday", "xyz"])
+def test_bad_weekdays(text):
+    with pytest.raises(ValueError):
+        parse_weekdays(text)

@@ -1,0 +1,68 @@
+"""Config: one TOML file, validated once, with environment overrides."""
+
+import pytest
+
+from kiosk.config import DEFAULT_CONFIG, Config, config_from_dict, load_config
+from kiosk.errors import ConfigError
+
+
+def test_default_config_file_is_valid_and_matches_defaults():
+    assert load_config(DEFAULT_CONFIG, env={}) == Config()
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"vision": {"treshold": 0.4}}, "config: vision.treshold = 0.4: unknown key"),
+        ({"vision": {"threshold": 1.5}}, "config: vision.threshold = 1.5: must be between"),
+        ({"ui": {"fps": "fast"}}, "config: ui.fps = 'fast': must be a whole number"),
+        ({"ui": {"fullscreen": 1}}, "config: ui.fullscreen = 1: must be true or false"),
+        ({"camera": {"width": True}}, "config: camera.width = True: must be a whole number"),
+        ({"store": {"backend": "oracle"}}, "config: store.backend = 'oracle': must be one of sqlite"),
+        ({"kiosk": {"timezone": "Mars/Olympus"}}, "config: kiosk.timezone = 'Mars/Olympus': is not an IANA"),
+        ({"cameras": {}}, "config: unknown section [cameras]"),
+        ({"camera": 3}, "config: camera = 3: must be a [camera] table"),
+    ],
+)
+def test_bad_values_name_key_value_and_reason(raw, message):
+    with pytest.raises(ConfigError) as err:
+        config_from_dict(raw)
+    assert str(err.value).startswith(message)
+    assert "\n" not in str(err.value)
+    assert err.value.exit_code == 2
+
+
+def test_int_is_accepted_for_float_keys():
+    assert config_from_dict({"vision": {"threshold": 0}}).vision.threshold == 0
+
+
+def test_malformed_toml_is_one_line(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text("[vision\nthreshold = ")
+    with pytest.raises(ConfigError, match="malformed TOML"):
+        load_config(path, env={})
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_environment_overrides(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text('[store]\ndata_dir = "here"\n')
+    cfg = load_config(path, env={"KIOSK_DATA_DIR": "/srv/kiosk", "KIOSK_ROOM": "B12"})
+    assert cfg.store.data_dir == "/srv/kiosk"
+    assert cfg.kiosk.room == "B12"
+
+
+def test_bad_environment_value_is_rejected_with_key(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text("")
+    with pytest.raises(ConfigError, match="kiosk.timezone = 'Nowhere'"):
+        load_config(path, env={"KIOSK_TIMEZONE": "Nowhere"})
+
+
+def test_replace_validates():
+    with pytest.raises(ConfigError, match="ui.fps"):
+        Config().replace("ui", fps=0)

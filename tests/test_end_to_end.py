@@ -1,0 +1,64 @@
+"""End to end on real parts: enrol from photos, schedule a class, run the real
+kiosk (subprocess, dummy video driver) on the shared clip, then read the
+attendance back through the CLI."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so the class never spans midnight."""
+    offset = 12 - datetime.now(timezone.utc).hour
+    offset = max(-12, min(14, offset))
+    return "Etc/GMT" + (f"-{offset}" if offset > 0 else f"+{-offset}" if offset < 0 else "")
+
+
+@pytest.fixture
+def kiosk(data_dir):
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TIMEZONE": midday_zone()}
+
+    def run(*argv, timeout=180):
+        done = subprocess.run([sys.executable, str(REPO / "main.py"), *argv], env=env, cwd=REPO,
+                              capture_output=True, text=True, timeout=timeout)
+        assert "Traceback" not in done.stderr, done.stderr
+        return done
+
+    return run
+
+
+def test_kiosk_marks_lin_manuel_once_and_not_obama(kiosk, shared, tmp_path):
+    photos = shared / "face_recognition"
+    assert kiosk("enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(photos / "lin-manuel-miranda.png")).returncode == 0
+    assert kiosk("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg")).returncode == 0
+    assert kiosk("class", "add", "HAM1", "--name", "Hamilton", "--students", "lin,obama").returncode == 0
+    now = datetime.now(ZoneInfo(midday_zone()))
+    start, end = now - timedelta(minutes=5), now + timedelta(minutes=60)
+    added = kiosk("schedule", "add", "HAM1", "--start", f"{start:%H:%M}", "--end", f"{end:%H:%M}",
+                  "--date", f"{now:%Y-%m-%d}")
+    assert added.returncode == 0, added.stderr
+
+    stats_path = tmp_path / "stats.json"
+    ran = kiosk("run", "--camera", str(photos / "short_hamilton_clip.mp4"), "--windowed",
+                "--exit-after", "9", "--stats", str(stats_path))
+    assert ran.returncode == 0, ran.stderr
+
+    export = kiosk("attendance", "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(export.stdout)))
+    assert [(r["person_id"], r["class"], r["status"]) for r in rows] == [("lin", "HAM1", "present")]
+    assert float(rows[0]["latency_ms"]) > 0
+    stats = json.loads(stats_path.read_text())
+    assert stats["checkins"] == 1 and stats["frames_shown"] > 0
+    assert set(stats) >= {"frames_shown", "ui_fps_median", "ui_fps_min", "recognitions", "checkins",
+                          "latency_ms_p50", "latency_ms_p95", "dropped_frames", "peak_rss_mb"}

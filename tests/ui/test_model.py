@@ -1,0 +1,122 @@
+"""The screen's rules, without a display: which card wins, fading, the recent list."""
+
+from kiosk.attendance.model import Status
+from kiosk.config import UiSection
+from kiosk.ui.events import (
+    CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
+)
+from kiosk.ui.model import CardKind, ScreenModel
+from kiosk.vision.base import FaceBox
+
+from ui_support import NOW, checkin, session
+
+
+def model(**cfg) -> ScreenModel:
+    return ScreenModel(UiSection(**cfg))
+
+
+def post(m: ScreenModel, *events) -> None:
+    for event in events:
+        m.apply(event, NOW)
+
+
+def test_checkin_shows_card_until_confirm_time_passes():
+    m = model(confirm_s=2.5)
+    post(m, CheckInPosted(checkin(Status.PRESENT)))
+    assert m.card.kind is CardKind.PRESENT
+    assert m.card.title == "Checked in: Maya Chen"
+    m.tick(2.4)
+    assert m.card is not None
+    m.tick(0.2)
+    assert m.card is None
+
+
+def test_newer_card_replaces_older():
+    m = model()
+    post(m, CheckInPosted(checkin(Status.PRESENT)), CheckInPosted(checkin(Status.UNKNOWN, name=None)))
+    assert m.card.kind is CardKind.UNKNOWN
+    assert m.card.detail == "Please try again or see your instructor"
+
+
+def test_look_at_camera_never_hides_a_result_but_shows_when_idle():
+    m = model()
+    post(m, CheckInPosted(checkin(Status.LATE)), LookAtCamera())
+    assert m.card.kind is CardKind.LATE
+    m.tick(10)
+    post(m, LookAtCamera())
+    assert m.card.kind is CardKind.HINT and m.card.title == "Please look at the camera"
+    serial = m.card.serial
+    post(m, LookAtCamera())  # a repeat keeps the same hint up
+    assert m.card.serial == serial
+    post(m, CheckInPosted(checkin(Status.PRESENT)))
+    assert m.card.kind is CardKind.PRESENT
+
+
+def test_recent_list_keeps_newest_first_and_only_attendance_outcomes():
+    m = model(recent_count=3)
+    names = ["A One", "B Two", "C Three", "D Four"]
+    for name in names:
+        post(m, CheckInPosted(checkin(Status.PRESENT, name=name)))
+    post(m, CheckInPosted(checkin(Status.UNKNOWN, name=None)), CheckInPosted(checkin(Status.NOT_ON_ROSTER)))
+    assert [c.name for c in m.recent] == ["D Four", "C Three", "B Two"]
+
+
+def test_repeat_sighting_of_a_listed_person_is_not_listed_twice():
+    m = model()
+    post(m, CheckInPosted(checkin(Status.PRESENT)), CheckInPosted(checkin(Status.ALREADY)))
+    assert [c.status for c in m.recent] == [Status.PRESENT]
+    post(m, CheckInPosted(checkin(Status.ALREADY, name="Sam Reed")))  # checked in before a restart
+    assert [c.name for c in m.recent] == ["Sam Reed", "Maya Chen"]
+
+
+def test_recent_count_zero_keeps_nothing():
+    m = model(recent_count=0)
+    post(m, CheckInPosted(checkin(Status.PRESENT)))
+    assert list(m.recent) == [] and m.card is not None
+
+
+def test_a_new_session_clears_the_recent_list():
+    m = model()
+    post(m, SessionChanged(session(), None, 1, 20), CheckInPosted(checkin(Status.PRESENT)))
+    post(m, SessionChanged(session(), None, 2, 20))  # same session, new count
+    assert len(m.recent) == 1 and m.present_count == 2
+    post(m, SessionChanged(session(code="MA201", start=(10, 0), end=(11, 0)), None, 0, 30))
+    assert list(m.recent) == [] and m.roster_size == 30
+
+
+def test_state_word_follows_the_session():
+    m = model()
+    assert m.state_word == "NO SESSION"
+    post(m, SessionChanged(session(), None))
+    assert m.state_word == "ACTIVE"
+    post(m, SessionChanged(session(state="ended"), None))
+    assert m.state_word == "ENDED"
+
+
+def test_face_boxes_hold_then_fade_then_vanish():
+    m = model()
+    face = FaceLabel(FaceBox(10, 10, 50, 60, 0.9), "Maya Chen", 0.8, True)
+    post(m, FacesSeen(3, (face,)))
+    m.tick(0.5)
+    assert m.faces_alpha() == 1.0
+    m.tick(0.2)
+    assert 0.0 < m.faces_alpha() < 1.0
+    m.tick(0.5)
+    assert m.faces == () and m.faces_alpha() == 0.0
+
+
+def test_camera_recognition_and_notice_state():
+    m = model()
+    assert m.camera_ok is None and not m.recognition_ready
+    post(m, CameraState(False, "no signal"), RecognitionState(True), Notice("Backup done", "warning"))
+    assert m.camera_ok is False and m.camera_message == "no signal"
+    assert m.recognition_ready
+    assert m.toast.text == "Backup done" and m.toast.level == "warning"
+    m.tick(10)
+    assert m.toast is None
+
+
+def test_unknown_events_are_ignored():
+    m = model()
+    post(m, object())
+    assert m.card is None
