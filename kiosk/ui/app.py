@@ -5,6 +5,10 @@ queue and publish the newest camera Frame through `latest_frame`. Each tick
 the loop drains the queue without blocking, shows the newest frame, and
 draws the states. Quit is Ctrl+Shift+Q (Esc and the window's close button
 also quit in windowed mode only), and quitting sets the shared stop event.
+
+Fullscreen uses the display's native size (no mode switch); cfg.width and
+cfg.height size the window in windowed mode. SDL's own SIGINT/SIGTERM
+handlers are turned off so the process's signal handling stays the app's.
 """
 
 from __future__ import annotations

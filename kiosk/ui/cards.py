@@ -156,7 +156,7 @@ def _render_toast(theme: Theme, toast: Toast, feed_w: int) -> pygame.Surface:
     colour, icon_name = TOAST_STYLE.get(toast.level, TOAST_STYLE["info"])
     pad = theme.px(16)
     mark = icon(theme, icon_name, theme.px(26), th.TEXT_DARK, disc=colour)
-    words = theme.text_fit(toast.text, "toast", th.TEXT, feed_w - 4 * pad - mark.get_width())
+    words = theme.text_fit(toast.text, "toast", th.TEXT, feed_w - 4 * pad - mark.get_width(), min_ratio=0.9)
     h = max(mark.get_height(), words.get_height()) + 2 * theme.px(10)
     w = pad + mark.get_width() + theme.px(12) + words.get_width() + pad
     surf = _rounded((w, h), th.SURFACE_HI, h // 2, 240)
@@ -194,7 +194,12 @@ def _stack_centered(surface, rect: Rect, theme: Theme, items: list[pygame.Surfac
 
 
 def _spinner(surface, centre, radius: int, now: float, colour, theme: Theme) -> None:
-    start = (now * 4.0) % (2 * math.pi)
-    box = Rect(0, 0, 2 * radius, 2 * radius)
-    box.center = centre
-    pygame.draw.arc(surface, colour, box, start, start + 4.2, max(2, theme.px(4)))
+    """Eight dots round a circle, the bright one walking clockwise."""
+    dots = 8
+    lead = int(now * 10) % dots
+    dot_r = max(2, radius // 4)
+    for i in range(dots):
+        angle = 2 * math.pi * i / dots - math.pi / 2
+        fade = ((lead - i) % dots) / dots  # 0 for the leading dot
+        pos = (centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle))
+        pygame.draw.circle(surface, mix(colour, th.FEED_BG, 0.85 * fade), pos, dot_r)

@@ -15,7 +15,7 @@ from kiosk.ui.theme import Colour, Theme
 
 SUPERSAMPLE = 3
 NAMES = ("check", "clock", "info", "question", "warning", "no_entry", "face", "camera_off", "cross",
-         "dot", "ring")
+         "dot", "ring", "stop")
 
 
 def icon(theme: Theme, name: str, diameter: int, fg: Colour, disc: Colour | None = None) -> pygame.Surface:
@@ -105,6 +105,11 @@ def _dot(s, theme, c, u, col):
     pygame.draw.circle(s, col, c, 0.9 * u)
 
 
+def _stop(s, theme, c, u, col):
+    side = 1.3 * u
+    pygame.draw.rect(s, col, pygame.Rect(c[0] - side / 2, c[1] - side / 2, side, side), border_radius=round(0.2 * u))
+
+
 def _ring(s, theme, c, u, col):
     pygame.draw.circle(s, col, c, 0.85 * u, max(2, round(0.28 * u)))
 
@@ -112,5 +117,5 @@ def _ring(s, theme, c, u, col):
 _GLYPHS = {
     "check": _check, "clock": _clock, "info": _info, "question": _question, "warning": _warning,
     "no_entry": _no_entry, "face": _face, "camera_off": _camera_off, "cross": _cross,
-    "dot": _dot, "ring": _ring,
+    "dot": _dot, "ring": _ring, "stop": _stop,
 }

@@ -121,8 +121,10 @@ class ScreenModel:
         self.card = self._new_card(CardKind.HINT, text.HINT_LOOK, text.HINT_LOOK_DETAIL, min(HINT_S, self.cfg.confirm_s))
 
     def _on_session(self, event: SessionChanged, wall: datetime) -> None:
-        if (self.session and event.current and self.session.session_id != event.current.session_id):
-            self.recent.clear()  # a new class: last class's names are not its check-ins
+        if event.current is not None:  # a new class: last class's names are not its check-ins
+            keep = [c for c in self.recent if c.session_id in (None, event.current.session_id)]
+            if len(keep) != len(self.recent):
+                self.recent = deque(keep, maxlen=self.recent.maxlen)
         self.session = event.current
         self.upcoming = event.upcoming
         self.present_count = event.present_count

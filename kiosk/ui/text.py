@@ -27,6 +27,7 @@ HOURS_LEFT = "{h} h {m:02d} min left"
 UNDER_A_MINUTE_LEFT = "Less than a minute left"
 STARTS_IN = "Starts in {m} min"
 ENDED_AT = "Ended at {time}"
+CHECK_IN_CLOSED = "Check-in closed"
 NEXT_IN = "Next class in {m} min"
 NEXT_IN_HOURS = "Next class in {h} h {m:02d} min"
 CHECKED_IN_COUNT = "{n} / {total} checked in"
@@ -54,6 +55,7 @@ SOMEONE = "Student"
 # Live feed.
 PROMPT_ACTIVE = "Look at the camera to check in"
 PROMPT_IDLE = "Check-in opens shortly before each class"
+PROMPT_ENDED = "Check-in for this class is closed"
 PROMPT_CAMERA_DOWN = "Check-in resumes when the camera is back"
 CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
 CAMERA_STARTING = "Starting camera…"
@@ -125,8 +127,10 @@ def time_left(delta: timedelta) -> str:
 
 def session_timing(session: SessionInfo, now: datetime) -> str:
     """The banner's big right-hand line for a current session."""
-    if session.state == "ended" or now >= session.ends_at:
+    if now >= session.ends_at:
         return ENDED_AT.format(time=hhmm(session.ends_at, now.tzinfo))
+    if session.state == "ended":  # closed early by the instructor
+        return CHECK_IN_CLOSED
     if now < session.starts_at:
         return STARTS_IN.format(m=max(1, _minutes_up(session.starts_at - now)))
     return time_left(session.ends_at - now)

@@ -39,6 +39,8 @@ RED_BRIGHT: Colour = (255, 120, 110)
 WHITE: Colour = (255, 255, 255)
 
 BASE_SHORT_SIDE = 720
+# How many pre-drawn surfaces of each kind to keep (LRU); others default to 256.
+SHAPE_LIMITS = {"card": 4, "card-shadow": 4, "toast": 4, "tag": 64}
 
 # Type sizes in pixels at BASE_SHORT_SIDE.
 SIZE = {
@@ -94,13 +96,15 @@ class Theme:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._limit = cache_limit
-        self._shapes: dict[tuple, pygame.Surface] = {}
+        self._shapes: dict[str, OrderedDict[tuple, pygame.Surface]] = {}
+        self._fitted: dict[tuple, tuple[str, int]] = {}
         log.debug("theme for %s: scale %.2f, fonts %s", size, self.scale, self._files)
 
     def px(self, value: float) -> int:
         return max(1, round(value * self.scale))
 
     def font(self, role_or_px: str | int, bold: bool = False) -> pygame.font.Font:
+        """The font for a SIZE role (scaled) or an exact pixel size."""
         px = self.px(SIZE[role_or_px]) if isinstance(role_or_px, str) else role_or_px
         key = (px, bold)
         if key not in self._fonts:
@@ -109,11 +113,11 @@ class Theme:
 
     def text(self, text: str, role: str | int, colour: Colour, bold: bool = False) -> pygame.Surface:
         """Anti-aliased text on a transparent background, cached."""
-        font = self.font(role, bold)
-        key = (text, font.get_height(), bold, colour)
+        px = self.px(SIZE[role]) if isinstance(role, str) else role
+        key = (text, px, bold, colour)
         surf = self._cache.get(key)
         if surf is None:
-            surf = font.render(text, True, colour)
+            surf = self.font(px, bold).render(text, True, colour)
             self._cache[key] = surf
             if len(self._cache) > self._limit:
                 self._cache.popitem(last=False)
@@ -124,20 +128,33 @@ class Theme:
     def text_fit(self, text: str, role: str, colour: Colour, max_w: int, bold: bool = False,
                  min_ratio: float = 0.7) -> pygame.Surface:
         """Text no wider than max_w: shrunk down to min_ratio of its size, then cut with '…'."""
-        base = self.px(SIZE[role])
-        px = base
-        while px > base * min_ratio and self.font(px, bold).size(text)[0] > max_w:
-            px -= max(1, base // 20)
-        font = self.font(px, bold)
-        return self.text(ellipsize(font, text, max_w), px, colour, bold)
+        key = (text, role, max_w, bold, min_ratio)
+        fitted = self._fitted.get(key)
+        if fitted is None:  # measuring is cheap but not free; banner and rows ask every frame
+            base = self.px(SIZE[role])
+            px = base
+            while px > base * min_ratio and self.font(px, bold).size(text)[0] > max_w:
+                px -= max(1, base // 20)
+            fitted = (ellipsize(self.font(px, bold), text, max_w), px)
+            if len(self._fitted) > self._limit:
+                self._fitted.clear()
+            self._fitted[key] = fitted
+        return self.text(fitted[0], fitted[1], colour, bold)
 
     def shape(self, key: tuple, make) -> pygame.Surface:
-        """A cached pre-drawn surface (icons, card backgrounds): make() runs once per key."""
-        surf = self._shapes.get(key)
+        """A cached pre-drawn surface (icons, cards, tags): make() runs once per key.
+
+        key[0] names a group; each group is its own small LRU so big one-off
+        surfaces (a card per check-in, all day long) cannot pile up.
+        """
+        group = self._shapes.setdefault(key[0], OrderedDict())
+        surf = group.get(key)
         if surf is None:
-            surf = self._shapes[key] = make()
-            if len(self._shapes) > self._limit:
-                self._shapes.pop(next(iter(self._shapes)))
+            surf = group[key] = make()
+            if len(group) > SHAPE_LIMITS.get(key[0], 256):
+                group.popitem(last=False)
+        else:
+            group.move_to_end(key)
         return surf
 
 

@@ -23,7 +23,7 @@ from kiosk.ui.theme import Theme
 STATE_STYLE = {
     text.STATE_ACTIVE: (th.GREEN, th.WHITE, "dot"),
     text.STATE_NO_SESSION: (th.GREY, th.WHITE, "ring"),
-    text.STATE_ENDED: (th.BLUE, th.WHITE, "no_entry"),
+    text.STATE_ENDED: (th.BLUE, th.WHITE, "stop"),
 }
 # Recent-list status -> (accent colour on dark, icon).
 STATUS_STYLE = {
@@ -154,7 +154,8 @@ def _draw_row(surface, rect: Rect, theme: Theme, checkin: CheckIn, now: datetime
     mark = icon(theme, icon_name, disc, th.TEXT_DARK, disc=colour)
     surface.blit(mark, mark.get_rect(midleft=(rect.x, rect.y + rect.h // 2 - theme.px(4))))
     x = rect.x + disc + theme.px(14)
-    name = theme.text_fit(checkin.name or text.SOMEONE, "row_name", th.TEXT, rect.right - x, bold=True)
+    name = theme.text_fit(checkin.name or text.SOMEONE, "row_name", th.TEXT, rect.right - x, bold=True,
+                          min_ratio=0.85)
     top = rect.y + theme.px(2)
     surface.blit(name, (x, top))
     y2 = top + name.get_height() + theme.px(2)
@@ -197,7 +198,9 @@ def draw_prompt(surface: pygame.Surface, rect: Rect, theme: Theme, model: Screen
     session = model.session
     if model.camera_ok is False:
         words, icon_name, colour = text.PROMPT_CAMERA_DOWN, "info", th.TEXT_MUTED
-    elif session is not None and session.state != "ended":
+    elif session is not None and session.state == "ended":
+        words, icon_name, colour = text.PROMPT_ENDED, "info", th.TEXT_MUTED
+    elif session is not None:
         words, icon_name, colour = text.PROMPT_ACTIVE, "face", th.TEXT
     else:
         words, icon_name, colour = text.PROMPT_IDLE, "info", th.TEXT_MUTED

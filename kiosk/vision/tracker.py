@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import count
 
+import numpy as np
+
 from kiosk.vision.base import FaceBox, Match
 
 UNKNOWN_VOTES = 3  # consecutive no-match votes before "Not recognised" is shown
+UNKNOWN = "?"  # Track.announced_as for a face shown as not recognised
+SAME_FACE_MIN = 0.3  # cosine between a track's consecutive embeddings; below it, a new face took its place
 
 
 @dataclass
@@ -23,13 +27,24 @@ class Track:
     last_seen: float
     votes: list[Match] = field(default_factory=list)
     confirmed: Match | None = None
-    announced: bool = False  # its check-in (or "not recognised") was shown
+    announced_as: str | None = None  # the person id (or UNKNOWN) last shown for it
     last_embedded: float = -1e9
+    embedding: np.ndarray | None = None
+
+    def observe(self, embedding: np.ndarray, captured_at: float) -> None:
+        """Remember the newest embedding; if it is plainly another face (a cut,
+        or someone stepping into the same spot), start over as a new face.
+        The swap happened after the previous embedding, so latency counts from there."""
+        if self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN:
+            self.first_seen = self.last_embedded
+            self.votes, self.confirmed, self.announced_as = [], None, None
+        self.embedding = embedding
+        self.last_embedded = captured_at
 
     def vote(self, match: Match, needed: int) -> None:
         """Add one identification; confirm when the last `needed` votes agree."""
         if self.confirmed and match.person_id not in (None, self.confirmed.person_id):
-            self.confirmed, self.announced, self.votes = None, False, []  # a different person now
+            self.confirmed, self.votes = None, []  # a different person now
         self.votes = (self.votes + [match])[-max(needed, UNKNOWN_VOTES):]
         recent = self.votes[-needed:]
         ids = {m.person_id for m in recent}

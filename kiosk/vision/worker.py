@@ -22,12 +22,15 @@ from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, RecognitionState
-from kiosk.vision.base import Match, model_key
-from kiosk.vision.tracker import Track, Tracker
+from kiosk.vision.base import FaceBox, Match, model_key
+from kiosk.vision.quality import is_frontal
+from kiosk.vision.tracker import UNKNOWN, Track, Tracker
 
 log = logging.getLogger(__name__)
 
 REVERIFY_S = 1.0  # a confirmed track is re-identified this often, to catch a swap
+UNKNOWN_RETRY_S = 0.1  # a face shown as not recognised is retried this often
+MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
 LOOK_HINT_S = 3.0  # at most one "please look at the camera" per this many seconds
 
@@ -89,6 +92,8 @@ class RecognitionWorker(threading.Thread):
         self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
         self.pipeline.warm_up()
         self._build_gallery = lambda: build_gallery(self.store, self.cfg.vision)
+        self._gallery_signature = self.store.gallery_signature(model_key(self.cfg.vision))
+        self._gallery_checked = time.monotonic()
         self.gallery = self._build_gallery()
         self.attendance = AttendanceService(self.store, self.cfg, self.clock)
 
@@ -104,19 +109,28 @@ class RecognitionWorker(threading.Thread):
 
     def process(self, frame: Frame) -> None:
         faces = self.pipeline.detect(frame.image)
-        usable = [f for f in faces if f.size >= self.cfg.vision.min_face_px]
-        if faces and not usable:
+        tracks = self._tracker.update(faces, frame.captured_at)
+        usable = [t for t in tracks if self._usable(t.box)]
+        if tracks and not usable:
             self._hint_look_at_camera(frame.captured_at)
-        tracks = self._tracker.update(usable, frame.captured_at)
-        self._identify([t for t in tracks if self._needs_embedding(t, frame.captured_at)], frame)
-        for track in tracks:
+        due = [t for t in usable if self._needs_embedding(t, frame.captured_at)]
+        due.sort(key=lambda t: t.box.size, reverse=True)
+        self._identify(due[:MAX_EMBEDS_PER_FRAME], frame)
+        for track in usable:
             self._announce(track)
         self._post(FacesSeen(frame.index, tuple(_label(t) for t in tracks)))
 
+    def _usable(self, face: FaceBox) -> bool:
+        """Big enough and facing the kiosk: only such faces are identified."""
+        vision = self.cfg.vision
+        return face.size >= vision.min_face_px and is_frontal(face, vision.max_yaw_deg)
+
     def _needs_embedding(self, track: Track, now: float) -> bool:
-        if track.confirmed is None:
-            return not (track.announced and track.unknown) or now - track.last_embedded >= REVERIFY_S
-        return now - track.last_embedded >= REVERIFY_S
+        if track.confirmed is not None:
+            return now - track.last_embedded >= REVERIFY_S
+        if track.announced_as == UNKNOWN:
+            return now - track.last_embedded >= UNKNOWN_RETRY_S
+        return True
 
     def _identify(self, tracks: list[Track], frame: Frame) -> None:
         if not tracks:
@@ -124,24 +138,27 @@ class RecognitionWorker(threading.Thread):
         vectors = self.pipeline.embed(frame.image, [t.box for t in tracks])
         matches = self.gallery.match(vectors) if len(self.gallery) else [Match(None, None, -1.0)] * len(tracks)
         self.stats.recognitions += len(tracks)
-        for track, match in zip(tracks, matches):
-            track.last_embedded = frame.captured_at
+        for track, vector, match in zip(tracks, vectors, matches):
+            track.observe(vector, frame.captured_at)
             track.vote(match, self.cfg.vision.confirm_frames)
+            log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)
 
     def _announce(self, track: Track) -> None:
-        if track.announced:
-            return
-        if track.confirmed is not None:
-            track.announced = True
-            m = track.confirmed
-            checkin = self.attendance.check_in(m.person_id, m.name, round(m.score, 3), track.first_seen)
+        confirmed = track.confirmed
+        if confirmed is not None and track.announced_as != confirmed.person_id:
+            track.announced_as = confirmed.person_id
+            log.debug("track %d confirmed as %s (%.2f) after %d votes", track.id, confirmed.person_id,
+                      confirmed.score, len(track.votes))
+            checkin = self.attendance.check_in(
+                confirmed.person_id, confirmed.name, round(confirmed.score, 3), track.first_seen
+            )
             if checkin.status.stored and checkin.latency_ms is not None:
                 self.stats.checkins += 1
                 self.stats.latencies_ms.append(checkin.latency_ms)
             if self._worth_showing(checkin):
                 self._post(CheckInPosted(checkin))
-        elif track.unknown:
-            track.announced = True
+        elif confirmed is None and track.unknown and track.announced_as is None:
+            track.announced_as = UNKNOWN
             self._post(CheckInPosted(CheckIn(Status.UNKNOWN, score=round(track.votes[-1].score, 3))))
 
     def _worth_showing(self, checkin: CheckIn) -> bool:

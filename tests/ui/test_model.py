@@ -75,11 +75,13 @@ def test_recent_count_zero_keeps_nothing():
     assert list(m.recent) == [] and m.card is not None
 
 
-def test_a_new_session_clears_the_recent_list():
+def test_a_new_session_clears_the_recent_list_even_after_a_break():
     m = model()
     post(m, SessionChanged(session(), None, 1, 20), CheckInPosted(checkin(Status.PRESENT)))
     post(m, SessionChanged(session(), None, 2, 20))  # same session, new count
     assert len(m.recent) == 1 and m.present_count == 2
+    post(m, SessionChanged(None, None))  # the break between classes keeps the list
+    assert len(m.recent) == 1
     post(m, SessionChanged(session(code="MA201", start=(10, 0), end=(11, 0)), None, 0, 30))
     assert list(m.recent) == [] and m.roster_size == 30
 

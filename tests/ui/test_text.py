@@ -16,7 +16,8 @@ def test_session_timing_before_during_and_after():
     s = session(start=(9, 40), end=(10, 30))
     assert text.session_timing(s, NOW) == "Starts in 12 min"
     assert text.session_timing(session(), NOW) == "32 min left"
-    assert text.session_timing(session(state="ended"), NOW) == "Ended at 10:00"
+    assert text.session_timing(session(state="ended"), NOW) == "Check-in closed"
+    assert text.session_timing(session(end=(9, 20)), NOW) == "Ended at 09:20"
 
 
 def test_next_session_today_and_another_day():
