@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ class UiStats:
     frame_ms_histogram: dict[int, int] = field(default_factory=dict)  # whole ms -> frames, whole run
     dropped_frames: int = 0  # camera frames the screen never showed (gaps in Frame.index)
     camera_frames_shown: int = 0
+    first_frame_at: float | None = None  # time.monotonic() when the first camera frame was drawn
 
     @property
     def frame_ms_median(self) -> float:
@@ -46,6 +48,7 @@ class FrameStats:
         self.last_index: int | None = None
         self.dropped = 0
         self.camera_frames = 0
+        self.first_frame_at: float | None = None
 
     def record(self, flipped_at: float, work_start: float) -> None:
         ms = (flipped_at - work_start) * 1000.0
@@ -72,6 +75,8 @@ class FrameStats:
             self.dropped += index - last - 1
         self.last_index = index  # an index going backwards is a restarted camera
         self.camera_frames += 1
+        if self.first_frame_at is None:
+            self.first_frame_at = time.monotonic()
 
     def summary(self) -> UiStats:
         fps = [float(n) for n in self.fps_windows]
@@ -84,6 +89,7 @@ class FrameStats:
             frame_ms_histogram=dict(sorted(self.histogram.items())),
             dropped_frames=self.dropped,
             camera_frames_shown=self.camera_frames,
+            first_frame_at=self.first_frame_at,
         )
 
     def _overall_fps(self) -> float:

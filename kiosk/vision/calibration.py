@@ -1,8 +1,16 @@
-"""Calibrated decision settings per embedder (provisional; bench/accuracy.py rewrites these)."""
+"""Calibrated decision settings per embedding model (cosine similarity of
+unit vectors): a face is named when its best person scores >= threshold and
+beats the next person by >= margin. Written by bench/accuracy.py
+--write-calibration; how they are derived is in docs/ACCURACY.md.
 
-CALIBRATED = {
-    "sface": {"threshold": 0.45, "margin": 0.0},
-    "dlib": {"threshold": 0.925, "margin": 0.0},
-    "arcface-mbf": {"threshold": 0.34, "margin": 0.0},
-    "edgeface-s": {"threshold": 0.45, "margin": 0.0},
+Produced by: bench/accuracy.py --splits 20 --write-calibration, see accuracy.json.
+"""
+
+CALIBRATED: dict[str, dict[str, float]] = {
+    "sface": {"threshold": 0.49, "margin": 0.12},
+    "dlib": {"threshold": 0.95, "margin": 0.01},
+    "deepface:SFace": {"threshold": 0.71, "margin": 0.02},
+    "deepface:Dlib": {"threshold": 0.96, "margin": 0.01},
+    "arcface-mbf": {"threshold": 0.32, "margin": 0.16},
+    "edgeface-s": {"threshold": 0.48, "margin": 0.19},
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Screenshot of the real kiosk, fullscreen in a real X window under Xvfb,
+# grabbed from the X server (what a person at the door would see).
+#   docs/kiosk_screenshot.sh [OUT.png] [SECONDS]
+# Needs: apt-get install xvfb imagemagick; the shared test data beside the repo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-docs/screenshots/kiosk_xvfb.png}
+wait_s=${2:-4.2}
+photos=../shared/data/face_recognition
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+py=.venv/bin/python; [ -x "$py" ] || py=python3
+export KIOSK_DATA_DIR=$data KIOSK_ROOM=B12 KIOSK_TIMEZONE=Europe/London
+"$py" main.py enroll --id lin --name "Lin-Manuel Miranda" "$photos/lin-manuel-miranda.png" 2>/dev/null
+"$py" main.py class add HAM101 --name "Hamilton Workshop" --students lin --room B12 >/dev/null
+start=$(TZ=Europe/London date -d '-1 min' +%H:%M); end=$(TZ=Europe/London date -d '+45 min' +%H:%M)
+"$py" main.py schedule add HAM101 --start "$start" --end "$end" --date "$(TZ=Europe/London date +%F)" >/dev/null
+xvfb-run -a -s "-screen 0 1280x720x24" bash -c "
+  SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy '$py' main.py --log-level WARNING run --camera '$photos/short_hamilton_clip.mp4' &
+  pid=\$!; sleep $wait_s; import -window root '$out'; kill -TERM \$pid; wait \$pid"
+echo "saved $out"

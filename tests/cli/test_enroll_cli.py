@@ -1,0 +1,76 @@
+"""Enrolment and identify through main(), on the shared photos with the real models."""
+
+import json
+
+import cv2
+import pytest
+
+from kiosk.cli.main import main
+from kiosk.store.sqlite_store import SqliteStore
+
+
+@pytest.fixture
+def cli(data_dir, capsys):
+    def run(*argv):
+        code = main(["--data-dir", str(data_dir), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def people(data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    try:
+        return [p.id for p in store.people()]
+    finally:
+        store.close()
+
+
+def test_enrol_then_identify(cli, shared, data_dir):
+    photos = shared / "face_recognition"
+    code, out, err = cli("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))
+    assert code == 0 and "enrolled obama" in out and "1/1" in err  # the progress bar
+    code, out, _ = cli("identify", str(photos / "obama2.jpg"), str(photos / "two_people.jpg"))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert lines[0]["image"].endswith("obama2.jpg") and lines[0]["person_id"] == "obama"
+    assert set(lines[0]) == {"image", "box", "person_id", "name", "score"} and len(lines[0]["box"]) == 4
+    two = [line for line in lines if line["image"].endswith("two_people.jpg")]
+    assert len(two) == 2 and {line["person_id"] for line in two} == {"obama", None}
+
+
+def test_photo_with_two_faces_names_the_image_and_stores_nothing(cli, shared, data_dir):
+    photos = shared / "face_recognition"
+    code, _, err = cli("enroll", "--id", "x", "--name", "X", str(photos / "obama.jpg"), str(photos / "two_people.jpg"))
+    assert code == 1
+    assert "two_people.jpg: 2 faces found; use a photo with one face" in err and "Traceback" not in err
+    assert people(data_dir) == []
+
+
+def test_face_too_small_and_no_face_and_corrupt(cli, shared, data_dir, tmp_path):
+    image = cv2.imread(str(shared / "face_recognition" / "obama.jpg"))
+    cv2.imwrite(str(tmp_path / "tiny.jpg"), cv2.resize(image, None, fx=0.12, fy=0.12))
+    cv2.imwrite(str(tmp_path / "wall.jpg"), image[:40, :40])
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    for name, reason in [("tiny.jpg", "needs at least"), ("wall.jpg", "no face found"), ("broken.jpg", "broken.jpg")]:
+        code, _, err = cli("enroll", "--id", "x", "--name", "X", str(tmp_path / name))
+        assert code == 1 and reason in err and err.count("\n") <= 2, err
+    assert people(data_dir) == []
+
+
+def test_enrol_from_dir_uses_folder_names_and_reports_rejects(cli, shared, data_dir, tmp_path):
+    train = shared / "face_recognition" / "knn_examples" / "train"
+    code, out, err = cli("enroll", "--from-dir", str(train))
+    enrolled = people(data_dir)
+    assert enrolled == sorted(p.name for p in train.iterdir() if p.is_dir() and p.name in enrolled)
+    assert len(enrolled) >= 4
+    assert code == (1 if "rejected" in err else 0)
+    code, out, _ = cli("enroll", "--from-dir", str(train))  # a re-run adds nothing
+    assert "already enrolled" in out and people(data_dir) == enrolled
+
+
+def test_enrol_usage_errors(cli):
+    assert cli("enroll", "--id", "x")[0] == 2
+    code, _, err = cli("enroll", "--from-dir", "/nonexistent")
+    assert code == 2 and "not a folder" in err

@@ -1,0 +1,63 @@
+"""Tracks: IoU association, agreeing votes before confirmation, swaps detected by appearance."""
+
+import numpy as np
+
+from kiosk.vision.base import FaceBox, Match
+from kiosk.vision.tracker import Tracker
+
+LIN = Match("lin", "Lin", 0.6)
+NOBODY = Match(None, None, 0.1)
+
+
+def box(x, y=50, size=80):
+    return FaceBox(x, y, size, size, 0.9)
+
+
+def unit(*values):
+    v = np.array(values, np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_same_place_same_track_new_place_new_track():
+    tracker = Tracker()
+    first = tracker.update([box(100)], 0.0)[0]
+    assert tracker.update([box(105)], 0.033)[0] is first
+    other = tracker.update([box(105), box(400)], 0.066)[1]
+    assert other is not first and other.first_seen == 0.066
+
+
+def test_tracks_expire():
+    tracker = Tracker(max_age_s=1.0)
+    first = tracker.update([box(100)], 0.0)[0]
+    assert tracker.update([box(100)], 1.5)[0] is not first
+
+
+def test_confirmation_needs_agreeing_votes():
+    track = Tracker().update([box(100)], 0.0)[0]
+    track.vote(LIN, needed=2)
+    assert track.confirmed is None
+    track.vote(NOBODY, needed=2)
+    track.vote(LIN, needed=2)
+    assert track.confirmed is None
+    track.vote(LIN, needed=2)
+    assert track.confirmed.person_id == "lin"
+
+
+def test_unknown_after_three_no_matches():
+    track = Tracker().update([box(100)], 0.0)[0]
+    for _ in range(2):
+        track.vote(NOBODY, needed=2)
+    assert not track.unknown
+    track.vote(NOBODY, needed=2)
+    assert track.unknown
+
+
+def test_a_different_face_in_the_same_place_starts_over():
+    track = Tracker().update([box(100)], 0.0)[0]
+    track.observe(unit(1, 0, 0), 0.1)
+    track.vote(LIN, 1)
+    track.announced_as = "lin"
+    track.observe(unit(0.9, 0.1, 0), 0.2)  # the same face, slightly changed
+    assert track.confirmed is not None and track.first_seen == 0.0
+    track.observe(unit(0, 1, 0), 0.3)  # someone else
+    assert track.confirmed is None and track.announced_as is None and track.first_seen == 0.2
