@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import math
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,31 @@ def median(values: list[float]) -> float | None:
 def mean_sd(values: list[float]) -> tuple[float, float]:
     arr = np.asarray(values, dtype=float)
     return float(arr.mean()), float(arr.std(ddof=1)) if len(arr) > 1 else 0.0
+
+
+@dataclass
+class Embedded:
+    """One pipeline's vectors for every photo, by path."""
+
+    plain: dict[str, np.ndarray] = field(default_factory=dict)
+    flip: dict[str, np.ndarray] = field(default_factory=dict)
+    detect_ms: list[float] = field(default_factory=list)
+    embed_ms: list[float] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def rows(self, files: list[Path], flip: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(n, d) vectors in file order (zeros where no face), and a found mask."""
+        source = self.flip if flip and self.flip else self.plain
+        dim = len(next(iter(self.plain.values())))
+        found = np.array([str(f) in source for f in files])
+        rows = np.stack([source.get(str(f), np.zeros(dim, np.float32)) for f in files])
+        return rows.astype(np.float32), found
+
+
+# Per-comparison false-accept rate the default threshold is set for, under a
+# normal fit of the impostor angles (z = 4.265 for 1e-5).
+TARGET_FAR_Z = 4.265
+MARGIN_SHARE = 0.5  # the default margin is half the 1st percentile of genuine margins
 
 
 # --- verification metrics -------------------------------------------------
@@ -248,3 +274,93 @@ def summarise(per_split: list[dict]) -> dict[str, list[float]]:
     """Mean and sd over splits of each rate."""
     keys = per_split[0].keys()
     return {k: [round(v, 4) for v in mean_sd([r[k] for r in per_split])] for k in keys}
+
+
+def verification(emb: Embedded, pairs: list[tuple[str, str, bool]], threshold: float) -> dict:
+    """Pair scores; a pair with a photo where no face was found scores -1 (rejected)."""
+    root = SHARED / "deepface"
+    scores, same, failed = [], [], 0
+    for x, y, is_same in pairs:
+        a, b = emb.plain.get(str(root / x)), emb.plain.get(str(root / y))
+        failed += a is None or b is None
+        scores.append(-1.0 if a is None or b is None else float(a @ b))
+        same.append(is_same)
+    s, m = np.array(scores), np.array(same)
+    best, best_t = best_accuracy(s, m)
+    return {
+        "pairs": len(pairs), "failed_pairs": failed, "acc_best": round(best, 4),
+        "best_threshold": round(best_t, 4), "acc_calibrated": round(accuracy_at(s, m, threshold), 4),
+        "tar_far0": round(tar_at_zero_far(s, m), 4), "d_prime": round(d_prime(s, m), 3),
+    }
+
+
+def pair_scores(emb: Embedded, data: Labelled) -> tuple[np.ndarray, np.ndarray]:
+    """All genuine and impostor scores within one identity set (faces found only)."""
+    rows, found = emb.rows(data.files)
+    people = np.array(data.people)[found]
+    sims = rows[found] @ rows[found].T
+    upper = np.triu_indices(len(people), 1)
+    same = (people[:, None] == people[None, :])[upper]
+    return sims[upper][same], sims[upper][~same]
+
+
+def open_set_d_prime(trials) -> float:
+    """Separation of correct genuine best scores from stranger best scores."""
+    g = np.concatenate([t.s1[t.genuine & t.found & t.correct] for t in trials])
+    s = np.concatenate([t.s1[~t.genuine & t.found] for t in trials])
+    return float((g.mean() - s.mean()) / np.sqrt((g.var() + s.var()) / 2))
+
+
+
+
+# --- calibration and matcher timing ----------------------------------------
+
+def calibrate(emb: Embedded, sets: list[Labelled], trials: dict[str, list],
+              z: float = TARGET_FAR_Z) -> dict:
+    """Default threshold and margin, with headroom for unseen people.
+
+    threshold: above every impostor score seen AND above the impostor
+    quantile for a 1e-5 per-comparison false accept under a normal fit of
+    the impostor ANGLES (arccos), rounded up to 0.005. Angles, because the
+    cosines of models whose scores crowd near 1 (dlib) have a short upper
+    tail that a normal fit in cosine overstates; in angle the fit matches
+    the observed tail for every model here.
+    margin: half the 1st percentile of genuine best-minus-second margins.
+    """
+    impostor = np.concatenate([pair_scores(emb, d)[1] for d in sets])
+    genuine = np.concatenate([pair_scores(emb, d)[0] for d in sets])
+    angles = np.arccos(np.clip(impostor, -1.0, 1.0))
+    gauss = float(np.cos(max(angles.mean() - z * angles.std(), 0.0)))
+    # Rounded up to 0.005: coarser steps cost dlib-like models, whose scores
+    # crowd near 1, a large share of genuine matches.
+    threshold = math.ceil(max(float(impostor.max()), gauss) * 200 - 1e-9) / 200
+    margins = np.concatenate([(t.s1 - t.s2)[t.genuine & t.found & t.correct]
+                              for d in sets for t in trials[d.name]])
+    margin = math.floor(MARGIN_SHARE * float(np.percentile(margins, 1)) * 100) / 100
+    return {
+        "threshold": threshold, "margin": max(margin, 0.0),
+        "impostor_max": round(float(impostor.max()), 4), "impostor_normal_fit": round(gauss, 4),
+        "genuine_min": round(float(genuine.min()), 4),
+        "tar_pairs_at_threshold": round(float((genuine >= threshold).mean()), 4),
+        "genuine_margin_p1": round(float(np.percentile(margins, 1)), 4),
+    }
+
+
+def gallery_timing(people: int = 100_000, repeats: int = 30) -> dict[str, float]:
+    """Median ms to match one query against `people` one-row identities."""
+    from kiosk.vision.base import l2_normalise
+    from kiosk.vision.gallery import Gallery
+
+    rng = np.random.default_rng(0)
+    out = {}
+    for dim in (128, 512):
+        rows = l2_normalise(rng.standard_normal((people, dim)))
+        ids = [str(i) for i in range(people)]
+        gallery = Gallery(ids, ids, rows, threshold=0.5, margin=0.1)
+        query, times = rows[:1].copy(), []
+        gallery.match(query)
+        for _ in range(repeats):
+            with Timer(times):
+                gallery.match(query)
+        out[f"{dim}-d"] = median(times)
+    return out

@@ -16,26 +16,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from _common import (
-    NORMS, OUT, REPO, SHARED, Labelled, Timer, accuracy_at, best_accuracy, cross_validated,
-    d_prime, deepface_identities, knn_identities, make_splits, mean_sd, median, oracle,
-    read_pairs, run_trials, summarise, tar_at_zero_far,
+    NORMS, OUT, REPO, SHARED, Embedded, Labelled, Timer, calibrate, cross_validated,
+    deepface_identities, gallery_timing, knn_identities, make_splits, median, open_set_d_prime,
+    oracle, read_pairs, run_trials, summarise, verification,
 )
 
 log = logging.getLogger("bench.accuracy")
 
-# Per-comparison false-accept rate the default threshold is set for, under a
-# normal fit of the impostor scores (z = 4.265 for 1e-5).
-TARGET_FAR_Z = 4.265
-SWEEP_Z = {"1e-3": 3.090, "1e-4": 3.719, "1e-5": 4.265, "1e-6": 4.753}
-MARGIN_SHARE = 0.5  # the default margin is half the 1st percentile of genuine margins
+SWEEP_Z = {"1e-3": 3.090, "1e-4": 3.719, "1e-5": 4.265, "1e-6": 4.753}  # per-comparison FAR
 LICENCE_CLEAN = ("sface", "dlib")
 
 
@@ -67,29 +62,18 @@ VARIANTS = [
             embedder="deepface", deepface_model="SFace"),
     Variant("deepface Dlib/dlib (original)", "deepface-represent", "deepface:Dlib",
             deepface_model="Dlib", deepface_detector="dlib"),
+    Variant("yunet+5pt -> deepface Dlib", "deepface-represent", "deepface:Dlib",
+            embedder="deepface", deepface_model="Dlib"),
     Variant("arcface-mbf", "arcface-mbf", "arcface-mbf", embedder="arcface-mbf"),
     Variant("edgeface-s", "edgeface-s", "edgeface-s", embedder="edgeface-s"),
 ]
 BASELINE = "deepface Dlib/dlib (original)"
-
-
-@dataclass
-class Embedded:
-    """One pipeline's vectors for every photo, by path."""
-
-    plain: dict[str, np.ndarray] = field(default_factory=dict)
-    flip: dict[str, np.ndarray] = field(default_factory=dict)
-    detect_ms: list[float] = field(default_factory=list)
-    embed_ms: list[float] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    def rows(self, files: list[Path], flip: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(n, d) vectors in file order (zeros where no face), and a found mask."""
-        source = self.flip if flip and self.flip else self.plain
-        dim = len(next(iter(self.plain.values())))
-        found = np.array([str(f) in source for f in files])
-        rows = np.stack([source.get(str(f), np.zeros(dim, np.float32)) for f in files])
-        return rows.astype(np.float32), found
+# The thresholds the libraries themselves publish, as cosine similarity.
+LIBRARY_THRESHOLDS = {
+    "sface": (0.363, "OpenCV Zoo SFace cosine threshold"),
+    "deepface:SFace": (round(1 - 0.593, 3), "DeepFace 0.0.103 SFace cosine distance 0.593"),
+    "deepface:Dlib": (round(1 - 0.07, 3), "DeepFace 0.0.103 Dlib cosine distance 0.07"),
+}
 
 
 # --- embedding ---------------------------------------------------------------
@@ -170,63 +154,6 @@ def _read(path: Path) -> np.ndarray:
 
 # --- analysis ----------------------------------------------------------------
 
-def verification(emb: Embedded, pairs: list[tuple[str, str, bool]], threshold: float) -> dict:
-    """Pair scores; a pair with a photo where no face was found scores -1 (rejected)."""
-    root = SHARED / "deepface"
-    scores, same, failed = [], [], 0
-    for x, y, is_same in pairs:
-        a, b = emb.plain.get(str(root / x)), emb.plain.get(str(root / y))
-        failed += a is None or b is None
-        scores.append(-1.0 if a is None or b is None else float(a @ b))
-        same.append(is_same)
-    s, m = np.array(scores), np.array(same)
-    best, best_t = best_accuracy(s, m)
-    return {
-        "pairs": len(pairs), "failed_pairs": failed, "acc_best": round(best, 4),
-        "best_threshold": round(best_t, 4), "acc_calibrated": round(accuracy_at(s, m, threshold), 4),
-        "tar_far0": round(tar_at_zero_far(s, m), 4), "d_prime": round(d_prime(s, m), 3),
-    }
-
-
-def pair_scores(emb: Embedded, data: Labelled) -> tuple[np.ndarray, np.ndarray]:
-    """All genuine and impostor scores within one identity set (faces found only)."""
-    rows, found = emb.rows(data.files)
-    people = np.array(data.people)[found]
-    sims = rows[found] @ rows[found].T
-    upper = np.triu_indices(len(people), 1)
-    same = (people[:, None] == people[None, :])[upper]
-    return sims[upper][same], sims[upper][~same]
-
-
-def calibrate(emb: Embedded, sets: list[Labelled], trials: dict[str, list],
-              z: float = TARGET_FAR_Z) -> dict:
-    """Default threshold and margin, with headroom for unseen people.
-
-    threshold: above every impostor score seen AND above the impostor
-    quantile for a 1e-5 per-comparison false accept under a normal fit of
-    the impostor ANGLES (arccos), rounded up to 0.01. Angles, because the
-    cosines of models whose scores crowd near 1 (dlib) have a short upper
-    tail that a normal fit in cosine overstates; in angle the fit matches
-    the observed tail for every model here.
-    margin: half the 1st percentile of genuine best-minus-second margins.
-    """
-    impostor = np.concatenate([pair_scores(emb, d)[1] for d in sets])
-    genuine = np.concatenate([pair_scores(emb, d)[0] for d in sets])
-    angles = np.arccos(np.clip(impostor, -1.0, 1.0))
-    gauss = float(np.cos(max(angles.mean() - z * angles.std(), 0.0)))
-    threshold = math.ceil(max(float(impostor.max()), gauss) * 100) / 100
-    margins = np.concatenate([(t.s1 - t.s2)[t.genuine & t.found & t.correct]
-                              for d in sets for t in trials[d.name]])
-    margin = math.floor(MARGIN_SHARE * float(np.percentile(margins, 1)) * 100) / 100
-    return {
-        "threshold": threshold, "margin": max(margin, 0.0),
-        "impostor_max": round(float(impostor.max()), 4), "impostor_normal_fit": round(gauss, 4),
-        "genuine_min": round(float(genuine.min()), 4),
-        "tar_pairs_at_threshold": round(float((genuine >= threshold).mean()), 4),
-        "genuine_margin_p1": round(float(np.percentile(margins, 1)), 4),
-    }
-
-
 def ablation(emb: Embedded, data: Labelled, splits, margin: float) -> list[dict]:
     """What flip TTA, score normalisation and a margin each add, step by step."""
     steps = [("raw cosine", False, "none", 0.0), ("+ flip TTA", True, "none", 0.0)]
@@ -238,17 +165,10 @@ def ablation(emb: Embedded, data: Labelled, splits, margin: float) -> list[dict]
         if flip and not emb.flip:
             continue
         trials = run_trials(data, *emb.rows(data.files, flip), splits, norm)
-        rows.append({"step": label, "open_set_d_prime": round(_open_set_d_prime(trials), 3),
+        rows.append({"step": label, "open_set_d_prime": round(open_set_d_prime(trials), 3),
                      "cv": summarise(cross_validated(trials, m)),
                      "oracle_dir": summarise(oracle(trials, m))["dir"]})
     return rows
-
-
-def _open_set_d_prime(trials) -> float:
-    """Separation of correct genuine best scores from stranger best scores."""
-    g = np.concatenate([t.s1[t.genuine & t.found & t.correct] for t in trials])
-    s = np.concatenate([t.s1[~t.genuine & t.found] for t in trials])
-    return float((g.mean() - s.mean()) / np.sqrt((g.var() + s.var()) / 2))
 
 
 def analyse(variant: Variant, emb: Embedded, sets: list[Labelled], pair_lists: dict,
@@ -258,11 +178,12 @@ def analyse(variant: Variant, emb: Embedded, sets: list[Labelled], pair_lists: d
     cal = calibrate(emb, sets, trials)
     result = {
         "variant": variant.name, "key": variant.key,
+        "kiosk": not variant.is_deepface_represent,  # a config the kiosk can run
         "images": len(emb.plain) + len(emb.missing), "no_face": emb.missing,
         "detect_ms": median(emb.detect_ms), "embed_ms": median(emb.embed_ms),
         "calibration": cal,
         "verification": {n: verification(emb, p, cal["threshold"]) for n, p in pair_lists.items()},
-        "open_set": {}, "transfer": {},
+        "open_set": {},
     }
     for d in sets:
         at_default = [t.rates(cal["threshold"], cal["margin"]) for t in trials[d.name]]
@@ -272,20 +193,46 @@ def analyse(variant: Variant, emb: Embedded, sets: list[Labelled], pair_lists: d
             "cv_zero_far": summarise(cross_validated(trials[d.name], cal["margin"])),
             "ablation": ablation(emb, d, splits[d.name], cal["margin"]),
         }
-    result["sweep"] = {}
-    for far, z in SWEEP_Z.items():  # the same rule at other target false-accept rates
+    result["library_threshold"] = _at_library_threshold(variant, emb, sets, pair_lists, trials)
+    result["sweep"] = _sweep(emb, sets, trials, cal["margin"])
+    result["transfer"] = _transfer(emb, sets, trials)
+    return result
+
+
+def _at_library_threshold(variant, emb, sets, pair_lists, trials) -> dict | None:
+    """What the library's own published threshold does (no margin)."""
+    if variant.key not in LIBRARY_THRESHOLDS:
+        return None
+    t_lib, source = LIBRARY_THRESHOLDS[variant.key]
+    return {
+        "threshold": t_lib, "source": source,
+        "verification_acc": {n: verification(emb, p, t_lib)["acc_calibrated"]
+                             for n, p in pair_lists.items()},
+        "open_set": {d.name: summarise([t.rates(t_lib, 0.0) for t in trials[d.name]]) for d in sets},
+    }
+
+
+def _sweep(emb, sets, trials, margin: float) -> dict:
+    """The calibration rule at other per-comparison false-accept targets."""
+    out = {}
+    for far, z in SWEEP_Z.items():
         c = calibrate(emb, sets, trials, z)
-        rates = [t.rates(c["threshold"], cal["margin"]) for d in sets for t in trials[d.name]]
-        result["sweep"][far] = {"threshold": c["threshold"], "tar_pairs": c["tar_pairs_at_threshold"],
-                                **summarise(rates)}
-    for d in sets:  # calibrate on the other set only, judge on this one
+        rates = [t.rates(c["threshold"], margin) for d in sets for t in trials[d.name]]
+        out[far] = {"threshold": c["threshold"], "tar_pairs": c["tar_pairs_at_threshold"],
+                    **summarise(rates)}
+    return out
+
+
+def _transfer(emb, sets, trials) -> dict:
+    """Calibrate on the other set only, judge on this one: unseen people."""
+    out = {}
+    for d in sets:
         others = [o for o in sets if o is not d]
         if others:
             c = calibrate(emb, others, trials)
             rates = [t.rates(c["threshold"], c["margin"]) for t in trials[d.name]]
-            result["transfer"][d.name] = {"threshold": c["threshold"], "margin": c["margin"],
-                                          **summarise(rates)}
-    return result
+            out[d.name] = {"threshold": c["threshold"], "margin": c["margin"], **summarise(rates)}
+    return out
 
 
 # --- report ------------------------------------------------------------------
@@ -319,7 +266,7 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
         for name, o in r["open_set"].items():
             d, c, t = o["at_default"], o["cv_zero_far"], r["transfer"].get(name)
             tr = f"{pct(t['dir'])}/{pct(t['stranger_far'])}" if t else "-"
-            print(f"{r['variant']:32} {name:8} {cal['threshold']:5.2f} {cal['margin']:5.2f} |"
+            print(f"{r['variant']:32} {name:8} {cal['threshold']:5.3f} {cal['margin']:5.2f} |"
                   f" {pct(d['dir'])} {pct(d['stranger_far']):>11} {pct(d['mis_id']):>10} |"
                   f" {pct(c['dir'])} {pct(c['stranger_far'])} | {tr:>21}")
     print("\n== Ablation (open-set d', cross-validated DIR and stranger FA %, oracle DIR %)")
@@ -332,14 +279,23 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
     print("\n== Calibration (cosine similarity)")
     for r in results:
         c = r["calibration"]
-        print(f"{r['variant']:32} threshold {c['threshold']:.2f} (impostor max {c['impostor_max']:.3f},"
+        print(f"{r['variant']:32} threshold {c['threshold']:.3f} (impostor max {c['impostor_max']:.3f},"
               f" normal fit 1e-5 {c['impostor_normal_fit']:.3f}; genuine pairs kept"
               f" {100 * c['tar_pairs_at_threshold']:.1f}%)  margin {c['margin']:.2f}"
               f" (genuine margin p1 {c['genuine_margin_p1']:.3f})")
+    print("\n== At the libraries' own published thresholds (no margin): verification accuracy %;"
+          " open-set DIR / stranger FA / wrong name %")
+    for r in results:
+        lib = r.get("library_threshold")
+        if lib:
+            sets = "  ".join(f"{n}: {pct(o['dir'])}/{pct(o['stranger_far'])}/{pct(o['mis_id'])}"
+                             for n, o in lib["open_set"].items())
+            acc = " ".join(f"{n} {100 * a:5.1f}" for n, a in lib["verification_acc"].items())
+            print(f"{r['variant']:32} t={lib['threshold']:.3f}  {acc}  {sets}")
     print("\n== Threshold sweep (same rule at other per-comparison FAR targets; both sets' splits pooled)")
     for r in results:
         print(f"{r['variant']:32} " + "  ".join(
-            f"{far}: t={x['threshold']:.2f} DIR {100 * x['dir'][0]:5.1f} FA {100 * x['stranger_far'][0]:4.1f}"
+            f"{far}: t={x['threshold']:.3f} DIR {100 * x['dir'][0]:5.1f} FA {100 * x['stranger_far'][0]:4.1f}"
             f" wrong {100 * x['mis_id'][0]:3.1f}" for far, x in r["sweep"].items()))
     for name, why in skipped.items():
         print(f"skipped {name}: {why}")
@@ -348,7 +304,7 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
 def choose_default(results: list[dict]) -> dict | None:
     """Among the licence-clean kiosk pipelines: best open-set DIR at the
     calibrated defaults (both sets), then fewest stranger accepts, then d'."""
-    clean = [r for r in results if r["key"] in LICENCE_CLEAN]
+    clean = [r for r in results if r["key"] in LICENCE_CLEAN and r["kiosk"]]
     if not clean:
         return None
 
@@ -368,10 +324,11 @@ def choose_default(results: list[dict]) -> dict | None:
 def write_calibration(results: list[dict], note: str) -> Path:
     path = REPO / "kiosk" / "vision" / "calibration.py"
     table = {}
-    for r in results:  # first variant per key wins (kiosk pipelines come first)
-        table.setdefault(r["key"], {"threshold": r["calibration"]["threshold"],
-                                    "margin": r["calibration"]["margin"]})
-    lines = [f'    "{k}": {{"threshold": {v["threshold"]:.2f}, "margin": {v["margin"]:.2f}}},'
+    for r in results:  # DeepFace's own detect+align path is a baseline the kiosk never runs
+        if r["kiosk"]:
+            table[r["key"]] = {"threshold": r["calibration"]["threshold"],
+                               "margin": r["calibration"]["margin"]}
+    lines = [f'    "{k}": {{"threshold": {v["threshold"]:.3f}, "margin": {v["margin"]:.2f}}},'
              for k, v in table.items()]
     path.write_text(CALIBRATION_TEMPLATE.format(note=note, rows="\n".join(lines)), encoding="utf-8")
     return path
@@ -419,13 +376,16 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results.append(analyse(variant, emb, sets, pair_lists, 5 if args.quick else args.splits))
     print_report(results, skipped)
+    timing = gallery_timing()
+    print(f"\ngallery match, 1 query vs 100,000 people (median ms, indicative): {timing}")
     default = choose_default(results)
     if default:
         print(f"\ndefault pipeline by the numbers: {default['pipeline']} ({default['why']})")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"quick": args.quick, "splits": args.splits, "results": results,
-                               "skipped": skipped, "default": default}, indent=1), encoding="utf-8")
+                               "skipped": skipped, "default": default,
+                               "gallery_match_ms_100k": timing}, indent=1), encoding="utf-8")
     print(f"wrote {out}")
     if args.write_calibration and not args.quick:
         print(f"wrote {write_calibration(results, f'Produced by: bench/accuracy.py --splits {args.splits}, see {out.name}.')}")

@@ -108,6 +108,39 @@ class UiSection:
 
 
 @dataclass(frozen=True)
+class PinSection:
+    """The instructor's PIN overlay (owned by the class-sessions work)."""
+
+    max_tries: int = field(default=5, metadata=_check(_range(1, 20)))
+    lockout_base_s: float = field(default=30.0, metadata=_check(_range(1.0, 3600)))
+    idle_timeout_s: float = field(default=30.0, metadata=_check(_range(5.0, 600)))
+
+
+@dataclass(frozen=True)
+class SoundSection:
+    enabled: bool = True
+    volume: float = field(default=0.6, metadata=_check(_range(0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class MongoSection:
+    """Central MongoDB; empty uri = standalone kiosk (owned by the sync work)."""
+
+    uri: str = ""
+    database: str = "attendance"
+    sync_interval_s: float = field(default=30.0, metadata=_check(_range(1.0, 3600)))
+    credentials_file: str = ""
+    tls_ca_file: str = ""
+
+
+@dataclass(frozen=True)
+class LivenessSection:
+    """Anti-spoofing (owned by the liveness work)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class LoggingSection:
     level: str = field(default="INFO", metadata=_check(_choice("DEBUG", "INFO", "WARNING", "ERROR")))
 
@@ -121,6 +154,10 @@ class Config:
     store: StoreSection = StoreSection()
     scheduler: SchedulerSection = SchedulerSection()
     ui: UiSection = UiSection()
+    pin: PinSection = PinSection()
+    sound: SoundSection = SoundSection()
+    mongo: MongoSection = MongoSection()
+    liveness: LivenessSection = LivenessSection()
     logging: LoggingSection = LoggingSection()
 
     @property
@@ -142,6 +179,7 @@ ENV_OVERRIDES = {
     "KIOSK_ROOM": ("kiosk", "room"),
     "KIOSK_TIMEZONE": ("kiosk", "timezone"),
     "KIOSK_LOG_LEVEL": ("logging", "level"),
+    "KIOSK_MONGO_URI": ("mongo", "uri"),
 }
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
 from kiosk.vision.base import Match, l2_normalise
 from kiosk.vision.gallery import Gallery
+from kiosk.vision.images import load_image
 
 DIM = 128
 
@@ -126,34 +126,24 @@ def test_hundred_thousand_identities():
 
 
 # --- golden test: real photos through the real SFace pipeline --------------
+# (sface_pipeline and faces_dir come from tests/vision/conftest.py)
 
 def face_vector(pipeline, path: Path) -> np.ndarray:
-    image = cv2.imread(str(path))
-    assert image is not None, path
+    image = load_image(path)
     faces = pipeline.detect(image)
     assert faces, f"no face found in {path.name}"
     return pipeline.embed(image, faces[:1])[0]
 
 
-@pytest.fixture(scope="module")
-def sface_pipeline(tmp_path_factory):
-    from kiosk.config import VisionSection
-    from kiosk.vision.pipeline import FacePipeline
-
-    cfg = VisionSection(detector="yunet", embedder="sface")
-    return FacePipeline(cfg, tmp_path_factory.mktemp("models"))
-
-
-def test_golden_obama_is_named_and_a_stranger_is_not(shared, sface_pipeline):
+def test_golden_obama_is_named_and_a_stranger_is_not(faces_dir, sface_pipeline):
     from kiosk.vision.calibration import CALIBRATED
 
-    photos = shared / "face_recognition"
-    enrolled = np.stack([face_vector(sface_pipeline, photos / f) for f in ("obama.jpg", "biden.jpg")])
+    enrolled = np.stack([face_vector(sface_pipeline, faces_dir / f) for f in ("obama.jpg", "biden.jpg")])
     calibrated = CALIBRATED["sface"]
     gallery = Gallery(["obama", "biden"], ["Barack Obama", "Joe Biden"], enrolled,
                       threshold=calibrated["threshold"], margin=calibrated["margin"])
-    obama2 = face_vector(sface_pipeline, photos / "test_images" / "obama2.jpg")
-    alex = face_vector(sface_pipeline, photos / "alex-lacamoire.png")
+    obama2 = face_vector(sface_pipeline, faces_dir / "obama2.jpg")
+    alex = face_vector(sface_pipeline, faces_dir / "alex-lacamoire.png")
     named, stranger = gallery.match(np.stack([obama2, alex]))
     assert named.person_id == "obama" and named.name == "Barack Obama"
     assert stranger.person_id is None

@@ -1,0 +1,6 @@
+"""3: central MongoDB sync: outbox, sync state.
+
+Reserved: the work on this feature fills it in. A no-op until then.
+"""
+
+SQL = "SELECT 1;"
