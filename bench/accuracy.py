@@ -14,6 +14,7 @@ Accuracy does not depend on CPU load; the ms columns do (indicative only).
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import logging
 import sys
@@ -27,8 +28,6 @@ from _common import (
     deepface_identities, gallery_timing, knn_identities, make_splits, median, open_set_d_prime,
     oracle, read_pairs, run_trials, summarise, verification,
 )
-
-log = logging.getLogger("bench.accuracy")
 
 SWEEP_Z = {"1e-3": 3.090, "1e-4": 3.719, "1e-5": 4.265, "1e-6": 4.753}  # per-comparison FAR
 LICENCE_CLEAN = ("sface", "dlib")
@@ -88,7 +87,8 @@ def embed_all(variant: Variant, paths: list[Path], models_dir: Path) -> Embedded
                         deepface_model=variant.deepface_model or "SFace")
     pipeline = FacePipeline(cfg, models_dir)
     out = Embedded()
-    _warm_up(lambda image: pipeline.embed(image, pipeline.detect(image)), paths[0])
+    warm = _read(paths[0])
+    pipeline.embed(warm, pipeline.detect(warm))  # warm-up: first calls load lazily
     for path in paths:
         image = _read(path)
         with Timer(out.detect_ms):
@@ -114,7 +114,7 @@ def _embed_deepface(variant: Variant, paths: list[Path], models_dir: Path) -> Em
                                        models_dir)
 
     out = Embedded()
-    _warm_up(represent, paths[0])
+    represent(_read(paths[0]))  # warm-up: first calls load lazily
     for path in paths:
         image = _read(path)
         with Timer(out.detect_ms):
@@ -139,11 +139,6 @@ def _link_haar_cascades(models_dir: Path) -> None:
     for name in ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml"):
         if (HAAR_DIR / name).is_file() and not (folder / name).exists():
             (folder / name).symlink_to(HAAR_DIR / name)
-
-
-def _warm_up(fn, path: Path) -> None:
-    """First calls allocate and load lazily: keep them out of the medians."""
-    fn(_read(path))
 
 
 def _read(path: Path) -> np.ndarray:
@@ -242,6 +237,14 @@ def pct(pair: list[float]) -> str:
 
 
 def print_report(results: list[dict], skipped: dict[str, str]) -> None:
+    _print_verification(results)
+    _print_open_set(results)
+    _print_calibration(results)
+    for name, why in skipped.items():
+        print(f"skipped {name}: {why}")
+
+
+def _print_verification(results: list[dict]) -> None:
     base = next((r for r in results if r["variant"] == BASELINE), None)
     print("\n== Verification (accuracy %, best threshold / calibrated threshold; TAR at FAR=0)")
     print(f"{'pipeline':32} {'noface':>6} | {'master best/cal':>15} {'TAR0':>5} {'dp':>5} |"
@@ -258,6 +261,9 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
         ratio = f"{total / ((base['detect_ms'] or 0) + (base['embed_ms'] or 0)):6.2f}" if base else "     -"
         print(f"{r['variant']:32} {len(r['no_face']):6} | {cells[0]} | {cells[1]} |"
               f" {r['detect_ms'] or 0:7.1f} {r['embed_ms'] or 0:7.1f} {ratio}")
+
+
+def _print_open_set(results: list[dict]) -> None:
     print("\n== Open set (mean±sd % over splits): at the calibrated default | cross-validated zero-FA threshold")
     print(f"{'pipeline':32} {'set':8} {'thr':>5} {'marg':>5} | {'rank-1 DIR':>10} {'stranger FA':>11}"
           f" {'wrong name':>10} | {'cv DIR':>10} {'cv FA':>10} | {'transfer DIR/FA':>21}")
@@ -276,6 +282,9 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
                 print(f"{r['variant']:32} {name:8} {a['step']:24} d'={a['open_set_d_prime']:5.2f}"
                       f"  DIR {pct(a['cv']['dir'])}  FA {pct(a['cv']['stranger_far'])}"
                       f"  oracle {pct(a['oracle_dir'])}")
+
+
+def _print_calibration(results: list[dict]) -> None:
     print("\n== Calibration (cosine similarity)")
     for r in results:
         c = r["calibration"]
@@ -297,8 +306,6 @@ def print_report(results: list[dict], skipped: dict[str, str]) -> None:
         print(f"{r['variant']:32} " + "  ".join(
             f"{far}: t={x['threshold']:.3f} DIR {100 * x['dir'][0]:5.1f} FA {100 * x['stranger_far'][0]:4.1f}"
             f" wrong {100 * x['mis_id'][0]:3.1f}" for far, x in r["sweep"].items()))
-    for name, why in skipped.items():
-        print(f"skipped {name}: {why}")
 
 
 def choose_default(results: list[dict]) -> dict | None:
@@ -322,8 +329,11 @@ def choose_default(results: list[dict]) -> dict | None:
 
 
 def write_calibration(results: list[dict], note: str) -> Path:
+    """Rewrite calibration.py; models this run did not measure keep their values."""
+    from kiosk.vision.calibration import CALIBRATED
+
     path = REPO / "kiosk" / "vision" / "calibration.py"
-    table = {}
+    table = dict(CALIBRATED)
     for r in results:  # DeepFace's own detect+align path is a baseline the kiosk never runs
         if r["kiosk"]:
             table[r["key"]] = {"threshold": r["calibration"]["threshold"],
@@ -388,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
                                "gallery_match_ms_100k": timing}, indent=1), encoding="utf-8")
     print(f"wrote {out}")
     if args.write_calibration and not args.quick:
-        print(f"wrote {write_calibration(results, f'Produced by: bench/accuracy.py --splits {args.splits}, see {out.name}.')}")
+        note = (f"Produced by bench/accuracy.py --write-calibration ({args.splits} splits) on "
+                f"{datetime.date.today()}; full results in {out.name}.")
+        print(f"wrote {write_calibration(results, note)}")
     return 0
 
 

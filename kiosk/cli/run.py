@@ -23,5 +23,7 @@ def run_command(args, cfg: Config) -> int:
 
     if args.exit_after is not None and args.exit_after <= 0:
         raise UsageError("run: --exit-after must be a positive number of seconds")
+    if args.camera and not args.camera.isdigit() and "://" not in args.camera and not Path(args.camera).is_file():
+        raise UsageError(f"run: --camera {args.camera}: no such video file (use a device index, file or URL)")
     opts = RunOptions(args.camera, args.windowed, args.loop, args.exit_after, args.stats)
     return run_kiosk(cfg, opts)

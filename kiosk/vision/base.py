@@ -86,8 +86,6 @@ class Embedder(ABC):
     name: str = ""
     dim: int = 0
     licence: str = ""
-    default_threshold: float = 0.5  # cosine similarity; calibrated in bench/accuracy
-    default_margin: float = 0.0  # best minus second-best person, calibrated likewise
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         self.cfg = cfg

@@ -48,9 +48,6 @@ DETECTOR_FILES = {
 }
 LICENCES = {"SFace": "Apache-2.0", "Dlib": "CC0 (dlib models)"}
 # Same weights and alignment as our sface/dlib embedders, so the same starting thresholds.
-THRESHOLDS = {"SFace": 0.45, "Dlib": 0.925}
-
-
 def _weights_dir() -> Path:
     home = os.environ.get("DEEPFACE_HOME")
     if not home:
@@ -102,7 +99,6 @@ class DeepFaceEmbedder(Embedder):
         self.input_size = tuple(int(v) for v in model.input_shape)  # (w, h)
         self.name = f"deepface-{self.model_name}"
         self.licence = LICENCES.get(self.model_name, self.licence)
-        self.default_threshold = THRESHOLDS.get(self.model_name, self.default_threshold)
         self._template = _template_for(self.model_name, self.input_size)
 
     def align(self, image_bgr: np.ndarray, faces: list[FaceBox]) -> list[np.ndarray]:

@@ -99,7 +99,6 @@ class DlibEmbedder(Embedder):
     licence = "CC0 (dlib models)"
     # dlib descriptors are far from zero-mean: different people still score
     # ~0.83 cosine. 0.925 split the deepface test pairs; bench/accuracy recalibrates.
-    default_threshold = 0.925
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         super().__init__(cfg, models_dir)

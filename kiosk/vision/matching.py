@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.config import VisionSection
+from kiosk.errors import ConfigError
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.base import model_key
 from kiosk.vision.gallery import Gallery
@@ -12,8 +13,14 @@ def decision_settings(cfg: VisionSection) -> tuple[float, float]:
     """(threshold, margin): the config's when set, else the calibrated defaults."""
     from kiosk.vision.calibration import CALIBRATED
 
-    calibrated = CALIBRATED.get(model_key(cfg), CALIBRATED.get(cfg.embedder, {}))
-    threshold = cfg.threshold or calibrated.get("threshold", 0.5)
+    calibrated = CALIBRATED.get(model_key(cfg))
+    if calibrated is None and not cfg.threshold:
+        raise ConfigError(
+            f"config: vision.threshold = 0: no calibrated threshold for {model_key(cfg)}; "
+            "set one (bench/accuracy.py --write-calibration measures it)"
+        )
+    calibrated = calibrated or {}
+    threshold = cfg.threshold or calibrated["threshold"]
     margin = cfg.margin or calibrated.get("margin", 0.0)
     return threshold, margin
 

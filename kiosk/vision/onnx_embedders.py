@@ -75,7 +75,6 @@ class ArcFaceMbfEmbedder(OnnxArcStyleEmbedder):
 
     name = "arcface-mbf"
     key = "arcface-mbf"
-    default_threshold = 0.34  # split the deepface test pairs; bench/accuracy recalibrates
     licence = weights.OPTIONAL["arcface-mbf"].licence
 
 
@@ -85,6 +84,5 @@ class EdgeFaceSEmbedder(OnnxArcStyleEmbedder):
 
     name = "edgeface-s"
     key = "edgeface-s"
-    default_threshold = 0.45  # split the deepface test pairs; bench/accuracy recalibrates
     licence = weights.OPTIONAL["edgeface-s"].licence
     batched = False

@@ -80,7 +80,6 @@ class SFaceEmbedder(Embedder):
     licence = "Apache-2.0"
     # Same/different boundary on the deepface test pairs with our alignment
     # (OpenCV Zoo publishes 0.363); bench/accuracy recalibrates it.
-    default_threshold = 0.45
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         super().__init__(cfg, models_dir)

@@ -70,3 +70,8 @@ def test_export_csv_columns(cli, enrolled):
     code, out, _ = cli("attendance", "export", "--format", "csv")
     assert code == 0
     assert out.splitlines() == ["person_id,name,class,session_start,status,checked_in_at,latency_ms"]
+
+
+def test_run_with_missing_video_file_is_one_line(cli):
+    code, _, err = cli("run", "--camera", "/no/such/clip.mp4", "--exit-after", "1")
+    assert code == 2 and "no such video file" in err and err.count("\n") == 1

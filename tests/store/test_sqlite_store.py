@@ -133,3 +133,21 @@ def test_corrupt_schedule_row_is_skipped(store):
         "INSERT INTO schedules (class_code, start_time, end_time, on_date, timezone) VALUES ('CS101', '09:00', '10:00', 'soon', 'UTC')"
     )
     assert store.schedules() == []
+
+
+def test_old_database_is_migrated_forward_keeping_its_rows(data_dir):
+    import sqlite3 as sq
+
+    from kiosk.store.schema import MIGRATIONS
+
+    path = data_dir / DB_FILE
+    conn = sq.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO people VALUES ('maya', 'Maya', 'student', 'now', 'now')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    store = SqliteStore.in_dir(data_dir)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.person("maya").name == "Maya"
+    store.close()
