@@ -31,12 +31,16 @@ import cv2  # noqa: E402
 
 from kiosk.attendance.model import CheckIn, SessionInfo, Status  # noqa: E402
 from kiosk.camera.base import Frame  # noqa: E402
-from kiosk.config import UiSection  # noqa: E402
+from kiosk.config import PinSection, UiSection  # noqa: E402
+from kiosk.ui.admin_layer import AdminLayer  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.events import (  # noqa: E402
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
 )
 from kiosk.vision.base import FaceBox  # noqa: E402
+
+sys.path.insert(0, str(REPO / "docs"))
+from screenshot_overlays import scenes as overlay_scenes  # noqa: E402
 
 VIDEO = REPO.parent / "shared" / "data" / "face_recognition" / "short_hamilton_clip.mp4"
 TZ = ZoneInfo("Europe/London")
@@ -126,13 +130,15 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
         ("09_starting_look_at_camera", (1280, 720),
          base(ready=False) + [Notice("Recognition models loading, about 10 s"), LookAtCamera()],
          labels(crowd, None, confirmed=False), 240),
+        ("24_ended_early", (1280, 720),
+         recent_checkins() + base(session=SessionInfo(**{**CS101.__dict__, "state": "ended"}), present=21), (), 160),
         ("10_not_on_list", (1280, 720), base() + recent_checkins()[:2] + [card(Status.NOT_ON_ROSTER, "Alex Lacamoire")],
          labels(boxes, "Alex Lacamoire"), 160),
     ]
 
 
 def render(name: str, size: tuple[int, int], events: list, faces: tuple, image, out: Path, seconds: float,
-           confirm_s: float) -> Path:
+           confirm_s: float, setup=None) -> Path:
     q: queue.Queue = queue.Queue()
     for event in events:
         q.put(event)
@@ -145,7 +151,12 @@ def render(name: str, size: tuple[int, int], events: list, faces: tuple, image, 
         return Frame(image, 0.0, index)
 
     cfg = UiSection(width=size[0], height=size[1], confirm_s=confirm_s)
-    app = KioskApp(cfg, latest_frame, q, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12")
+    layers = [lambda live: AdminLayer(PinSection(), live, lambda command: None)]  # the Staff button
+    app = KioskApp(cfg, latest_frame, q, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12",
+                   layers=layers)
+    app.open()
+    if setup is not None:  # overlay scenes: open the instructor overlay or the summary
+        setup(app)
     app.run(exit_after=seconds)
     return app.save_screenshot(out / f"{name}.png")
 
@@ -167,6 +178,11 @@ def main() -> None:
             path = render(name, size, events, faces, frames[frame_index], args.out, seconds,
                           confirm_s=2.5 if has_card else 0.5)
             print(path)
+    checked = base() + recent_checkins()
+    for name, size, setup in overlay_scenes(CS101, NEXT):
+        if args.only in name:
+            print(render(name, size, checked, labels(boxes, None, confirmed=False), frames[160], args.out,
+                         max(args.seconds, 0.9), confirm_s=0.5, setup=setup))
 
 
 if __name__ == "__main__":

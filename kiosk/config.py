@@ -114,6 +114,7 @@ class PinSection:
     max_tries: int = field(default=5, metadata=_check(_range(1, 20)))
     lockout_base_s: float = field(default=30.0, metadata=_check(_range(1.0, 3600)))
     idle_timeout_s: float = field(default=30.0, metadata=_check(_range(5.0, 600)))
+    summary_s: float = field(default=20.0, metadata=_check(_range(1.0, 600)))
 
 
 @dataclass(frozen=True)
@@ -126,18 +127,64 @@ class SoundSection:
 class MongoSection:
     """Central MongoDB; empty uri = standalone kiosk (owned by the sync work)."""
 
-    uri: str = ""
+    uri: str = ""  # checked by kiosk/sync/client.py, whose messages mask the password
     database: str = "attendance"
     sync_interval_s: float = field(default=30.0, metadata=_check(_range(1.0, 3600)))
-    credentials_file: str = ""
+    backoff_max_s: float = field(default=300.0, metadata=_check(_range(1.0, 3600)))
+    timeout_s: float = field(default=5.0, metadata=_check(_range(0.5, 120)))  # connect / server selection
+    batch_size: int = field(default=500, metadata=_check(_range(1, 10000)))  # outbox rows per push
+    username: str = ""  # or in the uri, or KIOSK_MONGO_USERNAME
+    credentials_file: str = ""  # the password (or "user:password") on its first line; mode 0600
+    auth_source: str = ""  # empty = the driver's default (the uri's, else admin)
+    tls: bool = False  # also on when the uri says tls=true or tls_ca_file is set
     tls_ca_file: str = ""
+    tls_cert_key_file: str = ""  # client certificate + key (PEM) for mutual TLS
+    stale_after_s: float = field(default=120.0, metadata=_check(_range(5.0, 86400)))  # `fleet` flags older
+
+
+def _cue_weights(v: str) -> str | None:
+    from kiosk.liveness.base import parse_cue_weights  # late: the liveness package imports this module
+
+    try:
+        parse_cue_weights(v)
+    except ValueError as err:
+        return str(err)
+    return None
 
 
 @dataclass(frozen=True)
 class LivenessSection:
-    """Anti-spoofing (owned by the liveness work)."""
+    """Anti-spoofing (owned by the liveness work); see docs/LIVENESS.md."""
 
     enabled: bool = True
+    # "name:weight, ..." : the cues that run, and their weight in the fused log-odds.
+    cues: str = field(default="minifasnet:2.0, planar:1.2, frozen:0.8, blink:0.7, screen:0.6, "
+                              "print:0.5, edges:0.4, laplacian:0.1", metadata=_check(_cue_weights))
+    accept: float = field(default=0.85, metadata=_check(_range(0.5, 0.99)))  # fused score: live
+    reject: float = field(default=0.25, metadata=_check(_range(0.01, 0.5)))  # fused score: spoof
+    min_frames: int = field(default=3, metadata=_check(_range(1, 60)))  # samples before any verdict
+    passive_s: float = field(default=1.0, metadata=_check(_range(0.1, 10.0)))  # then ask for a challenge
+    challenge: str = field(default="blink", metadata=_check(_choice("blink", "turn", "none")))
+    decide_s: float = field(default=2.8, metadata=_check(_range(0.5, 30.0)))  # final verdict by then
+    keep_snapshots: bool = False  # keep a face crop of each rejected attempt
+    retention_days: int = field(default=30, metadata=_check(_range(1, 3650)))
+    model_dir: str = ""  # MiniFASNet .onnx files; empty = <data_dir>/models/antispoof
+
+    def __post_init__(self) -> None:
+        if self.enabled and _cue_weights(self.cues) is None and not self.cue_weights():
+            raise ConfigError(f"config: liveness.cues = {self.cues!r}: no cue enabled; "
+                              "name at least one, or set liveness.enabled = false explicitly")
+
+    def cue_weights(self) -> dict[str, float]:
+        """Enabled cue name -> weight (weight 0 disables a cue)."""
+        from kiosk.liveness.base import parse_cue_weights
+
+        return {name: w for name, w in parse_cue_weights(self.cues).items() if w > 0}
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    retention_days: int = field(default=0, metadata=_check(_range(0, 36500)))  # 0 = keep
 
 
 @dataclass(frozen=True)
@@ -158,6 +205,7 @@ class Config:
     sound: SoundSection = SoundSection()
     mongo: MongoSection = MongoSection()
     liveness: LivenessSection = LivenessSection()
+    privacy: PrivacySection = PrivacySection()
     logging: LoggingSection = LoggingSection()
 
     @property

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from kiosk.attendance.admin import AdminWorker
 from kiosk.camera import CAMERAS, CaptureThread
 from kiosk.clock import system_clock
 from kiosk.config import Config
 from kiosk.scheduler.thread import SchedulerThread
 from kiosk.store.sqlite_store import SqliteStore
+from kiosk.systemd_notify import SystemdNotifier, Watchdog
 from kiosk.vision.worker import RecognitionWorker
 
 log = logging.getLogger(__name__)
@@ -53,17 +55,30 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     capture = CaptureThread(source, stop, events, cfg.camera.retry_max_s)
     scheduler = SchedulerThread(cfg, store_factory, clock, events, stop)
     worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, events, stop)
-    threads = [capture, scheduler, worker]
+    admin = AdminWorker(cfg, store_factory, clock, events, stop)  # PIN checks and instructor actions
+    threads = [capture, scheduler, worker, admin]
+    app = None  # the KioskApp, built below; the sync heartbeat reads its fps
+    if cfg.mongo.uri:  # a central MongoDB: sync in the background; without one the kiosk is standalone
+        from kiosk.sync.heartbeat import capture_health
+        from kiosk.sync.thread import SyncThread
+
+        # `app` is read when the heartbeat runs (late binding): None until the UI exists.
+        health = capture_health(capture.stats, lambda: app.current_fps if app is not None else None)
+        threads.append(SyncThread(cfg, store_factory, events, stop, health))
     _stop_on_signals(stop)
     for thread in threads:
         thread.start()
     log.info("kiosk %s starting with camera %s", cfg.kiosk.id, source.description)
 
+    from kiosk.ui.admin_layer import kiosk_layers
     from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted
 
     app = KioskApp(cfg.ui, capture.frames.latest, events, stop, clock, windowed=opts.windowed,
-                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id)
+                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, admin.submit))
+    watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()])
+    app.on_frame = watchdog.on_frame
     ui_stats = app.run(exit_after=opts.exit_after)
+    watchdog.notifier.send("STOPPING=1")
     stop.set()
     for thread in threads:
         thread.join(JOIN_TIMEOUT_S)

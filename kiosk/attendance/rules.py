@@ -6,7 +6,7 @@ with a table of cases.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from kiosk.attendance.model import SessionInfo, Status
 
@@ -32,9 +32,15 @@ def decide(
         return Status.NOT_ON_ROSTER
     if already_at is not None:
         return Status.ALREADY
-    return Status.PRESENT if now <= session.starts_at + grace else Status.LATE
+    return Status.PRESENT if _utc(now) <= _utc(session.starts_at) + grace else Status.LATE
 
 
 def in_window(now: datetime, session: SessionInfo) -> bool:
     """Attendance counts from the early opening up to (not including) the end."""
-    return session.opens_at <= now < session.ends_at
+    return _utc(session.opens_at) <= _utc(now) < _utc(session.ends_at)
+
+
+def _utc(moment: datetime) -> datetime:
+    # Two datetimes sharing one ZoneInfo compare by wall time, which is wrong in
+    # the repeated hour when clocks go back; instants in UTC always compare right.
+    return moment.astimezone(timezone.utc)

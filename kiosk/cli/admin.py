@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.scheduler.timetable import Schedule, format_weekdays, parse_weekdays
-from kiosk.store.database import from_iso
 from kiosk.store.sqlite_store import SqliteStore
-
-EXPORT_COLUMNS = ["person_id", "name", "class", "session_start", "status", "checked_in_at", "latency_ms"]
+from kiosk.sync import admin as central
+from kiosk.sync.admin import central_or_local
 
 
 def register(commands) -> None:
-    klass = commands.add_parser("class", help="add or list classes and their rosters")
+    from kiosk.cli import class_admin, reports  # they import this module's helpers
+    klass = commands.add_parser("class", help="add, list or remove classes and their rosters")
     class_cmds = klass.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = class_cmds.add_parser("add", help="add a class with its roster")
     add.add_argument("code")
@@ -28,8 +27,9 @@ def register(commands) -> None:
     add.add_argument("--instructor", default=None, help="instructor's person id")
     add.set_defaults(handler=class_add)
     class_cmds.add_parser("list", help="list classes").set_defaults(handler=class_list)
+    class_admin.register_class(class_cmds)  # remove, add-students, remove-students, import-roster
 
-    sched = commands.add_parser("schedule", help="add or list class meeting times")
+    sched = commands.add_parser("schedule", help="add, list, remove or cancel class meeting times")
     sched_cmds = sched.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sched_cmds.add_parser("add", help="add a one-off or weekly meeting time")
     add.add_argument("code", help="class code")
@@ -41,19 +41,24 @@ def register(commands) -> None:
     add.add_argument("--timezone", default="", help="IANA zone (default: the kiosk's)")
     add.set_defaults(handler=schedule_add)
     sched_cmds.add_parser("list", help="list schedules").set_defaults(handler=schedule_list)
+    class_admin.register_schedule(sched_cmds)  # remove, cancel-date
 
-    att = commands.add_parser("attendance", help="export attendance")
+    att = commands.add_parser("attendance", help="export attendance, or chart it")
     att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
-    export = att_cmds.add_parser("export", help="write attendance as CSV to stdout")
+    export = att_cmds.add_parser("export", help="write attendance as CSV (stdout or --out) or XLSX (--out)")
     export.add_argument("--date", type=_iso_date, help="only sessions on this local date")
     export.add_argument("--class", dest="class_code", help="only this class")
-    export.add_argument("--format", choices=["csv"], default="csv")
-    export.set_defaults(handler=attendance_export)
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
+    export.set_defaults(handler=reports.attendance_export)
+    reports.register(att_cmds)  # report
 
 
 def class_add(args, cfg: Config) -> int:
     students = [s.strip() for s in args.students.split(",") if s.strip()]
-    with_store(cfg, lambda s: s.add_class(args.code, args.name, students, args.room, args.instructor))
+    central_or_local(  # with mongo.uri: written centrally, then pulled here (kiosk/sync/admin.py)
+        cfg, lambda c: central.add_class(c, args.code, args.name, students, args.room, args.instructor),
+        lambda s: s.add_class(args.code, args.name, students, args.room, args.instructor))
     print(f"class {args.code} added with {len(students)} student(s)")
     return 0
 
@@ -74,27 +79,15 @@ def schedule_add(args, cfg: Config) -> int:
     if args.end <= args.start:
         raise UsageError(f"--end {args.end:%H:%M} must be after --start {args.start:%H:%M}")
     schedule = Schedule(args.code, args.start, args.end, tz, on_date=args.date, weekdays=args.days)
-    schedule_id = with_store(cfg, lambda s: s.add_schedule(schedule))
+    schedule_id = central_or_local(cfg, lambda c: central.add_schedule(c, schedule), lambda s: s.add_schedule(schedule))
     print(f"schedule {schedule_id} added: {args.code} {args.start:%H:%M}-{args.end:%H:%M} {_when(schedule)}")
     return 0
 
 
 def schedule_list(args, cfg: Config) -> int:
     for s in with_store(cfg, lambda store: store.schedules()):
-        print(f"{s.id}\t{s.class_code}\t{s.start:%H:%M}-{s.end:%H:%M}\t{_when(s)}")
-    return 0
-
-
-def attendance_export(args, cfg: Config) -> int:
-    tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
-    rows = with_store(cfg, lambda s: s.attendance_rows(args.date, args.class_code, tz))
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r["person_id"], r["name"] or "", r["class"], _local(r["session_start"], tz), r["status"],
-            _local(r["checked_in_at"], tz), "" if r["latency_ms"] is None else r["latency_ms"],
-        ])
+        cancelled = f"\tcancelled: {', '.join(map(str, sorted(s.cancelled)))}" if s.cancelled else ""
+        print(f"{s.id}\t{s.class_code}\t{s.start:%H:%M}-{s.end:%H:%M}\t{_when(s)}{cancelled}")
     return 0
 
 
@@ -110,10 +103,6 @@ def _when(schedule: Schedule) -> str:
     if schedule.on_date:
         return f"on {schedule.on_date} ({schedule.timezone})"
     return f"every {format_weekdays(schedule.weekdays)} ({schedule.timezone})"
-
-
-def _local(text: str, tz: ZoneInfo) -> str:
-    return from_iso(text).astimezone(tz).isoformat(timespec="seconds")
 
 
 def _hhmm(text: str) -> time:

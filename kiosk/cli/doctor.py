@@ -28,6 +28,7 @@ def doctor_command(args, cfg: Config) -> int:
         ("disk", lambda: _disk(cfg)),
         ("database", lambda: _database(cfg)),
         ("models", lambda: _models(cfg)),
+        ("liveness", lambda: _liveness(cfg)),
     ]
     if not args.skip_camera:
         checks.append(("camera", lambda: _camera(cfg, args.camera)))
@@ -78,6 +79,12 @@ def _models(cfg: Config) -> str:
     pipeline.warm_up()
     embedder = pipeline.embedder
     return f"{cfg.vision.detector} + {cfg.vision.embedder} load offline (licence: {embedder.licence})"
+
+
+def _liveness(cfg: Config) -> str:
+    from kiosk.liveness.models import layer_status
+
+    return layer_status(cfg)
 
 
 def _camera(cfg: Config, source: str | None) -> str:

@@ -12,6 +12,7 @@ from kiosk.cli.admin import with_store
 from kiosk.cli.progress import Progress
 from kiosk.config import Config
 from kiosk.errors import ImageError, KioskError, UsageError
+from kiosk.store.privacy import Consent, record_consent
 from kiosk.store.sqlite_store import Person
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -25,6 +26,9 @@ def register(commands) -> None:
     enroll.add_argument("--role", choices=["student", "instructor", "admin"], default="student")
     enroll.add_argument("--from-dir", type=Path, help="one sub-folder of photos per person; folder name = id and name")
     enroll.add_argument("--replace", action="store_true", help="re-enrol a person who is already enrolled")
+    enroll.add_argument("--consent-by", default="", metavar="WHO",
+                        help='who consented to enrolment: "self", or the adult who did')
+    enroll.add_argument("--guardian", default="", metavar="NAME", help="for a minor: the consenting parent or guardian")
     enroll.set_defaults(handler=enroll_command)
 
     identify = commands.add_parser("identify", help="print who is in each photo, one JSON line per face")
@@ -42,6 +46,9 @@ def enroll_command(args, cfg: Config) -> int:
     pipeline = _pipeline(cfg)
     vectors = _embed_all(pipeline, args.images, f"enrolling {args.person_id}")
     _store_person(cfg, Person(args.person_id, args.name, args.role), vectors, args.images, args.replace)
+    if args.consent_by or args.guardian:
+        consent = Consent(args.consent_by or "guardian", args.guardian)
+        with_store(cfg, lambda s: record_consent(s, args.person_id, consent))
     print(f"enrolled {args.person_id} ({args.name}) from {len(args.images)} photo(s)")
     return 0
 
@@ -105,7 +112,12 @@ def _store_person(cfg: Config, person: Person, vectors: np.ndarray, images: list
     from kiosk.vision.base import model_key
 
     sources = [p.name for p in images]  # file names only: no photos are kept
-    with_store(cfg, lambda s: s.add_person(person, model_key(cfg.vision), vectors, sources, replace))
+    from kiosk.sync import admin as central
+
+    model = model_key(cfg.vision)
+    central.central_or_local(  # with mongo.uri: written centrally, then pulled here
+        cfg, lambda c: central.enroll_person(c, person, model, vectors, sources, replace),
+        lambda s: s.add_person(person, model, vectors, sources, replace))
 
 
 def identify_command(args, cfg: Config) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from datetime import timedelta
 from typing import Callable
 
@@ -20,10 +21,15 @@ from kiosk.attendance.model import SessionInfo
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.scheduler.timetable import current_and_next
+from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
+from kiosk.store.privacy import purge_older_than
 from kiosk.store.sqlite_store import SqliteStore
+from kiosk.ui.admin_events import SessionEnded
 from kiosk.ui.events import SessionChanged
 
 log = logging.getLogger(__name__)
+
+SUMMARY_STALE = timedelta(minutes=15)  # a session found ended long after (kiosk was off) shows no summary
 
 
 class SessionScheduler:
@@ -34,15 +40,16 @@ class SessionScheduler:
         self.clock = clock
         self.post = post
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
+        self.kiosk_id = cfg.kiosk.id
         self._last_posted: SessionChanged | None = None
 
     def tick(self) -> SessionChanged:
         now = self.clock()
-        current, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open)
+        current, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open,
+                                             started_early_ids(self.store))
         for session_id in self.store.active_session_ids():
             if current is None or session_id != current.session_id:
-                if self.store.end_session(session_id, by="schedule"):
-                    log.info("session %s ended", session_id)
+                self._end(session_id, now)
         if current is not None and self.store.activate_session(current):
             log.info("session %s activated (%s)", current.session_id, current.class_name)
         change = self._describe(current, upcoming)
@@ -50,6 +57,16 @@ class SessionScheduler:
             self._last_posted = change
             self.post(change)
         return change
+
+    def _end(self, session_id: str, now) -> None:
+        """End with absent rows for everyone never seen; a fresh end shows its summary."""
+        summary = end_session_complete(self.store, session_id, Actor("schedule", self.kiosk_id), now)
+        if summary is None:
+            return
+        log.info("session %s ended: %d present, %d late, %d absent", session_id, *summary.counts[1:])
+        info = session_info(self.store.conn, session_id)
+        if info is not None and now < info.ends_at + SUMMARY_STALE:
+            self.post(SessionEnded(info, summary))
 
     def _describe(self, current: SessionInfo | None, upcoming: SessionInfo | None) -> SessionChanged:
         if current is None:
@@ -65,6 +82,7 @@ class SchedulerThread(threading.Thread):
     def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
                  events: queue.Queue, stop: threading.Event):
         super().__init__(name="scheduler", daemon=True)
+        self.heartbeat = time.monotonic()  # last loop turn; the systemd watchdog reads it
         self.cfg = cfg
         self.store_factory = store_factory
         self.clock = clock
@@ -76,9 +94,12 @@ class SchedulerThread(threading.Thread):
         sessions = SessionScheduler(store, self.cfg, self.clock, self._post)
         jobs = schedule.Scheduler()
         jobs.every(max(1, round(self.cfg.scheduler.tick_s))).seconds.do(self._safe_tick, sessions)
+        jobs.every().day.at("03:00").do(self._purge_old_rows, store)
         self._safe_tick(sessions)
+        self._purge_old_rows(store)
         try:
             while not self.stop.wait(0.2):
+                self.heartbeat = time.monotonic()
                 jobs.run_pending()
         finally:
             store.close()
@@ -88,6 +109,16 @@ class SchedulerThread(threading.Thread):
             sessions.tick()
         except Exception as err:  # a bad row or a locked file must not stop the timetable
             log.warning("scheduler tick failed: %s", err)
+
+    def _purge_old_rows(self, store: SqliteStore) -> None:
+        """The retention setting: old attendance, audit and spoof rows go, once a day."""
+        try:
+            purged = purge_older_than(store, self.cfg.privacy.retention_days, self.clock())
+        except Exception as err:
+            log.warning("retention purge failed: %s", err)
+            return
+        if any(purged.values()):
+            log.info("retention: purged %s", purged)
 
     def _post(self, event: object) -> None:
         try:

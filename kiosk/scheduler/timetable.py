@@ -26,8 +26,11 @@ class Schedule:
     on_date: date | None = None
     weekdays: frozenset[int] | None = None
     id: int | None = None
+    cancelled: frozenset[date] = frozenset()  # local dates this meeting does not happen (holidays)
 
     def meets_on(self, day: date) -> bool:
+        if day in self.cancelled:
+            return False
         if self.on_date is not None:
             return day == self.on_date
         return self.weekdays is not None and day.weekday() in self.weekdays
@@ -105,17 +108,21 @@ def current_and_next(
     classes: dict[str, ClassInfo],
     now: datetime,
     early_open: timedelta,
+    started_early: frozenset[str] = frozenset(),
 ) -> tuple[SessionInfo | None, SessionInfo | None]:
     """The meeting whose window (opens_at .. ends_at) holds `now`, and the next one.
 
     When two windows overlap (the passing period between back-to-back
     classes in one room), the later-starting meeting wins: a student
-    arriving then is on their way in, not out.
+    arriving then is on their way in, not out. A meeting an instructor
+    started early (its id in `started_early`) is open from then on.
     """
     meetings = meetings_around(schedules, classes, now, early_open)
-    open_now = [m for m in meetings if m.opens_at <= now < m.ends_at]
+    now = now.astimezone(timezone.utc)  # compare instants: wall times repeat when clocks go back
+    open_now = [m for m in meetings
+                if (m.opens_at <= now or m.session_id in started_early) and now < m.ends_at]
     current = max(open_now, key=lambda m: m.starts_at) if open_now else None
-    later = [m for m in meetings if m.opens_at > now]
+    later = [m for m in meetings if m.opens_at > now and m.session_id not in started_early]
     upcoming = later[0] if later else None
     return current, upcoming
 

@@ -18,6 +18,7 @@ import numpy as np
 from kiosk.attendance.model import SessionInfo
 from kiosk.errors import StoreError
 from kiosk.scheduler.timetable import ClassInfo, Schedule, format_weekdays, overlaps, parse_weekdays
+from kiosk.store.cancellations import cancelled_dates
 from kiosk.store.database import Database, from_iso, to_iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -184,9 +185,10 @@ class SqliteStore(Database):
         sql = "SELECT s.* FROM schedules s JOIN classes c ON c.code = s.class_code"
         rows = conn.execute(sql + (" WHERE c.room = ?" if room is not None else ""), (room,) if room is not None else ()).fetchall()
         result = []
+        cancelled = cancelled_dates(conn)
         for r in rows:
             try:
-                result.append(_schedule_from_row(r))
+                result.append(_schedule_from_row(r, cancelled.get(r["id"], frozenset())))
             except ValueError as err:
                 log.warning("schedule %s skipped: %s", r["id"], err)  # a corrupt row must not stop the timetable
         return result
@@ -272,7 +274,7 @@ class SqliteStore(Database):
         return [r for r in rows if day is None or from_iso(r["session_start"]).astimezone(tz).date() == day]
 
 
-def _schedule_from_row(row: sqlite3.Row) -> Schedule:
+def _schedule_from_row(row: sqlite3.Row, cancelled: frozenset[date] = frozenset()) -> Schedule:
     try:
         ZoneInfo(row["timezone"])
     except (KeyError, ValueError):
@@ -285,4 +287,5 @@ def _schedule_from_row(row: sqlite3.Row) -> Schedule:
         on_date=date.fromisoformat(row["on_date"]) if row["on_date"] else None,
         weekdays=parse_weekdays(row["weekdays"]) if row["weekdays"] else None,
         id=row["id"],
+        cancelled=cancelled,
     )

@@ -20,13 +20,13 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import pygame
 
 from kiosk.camera.base import Frame
 from kiosk.config import UiSection
-from kiosk.ui.states import LiveState, StateStack
+from kiosk.ui.states import LiveState, State, StateStack
 from kiosk.ui.stats import FrameStats, UiStats
 from kiosk.ui.text import QUIT_KEYS_HELP
 
@@ -48,7 +48,7 @@ def is_quit_keys(event: pygame.event.Event) -> bool:
 class KioskApp:
     def __init__(self, cfg: UiSection, latest_frame: Callable[[], Frame | None], events: queue.Queue,
                  stop: threading.Event, clock: Callable[[], datetime], windowed: bool = False,
-                 kiosk_name: str = ""):
+                 kiosk_name: str = "", layers: Sequence[Callable[[LiveState], State]] = ()):
         self.cfg = cfg
         self.latest_frame = latest_frame
         self.events = events
@@ -56,11 +56,17 @@ class KioskApp:
         self.clock = clock
         self.fullscreen = cfg.fullscreen and not windowed
         self.kiosk_name = kiosk_name
+        self.layers = layers  # factories for transparent states over the live screen (overlay launcher, sounds)
         self.stack = StateStack()
         self.live: LiveState | None = None
         self.screen: pygame.Surface | None = None
         self._last_image: pygame.Surface | None = None  # kept after the display closes
+        self.on_frame: Callable[[], None] = lambda: None  # after each shown frame (systemd watchdog)
         self._frames = FrameStats()
+        # Frames flipped in the last whole second, for other threads (the sync heartbeat).
+        # Written only by the loop; one float attribute assignment is atomic. None: not running.
+        self.current_fps: float | None = None
+        self._published_windows = 0
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -80,6 +86,8 @@ class KioskApp:
                  "fullscreen" if self.fullscreen else "windowed")
         self.live = LiveState(self.cfg, size, self.clock, self.kiosk_name)
         self.stack.push(self.live)
+        for make in self.layers:
+            self.stack.push(make(self.live))
         return self.screen
 
     def close(self) -> None:
@@ -95,6 +103,7 @@ class KioskApp:
         ticker = pygame.time.Clock()
         started = time.monotonic()
         self._frames = FrameStats()
+        self._published_windows = 0
         try:
             while not self.stop.is_set():
                 dt = ticker.tick(self.cfg.fps) / 1000.0
@@ -106,14 +115,24 @@ class KioskApp:
                 self.tick(dt)
                 pygame.display.flip()
                 self._frames.record(time.perf_counter(), work_start)
+                self._publish_fps()
+                self.on_frame()
                 if exit_after is not None and time.monotonic() - started >= exit_after:
                     break
         finally:
+            self.current_fps = None
             stats = self._frames.summary()
             self.close()
         log.info("ui: %d frames, median %.1f fps, min %.1f fps, %d camera frames dropped",
                  stats.frames_shown, stats.ui_fps_median, stats.ui_fps_min, stats.dropped_frames)
         return stats
+
+    def _publish_fps(self) -> None:
+        """Once per second, when FrameStats closes a one-second window."""
+        windows = self._frames.fps_windows
+        if windows and len(windows) != self._published_windows:
+            self._published_windows = len(windows)
+            self.current_fps = float(windows[-1])
 
     # -- one tick ------------------------------------------------------------------
 
@@ -138,8 +157,9 @@ class KioskApp:
             if is_quit_keys(event):
                 return True
             if not self.fullscreen and (
-                event.type == pygame.QUIT or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE)
-            ):
+                event.type == pygame.QUIT or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
+                                              and not getattr(self.stack.top, "takes_escape", False))
+            ):  # an overlay that uses Esc for "back" (the PIN pad) keeps it
                 return True
             if event.type == pygame.QUIT:
                 log.info("ignoring window close in fullscreen; use %s", QUIT_KEYS_HELP)

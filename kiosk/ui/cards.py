@@ -29,6 +29,7 @@ CARD_STYLE = {
     CardKind.UNKNOWN: (th.GREY, th.WHITE, "question", th.RED, th.WHITE),
     CardKind.NO_SESSION: (th.GREY, th.WHITE, "no_entry", th.WHITE, th.GREY),
     CardKind.HINT: (th.SURFACE_HI, th.TEXT, "face", None, th.TEXT),
+    CardKind.LIVENESS: (th.AMBER, th.TEXT_DARK, "face", th.TEXT_DARK, th.AMBER),
 }
 TOAST_STYLE = {"info": (th.BLUE_BRIGHT, "info"), "warning": (th.AMBER, "warning"), "error": (th.RED_BRIGHT, "cross")}
 

@@ -18,6 +18,7 @@ class FaceLabel:
     name: str | None  # None while unknown or not yet confirmed
     score: float | None
     confirmed: bool
+    liveness: float | None = None  # fused live-check score in [0, 1], shown beside the box
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,27 @@ class RecognitionState:
 class Notice:
     text: str
     level: str = "info"  # "info" | "warning" | "error"
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """The central-database sync, for the banner corner (kiosk/sync/thread.py posts it)."""
+
+    online: bool
+    queued: int  # check-ins not yet acknowledged by the central database
+    message: str = ""  # one line, e.g. the reason it is offline; never a password
+
+
+@dataclass(frozen=True)
+class LivenessFailed:
+    """A face failed the live check: nothing was marked."""
+
+    score: float
+
+
+@dataclass(frozen=True)
+class ChallengePrompt:
+    """The passive live check is unsure: ask for a blink ("blink") or a small head turn ("turn")."""
+
+    kind: str
+    seconds: float = 2.0

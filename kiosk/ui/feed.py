@@ -111,7 +111,7 @@ def draw_faces(surface: pygame.Surface, feed: Rect, frame_size: tuple[int, int],
         box = face.box
         rect = Rect(round(feed.x + box.x * scale), round(feed.y + box.y * scale),
                     max(2, round(box.w * scale)), max(2, round(box.h * scale)))
-        label = text.face_label(face.name, face.score, face.confirmed, show_scores)
+        label = text.face_label(face.name, face.score, face.confirmed, show_scores, face.liveness)
         _draw_face(surface, feed, rect, label, face, alpha, theme)
     surface.set_clip(old_clip)
 

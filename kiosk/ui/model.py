@@ -18,8 +18,9 @@ from kiosk.config import UiSection
 from kiosk.ui import text
 from kiosk.ui.events import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice,
-    RecognitionState, SessionChanged,
+    RecognitionState, SessionChanged, SyncState,
 )
+from kiosk.ui.events import ChallengePrompt, LivenessFailed
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class CardKind(str, Enum):
     UNKNOWN = "unknown"
     NO_SESSION = "no_session"
     HINT = "hint"  # "Please look at the camera": gentler, never hides a real card
+    LIVENESS = "liveness"  # "Live check failed": nothing was marked
 
 
 _KIND_OF_STATUS = {
@@ -90,6 +92,7 @@ class ScreenModel:
         self.camera_message = ""
         self.recognition_ready = False
         self.recognition_message = ""
+        self.sync: SyncState | None = None  # None: standalone kiosk, nothing shown
         self._serial = 0
 
     # -- events ---------------------------------------------------------------
@@ -138,11 +141,26 @@ class ScreenModel:
         self.recognition_ready = event.ready
         self.recognition_message = event.message
 
+    def _on_sync(self, event: SyncState, wall: datetime) -> None:
+        self.sync = event
+
     def _on_notice(self, event: Notice, wall: datetime) -> None:
         self._serial += 1
         self.toast = Toast(event.text, event.level, self.now, self._serial)
 
+    def _on_liveness_failed(self, event: LivenessFailed, wall: datetime) -> None:
+        self.card = self._new_card(CardKind.LIVENESS, text.CARD_LIVENESS_FAILED,
+                                   text.CARD_LIVENESS_FAILED_DETAIL, self.cfg.confirm_s)
+
+    def _on_challenge(self, event: ChallengePrompt, wall: datetime) -> None:
+        if self.card is not None and self.card.kind is not CardKind.HINT:
+            return  # a check-in result outranks a prompt
+        detail = text.CHALLENGE_DETAIL.get(event.kind, text.HINT_LOOK_DETAIL)
+        self.card = self._new_card(CardKind.HINT, text.CHALLENGE_TITLE, detail, event.seconds)
+
     _HANDLERS = {
+        LivenessFailed: _on_liveness_failed,
+        ChallengePrompt: _on_challenge,
         FacesSeen: _on_faces,
         CheckInPosted: _on_checkin,
         LookAtCamera: _on_look,
@@ -150,6 +168,7 @@ class ScreenModel:
         CameraState: _on_camera,
         RecognitionState: _on_recognition,
         Notice: _on_notice,
+        SyncState: _on_sync,
     }
 
     def _new_card(self, kind: CardKind, title: str, detail: str, duration: float) -> Card:

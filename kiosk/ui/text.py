@@ -61,6 +61,15 @@ CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
 CAMERA_STARTING = "Starting camera…"
 FACE_UNKNOWN = "Unknown"
 FACE_LABEL_SCORE = "{name} · {score:.2f}"
+FACE_LIVENESS = "live {score:.2f}"
+
+# Liveness (anti-spoofing): plain words, never an accusation.
+CARD_LIVENESS_FAILED = "Live check failed"
+CARD_LIVENESS_FAILED_DETAIL = "Please step closer and look at the camera"
+CHALLENGE_TITLE = "Almost there"
+CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
+LIVENESS_OFF = "Ready · live check OFF"
+LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 
 # Side panel.
 RECENT_HEADER = "Recent check-ins"
@@ -179,12 +188,102 @@ def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
     return CARD_UNKNOWN, CARD_UNKNOWN_DETAIL
 
 
-def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool) -> str | None:
+def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
+               liveness: float | None = None) -> str | None:
     """The tag above a face box; None draws the box without a tag."""
+    live = FACE_LIVENESS.format(score=liveness) if show_score and liveness is not None else None
     if not confirmed:
-        return None
+        return live
     if name is None:
-        return FACE_UNKNOWN
-    if show_score and score is not None:
-        return FACE_LABEL_SCORE.format(name=name, score=score)
-    return name
+        label = FACE_UNKNOWN
+    elif show_score and score is not None:
+        label = FACE_LABEL_SCORE.format(name=name, score=score)
+    else:
+        label = name
+    return f"{label} · {live}" if live else label
+
+
+# -- Instructor overlay (PIN pad, actions) and the end-of-session summary. ----
+ADMIN_OPEN_KEY = "F2"
+ADMIN_BUTTON = "Staff"
+PIN_TITLE = "Instructor access"
+PIN_PROMPT = "Enter your PIN"
+PIN_PROMPT_CLASS = "Enter your PIN · {code} {name}"
+PIN_CHECKING = "Checking…"
+PIN_WRONG = "Wrong PIN · {n} tries left"
+PIN_WRONG_LAST = "Wrong PIN · 1 try left before the keypad locks"
+PIN_LOCKED = "Keypad locked · try again in {time}"
+PIN_NOBODY = "No PIN is set for this class's instructor; ask an admin"
+KEY_CLEAR = "Clear"
+KEY_DELETE = "Del"
+KEY_OK = "OK"
+CLOSE = "Close"
+BACK = "Back"
+SIGNED_IN = "Signed in: {name}"
+SIGNED_IN_ADMIN = "Signed in: {name} (admin)"
+NO_FOCUS = "No class in session"
+FOCUS_ACTIVE = "{code} {name} · {start} – {end}"
+FOCUS_ENDED = "{code} {name} · ended"
+ACTION_END = "End {code} now"
+ACTION_END_NONE = "End session (none active)"
+ACTION_START = "Start {code} now ({time})"
+ACTION_START_NONE = "Start next class (none soon)"
+ACTION_MARK = "Mark a student"
+ACTION_RECONCILE = "Attendance so far"
+CONFIRM_END_TITLE = "End {code} now?"
+CONFIRM_END_DETAIL = "{n} not seen will be marked absent"
+CONFIRM_END = "End session"
+MARK_TITLE = "Mark a student by hand"
+MARK_SEARCH = "Search: {query}"
+MARK_SEARCH_HINT = "Type a name or id to search"
+MARK_NONE = "No one on {code}'s list matches '{query}'"
+MARK_PRESENT = "Present"
+MARK_LATE = "Late"
+MARK_PREV = "Prev"
+MARK_NEXT = "Next"
+MARK_PAGE = "{page} / {pages}"
+MARK_STATUS = {"": "not seen", "present": "Present", "late": "Late", "absent": "Absent"}
+RECONCILE_TITLE = "Attendance · {code}"
+COUNT_EXPECTED = "Expected"
+COUNT_PRESENT = "Present"
+COUNT_LATE = "Late"
+COUNT_ABSENT = "Absent"
+COUNT_NOT_SEEN = "Not seen"
+ABSENT_LIST = "Not here: {names}"
+ABSENT_MORE = " +{n} more"
+EVERYONE_HERE = "Everyone on the list is here"
+DONE_END = "{code} ended"
+DONE_START = "{code} started early"
+DONE_MARK = "Marked {name} {status}"
+ERR_SIGN_IN = "Enter your PIN first"
+ERR_NOT_YOURS = "Only {code}'s instructor or an admin can do that"
+ERR_NO_ACTIVE = "No session is active"
+ERR_NO_FOCUS = "No class to mark attendance for"
+ERR_NO_NEXT = "No class starts in the next {h} hours"
+SUMMARY_TITLE = "{code} has ended"
+SUMMARY_DETAIL = "{name} · {start} – {end}"
+SUMMARY_DISMISS = "Tap to close"
+
+
+def wait_text(seconds: float) -> str:
+    """'45 s' or '2 min 05 s' for a lockout countdown."""
+    s = max(1, int(seconds + 0.999))
+    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
+
+
+# -- Central sync, in a corner of the banner (only when a MongoDB is configured). --
+SYNC_ONLINE = "Online · synced"
+SYNC_ONLINE_QUEUED = "Online · {n} to send"
+SYNC_OFFLINE = "Offline · {n} check-ins queued"
+SYNC_OFFLINE_ONE = "Offline · 1 check-in queued"
+SYNC_WARNING = "Online · sync warning"
+SYNC_WARNINGS = "sync warning(s)"
+
+
+def sync_status(online: bool, queued: int, message: str) -> tuple[str, bool]:
+    """The corner's words, and whether they need someone's attention."""
+    if not online:
+        return (SYNC_OFFLINE_ONE if queued == 1 else SYNC_OFFLINE.format(n=queued)), True
+    if message:
+        return SYNC_WARNING, True
+    return (SYNC_ONLINE_QUEUED.format(n=queued) if queued else SYNC_ONLINE), False

@@ -17,7 +17,7 @@ from kiosk.ui import text, theme as th
 from kiosk.ui.icons import icon
 from kiosk.ui.layout import Layout
 from kiosk.ui.model import ScreenModel
-from kiosk.ui.theme import Theme
+from kiosk.ui.theme import Theme, ellipsize
 
 # State word -> (pill colour, text colour, icon).
 STATE_STYLE = {
@@ -59,6 +59,20 @@ def draw_banner(surface: pygame.Surface, lay: Layout, theme: Theme, model: Scree
         small = text.checked_in_count(model.present_count, model.roster_size)
     _draw_title(surface, lay.title, theme, headline, detail)
     _draw_right(surface, lay.right, theme, big, small)
+    if model.sync is not None:
+        _draw_sync(surface, lay, theme, model)
+
+
+def _draw_sync(surface, lay: Layout, theme: Theme, model: ScreenModel) -> None:
+    """The central sync state, small, in a corner of the banner (words, not colour alone):
+    top-right in landscape, bottom-right in portrait (where the time left sits at the top)."""
+    words, attention = text.sync_status(model.sync.online, model.sync.queued, model.sync.message)
+    font = theme.font(theme.px(14))
+    label = theme.text(ellipsize(font, words, lay.right.w), theme.px(14), th.AMBER if attention else th.TEXT_MUTED)
+    if lay.portrait:
+        surface.blit(label, label.get_rect(bottomright=(lay.right.right, lay.banner.bottom - theme.px(8))))
+    else:
+        surface.blit(label, label.get_rect(topright=(lay.right.right, theme.px(3))))
 
 
 def _draw_pill(surface, lay: Layout, theme: Theme, word: str) -> None:

@@ -48,6 +48,7 @@ class RecognitionWorker(threading.Thread):
     def __init__(self, cfg: Config, frames, store_factory: Callable[[], SqliteStore], clock: Clock,
                  events: queue.Queue, stop: threading.Event):
         super().__init__(name="recognition", daemon=True)
+        self.heartbeat = time.monotonic()  # last loop turn; the systemd watchdog reads it
         self.cfg = cfg
         self.frames = frames  # LatestFrame slot: wait_newer(after_index, timeout)
         self.store_factory = store_factory
@@ -70,10 +71,11 @@ class RecognitionWorker(threading.Thread):
             self._post(RecognitionState(False, f"Recognition unavailable: {err}"))
             return
         self.ready_at = time.monotonic()
-        self._post(RecognitionState(True, "Ready"))
+        self._post(RecognitionState(True, self.liveness.ready_message))
         last_index = -1
         try:
             while not self.stop.is_set():
+                self.heartbeat = time.monotonic()
                 frame = self.frames.wait_newer(last_index, 0.25)
                 if frame is None:
                     continue
@@ -96,6 +98,9 @@ class RecognitionWorker(threading.Thread):
         self._gallery_checked = time.monotonic()
         self.gallery = self._build_gallery()
         self.attendance = AttendanceService(self.store, self.cfg, self.clock)
+        from kiosk.liveness.gate import LivenessGate  # models load here, in this thread
+
+        self.liveness = LivenessGate(self.cfg, self.store, self.clock, self._post)
 
     def _process_safely(self, frame: Frame) -> None:
         started = time.perf_counter()
@@ -116,9 +121,10 @@ class RecognitionWorker(threading.Thread):
         due = [t for t in usable if self._needs_embedding(t, frame.captured_at)]
         due.sort(key=lambda t: t.box.size, reverse=True)
         self._identify(due[:MAX_EMBEDS_PER_FRAME], frame)
+        self.liveness.observe(usable, frame.image, frame.captured_at)
         for track in usable:
             self._announce(track)
-        self._post(FacesSeen(frame.index, tuple(_label(t) for t in tracks)))
+        self._post(FacesSeen(frame.index, tuple(_label(t, self.liveness.score(t)) for t in tracks)))
 
     def _usable(self, face: FaceBox) -> bool:
         """Big enough and facing the kiosk: only such faces are identified."""
@@ -144,6 +150,8 @@ class RecognitionWorker(threading.Thread):
             log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)
 
     def _announce(self, track: Track) -> None:
+        if not self.liveness.settle(track):
+            return  # not yet judged live (or failed: shown and recorded, never marked)
         confirmed = track.confirmed
         if confirmed is not None and track.announced_as != confirmed.person_id:
             track.announced_as = confirmed.person_id
@@ -191,9 +199,9 @@ class RecognitionWorker(threading.Thread):
             pass  # the UI is behind; face boxes are refreshed by the next frame anyway
 
 
-def _label(track: Track) -> FaceLabel:
+def _label(track: Track, liveness: float | None = None) -> FaceLabel:
     if track.confirmed is not None:
-        return FaceLabel(track.box, track.confirmed.name, track.confirmed.score, True)
+        return FaceLabel(track.box, track.confirmed.name, track.confirmed.score, True, liveness)
     last = track.votes[-1] if track.votes else None
-    return FaceLabel(track.box, None, last.score if last else None, False)
+    return FaceLabel(track.box, None, last.score if last else None, False, liveness)
 

@@ -69,7 +69,7 @@ def test_malformed_config_exits_2(tmp_path, capsys):
 def test_export_csv_columns(cli, enrolled):
     code, out, _ = cli("attendance", "export", "--format", "csv")
     assert code == 0
-    assert out.splitlines() == ["person_id,name,class,session_start,status,checked_in_at,latency_ms"]
+    assert out.splitlines() == ["person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by"]
 
 
 def test_run_with_missing_video_file_is_one_line(cli):

@@ -9,8 +9,12 @@ import pytest
 from kiosk.clock import FixedClock
 from kiosk.config import Config
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
-from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.scheduler.timetable import Schedule, current_and_next
+from kiosk.store.cancellations import cancel_date
+from kiosk.store.sessions import Actor, start_early
+from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
+from kiosk.ui.admin_events import SessionEnded
+from kiosk.ui.events import SessionChanged
 
 TZ = ZoneInfo("Europe/London")
 
@@ -42,7 +46,10 @@ def test_activates_and_ends_sessions_as_time_passes(store):
     clock.advance(hours=2)
     assert sched.tick().current is None
     assert store.active_session_ids() == []
-    assert len(posted) == 4  # one event per change, none for unchanged ticks
+    changes = [e for e in posted if isinstance(e, SessionChanged)]
+    assert len(changes) == 4  # one event per change, none for unchanged ticks
+    ended = [e for e in posted if isinstance(e, SessionEnded)]
+    assert [e.session.class_code for e in ended] == ["CS101"]  # MA201 was found ended too late for a summary
 
 
 def test_unchanged_tick_posts_nothing(store):
@@ -62,3 +69,47 @@ def test_session_ended_early_stays_ended(store):
     change = sched.tick()
     assert change.current.state == "ended"
     assert store.active_session() is None
+
+
+def _rows(store, session_id):
+    return {r["person_id"]: (r["status"], r["method"]) for r in
+            store.query("SELECT * FROM attendance WHERE session_id = ?", (session_id,))}
+
+
+def test_end_gives_absent_rows_to_everyone_never_seen_and_posts_a_summary(store):
+    store.add_person(Person("lin", "Lin", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
+    clock = FixedClock(datetime(2026, 11, 25, 9, 5, tzinfo=TZ))
+    posted = []
+    sched = SessionScheduler(store, Config(), clock, posted.append)
+    current = sched.tick().current
+    store.record_attendance(AttendanceRow(current.session_id, "maya", "present", clock()))
+    clock.advance(minutes=60)  # 10:05: CS101 is over
+    sched.tick()
+    assert _rows(store, current.session_id) == {"maya": ("present", "face"), "lin": ("absent", "auto")}
+    summary = next(e for e in posted if isinstance(e, SessionEnded)).summary
+    assert summary.counts == (2, 1, 0, 1) and summary.absent == ("Lin",)
+    sched.tick()  # ending twice adds nothing
+    assert len(_rows(store, current.session_id)) == 2
+
+
+def test_cancelled_date_is_skipped(store):
+    cancel_date(store, "CS101", date(2026, 11, 25), "holiday")
+    clock = FixedClock(datetime(2026, 11, 25, 9, 5, tzinfo=TZ))
+    change = SessionScheduler(store, Config(), clock, lambda e: None).tick()
+    assert change.current is None and change.upcoming.class_code == "MA201"
+
+
+def test_a_meeting_started_early_stays_open_and_wins(store):
+    clock = FixedClock(datetime(2026, 11, 25, 9, 20, tzinfo=TZ))
+    sched = SessionScheduler(store, Config(), clock, lambda e: None)
+    sched.tick()  # CS101 is on
+    _, upcoming = current_and_next(store.schedules(), store.classes(), clock(), sched.early_open)
+    assert upcoming.class_code == "MA201"
+    ended = start_early(store, upcoming, Actor("prof", "k1"), clock())
+    assert ended == ["CS101@2026-11-25T09:00Z"]
+    change = sched.tick()
+    assert change.current.class_code == "MA201" and change.current.state == "active"
+    assert store.active_session().class_code == "MA201"
+    assert store.session_state("CS101@2026-11-25T09:00Z") == "ended"
+    assert _rows(store, "CS101@2026-11-25T09:00Z") == {"maya": ("absent", "auto")}

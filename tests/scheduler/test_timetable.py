@@ -73,3 +73,22 @@ def test_overlaps():
 def test_bad_weekdays(text):
     with pytest.raises(ValueError):
         parse_weekdays(text)
+
+
+def test_a_cancelled_meeting_is_skipped_and_the_next_one_found():
+    s = weekly("CS101", "09:00", "10:00", "wed")
+    holiday = Schedule(**{**s.__dict__, "cancelled": frozenset({date(2026, 11, 25)})})
+    during = datetime(2026, 11, 25, 9, 30, tzinfo=LONDON)
+    assert current_and_next([s], CLASSES, during, EARLY)[0] is not None
+    current, upcoming = current_and_next([holiday], CLASSES, during, EARLY)
+    assert current is None and upcoming.starts_at == datetime(2026, 12, 2, 9, tzinfo=LONDON)
+
+
+def test_a_meeting_started_early_is_open_and_not_upcoming():
+    s = weekly("CS101", "09:00", "10:00", "wed")
+    early = datetime(2026, 11, 25, 8, 30, tzinfo=LONDON)
+    assert current_and_next([s], CLASSES, early, EARLY)[0] is None
+    sid = session_id("CS101", datetime(2026, 11, 25, 9, tzinfo=LONDON))
+    current, upcoming = current_and_next([s], CLASSES, early, EARLY, frozenset({sid}))
+    assert current.session_id == sid
+    assert upcoming.starts_at.date() == date(2026, 12, 2)  # the week after, not today again

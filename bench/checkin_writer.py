@@ -1,0 +1,61 @@
+"""A stream of check-ins through the real AttendanceService, for kill -9 tests.
+
+    python bench/checkin_writer.py DATA_DIR
+
+Prints "shown <person id>" after each check-in returns, the moment the kiosk
+would post it to the screen. Resumes where an earlier (killed) run stopped.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, datetime, time as dtime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from kiosk.attendance.service import AttendanceService  # noqa: E402
+from kiosk.clock import FixedClock  # noqa: E402
+from kiosk.config import Config  # noqa: E402
+from kiosk.scheduler.thread import SessionScheduler  # noqa: E402
+from kiosk.scheduler.timetable import Schedule  # noqa: E402
+from kiosk.store.sqlite_store import Person, SqliteStore  # noqa: E402
+
+PEOPLE = 2000
+DAY = date(2026, 11, 25)
+
+
+def prepare(store: SqliteStore) -> None:
+    if store.class_record("LOAD") is not None:
+        return
+    with store.transaction() as conn:
+        now = "2026-11-25T08:00:00+00:00"
+        conn.executemany(
+            "INSERT INTO people (id, name, role, created_at, updated_at) VALUES (?, ?, 'student', ?, ?)",
+            [(f"p{i:04d}", f"Person {i}", now, now) for i in range(PEOPLE)],
+        )
+    store.add_class("LOAD", "Load test", [f"p{i:04d}" for i in range(PEOPLE)])
+    store.add_schedule(Schedule("LOAD", dtime(9), dtime(17), "UTC", on_date=DAY))
+
+
+def main() -> int:
+    store = SqliteStore.in_dir(Path(sys.argv[1]))
+    prepare(store)
+    clock = FixedClock(datetime(2026, 11, 25, 9, 1, tzinfo=timezone.utc))
+    SessionScheduler(store, Config(), clock, lambda e: None).tick()
+    service = AttendanceService(store, Config(), clock)
+    done = {r[0] for r in store.query("SELECT person_id FROM attendance")}
+    for i in range(PEOPLE):
+        pid = f"p{i:04d}"
+        if pid in done:
+            continue
+        checkin = service.check_in(pid, pid, 0.8, time.monotonic())
+        print(f"shown {pid} {checkin.status.value}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The instructor's actions at the kiosk, run off the UI thread.
+
+The overlay puts command objects on `AdminWorker.commands`; the worker
+verifies PINs (scrypt is slow on purpose), checks who may do what, writes
+to the store (each action with its audit row, in one transaction) and
+posts the outcome back to the UI queue as kiosk.ui.admin_events objects.
+`AdminDesk` holds the logic and runs without a thread in tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, ClassVar
+
+from kiosk.attendance.lockout import Lockout
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.scheduler.timetable import current_and_next
+from kiosk.store.audit import AuditEntry, write_audit
+from kiosk.store.pins import pin_holders, verify_pin
+from kiosk.store.sessions import (
+    Actor, end_session_complete, focus_session, mark_manual, roster_names, session_info, session_reconciliation,
+    session_statuses, start_early, started_early_ids,
+)
+from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.ui import text
+from kiosk.ui.admin_events import ActionDone, Candidate, OverlayContext, PinChecked, SessionEnded
+
+log = logging.getLogger(__name__)
+
+START_EARLY_MAX = timedelta(hours=2)  # "start next early" reaches at most this far ahead
+
+
+@dataclass(frozen=True)
+class CheckPin:
+    action: ClassVar[str] = "check_pin"
+    pin: str
+
+
+@dataclass(frozen=True)
+class EndSession:
+    action: ClassVar[str] = "end_session"
+
+
+@dataclass(frozen=True)
+class StartNext:
+    action: ClassVar[str] = "start_early"
+
+
+@dataclass(frozen=True)
+class MarkStudent:
+    action: ClassVar[str] = "manual_mark"
+    person_id: str
+    status: str  # present | late | absent
+
+
+@dataclass(frozen=True)
+class Refresh:
+    action: ClassVar[str] = "refresh"
+
+
+@dataclass(frozen=True)
+class Logout:
+    action: ClassVar[str] = "logout"
+    reason: str = "dismiss"  # dismiss | timeout
+
+
+class AdminDesk:
+    """Handles one command at a time with one store connection; returns the events to post."""
+
+    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, monotonic: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.clock = clock
+        self.kiosk_id = cfg.kiosk.id
+        self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
+        self.lockout = Lockout(cfg.pin.max_tries, cfg.pin.lockout_base_s, now=monotonic)
+        self.actor: Person | None = None
+
+    def handle(self, command: object) -> list[object]:
+        if isinstance(command, CheckPin):
+            return [self._check_pin(command.pin)]
+        if isinstance(command, Logout):
+            return self._logout(command.reason)
+        if self.actor is None:
+            return [ActionDone(command.action, False, text.ERR_SIGN_IN)]
+        try:
+            return self._ACTIONS[type(command)](self, command)
+        except KioskError as err:  # a refused action: say why, change nothing but the audit trail
+            self._audit(f"{command.action}_refused", detail=str(err))
+            return [ActionDone(command.action, False, str(err), self.context())]
+
+    # -- signing in and out -------------------------------------------------------
+
+    def _check_pin(self, pin: str) -> PinChecked:
+        wait = self.lockout.remaining()
+        if wait > 0:
+            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(wait)), locked_for=wait)
+        focus, upcoming = self._focus_and_next()
+        instructors = [r.instructor_id for r in (self._record(focus), self._record(upcoming)) if r and r.instructor_id]
+        holders = pin_holders(self.store, instructors)
+        person = next((p for p, hashed in holders if verify_pin(pin, hashed)), None)
+        if person is None:
+            return self._wrong_pin(bool(holders))
+        self.lockout.succeed()
+        self.actor = person
+        self._audit("pin_ok", focus.session_id if focus else "")
+        log.info("overlay opened by %s (%s)", person.id, person.role)
+        return PinChecked(True, person.name, person.role, context=self.context())
+
+    def _wrong_pin(self, anyone: bool) -> PinChecked:
+        locked = self.lockout.fail()
+        self._audit("pin_wrong", detail=f"{self.lockout.tries_left} tries left")
+        if locked:
+            self._audit("lockout", detail=f"{locked:.0f} s")
+            log.warning("PIN keypad locked for %.0f s after repeated wrong PINs", locked)
+            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(locked)), locked_for=locked)
+        left = self.lockout.tries_left
+        message = text.PIN_WRONG_LAST if left == 1 else text.PIN_WRONG.format(n=left)
+        return PinChecked(False, message=message if anyone else text.PIN_NOBODY)
+
+    def _logout(self, reason: str) -> list[object]:
+        if self.actor is not None:
+            self._audit(reason)
+        self.actor = None
+        return [ActionDone("logout", True, "")]
+
+    # -- actions --------------------------------------------------------------------
+
+    def _end(self, command: EndSession) -> list[object]:
+        focus = self._require_focus(active=True)
+        summary = end_session_complete(self.store, focus.session_id, self._who(), self.clock())
+        if summary is None:
+            raise KioskError(text.ERR_NO_ACTIVE)
+        done = ActionDone("end_session", True, text.DONE_END.format(code=focus.class_code), self.context())
+        return [done, SessionEnded(session_info(self.store.conn, focus.session_id), summary)]
+
+    def _start(self, command: StartNext) -> list[object]:
+        _, upcoming = self._focus_and_next()
+        if upcoming is None:
+            raise KioskError(text.ERR_NO_NEXT.format(h=int(START_EARLY_MAX.total_seconds() // 3600)))
+        self._require_allowed(upcoming.class_code)
+        ended = start_early(self.store, upcoming, self._who(), self.clock())
+        done = ActionDone("start_early", True, text.DONE_START.format(code=upcoming.class_code), self.context())
+        return [done] + [SessionEnded(session_info(self.store.conn, sid), session_reconciliation(self.store, sid))
+                         for sid in ended]
+
+    def _mark(self, command: MarkStudent) -> list[object]:
+        focus = self._require_focus(active=False)
+        mark_manual(self.store, focus.session_id, command.person_id, command.status, self._who(), self.clock())
+        name = roster_names(self.store.conn, focus.class_code).get(command.person_id, command.person_id)
+        status = text.MARK_STATUS.get(command.status, command.status).lower()
+        return [ActionDone("manual_mark", True, text.DONE_MARK.format(name=name, status=status), self.context())]
+
+    def _refresh(self, command: Refresh) -> list[object]:
+        return [ActionDone("refresh", True, "", self.context())]
+
+    _ACTIONS = {EndSession: _end, StartNext: _start, MarkStudent: _mark, Refresh: _refresh}
+
+    # -- what the overlay shows --------------------------------------------------------
+
+    def context(self) -> OverlayContext:
+        focus, upcoming = self._focus_and_next()
+        if focus is None:
+            return OverlayContext(None, upcoming, None)
+        statuses = session_statuses(self.store, focus.session_id)
+        roster = roster_names(self.store.conn, focus.class_code)
+        candidates = tuple(Candidate(pid, name, statuses.get(pid, ""))
+                           for pid, name in sorted(roster.items(), key=lambda kv: kv[1].casefold()))
+        return OverlayContext(focus, upcoming, session_reconciliation(self.store, focus.session_id), candidates)
+
+    def _focus_and_next(self):
+        now = self.clock()
+        focus = focus_session(self.store, now)
+        _, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open,
+                                       started_early_ids(self.store))
+        if upcoming is not None and (upcoming.starts_at - now > START_EARLY_MAX
+                                     or (focus and upcoming.session_id == focus.session_id)):
+            upcoming = None
+        return focus, upcoming
+
+    def _require_focus(self, active: bool):
+        focus = focus_session(self.store, self.clock())
+        if focus is None or (active and focus.state != "active"):
+            raise KioskError(text.ERR_NO_ACTIVE if active else text.ERR_NO_FOCUS)
+        self._require_allowed(focus.class_code)
+        return focus
+
+    def _require_allowed(self, class_code: str) -> None:
+        record = self.store.class_record(class_code)
+        if self.actor.role != "admin" and (record is None or record.instructor_id != self.actor.id):
+            raise KioskError(text.ERR_NOT_YOURS.format(code=class_code))
+
+    def _record(self, session):
+        return self.store.class_record(session.class_code) if session else None
+
+    def _who(self) -> Actor:
+        return Actor(self.actor.id, self.kiosk_id)
+
+    def _audit(self, action: str, session_id: str = "", detail: str = "") -> None:
+        actor = self.actor.id if self.actor else ""
+        with self.store.transaction() as conn:
+            write_audit(conn, AuditEntry(self.clock(), self.kiosk_id, actor, action, session_id, detail=detail))
+
+
+class AdminWorker(threading.Thread):
+    """Runs AdminDesk in its own thread with its own store connection."""
+
+    def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
+                 events: queue.Queue, stop: threading.Event, monotonic: Callable[[], float] = time.monotonic):
+        super().__init__(name="admin", daemon=True)
+        self.cfg = cfg
+        self.store_factory = store_factory
+        self.clock = clock
+        self.events = events
+        self.stop = stop
+        self.monotonic = monotonic
+        self.commands: queue.Queue = queue.Queue()
+
+    def submit(self, command: object) -> None:
+        """Called from the UI thread; never blocks."""
+        self.commands.put_nowait(command)
+
+    def run(self) -> None:
+        store = self.store_factory()
+        desk = AdminDesk(store, self.cfg, self.clock, self.monotonic)
+        try:
+            while not self.stop.is_set():
+                try:
+                    command = self.commands.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                for event in self._safe(desk, command):
+                    self.events.put(event)
+        finally:
+            store.close()
+
+    def _safe(self, desk: AdminDesk, command: object) -> list[object]:
+        try:
+            return desk.handle(command)
+        except Exception as err:  # a locked file or a bad row must not kill the overlay's worker
+            log.warning("admin action %s failed: %s", type(command).__name__, err)
+            return [ActionDone(getattr(command, "action", "unknown"), False, str(err))]

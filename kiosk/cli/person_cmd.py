@@ -1,0 +1,53 @@
+"""`person`: list enrolled people, and erase one everywhere (privacy)."""
+
+from __future__ import annotations
+
+import getpass
+
+from kiosk.cli.admin import with_store
+from kiosk.config import Config
+from kiosk.errors import UsageError
+from kiosk.store.privacy import erase_person
+
+
+def register(commands) -> None:
+    person = commands.add_parser("person", help="list people, or erase one everywhere")
+    actions = person.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="enrolled people with their consent").set_defaults(handler=person_list)
+    erase = actions.add_parser("erase", help="remove a person and every row about them, locally and centrally")
+    erase.add_argument("person_id")
+    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.set_defaults(handler=person_erase)
+
+
+def person_list(args, cfg: Config) -> int:
+    rows = with_store(cfg, lambda s: s.query(
+        "SELECT p.id, p.name, p.role, p.consent_by, p.guardian, count(e.id) AS vectors FROM people p"
+        " LEFT JOIN embeddings e ON e.person_id = p.id GROUP BY p.id ORDER BY p.id"))
+    for r in rows:
+        consent = r["consent_by"] or "not recorded"
+        guardian = f", guardian {r['guardian']}" if r["guardian"] else ""
+        print(f"{r['id']}\t{r['name']}\t{r['role']}\t{r['vectors']} embedding(s)\tconsent: {consent}{guardian}")
+    return 0
+
+
+def person_erase(args, cfg: Config) -> int:
+    if not args.yes:
+        raise UsageError(f"person erase: add --yes to erase {args.person_id!r} everywhere (cannot be undone)")
+    if cfg.mongo.uri:
+        _erase_centrally(cfg, args.person_id)
+    actor = f"cli:{getpass.getuser()}"
+    removed = with_store(cfg, lambda s: erase_person(s, args.person_id, actor, cfg.kiosk.id))
+    print(f"erased {args.person_id}: " + ", ".join(f"{n} {table}" for table, n in removed.items()))
+    return 0
+
+
+def _erase_centrally(cfg: Config, person_id: str) -> None:
+    """A tombstone on the central person (kiosks drop them at their next pull) and their central rows."""
+    from kiosk.sync.admin import delete_person
+    from kiosk.sync.central import Central
+
+    central = Central.open(cfg.mongo)
+    delete_person(central, person_id)
+    with central.guard("cannot erase the person's central attendance"):
+        central["attendance"].delete_many({"person_id": person_id})

@@ -1,0 +1,134 @@
+"""The recognition worker's liveness gate: runs the judge on tracked faces and
+says whether a confirmed face may be checked in.
+
+A face is checked in only once its track's verdict is "live". A "spoof"
+verdict shows a plain failure card, records a spoof event (and a snapshot
+only if config allows) and never marks anyone. Runs in the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.liveness.base import face_crop
+from kiosk.liveness.judge import CHALLENGE, LivenessJudge, LivenessResult
+from kiosk.store import spoof_events as spoofs
+from kiosk.ui import text
+from kiosk.ui.events import ChallengePrompt, LivenessFailed, Notice
+from kiosk.vision.tracker import Track
+
+log = logging.getLogger(__name__)
+
+MAX_JUDGED_PER_FRAME = 2  # largest undecided faces first: liveness must not stall the worker
+
+
+def track_key(track: Track) -> tuple:
+    """A new face in an old track (the tracker resets first_seen) gets a fresh verdict."""
+    return track.id, track.first_seen
+
+
+class LivenessGate:
+    def __init__(self, cfg: Config, store, clock: Clock, post: Callable[[object], None]):
+        self.cfg = cfg
+        self.store = store
+        self.clock = clock
+        self.post = post
+        self.enabled = cfg.liveness.enabled
+        self.judge = LivenessJudge(cfg.liveness, cfg.data_dir / "models") if self.enabled else None
+        self._handled: set[tuple] = set()  # tracks whose failure or prompt was shown
+        self._prompted: set[tuple] = set()
+        self._failed: set[int] = set()  # track ids that failed: a failure sticks for the track's life
+        self.judge_ms: list[float] = []
+        if self.judge is not None:
+            for name in self.judge.disabled:
+                self.post(Notice(text.LIVENESS_LAYER_OFF.format(layer=name), "warning"))
+            log.info("liveness: cues %s active%s", ", ".join(self.judge.active) or "none",
+                     f"; disabled: {', '.join(self.judge.disabled)}" if self.judge.disabled else "")
+            if not self.judge.active:
+                log.warning("liveness: every cue failed to load; no face can pass the live check")
+        else:
+            log.warning("liveness checks are OFF (liveness.enabled = false)")
+        self._purge_snapshots()
+
+    @property
+    def ready_message(self) -> str:
+        return text.RECOGNITION_READY if self.enabled else text.LIVENESS_OFF
+
+    def observe(self, tracks: list[Track], image, captured_at: float) -> None:
+        """Feed this frame to the judge for the largest undecided tracks."""
+        if self.judge is None:
+            return
+        started = time.perf_counter()
+        undecided = [t for t in tracks if not self._decided(t) and t.id not in self._failed]
+        undecided.sort(key=lambda t: t.box.size, reverse=True)
+        for track in undecided[:MAX_JUDGED_PER_FRAME]:
+            result = self.judge.observe(track_key(track), image, track.box, captured_at)
+            if result.state == CHALLENGE and track_key(track) not in self._prompted:
+                self._prompted.add(track_key(track))
+                remaining = max(0.5, self.cfg.liveness.decide_s - self.cfg.liveness.passive_s)
+                self.post(ChallengePrompt(result.challenge or "blink", remaining))
+        self.judge.forget_older_than(captured_at)
+        if undecided:
+            self.judge_ms.append((time.perf_counter() - started) * 1000)
+
+    def result(self, track: Track) -> LivenessResult | None:
+        return self.judge.result(track_key(track)) if self.judge is not None else None
+
+    def score(self, track: Track) -> float | None:
+        result = self.result(track)
+        return round(result.score, 2) if result is not None else None
+
+    def settle(self, track: Track) -> bool:
+        """True when this track may be announced (live, or liveness off).
+        A spoof verdict is shown and recorded once, and stays False."""
+        if self.judge is None:
+            return True
+        if track.id in self._failed:
+            return False  # a new face in the same track does not get a fresh try
+        result = self.result(track)
+        if result is None or not result.decided:
+            return False
+        if result.live:
+            return True
+        key = track_key(track)
+        if key not in self._handled:
+            self._handled.add(key)
+            self._failed.add(track.id)
+            self._record_spoof(track, result)
+            self.post(LivenessFailed(round(result.score, 3)))
+        return False
+
+    def _decided(self, track: Track) -> bool:
+        result = self.result(track)
+        return result is not None and result.decided
+
+    def _record_spoof(self, track: Track, result: LivenessResult) -> None:
+        guess = track.confirmed or next((v for v in reversed(track.votes) if v.person_id), None)
+        now = self.clock()
+        session = self.store.active_session()
+        snapshot = None
+        if self.cfg.liveness.keep_snapshots and track.box is not None:
+            samples = self.judge._tracks.get(track_key(track))
+            if samples is not None and samples.samples:
+                last = samples.samples[-1]
+                snapshot = spoofs.save_snapshot(self.cfg.data_dir, now, face_crop(last.image, last.box, 1.5))
+        event = spoofs.SpoofEvent(
+            now, session.session_id if session else None, guess.person_id if guess else None,
+            guess.name if guess else None, round(guess.score, 3) if guess else None,
+            result.score, result.cues, snapshot, self.cfg.kiosk.id,
+        )
+        try:
+            spoofs.record_spoof_event(self.store, event)
+        except Exception as err:  # a locked database must not stop recognition
+            log.warning("spoof event not stored: %s", err)
+        log.info("live check failed (score %.2f, guess %s)", result.score, event.person_id)
+
+    def _purge_snapshots(self) -> None:
+        try:
+            spoofs.purge_snapshots(self.store, self.clock(), self.cfg.liveness.retention_days)
+        except Exception as err:
+            log.warning("spoof snapshots not purged: %s", err)

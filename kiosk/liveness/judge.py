@@ -1,0 +1,162 @@
+"""The liveness judge: per-track samples over frames -> a verdict.
+
+States of one track: "pending" (collecting evidence), "challenge" (the
+passive score stayed uncertain, so the screen asks for a blink or a small
+head turn), then "live" or "spoof", which never change for that track.
+
+Timeline for one face (config [liveness]):
+- from `min_frames` samples on: fused >= accept -> live;
+- fused <= reject (after at least REJECT_AFTER_S) -> spoof;
+- still uncertain at `passive_s` -> challenge; a blink / turn while the
+  fused score is not against it -> live;
+- at `decide_s` a verdict is forced: live if fused >= FALLBACK_LIVE (0.45), else spoof.
+So a live student who stands still is decided within decide_s (< 3 s).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Hashable
+
+import numpy as np
+
+from kiosk.config import LivenessSection
+from kiosk.errors import KioskError
+from kiosk.liveness.base import LIVENESS, Cue, FaceSample
+from kiosk.liveness.fusion import fuse
+from kiosk.vision.base import FaceBox
+
+log = logging.getLogger(__name__)
+
+MAX_SAMPLES = 60  # per track: ~4 s at the worker's rate
+REJECT_AFTER_S = 0.6  # never call a face a spoof from its first instant
+FALLBACK_LIVE = 0.45  # at decide_s: a face with no evidence either way (0.5) is live
+LIVE, SPOOF, PENDING, CHALLENGE = "live", "spoof", "pending", "challenge"
+
+
+@dataclass(frozen=True)
+class LivenessResult:
+    state: str  # pending | challenge | live | spoof
+    score: float  # fused, in [0, 1]
+    cues: dict[str, float | None]
+    challenge: str | None = None  # "blink" | "turn" while state is challenge
+
+    @property
+    def decided(self) -> bool:
+        return self.state in (LIVE, SPOOF)
+
+    @property
+    def live(self) -> bool:
+        return self.state == LIVE
+
+
+@dataclass
+class _TrackState:
+    samples: deque = field(default_factory=lambda: deque(maxlen=MAX_SAMPLES))
+    result: LivenessResult | None = None
+    challenge_since: float | None = None
+    last_seen: float = 0.0
+
+
+class LivenessJudge:
+    """Build in the thread that uses it. `disabled` maps cue name -> reason."""
+
+    def __init__(self, cfg: LivenessSection, models_dir: Path):
+        self.cfg = cfg
+        self.weights = cfg.cue_weights() if cfg.enabled else {}
+        self.cues: list[Cue] = []
+        self.disabled: dict[str, str] = {}
+        for name in self.weights:
+            try:
+                self.cues.append(LIVENESS.get(name)(cfg, models_dir))
+            except KioskError as err:
+                self.disabled[name] = str(err)
+                log.warning("liveness cue %s disabled: %s", name, err)
+        self.mesh = self._load_mesh() if any(c.needs_mesh for c in self.cues) else None
+        self._tracks: dict[Hashable, _TrackState] = {}
+
+    def _load_mesh(self):
+        from kiosk.liveness.landmarks import FaceMesh
+
+        try:
+            return FaceMesh()
+        except KioskError as err:
+            for cue in [c for c in self.cues if c.needs_mesh]:
+                self.disabled[cue.name] = str(err)
+                log.warning("liveness cue %s disabled: %s", cue.name, err)
+            self.cues = [c for c in self.cues if not c.needs_mesh]
+            return None
+
+    @property
+    def active(self) -> list[str]:
+        return [c.name for c in self.cues]
+
+    # -- one track ----------------------------------------------------------------
+
+    def observe(self, key: Hashable, image: np.ndarray, box: FaceBox, t: float) -> LivenessResult:
+        """Add one frame of a tracked face; the track's verdict so far."""
+        track = self._tracks.setdefault(key, _TrackState())
+        track.last_seen = t
+        if track.result is not None and track.result.decided:
+            return track.result
+        sample = self.sample(image, box, t)
+        track.samples.append(sample)
+        track.result = self._decide(track, t)
+        return track.result
+
+    def result(self, key: Hashable) -> LivenessResult | None:
+        track = self._tracks.get(key)
+        return track.result if track else None
+
+    def forget_older_than(self, t: float, max_age_s: float = 2.0) -> None:
+        self._tracks = {k: v for k, v in self._tracks.items() if t - v.last_seen <= max_age_s}
+
+    def sample(self, image: np.ndarray, box: FaceBox, t: float) -> FaceSample:
+        sample = FaceSample(image, box, t)
+        if self.mesh is not None:
+            sample.cache["mesh"] = self.mesh.landmarks(image, box)
+        return sample
+
+    def evaluate(self, samples) -> LivenessResult:
+        """Score without state (a single image, or a benchmark's view): pending with the fused score."""
+        scores = {cue.name: capped(cue.score(samples), cue.live_cap) for cue in self.cues}
+        return LivenessResult(PENDING, fuse(scores, self.weights), scores)
+
+    def _decide(self, track: _TrackState, t: float) -> LivenessResult:
+        samples = list(track.samples)
+        current = self.evaluate(samples)
+        elapsed = t - samples[0].t
+        can_challenge = self.cfg.challenge != "none" and self.mesh is not None
+        if track.challenge_since is None and can_challenge and elapsed >= self.cfg.passive_s:
+            track.challenge_since = t
+        met = track.challenge_since is not None and self._challenge_met(samples, track.challenge_since)
+        state = next_state(self.cfg, len(samples), elapsed, current.score, track.challenge_since is not None, met)
+        return LivenessResult(state, current.score, current.cues, self.cfg.challenge if state == CHALLENGE else None)
+
+    def _challenge_met(self, samples: list[FaceSample], since: float) -> bool:
+        from kiosk.liveness.temporal import blinked, turned
+
+        if self.cfg.challenge == "blink":
+            return blinked(samples, since)
+        return turned(samples, since)
+
+
+def next_state(cfg: LivenessSection, n: int, elapsed: float, score: float, challenged: bool, met: bool) -> str:
+    """The decision rule, pure so the benchmark can replay it on recorded scores."""
+    enough = n >= cfg.min_frames
+    if enough and score >= cfg.accept:
+        return LIVE
+    if enough and score <= cfg.reject and elapsed >= REJECT_AFTER_S:
+        return SPOOF
+    if elapsed >= cfg.decide_s:  # out of time: live unless the evidence leans against it
+        return LIVE if score >= FALLBACK_LIVE else SPOOF
+    if challenged:
+        return LIVE if met and score > cfg.reject else CHALLENGE
+    return PENDING
+
+
+def capped(score: float | None, cap: float) -> float | None:
+    return None if score is None else min(float(score), cap)

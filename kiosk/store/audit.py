@@ -1,0 +1,41 @@
+"""The audit trail: every instructor/admin action at a kiosk, who, what, when, where.
+
+Writes take the caller's connection so an action and its audit row commit
+(or roll back) together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.store.database import Database, from_iso, to_iso
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    kiosk_id: str
+    actor_id: str  # '' when nobody is known (a wrong PIN)
+    action: str  # pin_ok, pin_wrong, lockout, end_session, start_early, manual_mark, ...
+    session_id: str = ""
+    target_id: str = ""
+    detail: str = ""
+
+
+def write_audit(conn: sqlite3.Connection, entry: AuditEntry) -> None:
+    conn.execute(
+        "INSERT INTO audit (at, kiosk_id, actor_id, action, session_id, target_id, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (to_iso(entry.at), entry.kiosk_id, entry.actor_id, entry.action, entry.session_id,
+         entry.target_id, entry.detail),
+    )
+
+
+def audit_entries(db: Database, action: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """Newest first."""
+    sql = "SELECT * FROM audit" + (" WHERE action = ?" if action else "") + " ORDER BY id DESC LIMIT ?"
+    rows = db.query(sql, ((action,) if action else ()) + (limit,))
+    return [AuditEntry(from_iso(r["at"]), r["kiosk_id"], r["actor_id"], r["action"], r["session_id"],
+                       r["target_id"], r["detail"]) for r in rows]

@@ -1,0 +1,150 @@
+"""Session control in the store: ending with absent rows, starting early,
+manual marks and reconciliation.
+
+Each action is one transaction together with its audit row, so a failure
+leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kiosk.attendance.model import SessionInfo
+from kiosk.attendance.reconcile import Reconciliation, absentees, reconcile
+from kiosk.errors import StoreError
+from kiosk.store.audit import AuditEntry, write_audit
+from kiosk.store.database import Database, from_iso, to_iso
+
+MARK_STATUSES = ("present", "late", "absent")
+RECENT_ENDED = timedelta(hours=3)  # an ended session stays the overlay's focus this long
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, and where."""
+
+    person_id: str
+    kiosk_id: str = ""
+
+
+def session_info(conn: sqlite3.Connection, session_id: str) -> SessionInfo | None:
+    row = conn.execute(
+        "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
+        " WHERE s.id = ?", (session_id,)).fetchone()
+    return _info(row) if row else None
+
+
+def _info(row: sqlite3.Row) -> SessionInfo:
+    return SessionInfo(row["id"], row["class_code"], row["class_name"] or row["class_code"], row["room"] or "",
+                       from_iso(row["starts_at"]), from_iso(row["ends_at"]), from_iso(row["opens_at"]),
+                       row["state"])
+
+
+def focus_session(db: Database, now: datetime) -> SessionInfo | None:
+    """The session the instructor means: the active one, else the one that ended last (recently)."""
+    row = db.conn.execute(
+        "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
+        " WHERE s.state = 'active' OR s.ended_at >= ? ORDER BY s.state = 'active' DESC, s.starts_at DESC LIMIT 1",
+        (to_iso(now - RECENT_ENDED),)).fetchone()
+    return _info(row) if row else None
+
+
+def started_early_ids(db: Database) -> frozenset[str]:
+    return frozenset(r[0] for r in db.query("SELECT id FROM sessions WHERE state = 'active' AND started_by != ''"))
+
+
+def roster_names(conn: sqlite3.Connection, class_code: str) -> dict[str, str]:
+    rows = conn.execute("SELECT p.id, p.name FROM roster r JOIN people p ON p.id = r.person_id"
+                        " WHERE r.class_code = ?", (class_code,)).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def session_reconciliation(db: Database, session_id: str) -> Reconciliation:
+    info = session_info(db.conn, session_id)
+    if info is None:
+        raise StoreError(f"unknown session {session_id!r}")
+    rows = db.query("SELECT person_id, status FROM attendance WHERE session_id = ?", (session_id,))
+    return reconcile(roster_names(db.conn, info.class_code), [(r[0], r[1]) for r in rows])
+
+
+def session_statuses(db: Database, session_id: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in db.query("SELECT person_id, status FROM attendance WHERE session_id = ?",
+                                         (session_id,))}
+
+
+def end_session_complete(db: Database, session_id: str, actor: Actor, now: datetime) -> Reconciliation | None:
+    """End an active session and give every roster member never seen an 'absent' row.
+
+    None if the session was not active (already ended, or unknown)."""
+    with db.transaction() as conn:
+        if not _end(conn, session_id, actor, now):
+            return None
+    return session_reconciliation(db, session_id)
+
+
+def _end(conn: sqlite3.Connection, session_id: str, actor: Actor, now: datetime) -> bool:
+    cur = conn.execute(
+        "UPDATE sessions SET state = 'ended', ended_at = ?, ended_by = ? WHERE id = ? AND state = 'active'",
+        (to_iso(now), actor.person_id, session_id))
+    if cur.rowcount != 1:
+        return False
+    code = conn.execute("SELECT class_code FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
+    seen = [r[0] for r in conn.execute("SELECT person_id FROM attendance WHERE session_id = ?", (session_id,))]
+    missing = absentees(roster_names(conn, code), seen)
+    conn.executemany(
+        "INSERT OR IGNORE INTO attendance (session_id, person_id, status, checked_in_at, method, kiosk_id, made_by)"
+        " VALUES (?, ?, 'absent', ?, 'auto', ?, ?)",
+        [(session_id, pid, to_iso(now), actor.kiosk_id, actor.person_id) for pid in missing])
+    write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "end_session", session_id,
+                                 detail=f"{len(missing)} absent"))
+    return True
+
+
+def start_early(db: Database, meeting: SessionInfo, actor: Actor, now: datetime) -> list[str]:
+    """Open `meeting` now, ending whichever session is active; returns the ids it ended."""
+    with db.transaction() as conn:
+        state = conn.execute("SELECT state FROM sessions WHERE id = ?", (meeting.session_id,)).fetchone()
+        if state is not None:
+            raise StoreError(f"{meeting.class_code} at {meeting.starts_at:%H:%M} is already {state[0]}")
+        active = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE state = 'active'")]
+        ended = [sid for sid in active if _end(conn, sid, actor, now)]
+        conn.execute(
+            "INSERT INTO sessions (id, class_code, starts_at, ends_at, opens_at, state, activated_at, started_by)"
+            " VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+            (meeting.session_id, meeting.class_code, to_iso(meeting.starts_at), to_iso(meeting.ends_at),
+             to_iso(min(now, meeting.opens_at)), to_iso(now), actor.person_id))
+        write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "start_early", meeting.session_id,
+                                     detail=f"scheduled {to_iso(meeting.starts_at)}"))
+    return ended
+
+
+def mark_manual(db: Database, session_id: str, person_id: str, status: str, actor: Actor, now: datetime) -> str | None:
+    """Mark one roster member by hand; returns the status it replaced (None if there was no row)."""
+    if status not in MARK_STATUSES:
+        raise StoreError(f"status {status!r} must be one of {', '.join(MARK_STATUSES)}")
+    with db.transaction() as conn:
+        info = session_info(conn, session_id)
+        if info is None:
+            raise StoreError(f"unknown session {session_id!r}")
+        if conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
+            raise StoreError(f"unknown student {person_id!r}")
+        if person_id not in roster_names(conn, info.class_code):
+            raise StoreError(f"{person_id!r} is not on {info.class_code}'s list")
+        old = conn.execute("SELECT status FROM attendance WHERE session_id = ? AND person_id = ?",
+                           (session_id, person_id)).fetchone()
+        if old is None:
+            conn.execute(
+                "INSERT INTO attendance (session_id, person_id, status, checked_in_at, method, kiosk_id, made_by)"
+                " VALUES (?, ?, ?, ?, 'manual', ?, ?)",
+                (session_id, person_id, status, to_iso(now), actor.kiosk_id, actor.person_id))
+        else:
+            conn.execute(
+                "UPDATE attendance SET status = ?, method = 'manual', made_by = ?, kiosk_id = ?,"
+                " checked_in_at = CASE WHEN status = 'absent' THEN ? ELSE checked_in_at END"
+                " WHERE session_id = ? AND person_id = ?",
+                (status, actor.person_id, actor.kiosk_id, to_iso(now), session_id, person_id))
+        write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "manual_mark", session_id, person_id,
+                                     f"{old[0] if old else 'none'} -> {status}"))
+    return old[0] if old else None

@@ -1,0 +1,184 @@
+"""The admin path: people, classes, schedules (and PINs) written to the central database.
+
+When mongo.uri is set the admin CLI commands call `write_through`: the
+change is written centrally first (checked against the central data, so
+one school manages every door from one place), then pulled into this
+machine's SQLite, so the local store stays consistent with what every
+kiosk will pull within one sync interval.
+
+Every write stamps `updated_at` with the server's clock ($currentDate)
+and deletions are tombstones (`deleted: true`), which is what kiosks pull.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, TypeVar
+
+import numpy as np
+
+from kiosk.config import Config
+from kiosk.errors import StoreError
+from kiosk.store.pins import PIN_ROLES
+from kiosk.scheduler.timetable import Schedule, overlaps
+from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
+from kiosk.sync.central import Central
+from kiosk.sync.documents import (
+    MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields,
+)
+from kiosk.sync.pull import pull
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+LIVE = {"deleted": {"$ne": True}}
+
+
+def write_through(cfg: Config, action: Callable[[Central], T]) -> T:
+    """Run one central write, then pull it into the local store."""
+    central = Central.open(cfg.mongo)
+    try:
+        result = action(central)
+        store = SqliteStore.in_dir(cfg.data_dir)
+        try:
+            for warning in pull(store, central).warnings:
+                log.warning("%s", warning)
+        finally:
+            store.close()
+        return result
+    finally:
+        central.close()
+
+
+def central_or_local(cfg: Config, central_action: Callable[[Central], T], local_action: Callable[[SqliteStore], T]) -> T:
+    """What the admin CLI calls: central first (then pulled) when mongo.uri is set, else local only."""
+    if cfg.mongo.uri:
+        return write_through(cfg, central_action)
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        return local_action(store)
+    finally:
+        store.close()
+
+
+def _stamp(central: Central, collection: str, key: str, fields: dict) -> None:
+    with central.guard(f"cannot write {collection} {key!r} centrally"):
+        central[collection].update_one(
+            {"_id": key}, {"$set": fields, "$currentDate": {"updated_at": True}}, upsert=True)
+
+
+def _live(central: Central, collection: str, key: str) -> dict | None:
+    with central.guard(f"cannot read {collection} centrally"):
+        return central[collection].find_one({"_id": key, **LIVE})
+
+
+# -- people -----------------------------------------------------------------------
+
+def enroll_person(central: Central, person: Person, model: str, vectors: np.ndarray, sources: list[str],
+                  replace: bool = False) -> None:
+    if person.role not in ROLES:
+        raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
+    if not person.name.strip() or not person.id.strip():
+        raise StoreError("a person needs a non-empty id and name")
+    existing = _live(central, "people", person.id)
+    if existing and not replace:
+        raise StoreError(f"person {person.id!r} is already enrolled centrally; use --replace to re-enrol")
+    fields = person_fields(person.name.strip(), person.role, model, vectors, sources)
+    if existing:  # keep the person's embeddings for other models
+        others = [e for e in existing.get("embeddings") or [] if isinstance(e, dict) and e.get("model") != model]
+        fields["embeddings"] = others + fields["embeddings"]
+    _stamp(central, "people", person.id, fields)
+
+
+def delete_person(central: Central, person_id: str) -> None:
+    _stamp(central, "people", person_id, {"deleted": True, "embeddings": []})
+    if _live(central, "pins", person_id):
+        remove_pin(central, person_id)
+
+
+def set_pin_hash(central: Central, person_id: str, pin_hash: str) -> None:
+    """Store an instructor's or admin's salted PIN hash (never the PIN) in `pins`; every kiosk pulls it."""
+    person = _live(central, "people", person_id)
+    if person is None:
+        raise StoreError(f"unknown person {person_id!r}; enrol them centrally first")
+    if person.get("role") not in PIN_ROLES:
+        raise StoreError(f"{person_id!r} is a {person.get('role')}; only instructors and admins have PINs")
+    _stamp(central, "pins", person_id, {"pin_hash": pin_hash, "deleted": False})
+
+
+def remove_pin(central: Central, person_id: str) -> None:
+    """A tombstone: kiosks delete their copy of the hash on the next pull."""
+    _stamp(central, "pins", person_id, {"pin_hash": None, "deleted": True})
+
+
+# -- classes and rosters ------------------------------------------------------------
+
+def add_class(central: Central, code: str, name: str, student_ids: list[str], room: str = "",
+              instructor_id: str | None = None) -> None:
+    if not code.strip() or not name.strip():
+        raise StoreError("a class needs a non-empty code and name")
+    _require_people(central, student_ids + ([instructor_id] if instructor_id else []))
+    if _live(central, "classes", code):
+        raise StoreError(f"class {code!r} already exists centrally")
+    _stamp(central, "classes", code, class_fields(name.strip(), room, instructor_id, student_ids))
+
+
+def set_roster(central: Central, code: str, student_ids: list[str]) -> None:
+    if not _live(central, "classes", code):
+        raise StoreError(f"unknown class {code!r}")
+    _require_people(central, student_ids)
+    _stamp(central, "classes", code, {"roster": list(dict.fromkeys(student_ids))})
+
+
+def delete_class(central: Central, code: str) -> None:
+    _stamp(central, "classes", code, {"deleted": True, "roster": []})
+    with central.guard("cannot delete the class's schedules centrally"):
+        ids = [d["_id"] for d in central["schedules"].find({"class_code": code, **LIVE}, {"_id": 1})]
+    for sid in ids:
+        delete_schedule(central, sid)
+
+
+def _require_people(central: Central, ids: list[str]) -> None:
+    with central.guard("cannot read people centrally"):
+        known = {d["_id"] for d in central["people"].find({"_id": {"$in": ids}, **LIVE}, {"_id": 1})}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+
+
+# -- schedules ---------------------------------------------------------------------
+
+def add_schedule(central: Central, schedule: Schedule) -> str:
+    """Check it against the central timetable (same room, no overlap) and store it; returns its id."""
+    from bson import ObjectId
+
+    if schedule.end <= schedule.start:
+        raise StoreError(f"schedule end {schedule.end:%H:%M} must be after its start {schedule.start:%H:%M}")
+    record = _live(central, "classes", schedule.class_code)
+    if record is None:
+        raise StoreError(f"unknown class {schedule.class_code!r}; add it with 'class add' first")
+    for sid, other in _room_schedules(central, record.get("room") or ""):
+        if overlaps(schedule, other):
+            raise StoreError(f"overlaps schedule {sid} of {other.class_code} "
+                             f"({other.start:%H:%M}-{other.end:%H:%M}) in the same room")
+    sid = str(ObjectId())
+    _stamp(central, "schedules", sid, schedule_fields(schedule))
+    return sid
+
+
+def delete_schedule(central: Central, schedule_id: str) -> None:
+    _stamp(central, "schedules", schedule_id, {"deleted": True})
+
+
+def _room_schedules(central: Central, room: str) -> list[tuple[str, Schedule]]:
+    with central.guard("cannot read schedules centrally"):
+        codes = [d["_id"] for d in central["classes"].find({"room": room, **LIVE}, {"_id": 1})]
+        docs = list(central["schedules"].find({"class_code": {"$in": codes}, **LIVE}))
+    found = []
+    for doc in docs:
+        try:
+            parsed = parse_schedule(doc)
+        except MalformedDocument as err:
+            log.warning("overlap check skips %s", err)
+            continue
+        found.append((parsed.central_id, parsed.schedule))
+    return found

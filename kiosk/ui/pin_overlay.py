@@ -1,0 +1,211 @@
+"""The instructor's overlay: a PIN pad, then session actions, drawn over the live view.
+
+A transparent State (the live view keeps updating beneath it) that takes
+all input while open. It never does slow work: PIN checks and writes go to
+the admin worker as commands, and the worker's answers come back as
+events. It closes itself after `pin.idle_timeout_s` without a touch.
+
+Screens: pin -> menu -> (confirm_end | mark | reconcile). Keys: digits,
+Backspace, Enter on the pad; typing searches on the mark screen; Esc goes
+back (closes from the pad and the menu).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import pygame
+
+from kiosk.attendance.admin import CheckPin, EndSession, Logout, MarkStudent, Refresh, StartNext
+from kiosk.config import PinSection
+from kiosk.ui import overlay_views as views
+from kiosk.ui.admin_events import ActionDone, Candidate, OverlayContext, PinChecked
+from kiosk.ui.states import State
+from kiosk.ui.theme import Theme
+from kiosk.ui.touch import Button, hit, is_click
+
+log = logging.getLogger(__name__)
+
+MAX_DIGITS = 12
+DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)}
+DIGIT_KEYS.update({getattr(pygame, f"K_KP{d}"): str(d) for d in range(10)})
+ENTER_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
+
+
+class PinOverlay(State):
+    transparent = True
+    takes_escape = True  # Esc means "back" here, even in a window where it would quit
+
+    def __init__(self, cfg: PinSection, theme: Theme, submit: Callable[[object], None]):
+        super().__init__()
+        self.cfg = cfg
+        self.theme = theme
+        self.submit = submit
+        self.screen = "pin"
+        self.digits = ""
+        self.message = ""
+        self.message_level = "info"  # info | error | good
+        self.pending = False  # waiting for the worker
+        self.now = 0.0
+        self.idle = 0.0
+        self.locked_until = 0.0
+        self.person: PinChecked | None = None
+        self.context: OverlayContext | None = None
+        self.query = ""
+        self.page = 0
+        self.buttons: list[Button] = []
+        self.closed = False
+
+    # -- input ------------------------------------------------------------------
+
+    def handle_input(self, event: pygame.event.Event) -> bool:
+        if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
+            self.idle = 0.0
+        if self.pending or self.closed:
+            return True
+        if event.type == pygame.KEYDOWN:
+            self._key(event)
+        elif is_click(event):
+            button = hit(self.buttons, event.pos)
+            if button is not None:
+                button.action()
+        self._relayout()
+        return True  # modal: nothing reaches the live screen while open
+
+    def _key(self, event: pygame.event.Event) -> None:
+        if event.key == pygame.K_ESCAPE:
+            self.back()
+        elif self.screen == "pin":
+            if event.key in DIGIT_KEYS:
+                self.press_digit(DIGIT_KEYS[event.key])
+            elif event.key == pygame.K_BACKSPACE:
+                self.delete_digit()
+            elif event.key in ENTER_KEYS:
+                self.enter_pin()
+        elif self.screen == "mark":
+            if event.key == pygame.K_BACKSPACE:
+                self.set_query(self.query[:-1])
+            elif getattr(event, "unicode", "") and event.unicode.isprintable():
+                self.set_query(self.query + event.unicode)
+
+    # -- actions the buttons and keys call ----------------------------------------------
+
+    def press_digit(self, digit: str) -> None:
+        if not self.locked and len(self.digits) < MAX_DIGITS:
+            self.digits += digit
+            self.message = ""
+
+    def delete_digit(self) -> None:
+        self.digits = self.digits[:-1]
+
+    def enter_pin(self) -> None:
+        if self.digits and not self.locked:
+            self._send(CheckPin(self.digits))
+            self.digits = ""
+
+    def go(self, screen: str) -> None:
+        self.screen = screen
+        self.message = ""
+        if screen in ("mark", "reconcile"):
+            self._send(Refresh())  # fresh counts and statuses
+
+    def back(self) -> None:
+        if self.screen in ("pin", "menu"):
+            self.close()
+        else:
+            self.go("menu")
+
+    def end_session(self) -> None:
+        self._send(EndSession())
+
+    def start_next(self) -> None:
+        self._send(StartNext())
+
+    def mark(self, person_id: str, status: str) -> None:
+        self._send(MarkStudent(person_id, status))
+
+    def set_query(self, query: str) -> None:
+        self.query = query[:40]
+        self.page = 0
+
+    def turn_page(self, step: int) -> None:
+        self.page = max(0, self.page + step)
+
+    def close(self, reason: str = "dismiss") -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.submit(Logout(reason))
+        if self.stack is not None and self.stack.top is self:
+            self.stack.pop()
+
+    def _send(self, command: object) -> None:
+        self.pending = True
+        self.submit(command)
+
+    # -- worker answers -------------------------------------------------------------------
+
+    def handle_event(self, event: object) -> None:
+        if isinstance(event, PinChecked):
+            self._pin_checked(event)
+        elif isinstance(event, ActionDone) and event.action != "logout":
+            self._action_done(event)
+        else:
+            return
+        self._relayout()
+
+    def _pin_checked(self, event: PinChecked) -> None:
+        self.pending = False
+        if event.ok:
+            self.person, self.context = event, event.context
+            self.screen = "menu"
+            self.message = ""
+            return
+        self.message, self.message_level = event.message, "error"
+        if event.locked_for > 0:
+            self.locked_until = self.now + event.locked_for
+
+    def _action_done(self, event: ActionDone) -> None:
+        self.pending = False
+        if event.context is not None:
+            self.context = event.context
+        if event.ok and event.action in ("end_session", "start_early"):
+            self.close("done")  # the summary / the new class takes the screen
+            return
+        if event.message:
+            self.message, self.message_level = event.message, "good" if event.ok else "error"
+
+    # -- time -----------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.now += dt
+        self.idle += dt
+        if self.idle >= self.cfg.idle_timeout_s and not self.closed:
+            log.info("instructor overlay closed after %.0f s untouched", self.idle)
+            self.close("timeout")
+            return
+        self._relayout()
+
+    @property
+    def locked(self) -> bool:
+        return self.now < self.locked_until
+
+    @property
+    def lock_left(self) -> float:
+        return max(0.0, self.locked_until - self.now)
+
+    def matches(self) -> list[Candidate]:
+        """Roster members matching the search, not-yet-seen first."""
+        found = self.context.candidates if self.context else ()
+        q = self.query.strip().casefold()
+        hits = [c for c in found if not q or q in c.name.casefold() or q in c.person_id.casefold()]
+        return sorted(hits, key=lambda c: (c.status in ("present", "late"), c.name.casefold()))
+
+    def _relayout(self) -> None:
+        self.buttons = views.build(self)
+
+    # -- painting ------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        views.draw(surface, self)

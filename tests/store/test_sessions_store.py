@@ -1,0 +1,132 @@
+"""PINs, audit, manual marks, session end, roster import, cancellations: in a real SQLite file."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from kiosk.errors import StoreError
+from kiosk.scheduler.timetable import Schedule, current_and_next
+from kiosk.store import roster_admin
+from kiosk.store.audit import audit_entries
+from kiosk.store.cancellations import cancel_date, restore_date
+from kiosk.store.pins import hash_pin, pin_holders, pin_problem, set_pin, verify_pin
+from kiosk.store.sessions import Actor, end_session_complete, mark_manual, session_reconciliation
+from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
+
+TZ = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 9, 3, tzinfo=TZ)
+PROF = Actor("prof", "door-1")
+
+
+@pytest.fixture
+def store(data_dir):
+    s = SqliteStore.in_dir(data_dir)
+    for pid, name in (("maya", "Maya Chen"), ("lin", "Lin Miranda"), ("tom", "Tom Okafor")):
+        s.add_person(Person(pid, name, "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    roster_admin.add_staff(s, "prof", "Prof Ada")
+    s.add_class("CS101", "Intro", ["maya", "lin"], room="B12", instructor_id="prof")
+    s.add_schedule(Schedule("CS101", time(9), time(10), "Europe/London", weekdays=frozenset({2})))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def session_id(store):
+    current, _ = current_and_next(store.schedules(), store.classes(), NOW, timedelta(minutes=10))
+    store.activate_session(current)
+    return current.session_id
+
+
+def test_pin_hash_is_salted_scrypt_and_verifies():
+    first, second = hash_pin("4829"), hash_pin("4829")
+    assert first.startswith("scrypt$") and first != second and "4829" not in first
+    assert verify_pin("4829", first) and not verify_pin("4828", first)
+    assert not verify_pin("4829", "garbage")
+
+
+@pytest.mark.parametrize("pin, ok", [
+    ("0000", False), ("1234", False), ("4321", False), ("7890", False), ("1212", False), ("2580", False),
+    ("12", False), ("12ab", False), ("4829", True), ("905173", True),
+])
+def test_trivial_pins_are_refused(pin, ok):
+    assert (pin_problem(pin) is None) is ok
+
+
+def test_set_pin_only_for_staff_and_holders_are_instructor_plus_admins(store):
+    roster_admin.add_staff(store, "root", "Admin", role="admin")
+    set_pin(store, "prof", "4829")
+    set_pin(store, "root", "905173")
+    with pytest.raises(StoreError, match="only instructors and admins"):
+        set_pin(store, "maya", "4829")
+    with pytest.raises(StoreError, match="too easy"):
+        set_pin(store, "prof", "1111")
+    assert [p.id for p, _ in pin_holders(store, ["prof"])] == ["root", "prof"]
+    assert [p.id for p, _ in pin_holders(store, [])] == ["root"]
+    assert "4829" not in str(store.query("SELECT * FROM pins")[0][:])
+
+
+def test_manual_mark_inserts_then_updates_with_method_and_author(store, session_id):
+    assert mark_manual(store, session_id, "maya", "present", PROF, NOW) is None
+    assert mark_manual(store, session_id, "maya", "late", PROF, NOW) == "present"
+    row = store.query("SELECT status, method, made_by, kiosk_id FROM attendance WHERE person_id = 'maya'")[0]
+    assert tuple(row) == ("late", "manual", "prof", "door-1")
+    audit = audit_entries(store, "manual_mark")
+    assert [(a.actor_id, a.target_id, a.detail, a.kiosk_id) for a in audit] == [
+        ("prof", "maya", "present -> late", "door-1"), ("prof", "maya", "none -> present", "door-1")]
+
+
+@pytest.mark.parametrize("person, message", [("ghost", "unknown student 'ghost'"),
+                                             ("tom", "'tom' is not on CS101's list")])
+def test_manual_mark_refuses_and_writes_nothing(store, session_id, person, message):
+    with pytest.raises(StoreError, match=message):
+        mark_manual(store, session_id, person, "present", PROF, NOW)
+    assert store.query("SELECT count(*) FROM attendance")[0][0] == 0
+    assert audit_entries(store) == []
+
+
+def test_end_completes_the_session_with_absent_rows_and_an_audit_row(store, session_id):
+    store.record_attendance(AttendanceRow(session_id, "maya", "present", NOW))
+    summary = end_session_complete(store, session_id, PROF, NOW)
+    assert summary.counts == (2, 1, 0, 1) and summary.absent == ("Lin Miranda",)
+    assert end_session_complete(store, session_id, PROF, NOW) is None  # only once
+    assert [a.action for a in audit_entries(store)] == ["end_session"]
+    mark_manual(store, session_id, "lin", "late", PROF, NOW)  # a correction after the end
+    assert session_reconciliation(store, session_id).counts == (2, 1, 1, 0)
+
+
+def test_roster_import_reports_bad_rows_and_imports_the_rest(store):
+    csv_text = "id,name\nmaya,Maya Chen\ntom,Tom Okafor\n,Nobody\nghost,Ghost\nlin,Wrong Name\ntom,,extra\n"
+    report = roster_admin.import_roster(store, "CS101", csv_text)
+    assert report.added == ["tom"] and report.already == ["maya"]
+    assert [line for line, _ in report.bad] == [4, 5, 6, 7]
+    assert "empty id" in report.bad[0][1] and "not enrolled" in report.bad[1][1]
+    assert store.class_record("CS101").roster == {"maya", "lin", "tom"}
+
+
+def test_roster_import_without_an_id_column_changes_nothing(store):
+    with pytest.raises(StoreError, match="needs a header"):
+        roster_admin.import_roster(store, "CS101", "student,name\nmaya,Maya\n")
+    with pytest.raises(StoreError, match="unknown class"):
+        roster_admin.import_roster(store, "NOPE", "id\nmaya\n")
+
+
+def test_cancel_and_restore_a_date(store):
+    assert cancel_date(store, "CS101", date(2026, 11, 25), "holiday") == [1]
+    assert store.schedules()[0].cancelled == {date(2026, 11, 25)}
+    with pytest.raises(StoreError, match="already cancelled"):
+        cancel_date(store, "CS101", date(2026, 11, 25))
+    with pytest.raises(StoreError, match="does not meet on 2026-11-26"):
+        cancel_date(store, "CS101", date(2026, 11, 26))
+    assert restore_date(store, "CS101", date(2026, 11, 25)) == 1
+    assert store.schedules()[0].cancelled == frozenset()
+
+
+def test_remove_class_keeps_history(store, session_id):
+    store.record_attendance(AttendanceRow(session_id, "maya", "present", NOW))
+    roster_admin.remove_class(store, "CS101")
+    assert store.schedules() == [] and store.class_record("CS101") is None
+    assert store.query("SELECT count(*) FROM attendance")[0][0] == 1
+    with pytest.raises(StoreError, match="unknown class"):
+        roster_admin.remove_class(store, "CS101")
