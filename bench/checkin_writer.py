@@ -15,14 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
 
 from kiosk.attendance.service import AttendanceService  # noqa: E402
 from kiosk.clock import FixedClock  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from kiosk.scheduler.thread import SessionScheduler  # noqa: E402
 from kiosk.scheduler.timetable import Schedule  # noqa: E402
-from kiosk.store.sqlite_store import Person, SqliteStore  # noqa: E402
+from kiosk.store.sqlite_store import SqliteStore  # noqa: E402
 
 PEOPLE = 2000
 DAY = date(2026, 11, 25)

@@ -112,9 +112,9 @@ class LivenessGate:
         session = self.store.active_session()
         snapshot = None
         if self.cfg.liveness.keep_snapshots and track.box is not None:
-            samples = self.judge._tracks.get(track_key(track))
-            if samples is not None and samples.samples:
-                last = samples.samples[-1]
+            samples = self.judge.samples(track_key(track))
+            if samples:
+                last = samples[-1]
                 snapshot = spoofs.save_snapshot(self.cfg.data_dir, now, face_crop(last.image, last.box, 1.5))
         event = spoofs.SpoofEvent(
             now, session.session_id if session else None, guess.person_id if guess else None,

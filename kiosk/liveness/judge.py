@@ -111,6 +111,10 @@ class LivenessJudge:
         track = self._tracks.get(key)
         return track.result if track else None
 
+    def samples(self, key: Hashable) -> list[FaceSample]:
+        track = self._tracks.get(key)
+        return list(track.samples) if track else []
+
     def forget_older_than(self, t: float, max_age_s: float = 2.0) -> None:
         self._tracks = {k: v for k, v in self._tracks.items() if t - v.last_seen <= max_age_s}
 

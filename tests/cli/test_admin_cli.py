@@ -8,16 +8,6 @@ from kiosk.store.sqlite_store import Person, SqliteStore
 
 
 @pytest.fixture
-def cli(data_dir, capsys):
-    def run(*argv):
-        code = main(["--data-dir", str(data_dir), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
 def enrolled(data_dir):
     store = SqliteStore.in_dir(data_dir)
     for pid in ("maya", "lin"):

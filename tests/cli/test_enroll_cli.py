@@ -3,20 +3,8 @@
 import json
 
 import cv2
-import pytest
 
-from kiosk.cli.main import main
 from kiosk.store.sqlite_store import SqliteStore
-
-
-@pytest.fixture
-def cli(data_dir, capsys):
-    def run(*argv):
-        code = main(["--data-dir", str(data_dir), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def people(data_dir):

@@ -8,23 +8,10 @@ import numpy as np
 import pytest
 
 from kiosk.cli import staff
-from kiosk.cli.main import main
 from kiosk.errors import UsageError
 from kiosk.store.pins import verify_pin
 from kiosk.store.sessions import Actor, end_session_complete
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
-
-
-@pytest.fixture
-def cli(data_dir, capsys, monkeypatch):
-    def run(*argv, stdin: str | None = None):
-        if stdin is not None:
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main(["--data-dir", str(data_dir), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture
