@@ -25,7 +25,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> ArgumentParser:
-    from kiosk.cli import admin, doctor, enroll, liveness_cmd, models_cmd, person_cmd, run, staff, sync_cmd
+    from kiosk.cli import admin, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
     parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml)")
@@ -40,7 +40,7 @@ def build_parser() -> ArgumentParser:
     models_cmd.register(commands)
     staff.register(commands)  # instructor add, pin set
     sync_cmd.register(commands)
-    person_cmd.register(commands)
+    privacy_cmd.register(commands)
     return parser
 
 

@@ -7,6 +7,7 @@ side by side.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -21,6 +22,10 @@ from kiosk.store.schema import MIGRATIONS, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 DB_FILE = "kiosk.db"
+
+
+def sha256_hex(text: str | None) -> str:
+    return hashlib.sha256(("" if text is None else str(text)).encode()).hexdigest()
 
 
 def utc_now() -> str:
@@ -45,6 +50,8 @@ class Database:
         try:
             self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
+            # The tamper-evidence ledger's triggers hash with this (migration m006).
+            self.conn.create_function("kiosk_sha256", 1, sha256_hex, deterministic=True)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")  # a shown check-in survives power loss
             self.conn.execute("PRAGMA foreign_keys=ON")

@@ -1,12 +1,14 @@
-"""`person`: list enrolled people, and erase one everywhere (privacy)."""
+"""`person` (list, erase everywhere) and `verify-log`: privacy and tamper evidence."""
 
 from __future__ import annotations
 
 import getpass
+import sys
 
 from kiosk.cli.admin import with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
+from kiosk.store.ledger import verify_ledger
 from kiosk.store.privacy import erase_person
 
 
@@ -18,6 +20,19 @@ def register(commands) -> None:
     erase.add_argument("person_id")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     erase.set_defaults(handler=person_erase)
+    verify = commands.add_parser("verify-log", help="check attendance and audit rows against the hash-chained ledger")
+    verify.set_defaults(handler=verify_log_command)
+
+
+def verify_log_command(args, cfg: Config) -> int:
+    entries, problems = with_store(cfg, verify_ledger)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"verify-log: {len(problems)} problem(s) in {entries} ledger entries", file=sys.stderr)
+        return 1
+    print(f"verify-log: ledger intact ({entries} entries; every attendance and audit row matches)")
+    return 0
 
 
 def person_list(args, cfg: Config) -> int:
