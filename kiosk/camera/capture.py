@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from kiosk.camera.base import CameraSource, Frame
-from kiosk.ui.events import CameraState
+from kiosk.ui.events import CameraState, post
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +165,8 @@ class CaptureThread(threading.Thread):
         self._post(CameraState(ok=False, message=UNAVAILABLE_MESSAGE))
 
     def _post(self, event: object) -> None:
-        try:
-            self._events.put_nowait(event)
-        except queue.Full:
+        if not post(self._events, event):
             self._events_dropped += 1
-            log.debug("UI event queue full; dropped %s", event)
 
 
 def _one_line(err: BaseException) -> str:

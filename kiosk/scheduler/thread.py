@@ -25,7 +25,7 @@ from kiosk.store.sessions import Actor, end_session_complete, session_info, star
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.admin_events import SessionEnded
-from kiosk.ui.events import SessionChanged
+from kiosk.ui.events import SessionChanged, post
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,5 @@ class SchedulerThread(threading.Thread):
             log.info("retention: purged %s", purged)
 
     def _post(self, event: object) -> None:
-        try:
-            self.events.put_nowait(event)
-        except queue.Full:
+        if not post(self.events, event):
             log.warning("UI event queue full; session change dropped")

@@ -18,7 +18,7 @@ from kiosk.config import Config
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.sync.engine import CycleReport, SyncEngine
 from kiosk.sync.heartbeat import HealthSource
-from kiosk.ui.events import SyncState
+from kiosk.ui.events import SyncState, post
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +94,7 @@ class SyncThread(threading.Thread):
         self.last_report = report
 
     def _post(self, event: SyncState) -> None:
-        try:
-            self.events.put_nowait(event)
-        except queue.Full:
-            log.debug("UI event queue full; sync state dropped")
+        post(self.events, event)
 
 
 def _shown_uri(cfg: Config) -> str:

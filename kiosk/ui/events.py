@@ -6,6 +6,9 @@ main loop changes what is on screen.
 
 from __future__ import annotations
 
+import logging
+import queue
+
 from dataclasses import dataclass
 
 from kiosk.attendance.model import CheckIn, SessionInfo
@@ -85,3 +88,13 @@ class ChallengePrompt:
 
     kind: str
     seconds: float = 2.0
+
+
+def post(events: queue.Queue, event: object) -> bool:
+    """Hand an event to the UI loop without ever blocking a worker; False if the queue was full."""
+    try:
+        events.put_nowait(event)
+        return True
+    except queue.Full:
+        logging.getLogger(__name__).debug("UI event queue full; dropped %s", type(event).__name__)
+        return False
