@@ -106,6 +106,7 @@ def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, sta
         # Cold start, counted from the process's own start (interpreter and imports included).
         "first_frame_s": _since(started, ui_stats.first_frame_at),
         "ready_s": _since(started, worker.ready_at),
+        "frame_ms_histogram": ui_stats.frame_ms_histogram,  # whole ms of UI work per frame -> frames
     }
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from kiosk.config import Config, load_config
-from kiosk.errors import KioskError, UsageError
+from kiosk.errors import ConfigError, KioskError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:  # bare `python main.py` starts the kiosk
             args = parser.parse_args([*argv, "run"])
-        cfg = _config(args)
+        try:
+            cfg = _config(args)
+        except ConfigError as err:
+            if args.command != "run" or not _under_service():
+                raise
+            return _config_error_screen(err, args)
         _setup_logging(args.log_level or (cfg.logging.level if args.command == "run" else "WARNING"))
         return int(args.handler(args, cfg) or 0)
     except KioskError as err:
@@ -67,6 +73,31 @@ def _config(args: argparse.Namespace) -> Config:
     if args.data_dir:
         cfg = cfg.replace("store", data_dir=str(args.data_dir))
     return cfg
+
+
+def _under_service() -> bool:
+    """systemd sets INVOCATION_ID for every service; KIOSK_ERROR_SCREEN=1 forces the screen."""
+    return bool(os.environ.get("INVOCATION_ID")) or os.environ.get("KIOSK_ERROR_SCREEN") == "1"
+
+
+def _config_error_screen(err: ConfigError, args: argparse.Namespace) -> int:
+    """A broken config at boot: show it on screen instead of crash-looping under systemd."""
+    import threading
+
+    from kiosk.config import DEFAULT_CONFIG
+    from kiosk.ui.error_screen import show_config_error
+
+    _setup_logging("INFO")
+    log.error("%s", err)
+
+    def config_ok() -> bool:
+        try:
+            _config(args)
+            return True
+        except ConfigError:
+            return False
+
+    return show_config_error(str(err), args.config or DEFAULT_CONFIG, config_ok, threading.Event())
 
 
 def _setup_logging(level: str) -> None:

@@ -287,3 +287,8 @@ def sync_status(online: bool, queued: int, message: str) -> tuple[str, bool]:
     if message:
         return SYNC_WARNING, True
     return (SYNC_ONLINE_QUEUED.format(n=queued) if queued else SYNC_ONLINE), False
+
+# The safe error screen for a kiosk that cannot start (kiosk/ui/error_screen.py).
+CONFIG_ERROR_TITLE = "The kiosk cannot start"
+CONFIG_ERROR_LEAD = "Its configuration has a problem:"
+CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."

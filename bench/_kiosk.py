@@ -1,0 +1,67 @@
+"""Run the real kiosk as a subprocess in a throw-away data folder (the recipe of bench/latency.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from _common import REPO
+from latency import TZ, kiosk  # reuse: enrol / class / schedule / run via main.py
+
+
+def env_for(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+            "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TIMEZONE": TZ}
+
+
+def schedule_now(data_dir: Path, code: str, config: Path | None = None, minutes: int = 30) -> None:
+    """A one-off session of class `code` that started a minute ago."""
+    now = datetime.now(ZoneInfo(TZ))
+    start, end = now - timedelta(minutes=1), now + timedelta(minutes=minutes)
+    if start.date() != end.date():
+        raise SystemExit("error: run this benchmark away from midnight in " + TZ)
+    kiosk(data_dir, *config_args(config), "schedule", "add", code, "--start", f"{start:%H:%M}",
+          "--end", f"{end:%H:%M}", "--date", f"{now:%Y-%m-%d}")
+
+
+def config_args(config: Path | None) -> list[str]:
+    return ["--config", str(config)] if config else []
+
+
+def write_config(path: Path, overrides: dict[str, dict[str, object]]) -> Path:
+    """config/kiosk.toml with some keys replaced (a TOML file the kiosk's --config reads)."""
+    import tomllib
+
+    raw = tomllib.loads((REPO / "config" / "kiosk.toml").read_text())
+    for section, keys in overrides.items():
+        raw.setdefault(section, {}).update(keys)
+    lines = []
+    for section, keys in raw.items():
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_toml(v)}" for k, v in keys.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def start_run(data_dir: Path, *argv: str) -> subprocess.Popen:
+    """`main.py run ...` in the background (for RSS sampling); stdout/stderr to files in data_dir."""
+    return subprocess.Popen([sys.executable, str(REPO / "main.py"), "run", *argv], env=env_for(data_dir),
+                            cwd=REPO, stdout=(data_dir / "run.out").open("w"),
+                            stderr=(data_dir / "run.err").open("w"))
+
+
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
