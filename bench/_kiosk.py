@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from _common import REPO
+import numpy as np
+
+from _common import OUT, REPO
 from latency import TZ, kiosk  # reuse: enrol / class / schedule / run via main.py
 
 
@@ -65,3 +67,32 @@ def start_run(data_dir: Path, *argv: str) -> subprocess.Popen:
 def fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def check_video(video: Path) -> str | None:
+    """None when `video` is a readable file with faces, else a one-line reason."""
+    if not video.is_file():
+        return f"video not found: {video}"
+    if not video_has_faces(video):
+        return f"no face found in the video (or it cannot be read): {video}"
+    return None
+
+
+def video_has_faces(video: Path, samples: int = 30) -> bool:
+    """Any face in `samples` frames spread over the video (an unreadable file has none)."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(video))
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+    if count <= 0:
+        return False
+    from kiosk.config import Config
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipe = FacePipeline(Config().vision, OUT / "models")
+    for index in np.linspace(0, count - 1, min(samples, count)).astype(int):
+        capture.set(cv2.CAP_PROP_POS_FRAMES, int(index))
+        ok, frame = capture.read()
+        if ok and pipe.detect(frame):
+            return True
+    return False

@@ -1,6 +1,6 @@
 """A stream of check-ins through the real AttendanceService, for kill -9 tests.
 
-    python bench/checkin_writer.py DATA_DIR
+    python bench/checkin_writer.py DATA_DIR [PAUSE_S]
 
 Prints "shown <person id>" after each check-in returns, the moment the kiosk
 would post it to the screen. Resumes where an earlier (killed) run stopped.
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.attendance.service import AttendanceService  # noqa: E402
 from kiosk.clock import FixedClock  # noqa: E402
 from kiosk.config import Config  # noqa: E402
+from kiosk.errors import StoreError  # noqa: E402
 from kiosk.scheduler.thread import SessionScheduler  # noqa: E402
 from kiosk.scheduler.timetable import Schedule  # noqa: E402
 from kiosk.store.sqlite_store import SqliteStore  # noqa: E402
@@ -42,6 +43,7 @@ def prepare(store: SqliteStore) -> None:
 
 def main() -> int:
     store = SqliteStore.in_dir(Path(sys.argv[1]))
+    pause_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     prepare(store)
     clock = FixedClock(datetime(2026, 11, 25, 9, 1, tzinfo=timezone.utc))
     SessionScheduler(store, Config(), clock, lambda e: None).tick()
@@ -51,8 +53,14 @@ def main() -> int:
         pid = f"p{i:04d}"
         if pid in done:
             continue
-        checkin = service.check_in(pid, pid, 0.8, time.monotonic())
+        try:
+            checkin = service.check_in(pid, pid, 0.8, time.monotonic())
+        except StoreError as err:  # the kiosk shows a notice and keeps going; so does this writer
+            print(f"notice {err}", flush=True)
+            time.sleep(0.05)
+            continue
         print(f"shown {pid} {checkin.status.value}", flush=True)
+        time.sleep(pause_s)
     return 0
 
 

@@ -27,7 +27,8 @@ import attacks
 from kiosk.config import LivenessSection, VisionSection
 from kiosk.liveness.fusion import fuse
 from kiosk.liveness.base import LIVENESS
-from kiosk.liveness.judge import LIVE, LivenessJudge, capped, next_state
+from kiosk.liveness.judge import LIVE, MAX_SAMPLES, LivenessJudge, capped, next_state
+from kiosk.liveness.temporal import blinked
 from kiosk.liveness.texture import SEED_THRESHOLD, laplacian_variance
 from kiosk.vision.pipeline import FacePipeline
 
@@ -127,21 +128,22 @@ def _largest(pipe: FacePipeline, frame: np.ndarray, previous=None):
     return max(faces, key=lambda f: f.w * f.h) if faces else None
 
 
-def record(pres: Presentation, pipe: FacePipeline, judge: LivenessJudge) -> dict:
-    """Every step's cue scores (and challenge flag) for one presentation, through the full judge."""
-    steps, seed, box = [], [], None
+def record(pres: Presentation, pipe: FacePipeline, judge: LivenessJudge, cfg: LivenessSection) -> dict:
+    """Every step's cue scores (and whether the challenge was met) for one presentation.
+    Samples keep coming after any verdict, so every system can be replayed to its own."""
+    steps, seed, box, samples = [], [], None, []
     for i, frame in enumerate(pres.frames):
         box = _largest(pipe, frame, box) or box
         if box is None:
             continue
         t = i / FPS
-        result = judge.observe(pres.name, frame, box, t)
-        track = judge._tracks[pres.name]
-        since = track.challenge_since
-        met = since is not None and judge._challenge_met(list(track.samples), since)
-        steps.append({"t": t, "cues": result.cues, "met": met, "challenged": since is not None})
+        samples = (samples + [judge.sample(frame, box, t)])[-MAX_SAMPLES:]
+        result = judge.evaluate(samples)
+        since = samples[0].t + cfg.passive_s if not pres.still else None
+        challenged = since is not None and t >= since
+        steps.append({"t": t, "cues": result.cues, "challenged": challenged,
+                      "met": challenged and blinked(samples, since)})
         seed.append(laplacian_variance(frame, box))
-    judge._tracks.pop(pres.name, None)
     return {"name": pres.name, "kind": pres.kind, "still": pres.still, "steps": steps,
             "seed_var": float(np.median(seed[:3])) if seed else None}
 
@@ -214,7 +216,7 @@ def main() -> None:
         pipe = FacePipeline(VisionSection(), OUT / "models")
         judge = LivenessJudge(cfg, OUT / "models")
         started = time.perf_counter()
-        recs = [record(p, pipe, judge) for p in presentations(pipe, args.quick)]
+        recs = [record(p, pipe, judge, cfg) for p in presentations(pipe, args.quick)]
         print(f"recorded {len(recs)} presentations in {time.perf_counter() - started:.0f} s")
         (args.out.with_suffix(".steps.json")).write_text(json.dumps(recs))
     recs = [r for r in recs if r["steps"]]  # no face found: nothing to judge (listed below)

@@ -57,7 +57,7 @@ class CameraSection:
     height: int = field(default=720, metadata=_check(_range(48, 4320)))
     loop: bool = False
     realtime: bool = True
-    retry_max_s: float = field(default=10.0, metadata=_check(_range(0.5, 300)))
+    retry_max_s: float = field(default=4.0, metadata=_check(_range(0.5, 300)))
 
 
 @dataclass(frozen=True)

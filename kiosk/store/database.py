@@ -54,6 +54,7 @@ class Database:
             self.conn.create_function("kiosk_sha256", 1, sha256_hex, deterministic=True)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")  # a shown check-in survives power loss
+            self.conn.execute("PRAGMA journal_size_limit=4194304")  # the WAL shrinks back after checkpoints
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as err:

@@ -19,9 +19,9 @@ from kiosk.attendance.service import AttendanceService
 from kiosk.camera.base import Frame
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, StoreError
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, RecognitionState
+from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState
 from kiosk.vision.base import FaceBox, Match, model_key
 from kiosk.vision.quality import is_frontal
 from kiosk.vision.tracker import UNKNOWN, Track, Tracker
@@ -32,6 +32,7 @@ REVERIFY_S = 1.0  # a confirmed track is re-identified this often, to catch a sw
 UNKNOWN_RETRY_S = 0.1  # a face shown as not recognised is retried this often
 MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
+STORAGE_NOTICE_S = 10.0  # how often a storage failure is repeated on screen
 LOOK_HINT_S = 3.0  # at most one "please look at the camera" per this many seconds
 
 
@@ -61,7 +62,8 @@ class RecognitionWorker(threading.Thread):
         self._last_look_hint = -1e9
         self._gallery_checked = -1e9
         self._gallery_signature: tuple = ()
-        self._last_notice: dict[str, float] = {}  # person id -> monotonic time last shown
+        self._last_notice: dict[str, float] = {}
+        self._last_storage_notice = -1e9  # person id -> monotonic time last shown
 
     def run(self) -> None:
         try:
@@ -107,6 +109,9 @@ class RecognitionWorker(threading.Thread):
         try:
             self._refresh_gallery()
             self.process(frame)
+        except StoreError as err:  # a full disk, say: say so on screen, keep recognising
+            log.error("%s", err)
+            self._storage_notice(str(err))
         except Exception as err:  # one bad frame or a locked database must not stop recognition
             log.warning("recognition step failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
         self.stats.frames_processed += 1
@@ -154,12 +159,12 @@ class RecognitionWorker(threading.Thread):
             return  # not yet judged live (or failed: shown and recorded, never marked)
         confirmed = track.confirmed
         if confirmed is not None and track.announced_as != confirmed.person_id:
-            track.announced_as = confirmed.person_id
             log.debug("track %d confirmed as %s (%.2f) after %d votes", track.id, confirmed.person_id,
                       confirmed.score, len(track.votes))
-            checkin = self.attendance.check_in(
+            checkin = self.attendance.check_in(  # a StoreError leaves the track to try again
                 confirmed.person_id, confirmed.name, round(confirmed.score, 3), track.first_seen
             )
+            track.announced_as = confirmed.person_id
             if checkin.status.stored and checkin.latency_ms is not None:
                 self.stats.checkins += 1
                 self.stats.latencies_ms.append(checkin.latency_ms)
@@ -175,6 +180,12 @@ class RecognitionWorker(threading.Thread):
         last = self._last_notice.get(checkin.person_id, -1e9)
         self._last_notice[checkin.person_id] = now
         return checkin.status is not Status.ALREADY or now - last >= self.cfg.attendance.repeat_notice_s
+
+    def _storage_notice(self, reason: str) -> None:
+        now = time.monotonic()
+        if now - self._last_storage_notice >= STORAGE_NOTICE_S:
+            self._last_storage_notice = now
+            self._post(Notice(f"Check-ins are not being saved: {reason}. Please tell IT.", "error"))
 
     def _hint_look_at_camera(self, now: float) -> None:
         if now - self._last_look_hint >= LOOK_HINT_S:
