@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -82,8 +83,9 @@ def video_has_faces(video: Path, samples: int = 30) -> bool:
     """Any face in `samples` frames spread over the video (an unreadable file has none)."""
     import cv2
 
-    capture = cv2.VideoCapture(str(video))
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+    with quiet_stderr():  # FFmpeg prints its own complaint about a broken file; ours is the one line
+        capture = cv2.VideoCapture(str(video))
+        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
     if count <= 0:
         return False
     from kiosk.config import Config
@@ -96,3 +98,17 @@ def video_has_faces(video: Path, samples: int = 30) -> bool:
         if ok and pipe.detect(frame):
             return True
     return False
+
+
+@contextmanager
+def quiet_stderr():
+    """Silence C libraries writing to fd 2 (Python-level errors still surface as exceptions)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

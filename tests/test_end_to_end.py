@@ -38,8 +38,17 @@ def kiosk(data_dir):
     return run
 
 
-def test_kiosk_marks_lin_manuel_once_and_not_obama(kiosk, shared, tmp_path):
+def install_liveness_model(kiosk, shared):
+    """As a school does once: import the Silent-Face MiniFASNet files (Apache-2.0)."""
+    for onnx in sorted((shared / "antispoof" / "silent-face" / "onnx").glob("*.onnx")):
+        assert kiosk("models", "import", str(onnx)).returncode == 0
+
+
+@pytest.mark.parametrize("liveness_model", [True, False], ids=["full-liveness", "liveness-model-missing"])
+def test_kiosk_marks_lin_manuel_once_and_not_obama(kiosk, shared, tmp_path, liveness_model):
     photos = shared / "face_recognition"
+    if liveness_model:
+        install_liveness_model(kiosk, shared)
     assert kiosk("enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(photos / "lin-manuel-miranda.png")).returncode == 0
     assert kiosk("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg")).returncode == 0
     assert kiosk("class", "add", "HAM1", "--name", "Hamilton", "--students", "lin,obama").returncode == 0

@@ -69,6 +69,7 @@ CARD_LIVENESS_FAILED_DETAIL = "Please step closer and look at the camera"
 CHALLENGE_TITLE = "Almost there"
 CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
 LIVENESS_OFF = "Ready · live check OFF"
+LIVENESS_LIMITED = "Ready · live check limited: model not installed"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 
 # Side panel.

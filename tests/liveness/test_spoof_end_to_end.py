@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import cv2
 import numpy as np
 
-from tests.test_end_to_end import kiosk, midday_zone  # noqa: F401  (fixture)
+from tests.test_end_to_end import install_liveness_model, kiosk, midday_zone  # noqa: F401  (fixture)
 
 STILL_FRAME = 120  # Lin faces the camera here
 
@@ -40,6 +40,7 @@ def still_jitter_video(clip, out, seconds=8.0, fps=30.0):
 def test_still_photo_with_hand_jitter_never_checks_in(kiosk, shared, tmp_path, data_dir):  # noqa: F811
     photos = shared / "face_recognition"
     video = still_jitter_video(photos / "short_hamilton_clip.mp4", tmp_path / "still.mp4")
+    install_liveness_model(kiosk, shared)
     assert kiosk("enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(photos / "lin-manuel-miranda.png")).returncode == 0
     assert kiosk("class", "add", "HAM1", "--name", "Hamilton", "--students", "lin").returncode == 0
     now = datetime.now(ZoneInfo(midday_zone()))
