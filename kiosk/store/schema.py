@@ -7,8 +7,8 @@ never edit one that has shipped.
 
 from __future__ import annotations
 
-from kiosk.store.migrations import m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger
+from kiosk.store.migrations import m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger, m007_lookalikes
 
-MIGRATIONS: list[str] = [m.SQL for m in (m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger)]
+MIGRATIONS: list[str] = [m.SQL for m in (m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger, m007_lookalikes)]
 
 SCHEMA_VERSION = len(MIGRATIONS)

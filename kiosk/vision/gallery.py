@@ -4,7 +4,9 @@ One matrix product scores every query against every enrolled row; rows are
 kept sorted by person so a person's score (the max over their rows) is one
 `np.maximum.reduceat`. A face is named only when its best person scores at
 least `threshold` AND beats the best *other* person by at least `margin`;
-otherwise it is a stranger (Match with person_id None).
+otherwise it is a stranger (Match with person_id None). A person `flagged`
+as one of an enrolled look-alike pair must beat the runner-up by
+LOOKALIKE_MARGIN_FACTOR x margin, so the kiosk never quietly names the wrong twin.
 
 Scores are raw cosine similarities of unit vectors. Normalising them
 against the gallery's own impostor scores (z-norm, t-norm) was measured in
@@ -23,6 +25,10 @@ from kiosk.vision.base import Match
 
 log = logging.getLogger(__name__)
 
+LOOKALIKE_MARGIN_FACTOR = 2.0
+# With no calibrated margin (0), a flagged person still needs this lead.
+MIN_LOOKALIKE_MARGIN = 0.05
+
 
 class Gallery:
     """Enrolled people and their embeddings; `match` names query faces."""
@@ -34,6 +40,7 @@ class Gallery:
         embeddings: np.ndarray,
         threshold: float,
         margin: float = 0.0,
+        flagged: frozenset[str] = frozenset(),
     ):
         """`person_ids[i]`/`names[i]` label row i; a person may have several rows."""
         rows = np.asarray(embeddings, dtype=np.float32)
@@ -47,6 +54,9 @@ class Gallery:
         self._row_person = [person_ids[i] for i in order]
         self._starts, self.person_ids, self.names = _person_runs(self._row_person, names, order)
         self._one_row_each = len(self._starts) == len(self._rows)
+        strict = self.margin * LOOKALIKE_MARGIN_FACTOR or MIN_LOOKALIKE_MARGIN
+        self._person_margin = np.array([strict if p in flagged else self.margin for p in self.person_ids],
+                                       np.float32)
         log.debug("gallery: %d people, %d rows, threshold %.3f, margin %.3f",
                   len(self.person_ids), len(self._rows), self.threshold, self.margin)
 
@@ -79,7 +89,7 @@ class Gallery:
             return [Match(None, None, -1.0, -1.0) for _ in range(len(queries))]
         scores = self.person_scores(queries)
         best, first, second = _top_two(scores)
-        accepted = (first >= self.threshold) & (first - second >= self.margin)
+        accepted = (first >= self.threshold) & (first - second >= self._person_margin[best])
         return [
             Match(self.person_ids[b], self.names[b], float(s1), float(s2))
             if ok

@@ -26,6 +26,9 @@ def decision_settings(cfg: VisionSection) -> tuple[float, float]:
 
 
 def build_gallery(store: SqliteStore, cfg: VisionSection) -> Gallery:
+    from kiosk.store.lookalikes import flagged_people
+
     enrolled = store.enrolled_vectors(model_key(cfg))
     threshold, margin = decision_settings(cfg)
-    return Gallery(enrolled.person_ids, enrolled.names, enrolled.vectors, threshold=threshold, margin=margin)
+    return Gallery(enrolled.person_ids, enrolled.names, enrolled.vectors, threshold=threshold, margin=margin,
+                   flagged=flagged_people(store, model_key(cfg)))

@@ -14,7 +14,15 @@ import numpy as np
 
 from kiosk.config import VisionSection
 from kiosk.errors import ImageError
-from kiosk.vision.base import DETECTORS, EMBEDDERS, Detector, Embedder, FaceBox, l2_normalise
+from kiosk.vision.base import (
+    DETECTORS,
+    EMBEDDERS,
+    Detector,
+    Embedder,
+    FaceBox,
+    l2_normalise,
+)
+from kiosk.vision.quality import enrolment_problem
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +34,7 @@ class FacePipeline:
         cv2.setNumThreads(cfg.threads)
         self.detector: Detector = DETECTORS.get(cfg.detector)(cfg, models_dir)
         self.embedder: Embedder = EMBEDDERS.get(cfg.embedder)(cfg, models_dir)
+        self._mesh = None  # FaceMesh for the enrolment eye check, loaded on first use
         log.info("vision: detector %s, embedder %s (%d-d, licence %s)",
                  cfg.detector, self.embedder.name, self.embedder.dim, self.embedder.licence)
 
@@ -75,7 +84,29 @@ class FacePipeline:
                 f"{label}: face is {round(face.size)} px wide; needs at least "
                 f"{self.cfg.min_face_px} px (vision.min_face_px)"
             )
+        problem = enrolment_problem(image, face, self.embedder.align(image, [face])[0],
+                                    self.cfg.max_yaw_deg, self._eye_openness(image, face))
+        if problem:
+            raise ImageError(f"{label}: {problem}")
         return face, self.embed(image, [face], flip_tta=flip_tta)[0]
+
+    def _eye_openness(self, image: np.ndarray, face: FaceBox) -> float | None:
+        """FaceMesh eye aspect ratio, or None when FaceMesh is not installed
+        (the eye check is then skipped: it is a convenience, not a safety gate)."""
+        if self._mesh is None:
+            from kiosk.errors import ModelError
+            from kiosk.liveness.landmarks import FaceMesh
+
+            try:
+                self._mesh = FaceMesh()
+            except ModelError as err:
+                log.warning("enrolment: eye check skipped: %s", err)
+                self._mesh = False
+        if not self._mesh:
+            return None
+        from kiosk.liveness.landmarks import eye_aspect_ratio
+
+        return eye_aspect_ratio(self._mesh.landmarks(image, face))
 
 
 def _synthetic_face() -> FaceBox:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 
+import cv2
+import numpy as np
+
 from kiosk.vision.base import FaceBox
 
 # Nose-tip depth in front of the eye line, as a fraction of the eye distance
@@ -33,3 +36,73 @@ def yaw_degrees(face: FaceBox) -> float:
 
 def is_frontal(face: FaceBox, max_yaw_deg: float) -> bool:
     return yaw_degrees(face) <= max_yaw_deg
+
+
+# --- Enrolment gates -------------------------------------------------------
+# An enrolment photo becomes the reference every later check-in is compared
+# with, so it must show the whole face, sharp, well lit and facing the camera.
+# Thresholds were measured on the shared photos (docs/ENROLMENT.md): every good
+# single-face photo passes with at least 3x headroom on sharpness.
+
+MIN_SHARPNESS = 50.0  # variance of Laplacian, 112x112 grey aligned crop; good photos 185..3890, blur sigma 5: 29
+MIN_BRIGHTNESS, MAX_BRIGHTNESS = 50.0, 210.0  # mean grey level of the crop; good photos 84..145
+MAX_CLIPPED = 0.25  # share of crop pixels at black (<= 5) or white (>= 250); good photos <= 0.05
+MAX_ROLL_DEG = 30.0  # eye-line tilt; alignment undoes tilt, so this only stops a sideways photo
+PITCH_RANGE = (0.35, 0.80)  # nose height between eye line (0) and mouth (1); good photos 0.53..0.62
+MIN_EYE_OPENNESS = 0.12  # FaceMesh eye aspect ratio; open eyes 0.20..0.28 here, closed < 0.15
+
+
+def cut_by_border(face: FaceBox, image_shape: tuple[int, ...]) -> bool:
+    """True when the face box runs off the image: a partial face (1 px slack for rounding)."""
+    height, width = image_shape[:2]
+    return face.x < -1 or face.y < -1 or face.x + face.w > width + 1 or face.y + face.h > height + 1
+
+
+def roll_degrees(face: FaceBox) -> float:
+    if len(face.landmarks) < 2:
+        return 0.0
+    (rx, ry), (lx, ly) = face.landmarks[:2]
+    return abs(math.degrees(math.atan2(ly - ry, lx - rx)))
+
+
+def pitch_ratio(face: FaceBox) -> float:
+    """Nose tip height between the eye line (0) and the mouth line (1): ~0.55 facing
+    the camera, lower when the head tips back, higher when it nods down."""
+    if len(face.landmarks) < 5:
+        return 0.55
+    (_, ry), (_, ly), (_, ny), (_, mry), (_, mly) = face.landmarks[:5]
+    eyes, mouth = (ry + ly) / 2, (mry + mly) / 2
+    return (ny - eyes) / (mouth - eyes) if mouth - eyes > 1e-6 else 0.0
+
+
+def sharpness(grey_crop: np.ndarray) -> float:
+    return float(cv2.Laplacian(grey_crop, cv2.CV_64F).var())
+
+
+def brightness(grey_crop: np.ndarray) -> tuple[float, float]:
+    """(mean grey level, share of clipped pixels)."""
+    return float(grey_crop.mean()), float(((grey_crop <= 5) | (grey_crop >= 250)).mean())
+
+
+def enrolment_problem(
+    image: np.ndarray, face: FaceBox, crop: np.ndarray, max_yaw_deg: float, eye_openness: float | None = None
+) -> str | None:
+    """Why this face is not good enough to enrol (a short phrase), or None.
+    `crop` is the embedder's aligned crop; `eye_openness` None skips the eye check."""
+    if cut_by_border(face, image.shape):
+        return "face is cut off by the image edge; use a photo with the whole face in view"
+    if yaw_degrees(face) > max_yaw_deg:
+        return f"face is turned {yaw_degrees(face):.0f} degrees to the side; look straight at the camera"
+    if roll_degrees(face) > MAX_ROLL_DEG:
+        return f"head is tilted {roll_degrees(face):.0f} degrees; hold the head upright"
+    if not PITCH_RANGE[0] <= pitch_ratio(face) <= PITCH_RANGE[1]:
+        return "head is tipped up or down; look straight at the camera"
+    grey = cv2.cvtColor(cv2.resize(crop, (112, 112), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    mean, clipped = brightness(grey)
+    if mean < MIN_BRIGHTNESS or mean > MAX_BRIGHTNESS or clipped > MAX_CLIPPED:
+        return f"face is too {'dark' if mean < 128 else 'bright'} (mean {mean:.0f}, {clipped:.0%} clipped); light it evenly"
+    if sharpness(grey) < MIN_SHARPNESS:
+        return f"face is blurred (sharpness {sharpness(grey):.0f} < {MIN_SHARPNESS:.0f}); hold still, focus"
+    if eye_openness is not None and eye_openness < MIN_EYE_OPENNESS:
+        return "eyes look closed; keep the eyes open"
+    return None

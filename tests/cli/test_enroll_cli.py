@@ -62,3 +62,57 @@ def test_enrol_usage_errors(cli):
     assert cli("enroll", "--id", "x")[0] == 2
     code, _, err = cli("enroll", "--from-dir", "/nonexistent")
     assert code == 2 and "not a folder" in err
+
+
+def test_partial_face_is_refused_with_the_reason(cli, shared, data_dir):
+    photo = shared / "face_recognition" / "test_images" / "obama_partial_face.jpg"
+    code, _, err = cli("enroll", "--id", "x", "--name", "X", str(photo))
+    assert code == 1 and "obama_partial_face.jpg: face is cut off by the image edge" in err
+    assert people(data_dir) == []
+
+
+def test_same_face_under_another_id_is_refused_unless_allowed_and_audited(cli, shared, data_dir):
+    from kiosk.store.audit import audit_entries
+    from kiosk.store.lookalikes import lookalike_pairs
+
+    photos = shared / "face_recognition"
+    assert cli("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))[0] == 0
+    code, _, err = cli("enroll", "--id", "barack", "--name", "B", str(photos / "obama2.jpg"))
+    assert code == 1 and "already enrolled as obama (Barack Obama" in err and err.count("error") == 1
+    assert people(data_dir) == ["obama"]
+    code, out, _ = cli("enroll", "--id", "barack", "--name", "B", "--allow-duplicate", str(photos / "obama2.jpg"))
+    assert code == 0 and "duplicate allowed: barack ~ obama" in out
+    assert people(data_dir) == ["barack", "obama"]
+    store = SqliteStore.in_dir(data_dir)
+    try:
+        (entry,) = audit_entries(store, "enroll_duplicate")
+        assert entry.target_id == "barack" and "matches obama" in entry.detail
+        assert [(p.person_a, p.person_b) for p in lookalike_pairs(store)] == [("barack", "obama")]
+    finally:
+        store.close()
+    code, out, _ = cli("lookalikes")
+    assert code == 0 and out.startswith("barack\tobama\t")
+
+
+CUT_OFF = "face is cut off by the image edge; use a photo with the whole face in view"
+
+
+def test_from_dir_report_lists_every_photo(cli, shared, data_dir, tmp_path):
+    import csv
+    import shutil
+
+    photos = shared / "face_recognition"
+    folder = tmp_path / "people"
+    for person, names in {"obama": ["obama.jpg", "test_images/obama_partial_face.jpg"], "biden": ["biden.jpg"]}.items():
+        (folder / person).mkdir(parents=True)
+        for name in names:
+            shutil.copy(photos / name, folder / person / name.split("/")[-1])
+    report = tmp_path / "report.csv"
+    code, _, err = cli("enroll", "--from-dir", str(folder), "--report", str(report))
+    assert code == 1 and "1/2" in err  # some photo rejected; the progress bar is still drawn
+    rows = {(r["person"], r["file"].split("/")[-1]): (r["outcome"], r["reason"]) for r in csv.DictReader(report.open())}
+    assert rows == {("biden", "biden.jpg"): ("accepted", ""), ("obama", "obama.jpg"): ("accepted", ""),
+                    ("obama", "obama_partial_face.jpg"): ("rejected", CUT_OFF)}
+    code, _, _ = cli("enroll", "--from-dir", str(folder), "--report", str(report))  # idempotent re-run
+    assert code == 0 and {r["outcome"] for r in csv.DictReader(report.open())} == {"skipped"}
+    assert people(data_dir) == ["biden", "obama"]

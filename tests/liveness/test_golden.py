@@ -1,7 +1,6 @@
 """Golden tests on the shared anti-spoofing samples, with the real models."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path

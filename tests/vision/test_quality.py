@@ -28,3 +28,66 @@ def test_real_photos_face_the_camera(shared, tmp_path):
     for name in ("obama.jpg", "biden.jpg", "lin-manuel-miranda.png"):
         face = pipeline.detect(load_image(shared / "face_recognition" / name))[0]
         assert yaw_degrees(face) < 20, name
+
+
+# --- enrolment gates on the shared photos ---------------------------------
+
+GOOD = ("alex-lacamoire.png", "lin-manuel-miranda.png", "obama.jpg", "obama2.jpg", "obama-240p.jpg",
+        "obama-480p.jpg", "obama-720p.jpg", "obama-1080p.jpg", "obama_small.jpg", "biden.jpg")
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    from kiosk.vision.pipeline import FacePipeline
+
+    return FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
+
+
+def enrol_error(pipeline, path, image=None):
+    from kiosk.errors import ImageError
+    from kiosk.vision.images import load_image
+
+    try:
+        pipeline.enrolment_face(load_image(path) if image is None else image, path.name)
+    except ImageError as err:
+        return str(err)
+    return None
+
+
+def test_every_good_enrolment_photo_passes(pipeline, shared):
+    photos = [shared / "face_recognition" / n for n in GOOD]
+    photos += sorted((shared / "face_recognition" / "knn_examples" / "train").glob("*/*"))
+    assert {p.name: enrol_error(pipeline, p) for p in photos} == {p.name: None for p in photos}
+
+
+@pytest.mark.parametrize("name", ["obama_partial_face.jpg", "obama_partial_face2.jpg"])
+def test_partial_faces_are_cut_by_the_border(pipeline, shared, name):
+    error = enrol_error(pipeline, shared / "face_recognition" / "test_images" / name)
+    assert error == f"{name}: face is cut off by the image edge; use a photo with the whole face in view"
+
+
+@pytest.mark.parametrize("path, count", [("face_recognition/two_people.jpg", 2),
+                                         ("deepface/selfie-many-people.jpg", 6)])
+def test_several_faces_are_rejected(pipeline, shared, path, count):
+    assert enrol_error(pipeline, shared / path).endswith(f"{count} faces found; use a photo with one face")
+
+
+def test_too_small_blurred_and_dark_faces_are_rejected(pipeline, shared):
+    import cv2
+
+    path = shared / "face_recognition" / "obama.jpg"
+    image = cv2.imread(str(path))
+    assert "needs at least" in enrol_error(pipeline, path, cv2.resize(image, None, fx=0.12, fy=0.12))
+    assert "face is blurred" in enrol_error(pipeline, path, cv2.GaussianBlur(image, (0, 0), 5))
+    assert "face is too dark" in enrol_error(pipeline, path, (image * 0.25).astype("uint8"))
+    assert "face is too bright" in enrol_error(pipeline, path, cv2.convertScaleAbs(image, alpha=1.0, beta=150))
+
+
+def test_head_tilt_and_pitch_from_landmarks():
+    from kiosk.vision.quality import pitch_ratio, roll_degrees
+
+    level = FaceBox(0, 0, 100, 100, 0.9, ((30, 40), (70, 40), (50, 62), (35, 80), (65, 80)))
+    tilted = FaceBox(0, 0, 100, 100, 0.9, ((30, 40), (70, 70), (50, 62), (35, 80), (65, 80)))
+    nodding = FaceBox(0, 0, 100, 100, 0.9, ((30, 40), (70, 40), (50, 78), (35, 80), (65, 80)))
+    assert roll_degrees(level) == 0 and roll_degrees(tilted) > 30
+    assert 0.5 < pitch_ratio(level) < 0.6 and pitch_ratio(nodding) > 0.8
