@@ -4,7 +4,7 @@
 
 `main.py run --camera CLIP --loop --windowed --exit-after MINUTES*60 --stats` in a
 fresh data folder (Lin-Manuel Miranda and Barack Obama enrolled, a class active
-now, as in bench/latency.py). VmRSS of the kiosk process is read from
+now, the MiniFASNet liveness model imported: as in bench/latency.py). VmRSS of the kiosk process is read from
 /proc/<pid>/status every `--every` seconds. Reports the peak, the least-squares
 slope in MB/min over the whole run and after the first minute (warm-up: models,
 fonts, first surfaces), and plots bench/out/soak.png.
@@ -24,7 +24,7 @@ import numpy as np
 
 from _common import OUT, SHARED
 from _kiosk import check_video, fail, schedule_now, start_run
-from latency import kiosk
+from latency import install_liveness_model, kiosk
 
 PHOTOS = SHARED / "face_recognition"
 CLIP = PHOTOS / "short_hamilton_clip.mp4"
@@ -54,6 +54,7 @@ def main() -> int:
 def soak(clip: Path, minutes: float, every: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
+        install_liveness_model(data)  # the full liveness stack, as bench/latency.py runs it
         kiosk(data, "enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(PHOTOS / "lin-manuel-miranda.png"))
         kiosk(data, "enroll", "--id", "obama", "--name", "Barack Obama", str(PHOTOS / "obama.jpg"))
         kiosk(data, "class", "add", "HAM", "--name", "Hamilton", "--students", "lin,obama")
