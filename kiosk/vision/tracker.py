@@ -30,6 +30,7 @@ class Track:
     announced_as: str | None = None  # the person id (or UNKNOWN) last shown for it
     last_embedded: float = -1e9
     embedding: np.ndarray | None = None
+    embedded_box: FaceBox | None = None  # where the face was at its last embedding
 
     def observe(self, embedding: np.ndarray, captured_at: float) -> None:
         """Remember the newest embedding; if it is plainly another face (a cut,
@@ -39,17 +40,21 @@ class Track:
             self.first_seen = self.last_embedded
             self.votes, self.confirmed, self.announced_as = [], None, None
         self.embedding = embedding
+        self.embedded_box = self.box
         self.last_embedded = captured_at
 
     def vote(self, match: Match, needed: int) -> None:
         """Add one identification; confirm when the last `needed` votes agree."""
         if self.confirmed and match.person_id not in (None, self.confirmed.person_id):
             self.confirmed, self.votes = None, []  # a different person now
-        self.votes = (self.votes + [match])[-max(needed, UNKNOWN_VOTES):]
-        recent = self.votes[-needed:]
-        ids = {m.person_id for m in recent}
-        if self.confirmed is None and len(recent) == needed and len(ids) == 1 and None not in ids:
-            self.confirmed = max(recent, key=lambda m: m.score)
+        self.votes = (self.votes + [match])[-max(needed + 1, UNKNOWN_VOTES):]
+        # `needed` votes for one person among the last needed + 1, and none for anyone else:
+        # a borderline frame in between (no match) does not restart the count.
+        recent = self.votes[-(needed + 1):]
+        named = [m for m in recent if m.person_id is not None]
+        ids = {m.person_id for m in named}
+        if self.confirmed is None and len(named) >= needed and len(ids) == 1:
+            self.confirmed = max(named, key=lambda m: m.score)
 
     @property
     def unknown(self) -> bool:
@@ -60,7 +65,8 @@ class Track:
 class Tracker:
     """Greedy IoU association of each frame's detections with live tracks."""
 
-    def __init__(self, min_iou: float = 0.3, max_age_s: float = 1.0):
+    def __init__(self, min_iou: float = 0.3, max_age_s: float = 0.3):
+        # A face unseen for max_age_s is gone: whoever appears there next is a new face.
         self.min_iou = min_iou
         self.max_age_s = max_age_s
         self.tracks: list[Track] = []

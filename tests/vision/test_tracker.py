@@ -7,6 +7,7 @@ from kiosk.vision.tracker import Tracker
 
 LIN = Match("lin", "Lin", 0.6)
 NOBODY = Match(None, None, 0.1)
+OTHER = Match("maya", "Maya", 0.55)
 
 
 def box(x, y=50, size=80):
@@ -32,15 +33,27 @@ def test_tracks_expire():
     assert tracker.update([box(100)], 1.5)[0] is not first
 
 
-def test_confirmation_needs_agreeing_votes():
+def test_confirmation_needs_two_agreeing_votes_among_the_last_three():
     track = Tracker().update([box(100)], 0.0)[0]
     track.vote(LIN, needed=2)
     assert track.confirmed is None
-    track.vote(NOBODY, needed=2)
-    track.vote(LIN, needed=2)
-    assert track.confirmed is None
+    track.vote(NOBODY, needed=2)  # a borderline frame in between
     track.vote(LIN, needed=2)
     assert track.confirmed.person_id == "lin"
+
+
+def test_a_vote_for_someone_else_blocks_confirmation():
+    track = Tracker().update([box(100)], 0.0)[0]
+    for vote in (LIN, OTHER, LIN):
+        track.vote(vote, needed=2)
+    assert track.confirmed is None
+
+
+def test_votes_too_far_apart_do_not_confirm():
+    track = Tracker().update([box(100)], 0.0)[0]
+    for vote in (LIN, NOBODY, NOBODY, LIN):
+        track.vote(vote, needed=2)
+    assert track.confirmed is None
 
 
 def test_unknown_after_three_no_matches():
