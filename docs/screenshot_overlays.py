@@ -7,6 +7,8 @@ worker would have sent. Nothing here talks to a database.
 
 from __future__ import annotations
 
+import dataclasses
+
 from kiosk.attendance.model import SessionInfo
 from kiosk.attendance.reconcile import reconcile
 from kiosk.config import PinSection
@@ -31,7 +33,8 @@ def layer(app) -> AdminLayer:
 def context(session: SessionInfo, upcoming: SessionInfo | None) -> OverlayContext:
     candidates = tuple(Candidate(pid, name, SEEN.get(pid, "")) for pid, name in
                        sorted(ROSTER.items(), key=lambda kv: kv[1]))
-    return OverlayContext(session, upcoming, reconcile(ROSTER, SEEN.items()), candidates)
+    summary = dataclasses.replace(reconcile(ROSTER, SEEN.items()), failed_live_checks=1)
+    return OverlayContext(session, upcoming, summary, candidates)
 
 
 def overlay_scene(screen: str, session: SessionInfo, upcoming: SessionInfo | None, **state):
@@ -64,7 +67,8 @@ def summary_scene(session: SessionInfo):
         ended = SessionInfo(**{**session.__dict__, "state": "ended"})
         absent_all = {pid: SEEN.get(pid, "absent") for pid in ROSTER}
         # Queued after the scene's check-ins, as the scheduler would post it at the end time.
-        app.events.put(SessionEnded(ended, reconcile(ROSTER, absent_all.items())))
+        summary = dataclasses.replace(reconcile(ROSTER, absent_all.items()), failed_live_checks=1)
+        app.events.put(SessionEnded(ended, summary))
 
     return setup
 

@@ -20,6 +20,7 @@ class Reconciliation:
     late: tuple[str, ...]
     absent: tuple[str, ...]
     not_on_roster: tuple[str, ...] = ()  # rows for people since removed from the roster
+    failed_live_checks: int = 0  # spoof events recorded during the session
 
     @property
     def counts(self) -> tuple[int, int, int, int]:

@@ -7,6 +7,7 @@ leaves nothing half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from kiosk.attendance.reconcile import Reconciliation, absentees, reconcile
 from kiosk.errors import StoreError
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.database import Database, from_iso, to_iso
+from kiosk.store.spoof_events import spoof_event_count
 
 MARK_STATUSES = ("present", "late", "absent")
 RECENT_ENDED = timedelta(hours=3)  # an ended session stays the overlay's focus this long
@@ -66,7 +68,8 @@ def session_reconciliation(db: Database, session_id: str) -> Reconciliation:
     if info is None:
         raise StoreError(f"unknown session {session_id!r}")
     rows = db.query("SELECT person_id, status FROM attendance WHERE session_id = ?", (session_id,))
-    return reconcile(roster_names(db.conn, info.class_code), [(r[0], r[1]) for r in rows])
+    result = reconcile(roster_names(db.conn, info.class_code), [(r[0], r[1]) for r in rows])
+    return dataclasses.replace(result, failed_live_checks=spoof_event_count(db, session_id))
 
 
 def session_statuses(db: Database, session_id: str) -> dict[str, str]:

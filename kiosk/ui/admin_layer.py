@@ -131,6 +131,10 @@ class SummaryState(State):
         tiles = [(text.COUNT_PRESENT, present, th.GREEN_BRIGHT, "check"), (text.COUNT_LATE, late, th.AMBER, "clock"),
                  (text.COUNT_ABSENT, absent, th.RED_BRIGHT, "cross")]
         draw_counts(surface, t, Rect(inner.x, inner.y + t.px(110), inner.w, t.px(150)), tiles)
+        if summary.failed_live_checks:
+            line = t.text_fit(text.FAILED_LIVE_CHECKS.format(n=summary.failed_live_checks), "row_detail",
+                              th.AMBER, inner.w)
+            surface.blit(line, (inner.x, inner.y + t.px(270)))
         hint = t.text(text.SUMMARY_DISMISS, "row_detail", th.TEXT_MUTED)
         surface.blit(hint, hint.get_rect(midbottom=(inner.centerx, inner.bottom)))
 

@@ -252,8 +252,12 @@ def _paint_reconcile(surface, o, body: Rect) -> None:
         draw_counts(surface, t, tiles_rect, tiles[2:])
     else:
         draw_counts(surface, t, tiles_rect, tiles)
-    _absent_lines(surface, t, summary.absent, Rect(body.x, tiles_rect.bottom + t.px(20), body.w,
-                                                   body.bottom - tiles_rect.bottom - t.px(20)))
+    lines_rect = Rect(body.x, tiles_rect.bottom + t.px(20), body.w, body.bottom - tiles_rect.bottom - t.px(20))
+    if summary.failed_live_checks:
+        line = t.text_fit(text.FAILED_LIVE_CHECKS.format(n=summary.failed_live_checks), "row_name", th.AMBER, body.w)
+        surface.blit(line, lines_rect.topleft)
+        lines_rect = lines_rect.inflate(0, -2 * line.get_height()).move(0, line.get_height())
+    _absent_lines(surface, t, summary.absent, lines_rect)
 
 
 def _absent_lines(surface, t, names: tuple[str, ...], rect: Rect) -> None:

@@ -293,3 +293,6 @@ def sync_status(online: bool, queued: int, message: str) -> tuple[str, bool]:
 CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"
 CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
+
+# Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
+FAILED_LIVE_CHECKS = "Live check failed: {n} attempt(s) this session (not marked)"
