@@ -24,6 +24,7 @@ from kiosk.vision.tracker import Track
 log = logging.getLogger(__name__)
 
 MAX_JUDGED_PER_FRAME = 2  # largest undecided faces first: liveness must not stall the worker
+FAILED_HOLD_S = 30.0  # after a failed live check, that person is not checked in at this door for this long
 LEARNED_CUE = "minifasnet"  # the layer the verdict rests on; the other cues only refine it
 
 
@@ -47,6 +48,9 @@ class LivenessGate:
         self._handled: set[tuple] = set()  # tracks whose failure or prompt was shown
         self._prompted: set[tuple] = set()
         self._failed: set[int] = set()  # track ids that failed: a failure sticks for the track's life
+        # ...and to the identity it was guessed as, so a new track (a detection gap, a jittered
+        # photo re-detected) cannot win a fresh try straight away.
+        self._failed_people: dict[str, float] = {}
         self.judge_ms: list[float] = []
         if self.judge is not None:
             for name in self.judge.disabled:
@@ -97,6 +101,8 @@ class LivenessGate:
             return True
         if track.id in self._failed:
             return False  # a new face in the same track does not get a fresh try
+        if self._held(track):
+            return False
         result = self.result(track)
         if result is None or not result.decided:
             return False
@@ -109,6 +115,11 @@ class LivenessGate:
             self._record_spoof(track, result)
             self.post(LivenessFailed(round(result.score, 3)))
         return False
+
+    def _held(self, track: Track) -> bool:
+        person = track.confirmed.person_id if track.confirmed else None
+        failed_at = self._failed_people.get(person) if person else None
+        return failed_at is not None and time.monotonic() - failed_at < FAILED_HOLD_S
 
     def _decided(self, track: Track) -> bool:
         result = self.result(track)
@@ -124,6 +135,8 @@ class LivenessGate:
             if samples:
                 last = samples[-1]
                 snapshot = spoofs.save_snapshot(self.cfg.data_dir, now, face_crop(last.image, last.box, 1.5))
+        if guess is not None and guess.person_id:
+            self._failed_people[guess.person_id] = time.monotonic()
         event = spoofs.SpoofEvent(
             now, session.session_id if session else None, guess.person_id if guess else None,
             guess.name if guess else None, round(guess.score, 3) if guess else None,

@@ -65,8 +65,10 @@ class Track:
 class Tracker:
     """Greedy IoU association of each frame's detections with live tracks."""
 
-    def __init__(self, min_iou: float = 0.3, max_age_s: float = 0.3):
-        # A face unseen for max_age_s is gone: whoever appears there next is a new face.
+    def __init__(self, min_iou: float = 0.3, max_age_s: float = 1.0):
+        # A face unseen for max_age_s is gone. Not shorter: a failed live check sticks to its
+        # track, and a track lost to a brief detection gap must not give a photo a fresh try.
+        # Someone new in the same place is caught by the appearance check instead (observe).
         self.min_iou = min_iou
         self.max_age_s = max_age_s
         self.tracks: list[Track] = []

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 REVERIFY_S = 1.0  # a confirmed track is re-identified this often, to catch a swap
 MOVED_IOU = 0.5  # a confirmed face whose box moved this much since its embedding is checked again
-UNKNOWN_RETRY_S = 0.1  # a face shown as not recognised is retried this often
 MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
 STORAGE_NOTICE_S = 10.0  # how often a storage failure is repeated on screen
@@ -141,8 +140,8 @@ class RecognitionWorker(threading.Thread):
         if track.confirmed is not None:  # again after a while, or at once if the box jumped
             moved = track.embedded_box is not None and track.box.iou(track.embedded_box) < MOVED_IOU
             return moved or now - track.last_embedded >= REVERIFY_S
-        if track.announced_as == UNKNOWN:
-            return now - track.last_embedded >= UNKNOWN_RETRY_S
+        # Unconfirmed faces, "not recognised" ones included, are embedded on every pass: that is
+        # what notices at once when a known student steps into a stranger's place (bench/latency.py).
         return True
 
     def _identify(self, tracks: list[Track], frame: Frame) -> None:
