@@ -85,5 +85,5 @@ def layer_status(cfg: Config) -> str:
     if judge.disabled:
         line += f"; disabled: {', '.join(judge.disabled)}"
         if "minifasnet" in judge.disabled:
-            line += f" (get {WEIGHTS_HELP})"
+            line += f"; ADVISORY ONLY until the model is installed (get {WEIGHTS_HELP})"
     return line
