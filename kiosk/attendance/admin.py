@@ -236,6 +236,7 @@ class AdminWorker(threading.Thread):
                 except queue.Empty:
                     continue
                 for event in self._safe(desk, command):
+                    # A blocking put, unlike the other workers' post(): a PIN verdict must not be dropped.
                     self.events.put(event)
         finally:
             store.close()

@@ -21,7 +21,7 @@ from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import KioskError, StoreError
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState
+from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, post
 from kiosk.vision.base import FaceBox, Match, model_key
 from kiosk.vision.quality import is_frontal
 from kiosk.vision.tracker import UNKNOWN, Track, Tracker
@@ -205,10 +205,7 @@ class RecognitionWorker(threading.Thread):
             log.info("gallery loaded: %d enrolled vectors", len(self.gallery))
 
     def _post(self, event: object) -> None:
-        try:
-            self.events.put_nowait(event)
-        except queue.Full:
-            pass  # the UI is behind; face boxes are refreshed by the next frame anyway
+        post(self.events, event)  # if the UI is behind, the next frame's boxes replace these anyway
 
 
 def _label(track: Track, liveness: float | None = None) -> FaceLabel:
