@@ -27,7 +27,7 @@ import attacks
 from kiosk.config import LivenessSection, VisionSection
 from kiosk.liveness.fusion import fuse
 from kiosk.liveness.base import LIVENESS
-from kiosk.liveness.judge import LIVE, MAX_SAMPLES, LivenessJudge, capped, next_state
+from kiosk.liveness.judge import LEARNED_CUE, LIVE, MAX_SAMPLES, Evidence, LivenessJudge, capped, convincing, next_state
 from kiosk.liveness.temporal import blinked
 from kiosk.liveness.texture import SEED_THRESHOLD, laplacian_variance
 from kiosk.vision.pipeline import FacePipeline
@@ -141,7 +141,7 @@ def record(pres: Presentation, pipe: FacePipeline, judge: LivenessJudge, cfg: Li
         result = judge.evaluate(samples)
         since = samples[0].t + cfg.passive_s if not pres.still else None
         challenged = since is not None and t >= since
-        steps.append({"t": t, "cues": result.cues, "challenged": challenged,
+        steps.append({"t": t, "cues": result.cues, "learned_worst": result.learned_worst, "challenged": challenged,
                       "met": challenged and blinked(samples, since)})
         seed.append(laplacian_variance(frame, box))
     return {"name": pres.name, "kind": pres.kind, "still": pres.still, "steps": steps,
@@ -152,16 +152,22 @@ def _fused(cues: dict, weights: dict[str, float]) -> float:
     return fuse({k: capped(v, LIVENESS.get(k).live_cap) for k, v in cues.items() if k in weights}, weights)
 
 
+def _learned_worst(step: dict, weights: dict[str, float]) -> float | None:
+    """The learned model's lowest recent frame, for systems that include it."""
+    return step["learned_worst"] if weights.get(LEARNED_CUE) else None
+
+
 def replay(rec: dict, weights: dict[str, float], cfg: LivenessSection) -> tuple[bool, float, float | None]:
     """(accepted, final score, seconds to accept) for one system on one recording."""
     steps = rec["steps"]
-    if rec["still"]:  # one image: no waiting for more evidence, so it must reach `accept`
+    if rec["still"]:  # one image: no waiting for more evidence, so it must convince at once
         score = _fused(steps[0]["cues"], weights)
-        return score >= cfg.accept, score, 0.0
+        return convincing(cfg, score, _learned_worst(steps[0], weights)), score, 0.0
     score = 0.5
     for n, step in enumerate(steps, 1):
         score = _fused(step["cues"], weights)
-        state = next_state(cfg, n, step["t"] - steps[0]["t"], score, step["challenged"], step["met"])
+        evidence = Evidence(n, step["t"] - steps[0]["t"], score, _learned_worst(step, weights))
+        state = next_state(cfg, evidence, step["challenged"], step["met"])
         if state in (LIVE, "spoof"):
             return state == LIVE, score, step["t"] - steps[0]["t"]
     return False, score, None  # never decided: the face left, nothing was marked

@@ -63,15 +63,17 @@ def judge_input(path: Path, pipe, judge) -> dict:
     if not faces:
         return _verdict(path, False, None, {}, "no face found")
     face = max(faces, key=lambda f: f.w * f.h)
+    from kiosk.liveness.judge import convincing
+
     result = judge.evaluate([judge.sample(image, face, 0.0)])
-    # One image gives no time for more evidence: it must reach the kiosk's accept score.
-    return _verdict(path, result.score >= judge.cfg.accept, result.score, result.cues)
+    # One image gives no time for more evidence: it must convince the kiosk at once.
+    return _verdict(path, convincing(judge.cfg, result.score, result.learned_worst), result.score, result.cues)
 
 
 def judge_video(path: Path, pipe, judge) -> dict:
     import cv2
 
-    from kiosk.liveness.judge import LIVE, next_state
+    from kiosk.liveness.judge import LIVE, Evidence, next_state
 
     if not path.is_file():
         raise ImageError(f"{path}: no such file")
@@ -109,7 +111,7 @@ def judge_video(path: Path, pipe, judge) -> dict:
     if result is None:
         return _verdict(path, False, None, {}, "no face found")
     if not result.decided:  # the clip ended first: the kiosk's final rule
-        final = next_state(judge.cfg, 10**6, judge.cfg.decide_s, result.score, False, False)
+        final = next_state(judge.cfg, Evidence(10**6, judge.cfg.decide_s, result.score, result.learned_worst), False, False)
         return _verdict(path, final == LIVE, result.score, result.cues)
     return _verdict(path, result.live, result.score, result.cues)
 

@@ -19,6 +19,10 @@ from kiosk.store.database import Database, from_iso
 EXPORT_COLUMNS = ["person_id", "name", "class", "session_start", "status", "checked_in_at", "latency_ms",
                   "method", "made_by"]
 STATUSES = ("present", "late", "absent")
+# A roster member the kiosk keeps missing ends up marked by hand (a false reject, or a
+# student who walks past it). This often, and this large a share, suggests re-enrolling.
+REENROL_MIN_BY_HAND = 2
+REENROL_SHARE = 0.25
 
 
 def register(att_cmds) -> None:
@@ -95,12 +99,30 @@ def attendance_report(args, cfg: Config) -> int:
         raise UsageError(f"no attendance recorded for class {args.class_code!r}")
     draw_chart(args.out, args.class_code, sessions)
     print(f"chart of {len(sessions)} session(s) written to {args.out}")
-    print("person_id\tname\tpresent\tlate\tabsent\tattended")
+    print("person_id\tname\tpresent\tlate\tabsent\tattended\tby_hand")
     for (pid, name), counts in sorted(students.items(), key=lambda kv: kv[0][1].casefold()):
-        total = sum(counts.values())
+        total = sum(counts[s] for s in STATUSES)
         rate = (counts["present"] + counts["late"]) / total if total else 0.0
-        print(f"{pid}\t{name}\t{counts['present']}\t{counts['late']}\t{counts['absent']}\t{rate:.0%}")
+        print(f"{pid}\t{name}\t{counts['present']}\t{counts['late']}\t{counts['absent']}\t{rate:.0%}"
+              f"\t{counts['by_hand']}")
+    reenrol = should_reenrol(students)
+    if reenrol:
+        print("\nshould be re-enrolled (often marked by hand; `main.py enroll --id ID --extend PHOTO...`):")
+        for (pid, name), counts in reenrol:
+            print(f"  {pid}\t{name}\tmarked by hand {counts['by_hand']} of "
+                  f"{counts['present'] + counts['late']} attended sessions")
     return 0
+
+
+def should_reenrol(students: dict[tuple[str, str], Counter]) -> list[tuple[tuple[str, str], Counter]]:
+    """Roster members whose attendance was marked by hand often enough to suspect the kiosk
+    does not recognise them well (most by-hand marks first)."""
+    flagged = []
+    for key, counts in students.items():
+        attended = counts["present"] + counts["late"]
+        if counts["by_hand"] >= REENROL_MIN_BY_HAND and counts["by_hand"] >= REENROL_SHARE * attended:
+            flagged.append((key, counts))
+    return sorted(flagged, key=lambda kv: (-kv[1]["by_hand"], kv[0][1].casefold()))
 
 
 def _report_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
@@ -113,9 +135,11 @@ def _report_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
 def _tally(rows: list[list]):
     sessions: dict[str, Counter] = defaultdict(Counter)
     students: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for pid, name, _, start, status, *_ in rows:
+    for pid, name, _, start, status, _, _, method, _ in rows:
         sessions[start][status] += 1
         students[(pid, name or pid)][status] += 1
+        if method == "manual" and status != "absent":
+            students[(pid, name or pid)]["by_hand"] += 1
     return dict(sorted(sessions.items())), students
 
 

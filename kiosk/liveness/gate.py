@@ -15,7 +15,7 @@ from typing import Callable
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.liveness.base import face_crop
-from kiosk.liveness.judge import CHALLENGE, LivenessJudge, LivenessResult
+from kiosk.liveness.judge import CHALLENGE, LEARNED_CUE, LivenessJudge, LivenessResult
 from kiosk.store import spoof_events as spoofs
 from kiosk.ui import text
 from kiosk.ui.events import ChallengePrompt, LivenessFailed, Notice
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 MAX_JUDGED_PER_FRAME = 2  # largest undecided faces first: liveness must not stall the worker
 FAILED_HOLD_S = 30.0  # after a failed live check, that person is not checked in at this door for this long
-LEARNED_CUE = "minifasnet"  # the layer the verdict rests on; the other cues only refine it
 
 
 def track_key(track: Track) -> tuple:

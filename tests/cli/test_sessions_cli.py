@@ -149,3 +149,22 @@ def test_report_chart_and_per_student_summary(cli, store, tmp_path):
         assert image.size[0] > 500 and len(set(image.convert("RGB").getdata())) > 20
     code, _, err = cli("attendance", "report", "--class", "NOPE", "--out", str(tmp_path / "x.png"))
     assert code == 2 and "unknown class 'NOPE'" in err
+
+
+def test_report_names_who_should_be_re_enrolled(cli, store, tmp_path):
+    """Lin is on the roster but the kiosk missed him twice: the instructor marked him by hand."""
+    from kiosk.attendance.model import SessionInfo
+
+    store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
+    for day, lin_method in ((2, "manual"), (9, "manual"), (16, "face")):
+        start = datetime(2026, 12, day, 9, tzinfo=timezone.utc)
+        info = SessionInfo(f"CS101@{day}", "CS101", "Intro", "B12", start, start.replace(hour=10), start, "active")
+        store.activate_session(info)
+        store.record_attendance(AttendanceRow(info.session_id, "maya", "present", start))
+        store.record_attendance(AttendanceRow(info.session_id, "lin", "present", start, method=lin_method))
+        end_session_complete(store, info.session_id, Actor("schedule", "k1"), start.replace(hour=10))
+    code, out, _ = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "r.png"))
+    assert code == 0, out
+    assert "Lin Miranda\t3\t0\t0\t100%\t2" in out and "Maya Chen\t3\t0\t0\t100%\t0" in out
+    advice = out.split("should be re-enrolled", 1)[1]
+    assert "lin\tLin Miranda\tmarked by hand 2 of 3 attended sessions" in advice and "maya" not in advice

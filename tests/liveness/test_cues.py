@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from kiosk.config import LivenessSection
-from kiosk.liveness.base import FaceSample, parse_cue_weights
+from kiosk.liveness.base import FaceSample, FrameCue, parse_cue_weights
 from kiosk.liveness.fusion import fuse
-from kiosk.liveness.judge import LIVE, PENDING, SPOOF, CHALLENGE, next_state
+from kiosk.liveness.judge import LEARNED_FLOOR, LIVE, PENDING, SPOOF, CHALLENGE, Evidence, next_state
 from kiosk.liveness.landmarks import LEFT_EYE, RIGHT_EYE, eye_aspect_ratio
 from kiosk.liveness.temporal import BlinkCue, FrozenFaceCue, PlanarMotionCue, blinked
 from kiosk.liveness.texture import EdgesCue, LaplacianCue, PrintCue, ScreenCue, spectral_peakiness
@@ -153,13 +153,51 @@ def test_blink_cue_sees_a_blink_and_not_open_eyes():
     assert cue.score(staring) is None  # 0.6 s without a blink proves nothing
 
 
-def test_decision_rule():
+def decide(cfg, n, elapsed, score, challenged=False, met=False, learned_worst=None):
+    return next_state(cfg, Evidence(n, elapsed, score, learned_worst), challenged, met)
+
+
+def test_decision_rule_on_the_cues_alone():
     cfg = LivenessSection()
-    assert next_state(cfg, 1, 0.1, 0.99, False, False) == PENDING  # too few frames
-    assert next_state(cfg, 5, 0.3, 0.9, False, False) == LIVE
-    assert next_state(cfg, 5, 0.3, 0.05, False, False) == PENDING  # never reject at once
-    assert next_state(cfg, 9, 0.7, 0.05, False, False) == SPOOF
-    assert next_state(cfg, 9, 1.5, 0.5, True, False) == CHALLENGE
-    assert next_state(cfg, 9, 1.5, 0.5, True, True) == LIVE
-    assert next_state(cfg, 9, cfg.decide_s, 0.5, True, False) == LIVE  # a still live face, within 3 s
-    assert next_state(cfg, 9, cfg.decide_s, 0.3, True, False) == SPOOF
+    assert decide(cfg, 1, 0.1, 0.99) == PENDING  # too few frames
+    assert decide(cfg, 5, 0.3, 0.9) == LIVE
+    assert decide(cfg, 5, 0.3, 0.05) == PENDING  # never reject at once
+    assert decide(cfg, 9, 0.7, 0.05) == SPOOF
+    assert decide(cfg, 9, 1.5, 0.5, True, False) == CHALLENGE
+    assert decide(cfg, 9, 1.5, 0.5, True, True) == LIVE
+    assert decide(cfg, 9, cfg.decide_s, 0.5, True, False) == LIVE  # a still live face, within 3 s
+    assert decide(cfg, 9, cfg.decide_s, 0.3, True, False) == SPOOF
+
+
+def test_with_the_learned_model_every_recent_frame_must_convince():
+    cfg = LivenessSection()
+    strong, doubtful = LEARNED_FLOOR, LEARNED_FLOOR - 0.1
+    assert decide(cfg, 3, 0.2, 0.97, learned_worst=strong) == LIVE
+    # A live-looking median with one doubtful frame (a replayed real frame): not yet...
+    assert decide(cfg, 3, 0.2, 0.97, learned_worst=doubtful) == PENDING
+    assert decide(cfg, 20, 1.5, 0.97, True, False, learned_worst=doubtful) == CHALLENGE
+    # ...a blink settles it...
+    assert decide(cfg, 20, 1.5, 0.97, True, True, learned_worst=doubtful) == LIVE
+    # ...and without one, out of time is refused, however high the median.
+    assert decide(cfg, 40, cfg.decide_s, 0.97, True, False, learned_worst=doubtful) == SPOOF
+
+
+class ReadingsCue(FrameCue):
+    """A frame cue whose per-frame reading is stored on the sample (a test double)."""
+
+    name = "readings"
+    window = 3
+
+    def score_frame(self, sample):
+        return sample.cache["reading"]
+
+
+def test_frame_cue_gives_median_and_worst_of_its_window():
+    samples = []
+    for t, reading in enumerate([0.1, 0.9, 0.6, 0.95]):
+        sample = FaceSample(np.zeros((8, 8, 3), np.uint8), FaceBox(0, 0, 8, 8, 0.9), float(t))
+        sample.cache["reading"] = reading
+        samples.append(sample)
+    cue = ReadingsCue(CFG, Path("."))
+    assert cue.score(samples) == pytest.approx(0.9)  # median of the last three
+    assert cue.worst(samples) == pytest.approx(0.6)
