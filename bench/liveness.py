@@ -141,7 +141,7 @@ def record(pres: Presentation, pipe: FacePipeline, judge: LivenessJudge, cfg: Li
         result = judge.evaluate(samples)
         since = samples[0].t + cfg.passive_s if not pres.still else None
         challenged = since is not None and t >= since
-        steps.append({"t": t, "cues": result.cues, "learned_worst": result.learned_worst, "challenged": challenged,
+        steps.append({"t": t, "cues": result.cues, "challenged": challenged,
                       "met": challenged and blinked(samples, since)})
         seed.append(laplacian_variance(frame, box))
     return {"name": pres.name, "kind": pres.kind, "still": pres.still, "steps": steps,
@@ -152,9 +152,9 @@ def _fused(cues: dict, weights: dict[str, float]) -> float:
     return fuse({k: capped(v, LIVENESS.get(k).live_cap) for k, v in cues.items() if k in weights}, weights)
 
 
-def _learned_worst(step: dict, weights: dict[str, float]) -> float | None:
-    """The learned model's lowest recent frame, for systems that include it."""
-    return step["learned_worst"] if weights.get(LEARNED_CUE) else None
+def _learned(step: dict, weights: dict[str, float]) -> float | None:
+    """The learned model's own score, for systems that include it."""
+    return step["cues"].get(LEARNED_CUE) if weights.get(LEARNED_CUE) else None
 
 
 def replay(rec: dict, weights: dict[str, float], cfg: LivenessSection) -> tuple[bool, float, float | None]:
@@ -162,11 +162,11 @@ def replay(rec: dict, weights: dict[str, float], cfg: LivenessSection) -> tuple[
     steps = rec["steps"]
     if rec["still"]:  # one image: no waiting for more evidence, so it must convince at once
         score = _fused(steps[0]["cues"], weights)
-        return convincing(cfg, score, _learned_worst(steps[0], weights)), score, 0.0
+        return convincing(cfg, score, _learned(steps[0], weights)), score, 0.0
     score = 0.5
     for n, step in enumerate(steps, 1):
         score = _fused(step["cues"], weights)
-        evidence = Evidence(n, step["t"] - steps[0]["t"], score, _learned_worst(step, weights))
+        evidence = Evidence(n, step["t"] - steps[0]["t"], score, _learned(step, weights))
         state = next_state(cfg, evidence, step["challenged"], step["met"])
         if state in (LIVE, "spoof"):
             return state == LIVE, score, step["t"] - steps[0]["t"]

@@ -67,7 +67,7 @@ def judge_input(path: Path, pipe, judge) -> dict:
 
     result = judge.evaluate([judge.sample(image, face, 0.0)])
     # One image gives no time for more evidence: it must convince the kiosk at once.
-    return _verdict(path, convincing(judge.cfg, result.score, result.learned_worst), result.score, result.cues)
+    return _verdict(path, convincing(judge.cfg, result.score, result.learned), result.score, result.cues)
 
 
 def judge_video(path: Path, pipe, judge) -> dict:
@@ -111,7 +111,7 @@ def judge_video(path: Path, pipe, judge) -> dict:
     if result is None:
         return _verdict(path, False, None, {}, "no face found")
     if not result.decided:  # the clip ended first: the kiosk's final rule
-        final = next_state(judge.cfg, Evidence(10**6, judge.cfg.decide_s, result.score, result.learned_worst), False, False)
+        final = next_state(judge.cfg, Evidence(10**6, judge.cfg.decide_s, result.score, result.learned), False, False)
         return _verdict(path, final == LIVE, result.score, result.cues)
     return _verdict(path, result.live, result.score, result.cues)
 

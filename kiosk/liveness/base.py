@@ -80,15 +80,10 @@ class Cue(ABC):
     def score(self, samples: Sequence[FaceSample]) -> float | None:
         """P(live) from the samples so far (newest last), or None: no evidence yet."""
 
-    def worst(self, samples: Sequence[FaceSample]) -> float | None:
-        """The cue's least live reading of the same samples (see FrameCue)."""
-        return self.score(samples)
-
 
 class FrameCue(Cue):
     """A cue that scores single frames; the track's score is the median of its
-    last few frames, so one odd frame (blur, a cut) does not decide. `worst`
-    is the lowest of them: the judge's early-accept rule asks every frame."""
+    last few frames, so one odd frame (blur, a cut) does not decide."""
 
     window = 5
 
@@ -97,19 +92,14 @@ class FrameCue(Cue):
         """P(live) from this one frame, or None."""
 
     def score(self, samples: Sequence[FaceSample]) -> float | None:
-        values = self._values(samples)
-        return float(np.median(values)) if values else None
-
-    def worst(self, samples: Sequence[FaceSample]) -> float | None:
-        values = self._values(samples)
-        return float(min(values)) if values else None
-
-    def _values(self, samples: Sequence[FaceSample]) -> list[float]:
-        key = "cue:" + self.name
+        values = []
         for sample in samples[-self.window:]:
+            key = "cue:" + self.name
             if key not in sample.cache:
                 sample.cache[key] = self.score_frame(sample)
-        return [s.cache[key] for s in samples[-self.window:] if s.cache[key] is not None]
+            if sample.cache[key] is not None:
+                values.append(sample.cache[key])
+        return float(np.median(values)) if values else None
 
 
 TEXTURE_LIVE_CAP = 0.5  # texture cues: evidence against "live" only; a clean crop proves nothing

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kiosk.config import LivenessSection
-from kiosk.liveness.base import FaceSample, FrameCue, parse_cue_weights
+from kiosk.liveness.base import FaceSample, parse_cue_weights
 from kiosk.liveness.fusion import fuse
 from kiosk.liveness.judge import LEARNED_FLOOR, LIVE, PENDING, SPOOF, CHALLENGE, Evidence, next_state
 from kiosk.liveness.landmarks import LEFT_EYE, RIGHT_EYE, eye_aspect_ratio
@@ -153,8 +153,8 @@ def test_blink_cue_sees_a_blink_and_not_open_eyes():
     assert cue.score(staring) is None  # 0.6 s without a blink proves nothing
 
 
-def decide(cfg, n, elapsed, score, challenged=False, met=False, learned_worst=None):
-    return next_state(cfg, Evidence(n, elapsed, score, learned_worst), challenged, met)
+def decide(cfg, n, elapsed, score, challenged=False, met=False, learned=None):
+    return next_state(cfg, Evidence(n, elapsed, score, learned), challenged, met)
 
 
 def test_decision_rule_on_the_cues_alone():
@@ -169,35 +169,15 @@ def test_decision_rule_on_the_cues_alone():
     assert decide(cfg, 9, cfg.decide_s, 0.3, True, False) == SPOOF
 
 
-def test_with_the_learned_model_every_recent_frame_must_convince():
+def test_with_the_learned_model_it_must_be_sure_or_the_face_must_blink():
     cfg = LivenessSection()
-    strong, doubtful = LEARNED_FLOOR, LEARNED_FLOOR - 0.1
-    assert decide(cfg, 3, 0.2, 0.97, learned_worst=strong) == LIVE
-    # A live-looking median with one doubtful frame (a replayed real frame): not yet...
-    assert decide(cfg, 3, 0.2, 0.97, learned_worst=doubtful) == PENDING
-    assert decide(cfg, 20, 1.5, 0.97, True, False, learned_worst=doubtful) == CHALLENGE
+    sure, doubtful = LEARNED_FLOOR, LEARNED_FLOOR - 0.1
+    assert decide(cfg, 3, 0.2, 0.97, learned=sure) == LIVE
+    # A live-looking fused score on a doubtful model (a replayed real frame): not yet...
+    assert decide(cfg, 3, 0.2, 0.97, learned=doubtful) == PENDING
+    assert decide(cfg, 20, 1.5, 0.97, True, False, learned=doubtful) == CHALLENGE
     # ...a blink settles it...
-    assert decide(cfg, 20, 1.5, 0.97, True, True, learned_worst=doubtful) == LIVE
-    # ...and without one, out of time is refused, however high the median.
-    assert decide(cfg, 40, cfg.decide_s, 0.97, True, False, learned_worst=doubtful) == SPOOF
+    assert decide(cfg, 20, 1.5, 0.97, True, True, learned=doubtful) == LIVE
+    # ...and without one, out of time is refused, however high the fused score.
+    assert decide(cfg, 40, cfg.decide_s, 0.97, True, False, learned=doubtful) == SPOOF
 
-
-class ReadingsCue(FrameCue):
-    """A frame cue whose per-frame reading is stored on the sample (a test double)."""
-
-    name = "readings"
-    window = 3
-
-    def score_frame(self, sample):
-        return sample.cache["reading"]
-
-
-def test_frame_cue_gives_median_and_worst_of_its_window():
-    samples = []
-    for t, reading in enumerate([0.1, 0.9, 0.6, 0.95]):
-        sample = FaceSample(np.zeros((8, 8, 3), np.uint8), FaceBox(0, 0, 8, 8, 0.9), float(t))
-        sample.cache["reading"] = reading
-        samples.append(sample)
-    cue = ReadingsCue(CFG, Path("."))
-    assert cue.score(samples) == pytest.approx(0.9)  # median of the last three
-    assert cue.worst(samples) == pytest.approx(0.6)
