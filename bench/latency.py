@@ -2,6 +2,7 @@
 with the original web app's approach measured in the same run.
 
     python bench/latency.py [--runs 3] [--clip PATH] [--out bench/out/latency.json]
+                            [--set vision.detect_width=480 ...]
 
 Kiosk: `main.py run --camera CLIP --stats` in a fresh data folder, with
 Lin-Manuel Miranda and Barack Obama enrolled and a class active now, repeated
@@ -45,12 +46,23 @@ def main() -> int:
     parser.add_argument("--clip", type=Path, default=CLIP)
     parser.add_argument("--out", type=Path, default=OUT / "latency.json")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="run the kiosk with this config key changed (repeatable)")
     args = parser.parse_args()
     if not args.clip.is_file():
         print(f"error: clip not found: {args.clip}", file=sys.stderr)
         return 1
-    kiosk_runs = [run_kiosk_once(args.clip) for _ in range(args.runs)]
-    result = {"kiosk_runs": kiosk_runs, "kiosk": medians(kiosk_runs)}
+    try:
+        overrides = parse_overrides(args.set)
+    except ValueError as err:
+        print(f"error: --set {err}", file=sys.stderr)
+        return 2
+    from _kiosk import write_config  # _kiosk imports this module: import it here, not at the top
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = write_config(Path(tmp) / "kiosk.toml", overrides) if overrides else None
+        kiosk_runs = [run_kiosk_once(args.clip, config) for _ in range(args.runs)]
+    result = {"kiosk_runs": kiosk_runs, "kiosk": medians(kiosk_runs), "config_overrides": args.set}
     if not args.skip_baseline:
         result["original"] = original_approach(args.clip)
         result["ratios"] = ratios(result["kiosk"], result["original"])
@@ -82,7 +94,26 @@ def install_liveness_model(data: Path) -> bool:
     return bool(files)
 
 
-def run_kiosk_once(clip: Path) -> dict:
+def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
+    """["vision.detect_width=480"] -> {"vision": {"detect_width": 480}} (numbers stay numbers)."""
+    out: dict[str, dict[str, object]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        section, dot, name = key.partition(".")
+        if not (sep and dot and section and name):
+            raise ValueError(f"{item!r}: expected SECTION.KEY=VALUE")
+        value: object = raw
+        for kind in (int, float):
+            try:
+                value = kind(raw)
+                break
+            except ValueError:
+                continue
+        out.setdefault(section, {})[name] = value
+    return out
+
+
+def run_kiosk_once(clip: Path, config: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         full_liveness = install_liveness_model(data)
@@ -96,7 +127,8 @@ def run_kiosk_once(clip: Path) -> dict:
         kiosk(data, "schedule", "add", "HAM", "--start", f"{start:%H:%M}", "--end", f"{end:%H:%M}",
               "--date", f"{now:%Y-%m-%d}")
         stats_path = data / "stats.json"
-        kiosk(data, "run", "--camera", str(clip), "--windowed", "--exit-after", "10", "--stats", str(stats_path))
+        kiosk(data, *(["--config", str(config)] if config else []), "run", "--camera", str(clip), "--windowed", "--exit-after", "10",
+              "--stats", str(stats_path))
         return {**json.loads(stats_path.read_text()), "full_liveness": full_liveness}
 
 
