@@ -8,8 +8,8 @@ Timeline for one face (config [liveness]):
 - from `min_frames` samples on: fused >= accept, and the learned model's own
   score (median of its last 3 frames) >= LEARNED_FLOOR -> live ("convincing");
 - fused <= reject (after at least REJECT_AFTER_S) -> spoof;
-- still uncertain at `passive_s` -> challenge; a blink / turn while the
-  fused score is not against it -> live;
+- still uncertain at `passive_s` -> challenge; a blink / turn while neither
+  the fused score nor the learned model is against it -> live;
 - at `decide_s` a verdict is forced: with the learned model, a face that never
   convinced it and did not answer the challenge is refused; with the cues
   alone (which cannot prove a live face), live if fused >= FALLBACK_LIVE.
@@ -181,6 +181,12 @@ def convincing(cfg: LivenessSection, score: float, learned: float | None) -> boo
     return score >= cfg.accept and (learned is None or learned >= LEARNED_FLOOR)
 
 
+def leans_against(learned: float | None) -> bool:
+    """The learned model thinks this is more likely an attack: a blink must not overrule it
+    (a replayed video blinks too; measured in bench/liveness.py, it let 1 of 5 replays in)."""
+    return learned is not None and learned < 0.5
+
+
 def next_state(cfg: LivenessSection, ev: Evidence, challenged: bool, met: bool) -> str:
     """The decision rule, pure so the benchmark can replay it on recorded scores."""
     enough = ev.n >= cfg.min_frames
@@ -188,7 +194,7 @@ def next_state(cfg: LivenessSection, ev: Evidence, challenged: bool, met: bool) 
         return LIVE
     if enough and ev.score <= cfg.reject and ev.elapsed >= REJECT_AFTER_S:
         return SPOOF
-    if challenged and met and ev.score > cfg.reject:
+    if challenged and met and ev.score > cfg.reject and not leans_against(ev.learned):
         return LIVE
     if ev.elapsed >= cfg.decide_s:
         # Out of time. A real frame held up or replayed can look live to the learned model now

@@ -178,6 +178,8 @@ def test_with_the_learned_model_it_must_be_sure_or_the_face_must_blink():
     assert decide(cfg, 20, 1.5, 0.97, True, False, learned=doubtful) == CHALLENGE
     # ...a blink settles it...
     assert decide(cfg, 20, 1.5, 0.97, True, True, learned=doubtful) == LIVE
+    # ...unless the model leans against the face: a replayed video blinks too...
+    assert decide(cfg, 20, 1.5, 0.97, True, True, learned=0.45) == CHALLENGE
     # ...and without one, out of time is refused, however high the fused score.
     assert decide(cfg, 40, cfg.decide_s, 0.97, True, False, learned=doubtful) == SPOOF
 
