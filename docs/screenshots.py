@@ -151,7 +151,7 @@ def render(name: str, size: tuple[int, int], events: list, faces: tuple, image, 
         return Frame(image, 0.0, index)
 
     cfg = UiSection(width=size[0], height=size[1], confirm_s=confirm_s)
-    layers = [lambda live: AdminLayer(PinSection(), live, lambda command: None)]  # the Staff button
+    layers = [lambda live: AdminLayer(PinSection(), live, lambda command: None, lambda command: None)]  # Staff
     app = KioskApp(cfg, latest_frame, q, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12",
                    layers=layers)
     app.open()

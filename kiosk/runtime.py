@@ -74,7 +74,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted
 
     app = KioskApp(cfg.ui, capture.frames.latest, events, stop, clock, windowed=opts.windowed,
-                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, admin.submit))
+                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, admin.submit, worker.submit))
     watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()])
     app.on_frame = watchdog.on_frame
     ui_stats = app.run(exit_after=opts.exit_after)

@@ -20,6 +20,7 @@ from typing import Callable, ClassVar
 from kiosk.attendance.lockout import Lockout
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.enrolment.desk import ENROL_ACTIONS
 from kiosk.errors import KioskError
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.audit import AuditEntry, write_audit
@@ -76,6 +77,7 @@ class AdminDesk:
 
     def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, monotonic: Callable[[], float] = time.monotonic):
         self.store = store
+        self.cfg = cfg
         self.clock = clock
         self.kiosk_id = cfg.kiosk.id
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
@@ -160,7 +162,8 @@ class AdminDesk:
     def _refresh(self, command: Refresh) -> list[object]:
         return [ActionDone("refresh", True, "", self.context())]
 
-    _ACTIONS = {EndSession: _end, StartNext: _start, MarkStudent: _mark, Refresh: _refresh}
+    _ACTIONS = {EndSession: _end, StartNext: _start, MarkStudent: _mark, Refresh: _refresh,
+                **ENROL_ACTIONS}  # ListPeople, SaveEnrolment: kiosk/enrolment/desk.py
 
     # -- what the overlay shows --------------------------------------------------------
 

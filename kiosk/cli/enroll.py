@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +11,13 @@ import numpy as np
 from kiosk.cli.admin import with_store
 from kiosk.cli.progress import Progress
 from kiosk.config import Config
+from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol, person_problem
 from kiosk.errors import ImageError, KioskError, StoreError, UsageError
-from kiosk.store.privacy import Consent, record_consent
+from kiosk.store.privacy import Consent
 from kiosk.store.sqlite_store import Person
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+ALLOW_HINT = "use --allow-duplicate if this is really a different person"
 
 
 def register(commands) -> None:
@@ -24,9 +25,13 @@ def register(commands) -> None:
     enroll.add_argument("images", nargs="*", type=Path, metavar="IMAGE")
     enroll.add_argument("--id", dest="person_id")
     enroll.add_argument("--name")
-    enroll.add_argument("--role", choices=["student", "instructor", "admin"], default="student")
+    enroll.add_argument("--role", choices=["student", "instructor", "admin"], default=None,
+                        help="default: student")
     enroll.add_argument("--from-dir", type=Path, help="one sub-folder of photos per person; folder name = id and name")
-    enroll.add_argument("--replace", action="store_true", help="re-enrol a person who is already enrolled")
+    again = enroll.add_mutually_exclusive_group()
+    again.add_argument("--replace", action="store_true", help="re-enrol a person: their photos are replaced")
+    again.add_argument("--extend", action="store_true",
+                       help="add photos to an enrolled person (a photo already stored is skipped)")
     enroll.add_argument("--consent-by", default="", metavar="WHO",
                         help='who consented to enrolment: "self", or the adult who did')
     enroll.add_argument("--guardian", default="", metavar="NAME", help="for a minor: the consenting parent or guardian")
@@ -46,30 +51,55 @@ def register(commands) -> None:
 
 def enroll_command(args, cfg: Config) -> int:
     if args.from_dir:
-        if args.images or args.person_id or args.name:
+        if args.images or args.person_id or args.name or args.extend:
             raise UsageError("enroll: use either --from-dir DIR or --id ID --name NAME IMAGE...")
         return _enroll_folder(args, cfg)
     if args.report:
         raise UsageError("enroll: --report goes with --from-dir")
-    if not (args.person_id and args.name and args.images):
-        raise UsageError("enroll: needs --id ID --name NAME and at least one IMAGE (or --from-dir DIR)")
-    pipeline = _pipeline(cfg)
-    vectors = _embed_all(pipeline, args.images, f"enrolling {args.person_id}")
-    neighbours = _screen(cfg, args.person_id, vectors)
-    refusal = _duplicate_refusal(neighbours, args.allow_duplicate)
-    if refusal:
-        raise StoreError(f"enroll: {args.person_id}: {refusal}")
-    _store_person(cfg, Person(args.person_id, args.name, args.role), vectors, args.images, args.replace)
-    _record_neighbours(cfg, args.person_id, neighbours)
-    if args.consent_by or args.guardian:
-        consent = Consent(args.consent_by or "guardian", args.guardian)
-        with_store(cfg, lambda s: record_consent(s, args.person_id, consent))
-    print(f"enrolled {args.person_id} ({args.name}) from {len(args.images)} photo(s)")
+    mode = "extend" if args.extend else "replace" if args.replace else "new"
+    person = _person(args, mode)
+    if mode == "extend" and not cfg.mongo.uri and with_store(cfg, lambda s: s.person(person.id)) is None:
+        raise StoreError(f"enroll: {person.id} is not enrolled; --extend adds photos to an enrolled person")
+    vectors = _embed_all(_pipeline(cfg), args.images, f"enrolling {person.id}")
+    consent = Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
+    request = Enrolment(person, vectors, tuple(p.name for p in args.images), mode, consent, args.allow_duplicate)
+    result = _enrol(cfg, request)
+    if mode == "extend":
+        print(f"extended {person.id}: {result.stored} photo(s) added, {result.skipped} already enrolled")
+    else:
+        print(f"enrolled {person.id} ({person.name}) from {len(args.images)} photo(s)")
     return 0
 
 
+def _person(args, mode: str) -> Person:
+    """The person the command line names, checked before any photo is read."""
+    if mode == "extend" and (args.name or args.role):
+        raise UsageError("enroll: --extend keeps the enrolled name and role; leave out --name and --role "
+                         "(or use --replace)")
+    if not (args.person_id and args.images and (args.name or mode == "extend")):
+        raise UsageError("enroll: needs --id ID --name NAME and at least one IMAGE "
+                         "(--id ID --extend IMAGE..., or --from-dir DIR)")
+    person = Person(args.person_id, args.name or "", args.role or "student")
+    problem = person_problem(person, mode)
+    if problem:
+        raise UsageError(f"enroll: {problem}")
+    return person
+
+
+def _enrol(cfg: Config, request: Enrolment):
+    """The shared enrolment service, with a duplicate refusal worded for the command line."""
+    try:
+        result = with_store(cfg, lambda s: enrol(cfg, s, request))
+    except DuplicateFace as err:
+        raise StoreError(f"enroll: {request.person.id}: {err}; {ALLOW_HINT}") from None
+    for n in result.neighbours:
+        kind = "duplicate allowed" if n.duplicate else "look-alike flagged"
+        print(f"{kind}: {request.person.id} ~ {n.person_id} ({n.name}), score {n.score:.2f}")
+    return result
+
+
 def _enroll_folder(args, cfg: Config) -> int:
-    folder, role, replace = args.from_dir, args.role, args.replace
+    folder = args.from_dir
     if not folder.is_dir():
         raise UsageError(f"enroll: --from-dir {folder} is not a folder")
     people = sorted(p for p in folder.iterdir() if p.is_dir())
@@ -77,40 +107,46 @@ def _enroll_folder(args, cfg: Config) -> int:
         raise UsageError(f"enroll: {folder} has no sub-folders (one per person)")
     pipeline = _pipeline(cfg)
     enrolled_ids = {p.id for p in with_store(cfg, lambda s: s.people())}
-    rejected, report = 0, []  # report rows: (file, person, outcome, reason)
+    report = []  # rows: (file, person, outcome, reason)
     for person_dir in people:
-        pid = person_dir.name
-        images = sorted(p for p in person_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        if pid in enrolled_ids and not replace:
-            print(f"{pid}: already enrolled, skipped (use --replace to re-enrol)")
-            report += [(str(i), pid, "skipped", "already enrolled") for i in images]
-            continue
-        accepted, vectors = [], []
-        for image, vector in _embed_each(pipeline, images, f"enrolling {pid}"):
-            if isinstance(vector, KioskError):
-                rejected += 1
-                print(f"rejected {vector}", file=sys.stderr)
-                report.append((str(image), pid, "rejected", str(vector).removeprefix(f"{image}: ")))
-            else:
-                accepted.append(image)
-                vectors.append(vector)
-        if not vectors:
-            print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
-            continue
-        neighbours = _screen(cfg, pid, np.stack(vectors))
-        refusal = _duplicate_refusal(neighbours, args.allow_duplicate)
-        if refusal:
-            rejected += len(accepted)
-            print(f"rejected {pid}: {refusal}", file=sys.stderr)
-            report += [(str(i), pid, "rejected", refusal) for i in accepted]
-            continue
-        _store_person(cfg, Person(pid, pid, role), np.stack(vectors), accepted, replace)
-        _record_neighbours(cfg, pid, neighbours)
-        report += [(str(i), pid, "accepted", "") for i in accepted]
-        print(f"enrolled {pid} from {len(accepted)} photo(s)")
+        report += _enroll_person_folder(args, cfg, pipeline, person_dir, enrolled_ids)
     if args.report:
         _write_report(args.report, report)
-    return 1 if rejected else 0
+    return 1 if any(row[2] == "rejected" for row in report) else 0
+
+
+def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, enrolled_ids: set[str]) -> list[tuple]:
+    """Enrol one sub-folder (its name is the id and the name); returns its report rows."""
+    pid, role, mode = person_dir.name, args.role or "student", "replace" if args.replace else "new"
+    images = sorted(p for p in person_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    problem = person_problem(Person(pid, pid, role), mode)
+    if problem:
+        print(f"rejected {pid}: folder name: {problem}", file=sys.stderr)
+        return [(str(i), pid, "rejected", f"folder name: {problem}") for i in images]
+    if pid in enrolled_ids and mode == "new":
+        print(f"{pid}: already enrolled, skipped (use --replace to re-enrol)")
+        return [(str(i), pid, "skipped", "already enrolled") for i in images]
+    report, accepted, vectors = [], [], []
+    for image, vector in _embed_each(pipeline, images, f"enrolling {pid}"):
+        if isinstance(vector, KioskError):
+            print(f"rejected {vector}", file=sys.stderr)
+            report.append((str(image), pid, "rejected", str(vector).removeprefix(f"{image}: ")))
+        else:
+            accepted.append(image)
+            vectors.append(vector)
+    if not vectors:
+        print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
+        return report
+    request = Enrolment(Person(pid, pid, role), np.stack(vectors), tuple(p.name for p in accepted), mode,
+                        allow_duplicate=args.allow_duplicate)
+    try:
+        _enrol(cfg, request)
+    except StoreError as err:
+        reason = str(err).removeprefix(f"enroll: {pid}: ")
+        print(f"rejected {pid}: {reason}", file=sys.stderr)
+        return report + [(str(i), pid, "rejected", reason) for i in accepted]
+    print(f"enrolled {pid} from {len(accepted)} photo(s)")
+    return report + [(str(i), pid, "accepted", "") for i in accepted]
 
 
 def _write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
@@ -123,51 +159,6 @@ def _write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
             writer.writerows(sorted(rows))
     except OSError as err:
         raise UsageError(f"enroll: cannot write report {path}: {err.strerror}") from None
-
-
-def _screen(cfg: Config, person_id: str, vectors: np.ndarray) -> list:
-    """Enrolled people (other ids) whose faces are close to the new photos."""
-    from kiosk.vision.base import model_key
-    from kiosk.vision.lookalike import close_people
-    from kiosk.vision.matching import build_gallery
-
-    gallery = with_store(cfg, lambda s: build_gallery(s, cfg.vision))
-    return close_people(gallery, vectors, person_id, model_key(cfg.vision))
-
-
-def _duplicate_refusal(neighbours: list, allow: bool) -> str:
-    """Why enrolment is refused ('' when it is not): the face is already enrolled."""
-    same = [n for n in neighbours if n.duplicate]
-    if not same or allow:
-        return ""
-    who = same[0]
-    return (f"the same face is already enrolled as {who.person_id} ({who.name}, score {who.score:.2f}); "
-            "use --allow-duplicate if this is really a different person")
-
-
-def _record_neighbours(cfg: Config, person_id: str, neighbours: list) -> None:
-    """Flag every close pair; an allowed duplicate also leaves an audit row."""
-    if not neighbours:
-        return
-    from kiosk.store.audit import AuditEntry, write_audit
-    from kiosk.store.lookalikes import add_lookalike
-    from kiosk.vision.base import model_key
-
-    model = model_key(cfg.vision)
-
-    def write(store) -> None:
-        with store.transaction() as conn:
-            for n in neighbours:
-                add_lookalike(conn, person_id, n.person_id, model, n.score)
-                if n.duplicate:
-                    write_audit(conn, AuditEntry(datetime.now(UTC), cfg.kiosk.id, "cli",
-                                                 "enroll_duplicate", target_id=person_id,
-                                                 detail=f"matches {n.person_id} score {n.score:.3f}"))
-
-    with_store(cfg, write)
-    for n in neighbours:
-        kind = "duplicate allowed" if n.duplicate else "look-alike flagged"
-        print(f"{kind}: {person_id} ~ {n.person_id} ({n.name}), score {n.score:.2f}")
 
 
 def lookalikes_command(args, cfg: Config) -> int:
@@ -196,25 +187,13 @@ def _embed_each(pipeline, images: list[Path], label: str):
     progress = Progress(len(images), label)
     for image in images:
         try:
-            face, vector = pipeline.enrolment_face(load_image(image), str(image))
+            _, vector = pipeline.enrolment_face(load_image(image), str(image))
             yield image, vector
         except ImageError as err:
             yield image, err
         finally:
             progress.step()
     progress.done()
-
-
-def _store_person(cfg: Config, person: Person, vectors: np.ndarray, images: list[Path], replace: bool) -> None:
-    from kiosk.vision.base import model_key
-
-    sources = [p.name for p in images]  # file names only: no photos are kept
-    from kiosk.sync import admin as central
-
-    model = model_key(cfg.vision)
-    central.central_or_local(  # with mongo.uri: written centrally, then pulled here
-        cfg, lambda c: central.enroll_person(c, person, model, vectors, sources, replace),
-        lambda s: s.add_person(person, model, vectors, sources, replace))
 
 
 def identify_command(args, cfg: Config) -> int:

@@ -21,7 +21,7 @@ from kiosk.config import Config
 from kiosk.errors import StoreError
 from kiosk.store.pins import PIN_ROLES
 from kiosk.scheduler.timetable import Schedule, overlaps
-from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
+from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
 from kiosk.sync.central import Central
 from kiosk.sync.documents import (
     MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields,
@@ -87,6 +87,21 @@ def enroll_person(central: Central, person: Person, model: str, vectors: np.ndar
         others = [e for e in existing.get("embeddings") or [] if isinstance(e, dict) and e.get("model") != model]
         fields["embeddings"] = others + fields["embeddings"]
     _stamp(central, "people", person.id, fields)
+
+
+def extend_person(central: Central, person_id: str, model: str, vectors: np.ndarray, sources: list[str]) -> int:
+    """Add photos to a centrally enrolled person, skipping a face already stored; returns how many."""
+    existing = _live(central, "people", person_id)
+    if existing is None:
+        raise StoreError(f"unknown person {person_id!r}; enrol them first")
+    rows = [e for e in existing.get("embeddings") or [] if isinstance(e, dict)]
+    stored = [np.frombuffer(bytes(e["vector"]), np.float32) for e in rows
+              if e.get("model") == model and isinstance(e.get("vector"), bytes)]
+    fresh = unseen_rows(stored, vectors)
+    if fresh:
+        added = person_fields("", "", model, vectors[fresh], [sources[i] for i in fresh])["embeddings"]
+        _stamp(central, "people", person_id, {"embeddings": rows + added})
+    return len(fresh)
 
 
 def delete_person(central: Central, person_id: str) -> None:

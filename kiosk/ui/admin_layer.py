@@ -5,6 +5,8 @@ opens the PIN overlay, and the end-of-session summary.
 small padlock button in the side panel's status area, opens the overlay on
 a tap there or on F2, and shows `SummaryState` when a SessionEnded event
 arrives (once nothing else is on top, so it never hides an open overlay).
+With the recognition worker's queue (`submit_vision`) the overlay also
+offers guided enrolment, which it pushes on top of itself.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pygame import Rect
 
 from kiosk.config import Config, PinSection
 from kiosk.ui import text, theme as th
-from kiosk.ui.admin_events import SessionEnded
+from kiosk.ui.admin_events import PinChecked, SessionEnded
+from kiosk.ui.enrol.state import EnrolState
 from kiosk.ui.events import CheckInPosted
 from kiosk.ui.pin_overlay import PinOverlay
 from kiosk.ui.sound import SoundCues, SoundPlayer
@@ -32,11 +35,13 @@ OPEN_KEY = pygame.K_F2
 class AdminLayer(State):
     transparent = True
 
-    def __init__(self, cfg: PinSection, live: LiveState, submit: Callable[[object], None]):
+    def __init__(self, cfg: PinSection, live: LiveState, submit: Callable[[object], None],
+                 submit_vision: Callable[[object], None] | None = None):
         super().__init__()
         self.cfg = cfg
         self.live = live
-        self.submit = submit
+        self.submit = submit  # the admin worker's queue
+        self.submit_vision = submit_vision  # the recognition worker's queue; None: no enrolment at this kiosk
         self.pending: SessionEnded | None = None
 
     def button_rect(self) -> Rect:
@@ -57,9 +62,16 @@ class AdminLayer(State):
 
     def open_overlay(self) -> PinOverlay:
         log.info("instructor overlay opened")
-        overlay = PinOverlay(self.cfg, self.live.theme, self.submit)
+        enrol = self.open_enrolment if self.submit_vision is not None else None
+        overlay = PinOverlay(self.cfg, self.live.theme, self.submit, enrol)
         self.stack.push(overlay)
         return overlay
+
+    def open_enrolment(self, signed_in: PinChecked) -> EnrolState:
+        log.info("enrolment opened by %s", signed_in.name)
+        state = EnrolState(self.live, signed_in.role == "admin", self.submit, self.submit_vision)
+        self.stack.push(state)
+        return state
 
     def handle_event(self, event: object) -> None:
         if isinstance(event, SessionEnded):
@@ -139,6 +151,8 @@ class SummaryState(State):
         surface.blit(hint, hint.get_rect(midbottom=(inner.centerx, inner.bottom)))
 
 
-def kiosk_layers(cfg: Config, submit: Callable[[object], None]) -> list[Callable[[LiveState], State]]:
+def kiosk_layers(cfg: Config, submit: Callable[[object], None],
+                 submit_vision: Callable[[object], None] | None = None) -> list[Callable[[LiveState], State]]:
     """The states the running kiosk puts over its live screen: sounds, then the Staff button."""
-    return [lambda live: SoundCues(SoundPlayer(cfg.sound)), lambda live: AdminLayer(cfg.pin, live, submit)]
+    return [lambda live: SoundCues(SoundPlayer(cfg.sound)),
+            lambda live: AdminLayer(cfg.pin, live, submit, submit_vision)]

@@ -71,6 +71,7 @@ def _menu(o, body: Rect) -> list[Button]:
          if upcoming else text.ACTION_START_NONE, o.start_next, "primary", upcoming is not None, "clock"),
         (text.ACTION_MARK, lambda: o.go("mark"), "plain", focus is not None, "check"),
         (text.ACTION_RECONCILE, lambda: o.go("reconcile"), "plain", focus is not None, "info"),
+        (text.ACTION_ENROL, o.enrol_student, "plain", o.enrol is not None, "face"),
     ]
     return _stack(o, body.move(0, t.px(56)).clip(body), rows)
 

@@ -7,7 +7,9 @@ events. It closes itself after `pin.idle_timeout_s` without a touch.
 
 Screens: pin -> menu -> (confirm_end | mark | reconcile). Keys: digits,
 Backspace, Enter on the pad; typing searches on the mark screen; Esc goes
-back (closes from the pad and the menu).
+back (closes from the pad and the menu). "Enrol a student" pushes the
+guided enrolment state on top (kiosk/ui/enrol/); the overlay waits below,
+signed in, and its idle timer only runs while it is on top.
 """
 
 from __future__ import annotations
@@ -37,11 +39,13 @@ class PinOverlay(State):
     transparent = True
     takes_escape = True  # Esc means "back" here, even in a window where it would quit
 
-    def __init__(self, cfg: PinSection, theme: Theme, submit: Callable[[object], None]):
+    def __init__(self, cfg: PinSection, theme: Theme, submit: Callable[[object], None],
+                 enrol: Callable[[PinChecked], None] | None = None):
         super().__init__()
         self.cfg = cfg
         self.theme = theme
         self.submit = submit
+        self.enrol = enrol  # opens guided enrolment for the signed-in person; None: not offered
         self.screen = "pin"
         self.digits = ""
         self.message = ""
@@ -122,6 +126,11 @@ class PinOverlay(State):
     def start_next(self) -> None:
         self._send(StartNext())
 
+    def enrol_student(self) -> None:
+        if self.enrol is not None and self.person is not None:
+            self.message = ""
+            self.enrol(self.person)
+
     def mark(self, person_id: str, status: str) -> None:
         self._send(MarkStudent(person_id, status))
 
@@ -180,7 +189,8 @@ class PinOverlay(State):
 
     def update(self, dt: float) -> None:
         self.now += dt
-        self.idle += dt
+        on_top = self.stack is None or self.stack.top is self
+        self.idle = self.idle + dt if on_top else 0.0  # enrolment on top keeps the instructor signed in
         if self.idle >= self.cfg.idle_timeout_s and not self.closed:
             log.info("instructor overlay closed after %.0f s untouched", self.idle)
             self.close("timeout")

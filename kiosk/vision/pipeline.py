@@ -22,7 +22,7 @@ from kiosk.vision.base import (
     FaceBox,
     l2_normalise,
 )
-from kiosk.vision.quality import enrolment_problem
+from kiosk.vision.quality import CropQuality, crop_quality, enrolment_problem
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,11 @@ class FacePipeline:
         if problem:
             raise ImageError(f"{label}: {problem}")
         return face, self.embed(image, [face], flip_tta=flip_tta)[0]
+
+    def face_quality(self, image: np.ndarray, face: FaceBox) -> tuple[CropQuality, float | None]:
+        """Light and focus of the aligned crop, and the eye openness (None without FaceMesh):
+        what the enrolment gates read, for the kiosk's guided capture."""
+        return crop_quality(self.embedder.align(image, [face])[0]), self._eye_openness(image, face)
 
     def _eye_openness(self, image: np.ndarray, face: FaceBox) -> float | None:
         """FaceMesh eye aspect ratio, or None when FaceMesh is not installed

@@ -7,6 +7,7 @@ passer-by in profile; turned faces also give the least reliable matches.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -19,7 +20,13 @@ NOSE_DEPTH_RATIO = 0.65
 
 
 def yaw_degrees(face: FaceBox) -> float:
-    """Approximate head turn left/right (0 = facing the camera), from landmarks.
+    """Approximate head turn left or right (0 = facing the camera), from landmarks."""
+    return abs(signed_yaw_degrees(face))
+
+
+def signed_yaw_degrees(face: FaceBox) -> float:
+    """Head turn with its direction: positive when the person turns to their own
+    left (the nose moves to the right of an unmirrored picture), negative to their right.
 
     The nose tip sits off the eyes' midpoint by depth * sin(yaw) while the
     eye distance shrinks by cos(yaw), so offset / eye distance = ratio * tan(yaw).
@@ -31,7 +38,7 @@ def yaw_degrees(face: FaceBox) -> float:
     if eye_distance < 1e-6:
         return 90.0
     offset = (nx - (rx + lx) / 2) / eye_distance
-    return math.degrees(math.atan(abs(offset) / NOSE_DEPTH_RATIO))
+    return math.degrees(math.atan(offset / NOSE_DEPTH_RATIO))
 
 
 def is_frontal(face: FaceBox, max_yaw_deg: float) -> bool:
@@ -84,6 +91,35 @@ def brightness(grey_crop: np.ndarray) -> tuple[float, float]:
     return float(grey_crop.mean()), float(((grey_crop <= 5) | (grey_crop >= 250)).mean())
 
 
+@dataclass(frozen=True)
+class CropQuality:
+    """What the light and focus gates read from the embedder's aligned crop."""
+
+    brightness: float  # mean grey level
+    clipped: float  # share of pixels at black or white
+    sharpness: float  # variance of Laplacian
+
+    @property
+    def badly_lit(self) -> bool:
+        return not MIN_BRIGHTNESS <= self.brightness <= MAX_BRIGHTNESS or self.clipped > MAX_CLIPPED
+
+    @property
+    def blurred(self) -> bool:
+        return self.sharpness < MIN_SHARPNESS
+
+
+def crop_quality(crop: np.ndarray) -> CropQuality:
+    """Measured on a 112x112 grey copy, the size the thresholds were set on."""
+    grey = cv2.cvtColor(cv2.resize(crop, (112, 112), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+    mean, clipped = brightness(grey)
+    return CropQuality(mean, clipped, sharpness(grey))
+
+
+def head_tilted(face: FaceBox) -> bool:
+    """Rolled sideways or tipped up or down beyond the enrolment limits."""
+    return roll_degrees(face) > MAX_ROLL_DEG or not PITCH_RANGE[0] <= pitch_ratio(face) <= PITCH_RANGE[1]
+
+
 def enrolment_problem(
     image: np.ndarray, face: FaceBox, crop: np.ndarray, max_yaw_deg: float, eye_openness: float | None = None
 ) -> str | None:
@@ -97,12 +133,12 @@ def enrolment_problem(
         return f"head is tilted {roll_degrees(face):.0f} degrees; hold the head upright"
     if not PITCH_RANGE[0] <= pitch_ratio(face) <= PITCH_RANGE[1]:
         return "head is tipped up or down; look straight at the camera"
-    grey = cv2.cvtColor(cv2.resize(crop, (112, 112), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
-    mean, clipped = brightness(grey)
-    if mean < MIN_BRIGHTNESS or mean > MAX_BRIGHTNESS or clipped > MAX_CLIPPED:
-        return f"face is too {'dark' if mean < 128 else 'bright'} (mean {mean:.0f}, {clipped:.0%} clipped); light it evenly"
-    if sharpness(grey) < MIN_SHARPNESS:
-        return f"face is blurred (sharpness {sharpness(grey):.0f} < {MIN_SHARPNESS:.0f}); hold still, focus"
+    looks = crop_quality(crop)
+    if looks.badly_lit:
+        return (f"face is too {'dark' if looks.brightness < 128 else 'bright'} (mean {looks.brightness:.0f}, "
+                f"{looks.clipped:.0%} clipped); light it evenly")
+    if looks.blurred:
+        return f"face is blurred (sharpness {looks.sharpness:.0f} < {MIN_SHARPNESS:.0f}); hold still, focus"
     if eye_openness is not None and eye_openness < MIN_EYE_OPENNESS:
         return "eyes look closed; keep the eyes open"
     return None

@@ -19,6 +19,8 @@ from kiosk.attendance.service import AttendanceService
 from kiosk.camera.base import Frame
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.enrolment.capture import GuidedCapture
+from kiosk.enrolment.events import PauseForEnrolment, ResumeRecognition, StartCapture
 from kiosk.errors import KioskError, StoreError
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, post
@@ -64,6 +66,9 @@ class RecognitionWorker(threading.Thread):
         self._gallery_signature: tuple = ()
         self._last_notice: dict[str, float] = {}
         self._last_storage_notice = -1e9  # person id -> monotonic time last shown
+        self.commands: queue.Queue = queue.Queue()  # from the UI: guided enrolment (kiosk/enrolment/events.py)
+        self.enrolling = False  # enrolment is open: no recognition, no check-ins
+        self.capture: GuidedCapture | None = None  # while a student's photos are taken
 
     def run(self) -> None:
         try:
@@ -78,11 +83,15 @@ class RecognitionWorker(threading.Thread):
         try:
             while not self.stop.is_set():
                 self.heartbeat = time.monotonic()
+                self._take_commands()
                 frame = self.frames.wait_newer(last_index, 0.25)
                 if frame is None:
                     continue
                 last_index = frame.index
-                self._process_safely(frame)
+                if self.enrolling:
+                    self._capture_safely(frame)
+                else:
+                    self._process_safely(frame)
                 if self.cfg.vision.interval_s:
                     self.stop.wait(self.cfg.vision.interval_s)
         finally:
@@ -103,6 +112,38 @@ class RecognitionWorker(threading.Thread):
         from kiosk.liveness.gate import LivenessGate  # models load here, in this thread
 
         self.liveness = LivenessGate(self.cfg, self.store, self.clock, self._post)
+
+    def submit(self, command: object) -> None:
+        """Called from the UI thread; never blocks."""
+        self.commands.put_nowait(command)
+
+    def _take_commands(self) -> None:
+        while True:
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return
+            self._enrolment_command(command)
+
+    def _enrolment_command(self, command: object) -> None:
+        if isinstance(command, PauseForEnrolment):
+            self.enrolling, self.capture = True, None
+        elif isinstance(command, StartCapture):
+            self.enrolling = True
+            self.capture = GuidedCapture(self.pipeline, self.cfg.vision, self.events, self._post, self.cfg.kiosk.id)
+        elif isinstance(command, ResumeRecognition):
+            self.enrolling, self.capture = False, None
+            self._tracker = Tracker()  # faces seen before enrolment are stale
+            self._gallery_signature, self._gallery_checked = (), -1e9  # reload now: the new student is known
+        log.info("enrolment: %s", type(command).__name__)
+
+    def _capture_safely(self, frame: Frame) -> None:
+        if self.capture is None:
+            return
+        try:
+            self.capture.process(frame)
+        except Exception as err:  # one bad frame must not end the capture
+            log.warning("enrolment capture step failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
 
     def _process_safely(self, frame: Frame) -> None:
         started = time.perf_counter()

@@ -116,3 +116,42 @@ def test_from_dir_report_lists_every_photo(cli, shared, data_dir, tmp_path):
     code, _, _ = cli("enroll", "--from-dir", str(folder), "--report", str(report))  # idempotent re-run
     assert code == 0 and {r["outcome"] for r in csv.DictReader(report.open())} == {"skipped"}
     assert people(data_dir) == ["biden", "obama"]
+
+
+def photo_count(data_dir, person_id):
+    store = SqliteStore.in_dir(data_dir)
+    try:
+        return store.embedding_counts("sface").get(person_id, 0), store.person(person_id).name
+    finally:
+        store.close()
+
+
+def test_extend_adds_photos_and_the_same_photo_again_adds_nothing(cli, shared, data_dir):
+    photos = shared / "face_recognition"
+    assert cli("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))[0] == 0
+    code, out, _ = cli("enroll", "--id", "obama", "--extend", str(photos / "obama2.jpg"))
+    assert code == 0 and "extended obama: 1 photo(s) added, 0 already enrolled" in out
+    code, out, _ = cli("enroll", "--id", "obama", "--extend", str(photos / "obama2.jpg"), str(photos / "obama.jpg"))
+    assert code == 0 and "extended obama: 0 photo(s) added, 2 already enrolled" in out
+    assert photo_count(data_dir, "obama") == (2, "Barack Obama")
+
+
+def test_extend_refuses_a_duplicate_of_someone_else(cli, shared, data_dir):
+    photos = shared / "face_recognition"
+    assert cli("enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))[0] == 0
+    assert cli("enroll", "--id", "joe", "--name", "Joe Biden", str(photos / "biden.jpg"))[0] == 0
+    code, _, err = cli("enroll", "--id", "joe", "--extend", str(photos / "obama2.jpg"))
+    assert code == 1 and "already enrolled as obama (Barack Obama" in err
+    assert photo_count(data_dir, "joe") == (1, "Joe Biden")
+
+
+def test_extend_and_id_usage_errors_store_nothing(cli, shared, data_dir):
+    photo = str(shared / "face_recognition" / "obama.jpg")
+    code, _, err = cli("enroll", "--id", "ghost", "--extend", photo)
+    assert code == 1 and "ghost is not enrolled; --extend adds photos" in err
+    assert cli("enroll", "--id", "x", "--extend", "--replace", photo)[0] == 2
+    code, _, err = cli("enroll", "--id", "x", "--name", "X", "--extend", photo)
+    assert code == 2 and "--extend keeps the enrolled name" in err
+    code, _, err = cli("enroll", "--id", "two words", "--name", "X", photo)
+    assert code == 2 and "an id may use only letters, digits" in err and err.count("\n") == 1
+    assert people(data_dir) == []

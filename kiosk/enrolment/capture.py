@@ -1,0 +1,105 @@
+"""Guided capture on live frames, run by the recognition worker (it owns the models).
+
+For each new frame: detect, measure the largest face (pose, tilt, light,
+focus, eyes, motion), let CaptureProgress decide what to say and whether
+to keep it, embed the kept ones, and post a CaptureGuidance. When every
+pose has its photos, post CaptureComplete with the embeddings.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+from collections.abc import Callable
+
+import numpy as np
+
+from kiosk.camera.base import Frame
+from kiosk.config import VisionSection
+from kiosk.enrolment.events import CaptureComplete, CaptureGuidance
+from kiosk.enrolment.guidance import (
+    BACKGROUND_SHARE,
+    Advice,
+    CaptureProgress,
+    FaceReading,
+    FrameReading,
+    poses_for,
+)
+from kiosk.vision.base import FaceBox
+from kiosk.vision.quality import head_tilted, signed_yaw_degrees
+
+log = logging.getLogger(__name__)
+
+COMPLETE_PUT_TIMEOUT_S = 2.0  # the embeddings must reach the screen; a progress tick may be dropped
+
+
+def read_frame(pipeline, frame: Frame, previous: tuple[FaceBox, float] | None) -> FrameReading:
+    """Measure the largest face of one frame; `previous` (box, captured_at) gives its motion."""
+    height, width = frame.image.shape[:2]
+    faces = sorted(pipeline.detect(frame.image), key=lambda f: f.size, reverse=True)
+    if not faces:
+        return FrameReading(width, height, 0, None)
+    main = faces[0]
+    in_view = sum(1 for f in faces if f.size >= BACKGROUND_SHARE * main.size)
+    looks, eyes = pipeline.face_quality(frame.image, main)
+    reading = FaceReading(main, signed_yaw_degrees(main), head_tilted(main), looks, eyes,
+                          _motion(main, frame.captured_at, previous))
+    return FrameReading(width, height, in_view, reading)
+
+
+def _motion(box: FaceBox, at: float, previous: tuple[FaceBox, float] | None) -> float:
+    """How fast the face moves, in its own widths per second (0 for the first frame)."""
+    if previous is None or at <= previous[1] or box.size <= 0:
+        return 0.0
+    before, then = previous
+    shift = math.hypot(box.x + box.w / 2 - before.x - before.w / 2, box.y + box.h / 2 - before.y - before.h / 2)
+    return shift / box.size / (at - then)
+
+
+class GuidedCapture:
+    """One student's capture; the worker feeds it frames until it is done or cancelled."""
+
+    def __init__(self, pipeline, cfg: VisionSection, events: queue.Queue, post: Callable[[object], None],
+                 label: str = "kiosk"):
+        self.pipeline = pipeline
+        self.cfg = cfg
+        self.events = events
+        self.post = post  # non-blocking: a dropped guidance tick is replaced by the next one
+        self.label = label  # names the source of each embedding, e.g. the kiosk id
+        self.progress = CaptureProgress(poses_for(cfg.max_yaw_deg))
+        self.vectors: list[np.ndarray] = []
+        self.sources: list[str] = []
+        self._previous: tuple[FaceBox, float] | None = None
+        self.finished = False
+
+    def process(self, frame: Frame) -> None:
+        if self.finished:
+            return
+        reading = read_frame(self.pipeline, frame, self._previous)
+        self._previous = (reading.face.box, frame.captured_at) if reading.face else None
+        advice, pose = self.progress.judge(reading, frame.captured_at, self.cfg.min_face_px)
+        if pose is not None:
+            self.vectors.append(self.pipeline.embed(frame.image, [reading.face.box])[0])
+            self.progress.record(pose, frame.captured_at)
+            self.sources.append(f"{self.label} {pose.name} {self.progress.count(pose)}")
+            log.info("enrolment: kept a %s photo (yaw %+.0f)", pose.name, reading.face.yaw)
+            advice = Advice.DONE if self.progress.done else advice
+        self.post(self._guidance(frame.index, advice.value, reading, pose is not None))
+        if self.progress.done:
+            self.finished = True
+            self._complete()
+
+    def _guidance(self, index: int, advice: str, reading: FrameReading, kept: bool) -> CaptureGuidance:
+        progress = self.progress
+        counts = tuple((p.name, progress.count(p)) for p in progress.poses)
+        target = progress.target.name if progress.target else None
+        box = reading.face.box if reading.face else None
+        return CaptureGuidance(index, advice, box, counts, progress.per_pose, target, kept)
+
+    def _complete(self) -> None:
+        done = CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources))
+        try:
+            self.events.put(done, timeout=COMPLETE_PUT_TIMEOUT_S)
+        except queue.Full:
+            log.error("enrolment: the screen did not take the finished capture; it must be retaken")

@@ -1,0 +1,107 @@
+"""Guided enrolment's messages between the screen and the workers.
+
+Commands go from the UI to a worker's queue; events come back on the UI
+queue. Workers never touch pygame: these are plain data. Embeddings travel
+inside them (a few hundred floats each), never photos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from kiosk.store.privacy import Consent
+from kiosk.vision.base import FaceBox
+
+# -- to the recognition worker (RecognitionWorker.submit) --------------------------
+
+
+@dataclass(frozen=True)
+class PauseForEnrolment:
+    """Enrolment is open: stop recognising and checking people in."""
+
+
+@dataclass(frozen=True)
+class StartCapture:
+    """Start (or restart) guided capture on the live frames."""
+
+
+@dataclass(frozen=True)
+class ResumeRecognition:
+    """Enrolment is closed: recognise again, with the gallery reloaded at once."""
+
+
+# -- from the recognition worker -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptureGuidance:
+    """What one processed frame says; posted for every frame while capturing."""
+
+    frame_index: int
+    advice: str  # kiosk.enrolment.guidance.Advice value; the words are in kiosk/ui/text.py
+    box: FaceBox | None  # the student's face in that frame's pixels
+    counts: tuple[tuple[str, int], ...]  # (pose name, photos kept), in capture order
+    per_pose: int
+    target: str | None  # the pose the guidance aims at; None when done
+    kept: bool = False  # this frame became a photo
+
+
+@dataclass(frozen=True, eq=False)
+class CaptureComplete:
+    """Every pose has its photos: the embeddings and where each came from."""
+
+    vectors: np.ndarray
+    sources: tuple[str, ...]
+
+
+# -- to the admin worker (AdminWorker.submit) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPeople:
+    action: ClassVar[str] = "list_people"
+
+
+@dataclass(frozen=True, eq=False)
+class SaveEnrolment:
+    action: ClassVar[str] = "enroll"
+    person_id: str
+    name: str
+    mode: str  # new | replace | extend
+    consent: Consent
+    vectors: np.ndarray = field(repr=False)
+    sources: tuple[str, ...] = ()
+    allow_duplicate: bool = False  # admins only; audited
+
+
+# -- from the admin worker --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolledPerson:
+    id: str
+    name: str
+    role: str
+    photos: int  # stored embeddings for the kiosk's model
+
+
+@dataclass(frozen=True)
+class PeopleListed:
+    people: tuple[EnrolledPerson, ...]
+
+
+@dataclass(frozen=True)
+class EnrolmentSaved:
+    """The outcome of SaveEnrolment: stored (maybe with look-alikes flagged) or refused."""
+
+    ok: bool
+    person_id: str
+    name: str
+    message: str = ""  # why not, when refused or failed
+    stored: int = 0  # embeddings added
+    lookalikes: tuple[tuple[str, str], ...] = ()  # (id, name) of people who look alike
+    duplicate_of: tuple[str, str] | None = None  # (id, name): the same face, already enrolled
+    may_override: bool = False  # the signed-in person is an admin

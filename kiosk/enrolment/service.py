@@ -1,0 +1,139 @@
+"""Storing an enrolment: the checks and writes shared by `main.py enroll` and the kiosk.
+
+The caller brings embeddings that already passed the quality gates (photos
+through FacePipeline.enrolment_face, or the kiosk's guided capture). Here:
+- the id and name follow kiosk.enrolment.rules;
+- the faces are screened against everyone enrolled under another id: the
+  same face refuses the enrolment (DuplicateFace) unless allowed, and a
+  look-alike is flagged;
+- the person is written (centrally first when mongo.uri is set, then pulled);
+- look-alike pairs, audit rows and consent are written locally.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from kiosk.config import Config, VisionSection
+from kiosk.enrolment.rules import name_problem, person_id_problem
+from kiosk.errors import StoreError
+from kiosk.store.privacy import Consent, record_consent
+from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.vision.lookalike import Neighbour
+
+log = logging.getLogger(__name__)
+
+MODES = ("new", "replace", "extend")
+
+
+@dataclass(frozen=True, eq=False)
+class Enrolment:
+    person: Person  # with mode "extend" only the id is used: name and role stay as stored
+    vectors: np.ndarray
+    sources: tuple[str, ...]
+    mode: str = "new"  # new | replace | extend
+    consent: Consent | None = None
+    allow_duplicate: bool = False  # enrol even if the face matches someone else (audited)
+    actor: str = "cli"  # who did it, in audit rows
+    kiosk_id: str = ""
+    audited: bool = False  # also write an "enroll" audit row (the kiosk audits every staff action)
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    stored: int  # embeddings added
+    skipped: int  # embeddings already stored (extend with a photo given before)
+    neighbours: tuple[Neighbour, ...]
+
+    @property
+    def lookalikes(self) -> tuple[Neighbour, ...]:
+        return tuple(n for n in self.neighbours if not n.duplicate)
+
+
+class DuplicateFace(StoreError):
+    """The face is already enrolled under another id."""
+
+    def __init__(self, match: Neighbour):
+        self.match = match
+        super().__init__(f"the same face is already enrolled as {match.person_id} "
+                         f"({match.name}, score {match.score:.2f})")
+
+
+def person_problem(person: Person, mode: str) -> str | None:
+    """Why this id (and, unless extending, name) cannot be enrolled, or None."""
+    if mode not in MODES:
+        return f"mode {mode!r} must be one of {', '.join(MODES)}"
+    problem = person_id_problem(person.id)
+    if problem is None and mode != "extend":
+        problem = name_problem(person.name)
+    return problem
+
+
+def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: np.ndarray) -> list[Neighbour]:
+    """Enrolled people (other ids) whose faces are close to the new ones, closest first."""
+    from kiosk.vision.base import model_key
+    from kiosk.vision.lookalike import close_people
+    from kiosk.vision.matching import build_gallery
+
+    return close_people(build_gallery(store, vision), vectors, person_id, model_key(vision))
+
+
+def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
+    """Check, screen and store one person's embeddings; raises StoreError (DuplicateFace) and stores nothing."""
+    problem = person_problem(request.person, request.mode)
+    if problem:
+        raise StoreError(f"{request.person.id or 'person'}: {problem}")
+    if len(request.vectors) == 0:
+        raise StoreError(f"{request.person.id}: no usable photo")
+    neighbours = screen(store, cfg.vision, request.person.id, request.vectors)
+    duplicate = next((n for n in neighbours if n.duplicate), None)
+    if duplicate is not None and not request.allow_duplicate:
+        raise DuplicateFace(duplicate)
+    stored = _write_person(cfg, store, request)
+    _record(cfg, store, request, neighbours, stored)
+    log.info("enrolled %s (%s): %d embedding(s) added, %d close pair(s)", request.person.id, request.mode,
+             stored, len(neighbours))
+    return Enrolled(stored, len(request.vectors) - stored, tuple(neighbours))
+
+
+def _write_person(cfg: Config, store: SqliteStore, request: Enrolment) -> int:
+    """The person and embeddings: centrally first with mongo.uri (then pulled here), else locally."""
+    from kiosk.sync import admin as central
+    from kiosk.vision.base import model_key
+
+    person, model = request.person, model_key(cfg.vision)
+    vectors, sources = np.asarray(request.vectors, np.float32), list(request.sources)
+    if request.mode == "extend":
+        if cfg.mongo.uri:
+            return central.write_through(cfg, lambda c: central.extend_person(c, person.id, model, vectors, sources))
+        return store.add_embeddings(person.id, model, vectors, sources)
+    replace = request.mode == "replace"
+    if cfg.mongo.uri:
+        central.write_through(cfg, lambda c: central.enroll_person(c, person, model, vectors, sources, replace))
+    else:
+        store.add_person(person, model, vectors, sources, replace)
+    return len(vectors)
+
+
+def _record(cfg: Config, store: SqliteStore, request: Enrolment, neighbours: list[Neighbour], stored: int) -> None:
+    """Look-alike pairs, audit rows and consent, in one local transaction."""
+    from kiosk.store.audit import AuditEntry, write_audit
+    from kiosk.store.lookalikes import add_lookalike
+    from kiosk.vision.base import model_key
+
+    pid, model, now = request.person.id, model_key(cfg.vision), datetime.now(UTC)
+    with store.transaction() as conn:
+        for n in neighbours:
+            add_lookalike(conn, pid, n.person_id, model, n.score)
+            if n.duplicate:
+                write_audit(conn, AuditEntry(now, request.kiosk_id, request.actor, "enroll_duplicate", target_id=pid,
+                                             detail=f"matches {n.person_id} score {n.score:.3f}"))
+        if request.audited:
+            write_audit(conn, AuditEntry(now, request.kiosk_id, request.actor, "enroll", target_id=pid,
+                                         detail=f"{request.mode}: {stored} embedding(s) added"))
+        if request.consent is not None:
+            record_consent(store, pid, request.consent)

@@ -1,0 +1,1 @@
+"""Guided enrolment at the kiosk: the state, its form, keyboard and screens."""

@@ -1,0 +1,109 @@
+"""The kiosk's enrolment commands in the admin worker's desk (kiosk/enrolment/desk.py):
+a real SQLite file, real PIN sign-in, real embeddings of the shared photos."""
+
+from datetime import date, datetime
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from enrol_support import lookalike_of
+
+from kiosk.attendance.admin import AdminDesk, CheckPin
+from kiosk.clock import FixedClock
+from kiosk.enrolment.events import (
+    EnrolmentSaved,
+    ListPeople,
+    PeopleListed,
+    SaveEnrolment,
+)
+from kiosk.enrolment.service import Enrolment, enrol
+from kiosk.scheduler.thread import SessionScheduler
+from kiosk.scheduler.timetable import Schedule
+from kiosk.store import roster_admin
+from kiosk.store.audit import audit_entries
+from kiosk.store.pins import set_pin
+from kiosk.store.privacy import Consent
+from kiosk.store.sqlite_store import Person
+from kiosk.ui import text
+from kiosk.ui.admin_events import ActionDone
+from kiosk.vision.matching import decision_settings
+
+TZ = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def desk(cfg, store, faces):
+    """Obama is enrolled; Prof Ada teaches CS101, which is on now; Ms Boss is an admin."""
+    enrol(cfg, store, Enrolment(Person("obama", "Barack Obama", "student"), faces["obama"][None], ("obama.jpg",)))
+    roster_admin.add_staff(store, "prof", "Prof Ada")
+    roster_admin.add_staff(store, "boss", "Ms Boss", role="admin")
+    set_pin(store, "prof", "4829")
+    set_pin(store, "boss", "5930")
+    store.add_class("CS101", "Intro", ["obama"], room="B12", instructor_id="prof")
+    store.add_schedule(Schedule("CS101", dtime(9), dtime(10), "Europe/London", on_date=date(2026, 11, 25)))
+    clock = FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=TZ))
+    SessionScheduler(store, cfg, clock, lambda event: None).tick()  # CS101 is active: Prof Ada may sign in
+    return AdminDesk(store, cfg, clock)
+
+
+SELF = Consent("self")
+
+
+def save(desk, pid, name, vector, mode="new", allow=False, consent=SELF) -> object:
+    (event,) = desk.handle(SaveEnrolment(pid, name, mode, consent, np.stack([vector, vector * 0.999]),
+                                         ("door-7 front 1", "door-7 front 2"), allow))
+    return event
+
+
+def test_people_are_listed_with_their_photo_counts(desk):
+    desk.handle(CheckPin("4829"))
+    (listed,) = desk.handle(ListPeople())
+    assert isinstance(listed, PeopleListed)
+    assert {(p.id, p.photos) for p in listed.people} == {("obama", 1), ("prof", 0), ("boss", 0)}
+
+
+def test_an_instructor_enrols_a_student_with_audit_and_consent(desk, faces):
+    desk.handle(CheckPin("4829"))
+    saved = save(desk, "lin", "Lin-Manuel Miranda", faces["lin"], consent=Consent("guardian", "Luz Miranda"))
+    assert saved == EnrolmentSaved(True, "lin", "Lin-Manuel Miranda", stored=2)
+    (entry,) = audit_entries(desk.store, "enroll")
+    assert (entry.actor_id, entry.kiosk_id, entry.target_id) == ("prof", "door-7", "lin")
+    row = desk.store.query("SELECT consent_by, guardian FROM people WHERE id = 'lin'")[0]
+    assert tuple(row) == ("guardian", "Luz Miranda")
+
+
+def test_duplicate_is_refused_naming_the_person_and_only_an_admin_may_override(desk, faces):
+    desk.handle(CheckPin("4829"))
+    refused = save(desk, "barack", "B", faces["obama2"])
+    assert not refused.ok and refused.duplicate_of == ("obama", "Barack Obama") and not refused.may_override
+    assert refused.message == text.ENROL_DUPLICATE.format(id="obama", name="Barack Obama")
+    assert audit_entries(desk.store, "enroll_refused")[0].target_id == "barack"
+    (denied,) = desk.handle(SaveEnrolment("barack", "B", "new", Consent("self"), faces["obama2"][None], ("x",), True))
+    assert isinstance(denied, ActionDone) and denied.message == text.ENROL_OVERRIDE_ADMIN_ONLY
+    assert desk.store.person("barack") is None
+
+    desk.handle(CheckPin("5930"))  # the admin
+    assert save(desk, "barack", "B", faces["obama2"]).may_override
+    assert save(desk, "barack", "B", faces["obama2"], allow=True).ok
+    (entry,) = audit_entries(desk.store, "enroll_duplicate")
+    assert (entry.actor_id, entry.target_id) == ("boss", "barack")
+
+
+def test_lookalike_is_saved_and_named(desk, cfg, faces):
+    desk.handle(CheckPin("5930"))
+    threshold, _ = decision_settings(cfg.vision)
+    saved = save(desk, "twin", "Twin", lookalike_of(faces["obama"], threshold - 0.02))
+    assert saved.ok and saved.lookalikes == (("obama", "Barack Obama"),)
+
+
+def test_extend_keeps_the_enrolled_name(desk, faces):
+    desk.handle(CheckPin("4829"))
+    saved = save(desk, "obama", "", faces["obama2"], mode="extend")
+    assert saved.ok and saved.name == "Barack Obama" and saved.stored == 1  # the second shot repeats the first
+    assert desk.store.embedding_counts("sface")["obama"] == 2
+
+
+def test_nothing_without_sign_in(desk, faces):
+    (event,) = desk.handle(ListPeople())
+    assert isinstance(event, ActionDone) and not event.ok and event.message == text.ERR_SIGN_IN
