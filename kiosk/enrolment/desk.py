@@ -17,7 +17,7 @@ from kiosk.enrolment.events import (
     PeopleListed,
     SaveEnrolment,
 )
-from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol
+from kiosk.enrolment.service import DuplicateFace, Enrolment, NotThisPerson, enrol
 from kiosk.errors import KioskError
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import Person
@@ -54,6 +54,11 @@ def save_enrolment(desk, command: SaveEnrolment) -> list[object]:
         return [EnrolmentSaved(False, command.person_id, command.name,
                                text.ENROL_DUPLICATE.format(id=match.person_id, name=match.name),
                                duplicate_of=(match.person_id, match.name), may_override=admin)]
+    except NotThisPerson as refused:
+        _audit_refusal(desk, command.person_id, str(refused))
+        log.info("extending %s refused: the photos show someone else", command.person_id)
+        name = existing.name if existing else command.person_id
+        return [EnrolmentSaved(False, command.person_id, name, text.ENROL_NOT_THIS_PERSON.format(name=name))]
     name = existing.name if command.mode == "extend" and existing else command.name.strip()
     lookalikes = tuple((n.person_id, n.name) for n in result.lookalikes)
     return [EnrolmentSaved(True, command.person_id, name, stored=result.stored, lookalikes=lookalikes)]

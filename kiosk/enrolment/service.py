@@ -6,6 +6,8 @@ through FacePipeline.enrolment_face, or the kiosk's guided capture). Here:
 - the faces are screened against everyone enrolled under another id: the
   same face refuses the enrolment (DuplicateFace) unless allowed, and a
   look-alike is flagged;
+- photos that extend a person must show that person (NotThisPerson): a wrong
+  photo added to someone would let another face check in as them;
 - the person is written (centrally first when mongo.uri is set, then pulled);
 - look-alike pairs, audit rows and consent are written locally.
 """
@@ -63,6 +65,14 @@ class DuplicateFace(StoreError):
                          f"({match.name}, score {match.score:.2f})")
 
 
+class NotThisPerson(StoreError):
+    """Photos given to extend a person who do not match that person's enrolled face."""
+
+    def __init__(self, person_id: str, source: str, score: float, threshold: float):
+        super().__init__(f"{source} does not look like {person_id} as enrolled (score {score:.2f}, "
+                         f"a match needs {threshold:.2f}); check the photo, or re-enrol from new photos")
+
+
 def person_problem(person: Person, mode: str) -> str | None:
     """Why this id (and, unless extending, name) cannot be enrolled, or None."""
     if mode not in MODES:
@@ -82,6 +92,22 @@ def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: n
     return close_people(build_gallery(store, vision), vectors, person_id, model_key(vision))
 
 
+def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:
+    """Each new face must match the person's own enrolled faces at the kiosk's threshold."""
+    from kiosk.vision.base import model_key
+    from kiosk.vision.matching import decision_settings
+
+    enrolled = store.enrolled_vectors(model_key(vision))
+    own = enrolled.vectors[[i for i, pid in enumerate(enrolled.person_ids) if pid == request.person.id]]
+    if len(own) == 0:
+        return  # nothing to compare with (not enrolled for this model): the id check speaks
+    threshold, _ = decision_settings(vision)
+    best = (np.asarray(request.vectors, np.float32) @ own.T).max(axis=1)
+    for source, score in zip(request.sources, best):
+        if score < threshold:
+            raise NotThisPerson(request.person.id, source, float(score), threshold)
+
+
 def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
     """Check, screen and store one person's embeddings; raises StoreError (DuplicateFace) and stores nothing."""
     problem = person_problem(request.person, request.mode)
@@ -92,7 +118,9 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
     neighbours = screen(store, cfg.vision, request.person.id, request.vectors)
     duplicate = next((n for n in neighbours if n.duplicate), None)
     if duplicate is not None and not request.allow_duplicate:
-        raise DuplicateFace(duplicate)
+        raise DuplicateFace(duplicate)  # first: it names who the photo shows
+    if request.mode == "extend":
+        check_same_person(store, cfg.vision, request)
     stored = _write_person(cfg, store, request)
     _record(cfg, store, request, neighbours, stored)
     log.info("enrolled %s (%s): %d embedding(s) added, %d close pair(s)", request.person.id, request.mode,

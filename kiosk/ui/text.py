@@ -337,6 +337,7 @@ ENROL_SAVED_CONSENT = {"self": "Consent given by the student", "guardian": "Cons
 ENROL_LOOKALIKE = "Flagged as a look-alike of {name} ({id}): the kiosk needs a clearer match to name either"
 ENROL_NOT_SAVED = "Not saved"
 ENROL_DUPLICATE = "This face is already enrolled as {name} ({id})"
+ENROL_NOT_THIS_PERSON = "These photos do not match {name} as enrolled. Check who is at the camera, or choose Replace photos"
 ENROL_OVERRIDE_HINT = "An admin may enrol anyway if this really is a different person; it is recorded."
 ENROL_OVERRIDE = "Enrol anyway"
 ENROL_OVERRIDE_ADMIN_ONLY = "Only an admin can enrol a face that matches someone else"

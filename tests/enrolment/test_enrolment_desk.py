@@ -104,6 +104,14 @@ def test_extend_keeps_the_enrolled_name(desk, faces):
     assert desk.store.embedding_counts("sface")["obama"] == 2
 
 
+def test_extending_with_someone_else_is_refused_and_audited(desk, faces):
+    desk.handle(CheckPin("4829"))
+    refused = save(desk, "obama", "", faces["lin"], mode="extend")
+    assert not refused.ok and refused.message == text.ENROL_NOT_THIS_PERSON.format(name="Barack Obama")
+    assert desk.store.embedding_counts("sface")["obama"] == 1
+    assert "does not look like obama" in audit_entries(desk.store, "enroll_refused")[0].detail
+
+
 def test_nothing_without_sign_in(desk, faces):
     (event,) = desk.handle(ListPeople())
     assert isinstance(event, ActionDone) and not event.ok and event.message == text.ERR_SIGN_IN

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from enrol_support import lookalike_of
 
-from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol
+from kiosk.enrolment.service import DuplicateFace, Enrolment, NotThisPerson, enrol
 from kiosk.errors import StoreError
 from kiosk.store.audit import audit_entries
 from kiosk.store.lookalikes import lookalike_pairs
@@ -63,6 +63,14 @@ def test_extend_adds_new_faces_and_skips_a_photo_given_twice(cfg, store, faces):
     again = enrol(cfg, store, request("obama", "", faces["obama2"], mode="extend"))
     assert (again.stored, again.skipped) == (0, 1) and photos(store, "obama") == 2
     assert store.person("obama").name == "Barack Obama"  # extend keeps the name
+
+
+def test_extend_refuses_a_photo_of_someone_else(cfg, store, faces):
+    """Another face added to Lin would let that face check in as Lin."""
+    enrol(cfg, store, request("lin", "Lin-Manuel Miranda", faces["lin"]))
+    with pytest.raises(NotThisPerson, match=r"lin-0 does not look like lin as enrolled \(score -?0\.\d\d"):
+        enrol(cfg, store, request("lin", "", faces["obama"], mode="extend"))
+    assert photos(store, "lin") == 1
 
 
 def test_replace_keeps_only_the_new_photos(cfg, store, faces):
