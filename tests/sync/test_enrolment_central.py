@@ -17,7 +17,12 @@ def test_new_then_extend_centrally(kiosk_cfg, central_server):
     store = open_store(kiosk_cfg)
     first = vectors(1)
     enrol(kiosk_cfg, store, Enrolment(Person("lin", "Lin", "student"), first, ("a", "b"), consent=Consent("self")))
-    more = np.concatenate([vectors(2, n=1), first[:1]])  # one new face, one already stored
+    # Another photo of the same face (cosine 0.8 to the first), and one already stored.
+    other = vectors(2, n=1)[0]
+    other -= (other @ first[0]) * first[0]
+    other /= np.linalg.norm(other)
+    new_photo = (0.8 * first[0] + 0.6 * other)[None].astype(np.float32)
+    more = np.concatenate([new_photo, first[:1]])
     result = enrol(kiosk_cfg, store, Enrolment(Person("lin", "", "student"), more, ("c", "a again"), "extend"))
     assert (result.stored, result.skipped) == (1, 1)
     doc = central_server.db().people.find_one({"_id": "lin"})
