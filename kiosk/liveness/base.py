@@ -83,22 +83,32 @@ class Cue(ABC):
 
 class FrameCue(Cue):
     """A cue that scores single frames; the track's score is the median of its
-    last few frames, so one odd frame (blur, a cut) does not decide."""
+    last few frames, so one odd frame (blur, a cut) does not decide.
+
+    `min_gap_s` lets a costly cue skip frames: a frame is scored only when the
+    cue's newest scored frame of the track is at least that much older. A
+    faster recognition pass means more frames for the learned model, and on a
+    flickering face that is what decides how soon a live student is accepted."""
 
     window = 5
+    min_gap_s = 0.0
 
     @abstractmethod
     def score_frame(self, sample: FaceSample) -> float | None:
         """P(live) from this one frame, or None."""
 
     def score(self, samples: Sequence[FaceSample]) -> float | None:
-        values = []
-        for sample in samples[-self.window:]:
-            key = "cue:" + self.name
-            if key not in sample.cache:
-                sample.cache[key] = self.score_frame(sample)
-            if sample.cache[key] is not None:
-                values.append(sample.cache[key])
+        key, skipped = "cue:" + self.name, "skip:" + self.name
+        last_scored = -1e18
+        for sample in samples:
+            if key not in sample.cache and skipped not in sample.cache:
+                if sample.t - last_scored >= self.min_gap_s:
+                    sample.cache[key] = self.score_frame(sample)
+                else:
+                    sample.cache[skipped] = True
+            if key in sample.cache:
+                last_scored = sample.t
+        values = [s.cache[key] for s in samples if s.cache.get(key) is not None][-self.window:]
         return float(np.median(values)) if values else None
 
 

@@ -120,8 +120,9 @@ class LivenessJudge:
         track.samples.append(sample)
         track.result = self._decide(track, t)
         if track.result.decided:
-            log.debug("liveness %s: %s, score %.2f, learned %s, %d samples", key, track.result.state,
-                      track.result.score, track.result.learned, len(track.samples))
+            log.debug("liveness %s: %s, score %.2f after %d samples, cues %s", key, track.result.state,
+                      track.result.score, len(track.samples),
+                      {k: None if v is None else round(v, 2) for k, v in track.result.cues.items()})
         return track.result
 
     def result(self, key: Hashable) -> LivenessResult | None:

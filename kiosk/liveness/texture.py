@@ -15,6 +15,10 @@ import numpy as np
 
 from kiosk.liveness.base import LIVENESS, TEXTURE_LIVE_CAP, FaceSample, FrameCue, face_crop, squash
 
+# Screen (FFT, ~4.6 ms a face) and edges (~2.2 ms) look at what changes slowly: a bezel or
+# a moire pattern is there in every frame. Scoring them 5 times a second instead of on every
+# pass made check-ins on the Hamilton clip faster (bench/latency.py; BENCHMARKS.md).
+TEXTURE_GAP_S = 0.2
 SEED_THRESHOLD = 100.0  # the original check: Laplacian variance above this was "live"
 FFT_SIZE = 128
 # Peak-to-background ratio of the face spectrum's mid/high band (see spectral_peakiness).
@@ -73,6 +77,7 @@ def spectral_peakiness(grey: np.ndarray) -> float:
 class ScreenCue(FrameCue):
     name = "screen"
     live_cap = TEXTURE_LIVE_CAP
+    min_gap_s = TEXTURE_GAP_S
 
     def score_frame(self, sample: FaceSample) -> float | None:
         crop = face_crop(sample.image, sample.box, 0.8)
@@ -134,6 +139,7 @@ def frame_edges(image: np.ndarray, box) -> int:
 class EdgesCue(FrameCue):
     name = "edges"
     live_cap = TEXTURE_LIVE_CAP
+    min_gap_s = TEXTURE_GAP_S
 
     def score_frame(self, sample: FaceSample) -> float | None:
         sides = frame_edges(sample.image, sample.box)

@@ -183,3 +183,18 @@ def test_with_the_learned_model_it_must_be_sure_or_the_face_must_blink():
     # ...and without one, out of time is refused, however high the fused score.
     assert decide(cfg, 40, cfg.decide_s, 0.97, True, False, learned=doubtful) == SPOOF
 
+
+
+def test_a_costly_frame_cue_skips_frames_closer_than_its_gap():
+    calls = []
+
+    class CountingScreen(ScreenCue):
+        def score_frame(self, sample):
+            calls.append(sample.t)
+            return 0.3
+
+    cue = CountingScreen(CFG, Path("."))
+    samples = [sample(face_image(), t) for t in (0.0, 0.05, 0.1, 0.2, 0.25, 0.45)]
+    for n in range(1, len(samples) + 1):
+        score = cue.score(samples[:n])
+    assert calls == [0.0, 0.2, 0.45] and score == pytest.approx(0.3)
