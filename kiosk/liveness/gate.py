@@ -53,7 +53,9 @@ class LivenessGate:
         self.judge_ms: list[float] = []
         if self.judge is not None:
             for name in self.judge.disabled:
-                self.post(Notice(text.LIVENESS_LAYER_OFF.format(layer=name), "warning"))
+                # Without the learned model nothing is "using the other checks": they only advise.
+                words = text.LIVENESS_MODEL_MISSING if name == LEARNED_CUE else text.LIVENESS_LAYER_OFF.format(layer=name)
+                self.post(Notice(words, "warning"))
             log.info("liveness: cues %s active%s", ", ".join(self.judge.active) or "none",
                      f"; disabled: {', '.join(self.judge.disabled)}" if self.judge.disabled else "")
             if self.advisory:

@@ -22,6 +22,7 @@ from kiosk.ui import text, theme as th
 from kiosk.ui.admin_events import PinChecked, SessionEnded
 from kiosk.ui.enrol.state import EnrolState
 from kiosk.ui.events import CheckInPosted
+from kiosk.ui.widgets import staff_button_size
 from kiosk.ui.pin_overlay import PinOverlay
 from kiosk.ui.sound import SoundCues, SoundPlayer
 from kiosk.ui.states import LiveState, State
@@ -47,9 +48,7 @@ class AdminLayer(State):
     def button_rect(self) -> Rect:
         """Right end of the first status line (the recognition line leaves it free)."""
         lay, t = self.live.layout, self.live.theme
-        h = t.px(46)
-        w = h + t.px(12) + t.font("status", bold=True).size(text.ADMIN_BUTTON)[0] + t.px(20)
-        rect = Rect(0, 0, w, h)
+        rect = Rect((0, 0), staff_button_size(t))
         rect.midright = (lay.status.right, lay.status.y + t.px(10) + (lay.status.h - t.px(10)) // 4)
         return rect
 

@@ -71,6 +71,7 @@ CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head
 LIVENESS_OFF = "Ready · live check OFF"
 LIVENESS_LIMITED = "Ready · live check limited: model not installed"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
+LIVENESS_MODEL_MISSING = "Live check limited: its model is not installed (ask IT)"
 
 # Side panel.
 RECENT_HEADER = "Recent check-ins"

@@ -181,6 +181,12 @@ def _draw_row(surface, rect: Rect, theme: Theme, checkin: CheckIn, now: datetime
     surface.blit(word, (x + (when_s.get_width() if when_s else 0), y2))
 
 
+def staff_button_size(theme: Theme) -> tuple[int, int]:
+    """The Staff button at the right end of the first status line (drawn by the admin layer)."""
+    h = theme.px(46)
+    return h + theme.px(12) + theme.font("status", bold=True).size(text.ADMIN_BUTTON)[0] + theme.px(20), h
+
+
 def _draw_status(surface, rect: Rect, theme: Theme, model: ScreenModel, kiosk_name: str) -> None:
     pygame.draw.line(surface, th.LINE, rect.topleft, rect.topright)
     if model.recognition_ready:
@@ -201,6 +207,8 @@ def _draw_status(surface, rect: Rect, theme: Theme, model: ScreenModel, kiosk_na
         tail = kiosk_name if i == 1 else ""
         tail_s = theme.text_fit(tail, "status", th.TEXT_MUTED, rect.w // 2) if tail else None
         room = rect.w - theme.px(32) - (tail_s.get_width() + theme.px(12) if tail_s else 0)
+        if i == 0:  # the Staff button sits at the end of this line
+            room -= staff_button_size(theme)[0] + theme.px(12)
         label = theme.text_fit(words, "status", th.TEXT, room)
         surface.blit(label, label.get_rect(midleft=(rect.x + theme.px(32), cy)))
         if tail_s:
