@@ -25,7 +25,7 @@ from kiosk.ui import overlay_views as views
 from kiosk.ui.admin_events import ActionDone, Candidate, OverlayContext, PinChecked
 from kiosk.ui.states import State
 from kiosk.ui.theme import Theme
-from kiosk.ui.touch import Button, hit, is_click
+from kiosk.ui.touch import Button, press
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,8 @@ class PinOverlay(State):
             return True
         if event.type == pygame.KEYDOWN:
             self._key(event)
-        elif is_click(event):
-            button = hit(self.buttons, event.pos)
-            if button is not None:
-                button.action()
+        else:
+            press(self.buttons, event)
         self._relayout()
         return True  # modal: nothing reaches the live screen while open
 

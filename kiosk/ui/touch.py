@@ -51,6 +51,14 @@ def is_click(event: pygame.event.Event) -> bool:
     return event.type == pygame.MOUSEBUTTONDOWN and getattr(event, "button", 1) == 1
 
 
+def press(buttons: list[Button], event: pygame.event.Event) -> None:
+    """Run the action of the enabled button under a click or tap, if there is one."""
+    if is_click(event):
+        button = hit(buttons, event.pos)
+        if button is not None:
+            button.action()
+
+
 def draw_button(surface: pygame.Surface, theme: Theme, button: Button) -> None:
     bg, fg = BUTTON_STYLE[button.kind] if button.enabled else DISABLED
     rect = button.rect

@@ -35,7 +35,7 @@ from kiosk.ui.enrol import views
 from kiosk.ui.enrol.form import PersonForm
 from kiosk.ui.enrol.keyboard import CANCEL, ENTER_KEYS, SUBMIT, physical_key
 from kiosk.ui.states import LiveState, State
-from kiosk.ui.touch import Button, hit, is_click
+from kiosk.ui.touch import Button, press
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,8 @@ class EnrolState(State):
             self.idle = 0.0
         if event.type == pygame.KEYDOWN:
             self._key(event)
-        elif is_click(event):
-            button = hit(self.buttons, event.pos)
-            if button is not None:
-                button.action()
+        else:
+            press(self.buttons, event)
         self._relayout()
         return True  # modal: nothing reaches the screens below
 
