@@ -12,6 +12,10 @@ data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 py=.venv/bin/python; [ -x "$py" ] || py=python3
 export KIOSK_DATA_DIR=$data KIOSK_ROOM=B12 KIOSK_TIMEZONE=Europe/London
+# The full liveness stack, as a school installs it (README, Liveness).
+for onnx in ../shared/data/antispoof/silent-face/onnx/*.onnx; do
+    "$py" main.py models import "$onnx" >/dev/null
+done
 "$py" main.py enroll --id lin --name "Lin-Manuel Miranda" "$photos/lin-manuel-miranda.png" 2>/dev/null
 "$py" main.py class add HAM101 --name "Hamilton Workshop" --students lin --room B12 >/dev/null
 start=$(TZ=Europe/London date -d '-1 min' +%H:%M); end=$(TZ=Europe/London date -d '+45 min' +%H:%M)

@@ -148,7 +148,7 @@ def _draw_face(surface, feed: Rect, rect: Rect, label: str | None, face: FaceLab
 
 def _tag_surface(theme: Theme, label: str, colour, ink) -> pygame.Surface:
     def make() -> pygame.Surface:
-        words = theme.text_fit(label, "face_label", ink, theme.px(360), bold=True, min_ratio=0.85)
+        words = theme.text_fit(label, "face_label", ink, theme.px(440), bold=True, min_ratio=0.85)
         pad_x, pad_y = theme.px(12), theme.px(5)
         tag = pygame.Surface((words.get_width() + 2 * pad_x, words.get_height() + 2 * pad_y), pygame.SRCALPHA)
         pygame.draw.rect(tag, colour, tag.get_rect(), border_radius=theme.px(8))
