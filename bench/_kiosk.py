@@ -31,6 +31,20 @@ def schedule_now(data_dir: Path, code: str, config: Path | None = None, minutes:
           "--end", f"{end:%H:%M}", "--date", f"{now:%Y-%m-%d}")
 
 
+def prepare_hamilton(data_dir: Path, minutes: int = 30) -> None:
+    """The Hamilton-clip setup of bench/latency.py: the liveness model, Lin-Manuel and
+    Obama enrolled from one photo each, and their class in session now."""
+    from _common import SHARED
+    from latency import install_liveness_model
+
+    photos = SHARED / "face_recognition"
+    install_liveness_model(data_dir)
+    kiosk(data_dir, "enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(photos / "lin-manuel-miranda.png"))
+    kiosk(data_dir, "enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))
+    kiosk(data_dir, "class", "add", "HAM", "--name", "Hamilton", "--students", "lin,obama")
+    schedule_now(data_dir, "HAM", minutes=minutes)
+
+
 def config_args(config: Path | None) -> list[str]:
     return ["--config", str(config)] if config else []
 

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from _common import OUT, SHARED
-from _kiosk import check_video, fail, schedule_now, start_run
-from latency import install_liveness_model, kiosk
+from _kiosk import check_video, fail, prepare_hamilton, start_run
 
 PHOTOS = SHARED / "face_recognition"
 CLIP = PHOTOS / "short_hamilton_clip.mp4"
@@ -54,11 +53,7 @@ def main() -> int:
 def soak(clip: Path, minutes: float, every: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        install_liveness_model(data)  # the full liveness stack, as bench/latency.py runs it
-        kiosk(data, "enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(PHOTOS / "lin-manuel-miranda.png"))
-        kiosk(data, "enroll", "--id", "obama", "--name", "Barack Obama", str(PHOTOS / "obama.jpg"))
-        kiosk(data, "class", "add", "HAM", "--name", "Hamilton", "--students", "lin,obama")
-        schedule_now(data, "HAM", minutes=int(minutes) + 30)
+        prepare_hamilton(data, minutes=int(minutes) + 30)  # the full liveness stack, as bench/latency.py runs it
         stats_path = data / "stats.json"
         proc = start_run(data, "--camera", str(clip), "--windowed", "--loop",
                          "--exit-after", str(minutes * 60), "--stats", str(stats_path))
