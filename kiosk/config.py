@@ -72,7 +72,7 @@ class VisionSection:
     margin: float = field(default=0.0, metadata=_check(_range(0.0, 1.0)))
     confirm_frames: int = field(default=2, metadata=_check(_range(1, 30)))
     interval_s: float = field(default=0.0, metadata=_check(_range(0.0, 10.0)))
-    threads: int = field(default=1, metadata=_check(_range(1, 64)))
+    threads: int = field(default=2, metadata=_check(_range(1, 64)))
     deepface_model: str = "SFace"
     deepface_detector: str = "yunet"
     model_path: str = ""

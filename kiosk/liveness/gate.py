@@ -3,7 +3,8 @@ says whether a confirmed face may be checked in.
 
 A face is checked in only once its track's verdict is "live". A "spoof"
 verdict shows a plain failure card, records a spoof event (and a snapshot
-only if config allows) and never marks anyone. Runs in the worker thread.
+only if config allows) and never marks anyone. Runs in the worker thread, except
+`judge_faces`, which the worker may run on its second core while it embeds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kiosk.liveness.judge import CHALLENGE, LEARNED_CUE, LivenessJudge, Liveness
 from kiosk.store import spoof_events as spoofs
 from kiosk.ui import text
 from kiosk.ui.events import ChallengePrompt, LivenessFailed, Notice
+from kiosk.vision.base import FaceBox
 from kiosk.vision.tracker import Track
 
 log = logging.getLogger(__name__)
@@ -27,19 +29,26 @@ MAX_JUDGED_PER_FRAME = 2  # largest undecided faces first: liveness must not sta
 FAILED_HOLD_S = 30.0  # after a failed live check, that person is not checked in at this door for this long
 
 
+def load_judge(cfg: Config) -> LivenessJudge | None:
+    """The judge with its models loaded (None when liveness is off)."""
+    return LivenessJudge(cfg.liveness, cfg.data_dir / "models") if cfg.liveness.enabled else None
+
+
 def track_key(track: Track) -> tuple:
     """A new face in an old track (the tracker resets first_seen) gets a fresh verdict."""
     return track.id, track.first_seen
 
 
 class LivenessGate:
-    def __init__(self, cfg: Config, store, clock: Clock, post: Callable[[object], None]):
+    def __init__(self, cfg: Config, store, clock: Clock, post: Callable[[object], None],
+                 judge: LivenessJudge | None):
+        """`judge` from load_judge(), built in the thread that will run it."""
         self.cfg = cfg
         self.store = store
         self.clock = clock
         self.post = post
         self.enabled = cfg.liveness.enabled
-        self.judge = LivenessJudge(cfg.liveness, cfg.data_dir / "models") if self.enabled else None
+        self.judge = judge
         # Measured (bench/liveness.py): without the learned model the motion and texture cues
         # reject about a third of genuine students. So a kiosk without it does not block anyone:
         # it says, permanently, that the live check is limited, until the model is installed.
@@ -73,20 +82,30 @@ class LivenessGate:
 
     def observe(self, tracks: list[Track], image, captured_at: float) -> None:
         """Feed this frame to the judge for the largest undecided tracks."""
+        self.judge_faces(self.due(tracks), image, captured_at)
+
+    def due(self, tracks: list[Track]) -> list[tuple[tuple, FaceBox]]:
+        """(verdict key, box) of the faces to judge on this frame: the largest undecided ones.
+        Plain values, so the judging may run beside the embedding (kiosk/vision/worker.py)."""
         if self.judge is None or self.advisory:
-            return
-        started = time.perf_counter()
+            return []
         undecided = [t for t in tracks if not self._decided(t) and t.id not in self._failed]
         undecided.sort(key=lambda t: t.box.size, reverse=True)
-        for track in undecided[:MAX_JUDGED_PER_FRAME]:
-            result = self.judge.observe(track_key(track), image, track.box, captured_at)
-            if result.state == CHALLENGE and track_key(track) not in self._prompted:
-                self._prompted.add(track_key(track))
+        return [(track_key(t), t.box) for t in undecided[:MAX_JUDGED_PER_FRAME]]
+
+    def judge_faces(self, faces: list[tuple[tuple, FaceBox]], image, captured_at: float) -> None:
+        """Add this frame to each face's evidence. Touches only the judge and the event queue."""
+        if not faces:
+            return
+        started = time.perf_counter()
+        for key, box in faces:
+            result = self.judge.observe(key, image, box, captured_at)
+            if result.state == CHALLENGE and key not in self._prompted:
+                self._prompted.add(key)
                 remaining = max(0.5, self.cfg.liveness.decide_s - self.cfg.liveness.passive_s)
                 self.post(ChallengePrompt(result.challenge or "blink", remaining))
         self.judge.forget_older_than(captured_at)
-        if undecided:
-            self.judge_ms.append((time.perf_counter() - started) * 1000)
+        self.judge_ms.append((time.perf_counter() - started) * 1000)
 
     def result(self, track: Track) -> LivenessResult | None:
         return self.judge.result(track_key(track)) if self.judge is not None else None

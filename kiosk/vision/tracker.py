@@ -29,19 +29,32 @@ class Track:
     confirmed: Match | None = None
     announced_as: str | None = None  # the person id (or UNKNOWN) last shown for it
     last_embedded: float = -1e9
+    last_embedded_index: int | None = None  # capture index of that frame
     embedding: np.ndarray | None = None
     embedded_box: FaceBox | None = None  # where the face was at its last embedding
 
-    def observe(self, embedding: np.ndarray, captured_at: float) -> None:
+    def observe(self, embedding: np.ndarray, captured_at: float, index: int | None = None) -> bool:
         """Remember the newest embedding; if it is plainly another face (a cut,
-        or someone stepping into the same spot), start over as a new face.
-        The swap happened after the previous embedding, so latency counts from there."""
-        if self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN:
-            self.first_seen = self.last_embedded
+        or someone stepping into the same spot), start over as a new face and say so.
+        `index` is the frame's capture index, if known (see swap_time)."""
+        swapped = self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN
+        if swapped:
+            self.first_seen = self.swap_time(captured_at, index)
             self.votes, self.confirmed, self.announced_as = [], None, None
         self.embedding = embedding
         self.embedded_box = self.box
         self.last_embedded = captured_at
+        self.last_embedded_index = index
+        return swapped
+
+    def swap_time(self, captured_at: float, index: int | None) -> float:
+        """When the new face can first have been captured: the frame right after the old face's
+        last embedding (its time interpolated from the frame indices; frames in between were not
+        processed). Never later than the truth; exact when no frame was skipped."""
+        last = self.last_embedded_index
+        if index is None or last is None or index <= last:
+            return self.last_embedded
+        return self.last_embedded + (captured_at - self.last_embedded) / (index - last)
 
     def vote(self, match: Match, needed: int) -> None:
         """Add one identification; confirm when the last `needed` votes agree."""

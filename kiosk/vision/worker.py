@@ -1,7 +1,9 @@
 """The recognition worker thread: freshest frame -> faces -> identities -> check-ins.
 
 It loads the models in its own thread, warms them up, then posts events
-for the UI. It never touches pygame; the only shared things are the
+for the UI. The liveness judge runs on a helper thread of its own, beside
+the embedding of the same frame: both models release the GIL, so a pass
+costs detection plus the slower of the two, not their sum (BENCHMARKS.md). It never touches pygame; the only shared things are the
 capture slot it reads and the queue it posts to.
 """
 
@@ -11,6 +13,7 @@ import logging
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -69,6 +72,8 @@ class RecognitionWorker(threading.Thread):
         self.commands: queue.Queue = queue.Queue()  # from the UI: guided enrolment (kiosk/enrolment/events.py)
         self.enrolling = False  # enrolment is open: no recognition, no check-ins
         self.capture: GuidedCapture | None = None  # while a student's photos are taken
+        # The liveness judge loads and runs only here; the worker waits for it on every pass.
+        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liveness")
 
     def run(self) -> None:
         try:
@@ -95,12 +100,15 @@ class RecognitionWorker(threading.Thread):
                 if self.cfg.vision.interval_s:
                     self.stop.wait(self.cfg.vision.interval_s)
         finally:
+            self._beside.shutdown(wait=True)
             self.store.close()
 
     def _load(self) -> None:
         from kiosk.vision.matching import build_gallery
+        from kiosk.liveness.gate import LivenessGate, load_judge
         from kiosk.vision.pipeline import FacePipeline
 
+        judge = self._beside.submit(load_judge, self.cfg)  # its models load where they run, meanwhile
         self.store = self.store_factory()
         self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
         self.pipeline.warm_up()
@@ -109,9 +117,7 @@ class RecognitionWorker(threading.Thread):
         self._gallery_checked = time.monotonic()
         self.gallery = self._build_gallery()
         self.attendance = AttendanceService(self.store, self.cfg, self.clock)
-        from kiosk.liveness.gate import LivenessGate  # models load here, in this thread
-
-        self.liveness = LivenessGate(self.cfg, self.store, self.clock, self._post)
+        self.liveness = LivenessGate(self.cfg, self.store, self.clock, self._post, judge.result())
 
     def submit(self, command: object) -> None:
         """Called from the UI thread; never blocks."""
@@ -166,8 +172,15 @@ class RecognitionWorker(threading.Thread):
             self._hint_look_at_camera(frame.captured_at)
         due = [t for t in usable if self._needs_embedding(t, frame.captured_at)]
         due.sort(key=lambda t: t.box.size, reverse=True)
-        self._identify(due[:MAX_EMBEDS_PER_FRAME], frame)
-        self.liveness.observe(usable, frame.image, frame.captured_at)
+        judging = self._beside.submit(self.liveness.judge_faces, self.liveness.due(usable), frame.image,
+                                      frame.captured_at)
+        try:
+            swapped = self._identify(due[:MAX_EMBEDS_PER_FRAME], frame)
+        finally:
+            judging.result()  # re-raises a failure of the judge here
+        if swapped:  # a new face in an old track: its evidence starts with this frame
+            self._beside.submit(self.liveness.judge_faces, self.liveness.due(swapped), frame.image,
+                                frame.captured_at).result()
         for track in usable:
             self._announce(track)
         self._post(FacesSeen(frame.index, tuple(_label(t, self.liveness.score(t)) for t in tracks)))
@@ -185,16 +198,20 @@ class RecognitionWorker(threading.Thread):
         # what notices at once when a known student steps into a stranger's place (bench/latency.py).
         return True
 
-    def _identify(self, tracks: list[Track], frame: Frame) -> None:
+    def _identify(self, tracks: list[Track], frame: Frame) -> list[Track]:
+        """Embed and vote; returns the tracks found to hold a new face."""
         if not tracks:
-            return
+            return []
         vectors = self.pipeline.embed(frame.image, [t.box for t in tracks])
         matches = self.gallery.match(vectors) if len(self.gallery) else [Match(None, None, -1.0)] * len(tracks)
         self.stats.recognitions += len(tracks)
+        swapped = []
         for track, vector, match in zip(tracks, vectors, matches):
-            track.observe(vector, frame.captured_at)
+            if track.observe(vector, frame.captured_at, frame.index):
+                swapped.append(track)
             track.vote(match, self.cfg.vision.confirm_frames)
             log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)
+        return swapped
 
     def _announce(self, track: Track) -> None:
         if not self.liveness.settle(track):

@@ -1,6 +1,7 @@
 """Tracks: IoU association, agreeing votes before confirmation, swaps detected by appearance."""
 
 import numpy as np
+import pytest
 
 from kiosk.vision.base import FaceBox, Match
 from kiosk.vision.tracker import Tracker
@@ -74,3 +75,17 @@ def test_a_different_face_in_the_same_place_starts_over():
     assert track.confirmed is not None and track.first_seen == 0.0
     track.observe(unit(0, 1, 0), 0.3)  # someone else
     assert track.confirmed is None and track.announced_as is None and track.first_seen == 0.2
+
+
+def test_a_swap_counts_from_the_frame_after_the_old_face_was_last_seen():
+    track = Tracker().update([box(100)], 0.0)[0]
+    track.observe(unit(1, 0, 0), 1.0, index=30)
+    track.observe(unit(0, 1, 0), 1.1, index=33)  # frames 31 and 32 were not processed
+    assert track.first_seen == pytest.approx(1.0 + 0.1 / 3)  # frame 31: the earliest it can have been
+
+
+def test_a_swap_on_the_next_frame_counts_from_that_frame():
+    track = Tracker().update([box(100)], 0.0)[0]
+    track.observe(unit(1, 0, 0), 1.0, index=30)
+    track.observe(unit(0, 1, 0), 1.033, index=31)
+    assert track.first_seen == pytest.approx(1.033)
