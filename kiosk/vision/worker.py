@@ -104,8 +104,8 @@ class RecognitionWorker(threading.Thread):
             self.store.close()
 
     def _load(self) -> None:
-        from kiosk.vision.matching import build_gallery
         from kiosk.liveness.gate import LivenessGate, load_judge
+        from kiosk.vision.matching import build_gallery
         from kiosk.vision.pipeline import FacePipeline
 
         judge = self._beside.submit(load_judge, self.cfg)  # its models load where they run, meanwhile
