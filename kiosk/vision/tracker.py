@@ -25,6 +25,7 @@ class Track:
     box: FaceBox
     first_seen: float  # monotonic capture time of the first frame with this face
     last_seen: float
+    sighted_since: float = 0.0  # start of its current unbroken run of detections
     votes: list[Match] = field(default_factory=list)
     confirmed: Match | None = None
     announced_as: str | None = None  # the person id (or UNKNOWN) last shown for it
@@ -33,28 +34,36 @@ class Track:
     embedding: np.ndarray | None = None
     embedded_box: FaceBox | None = None  # where the face was at its last embedding
 
-    def observe(self, embedding: np.ndarray, captured_at: float, index: int | None = None) -> bool:
-        """Remember the newest embedding; if it is plainly another face (a cut,
-        or someone stepping into the same spot), start over as a new face and say so.
-        `index` is the frame's capture index, if known (see swap_time)."""
-        swapped = self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN
-        if swapped:
+    def observe(self, embedding: np.ndarray, captured_at: float, index: int | None = None,
+                person_id: str | None = None) -> bool:
+        """Remember the newest embedding (recognised as `person_id`, if anyone). If it is another
+        face than before (a cut, or someone stepping into the same spot), start over as a new face
+        and say so: plainly another appearance, or someone other than the confirmed person (two
+        people can look alike to the appearance check). A new face gets its own liveness verdict
+        (its track key changes) and its latency counts from swap_time. `index` is the frame's
+        capture index, if known."""
+        other_person = self.confirmed is not None and person_id not in (None, self.confirmed.person_id)
+        unlike = self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN
+        if other_person or unlike:
             self.first_seen = self.swap_time(captured_at, index)
             self.votes, self.confirmed, self.announced_as = [], None, None
         self.embedding = embedding
         self.embedded_box = self.box
         self.last_embedded = captured_at
         self.last_embedded_index = index
-        return swapped
+        return other_person or unlike
 
     def swap_time(self, captured_at: float, index: int | None) -> float:
-        """When the new face can first have been captured: the frame right after the old face's
-        last embedding (its time interpolated from the frame indices; frames in between were not
-        processed). Never later than the truth; exact when no frame was skipped."""
+        """When the new face was first seen: after the old face's last embedding, and not before
+        the track's current unbroken run of detections (a face that vanished and came back is a
+        new sighting). Without a gap, the frame right after that embedding (its time interpolated
+        from the frame indices; frames in between were not processed). Never later than the truth
+        within the current sighting; exact when no frame was skipped."""
+        after = self.last_embedded
         last = self.last_embedded_index
-        if index is None or last is None or index <= last:
-            return self.last_embedded
-        return self.last_embedded + (captured_at - self.last_embedded) / (index - last)
+        if index is not None and last is not None and index > last:
+            after += (captured_at - self.last_embedded) / (index - last)
+        return max(after, self.sighted_since)
 
     def vote(self, match: Match, needed: int) -> None:
         """Add one identification; confirm when the last `needed` votes agree."""
@@ -86,6 +95,7 @@ class Tracker:
         self.max_age_s = max_age_s
         self.tracks: list[Track] = []
         self._ids = count(1)
+        self._last_frame_at: float | None = None
 
     def update(self, faces: list[FaceBox], captured_at: float) -> list[Track]:
         """Tracks for these faces, in the same order as `faces`."""
@@ -96,10 +106,13 @@ class Tracker:
             best = max(free, key=lambda t: t.box.iou(face), default=None)
             if best is not None and best.box.iou(face) >= self.min_iou:
                 free.remove(best)
+                if best.last_seen != self._last_frame_at:  # missed on the previous pass
+                    best.sighted_since = captured_at
                 best.box, best.last_seen = face, captured_at
                 result.append(best)
             else:
-                track = Track(next(self._ids), face, captured_at, captured_at)
+                track = Track(next(self._ids), face, captured_at, captured_at, sighted_since=captured_at)
                 self.tracks.append(track)
                 result.append(track)
+        self._last_frame_at = captured_at
         return result

@@ -33,7 +33,7 @@ from kiosk.vision.tracker import UNKNOWN, Track, Tracker
 
 log = logging.getLogger(__name__)
 
-REVERIFY_S = 1.0  # a confirmed track is re-identified this often, to catch a swap
+REVERIFY_S = 0.25  # a confirmed track is re-identified this often, to catch a swap
 MOVED_IOU = 0.5  # a confirmed face whose box moved this much since its embedding is checked again
 MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
@@ -207,7 +207,7 @@ class RecognitionWorker(threading.Thread):
         self.stats.recognitions += len(tracks)
         swapped = []
         for track, vector, match in zip(tracks, vectors, matches):
-            if track.observe(vector, frame.captured_at, frame.index):
+            if track.observe(vector, frame.captured_at, frame.index, match.person_id):
                 swapped.append(track)
             track.vote(match, self.cfg.vision.confirm_frames)
             log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)

@@ -89,3 +89,25 @@ def test_a_swap_on_the_next_frame_counts_from_that_frame():
     track.observe(unit(1, 0, 0), 1.0, index=30)
     track.observe(unit(0, 1, 0), 1.033, index=31)
     assert track.first_seen == pytest.approx(1.033)
+
+
+def test_a_swap_after_a_detection_gap_counts_from_the_face_coming_back():
+    tracker = Tracker()
+    track = tracker.update([box(100)], 0.0)[0]
+    track.observe(unit(1, 0, 0), 0.0, index=0)
+    tracker.update([], 0.5)  # nobody at the kiosk on this pass
+    again = tracker.update([box(100)], 0.6)[0]
+    assert again is track and track.sighted_since == 0.6
+    track.observe(unit(0, 1, 0), 0.7, index=21)
+    assert track.first_seen == 0.6
+
+
+def test_someone_else_recognised_in_a_confirmed_track_is_a_new_face():
+    # Two people can look alike to the appearance check (cosine above SAME_FACE_MIN); the
+    # recognised identity still tells them apart, and the newcomer must not inherit anything.
+    track = Tracker().update([box(100)], 0.0)[0]
+    track.observe(unit(1, 0, 0), 0.1, index=3, person_id="lin")
+    track.vote(LIN, 1)
+    assert track.confirmed is not None
+    assert track.observe(unit(1, 0.2, 0), 0.2, index=6, person_id="obama")
+    assert track.confirmed is None and track.first_seen == pytest.approx(0.1 + 0.1 / 3)
