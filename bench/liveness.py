@@ -142,7 +142,9 @@ def record(pres: Presentation, pipe: FacePipeline, judge: LivenessJudge, cfg: Li
         since = samples[0].t + cfg.passive_s if not pres.still else None
         challenged = since is not None and t >= since
         steps.append({"t": t, "cues": result.cues, "challenged": challenged,
-                      "met": challenged and blinked(samples, since)})
+                      "met": challenged and blinked(samples, since),
+                      # asked at once (the kiosk without its learned model): a blink since the start
+                      "met_at_once": not pres.still and blinked(samples, samples[0].t)})
         seed.append(laplacian_variance(frame, box))
     return {"name": pres.name, "kind": pres.kind, "still": pres.still, "steps": steps,
             "seed_var": float(np.median(seed[:3])) if seed else None}
@@ -158,16 +160,19 @@ def _learned(step: dict, weights: dict[str, float]) -> float | None:
 
 
 def replay(rec: dict, weights: dict[str, float], cfg: LivenessSection) -> tuple[bool, float, float | None]:
-    """(accepted, final score, seconds to accept) for one system on one recording."""
+    """(accepted, final score, seconds to accept) for one system on one recording. A system
+    without the learned model asks every face to blink at once, as the kiosk does (judge.py)."""
     steps = rec["steps"]
+    model = bool(weights.get(LEARNED_CUE))
     if rec["still"]:  # one image: no waiting for more evidence, so it must convince at once
         score = _fused(steps[0]["cues"], weights)
-        return convincing(cfg, score, _learned(steps[0], weights)), score, 0.0
+        return model and convincing(cfg, score, _learned(steps[0], weights)), score, 0.0
     score = 0.5
     for n, step in enumerate(steps, 1):
         score = _fused(step["cues"], weights)
-        evidence = Evidence(n, step["t"] - steps[0]["t"], score, _learned(step, weights))
-        state = next_state(cfg, evidence, step["challenged"], step["met"])
+        evidence = Evidence(n, step["t"] - steps[0]["t"], score, _learned(step, weights), model)
+        challenged, met = (step["challenged"], step["met"]) if model else (True, step.get("met_at_once", False))
+        state = next_state(cfg, evidence, challenged, met)
         if state in (LIVE, "spoof"):
             return state == LIVE, score, step["t"] - steps[0]["t"]
     return False, score, None  # never decided: the face left, nothing was marked

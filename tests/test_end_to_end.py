@@ -65,9 +65,15 @@ def test_kiosk_marks_lin_manuel_once_and_not_obama(kiosk, shared, tmp_path, live
 
     export = kiosk("attendance", "export", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(export.stdout)))
+    stats = json.loads(stats_path.read_text())
+    if not liveness_model:
+        # Without the model every face must blink when asked (kiosk/liveness/judge.py). Lin, on
+        # stage, cannot answer: he is checked in only if a blink of his happens to be seen in time.
+        assert "every face must blink" in ran.stderr
+        assert [(r["person_id"], r["status"]) for r in rows] in ([], [("lin", "present")])
+        return
     assert [(r["person_id"], r["class"], r["status"]) for r in rows] == [("lin", "HAM1", "present")]
     assert float(rows[0]["latency_ms"]) > 0
-    stats = json.loads(stats_path.read_text())
     assert stats["checkins"] == 1 and stats["frames_shown"] > 0
     assert set(stats) >= {"frames_shown", "ui_fps_median", "ui_fps_min", "recognitions", "checkins",
                           "latency_ms_p50", "latency_ms_p95", "dropped_frames", "peak_rss_mb"}

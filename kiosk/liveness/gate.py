@@ -49,10 +49,9 @@ class LivenessGate:
         self.post = post
         self.enabled = cfg.liveness.enabled
         self.judge = judge
-        # Measured (bench/liveness.py): without the learned model the motion and texture cues
-        # reject about a third of genuine students. So a kiosk without it does not block anyone:
-        # it says, permanently, that the live check is limited, until the model is installed.
-        self.advisory = self.judge is not None and LEARNED_CUE in self.judge.disabled
+        # Without the learned model the other cues can refuse a face but not prove one live
+        # (bench/liveness.py), so every face is asked to blink (judge.py); the screen says why.
+        self.limited = self.judge is not None and LEARNED_CUE not in self.judge.active
         self._handled: set[tuple] = set()  # tracks whose failure or prompt was shown
         self._prompted: set[tuple] = set()
         self._failed: set[int] = set()  # track ids that failed: a failure sticks for the track's life
@@ -61,24 +60,30 @@ class LivenessGate:
         self._failed_people: dict[str, float] = {}
         self.judge_ms: list[float] = []
         if self.judge is not None:
-            for name in self.judge.disabled:
-                # Without the learned model nothing is "using the other checks": they only advise.
-                words = text.LIVENESS_MODEL_MISSING if name == LEARNED_CUE else text.LIVENESS_LAYER_OFF.format(layer=name)
-                self.post(Notice(words, "warning"))
-            log.info("liveness: cues %s active%s", ", ".join(self.judge.active) or "none",
-                     f"; disabled: {', '.join(self.judge.disabled)}" if self.judge.disabled else "")
-            if self.advisory:
-                log.warning("liveness model missing: the live check is advisory only until "
-                            "`main.py models import` installs it")
+            self._announce_layers()
         else:
             log.warning("liveness checks are OFF (liveness.enabled = false)")
         self._purge_snapshots()
+
+    def _announce_layers(self) -> None:
+        for name in self.judge.disabled:
+            if name != LEARNED_CUE:
+                self.post(Notice(text.LIVENESS_LAYER_OFF.format(layer=name), "warning"))
+        log.info("liveness: cues %s active%s", ", ".join(self.judge.active) or "none",
+                 f"; disabled: {', '.join(self.judge.disabled)}" if self.judge.disabled else "")
+        if self.limited:
+            self.post(Notice(self._limited_words(), "warning"))
+            log.warning("liveness model not running: %s, until `main.py models import` installs it",
+                        "every face must blink" if self.judge.proof_by_challenge else "texture cues only")
+
+    def _limited_words(self) -> str:
+        return text.LIVENESS_ASK_EVERYONE if self.judge.proof_by_challenge else text.LIVENESS_TEXTURE_ONLY
 
     @property
     def ready_message(self) -> str:
         if not self.enabled:
             return text.LIVENESS_OFF
-        return text.LIVENESS_LIMITED if self.advisory else text.RECOGNITION_READY
+        return text.LIVENESS_LIMITED if self.limited else text.RECOGNITION_READY
 
     def observe(self, tracks: list[Track], image, captured_at: float) -> None:
         """Feed this frame to the judge for the largest undecided tracks."""
@@ -87,7 +92,7 @@ class LivenessGate:
     def due(self, tracks: list[Track]) -> list[tuple[tuple, FaceBox]]:
         """(verdict key, box) of the faces to judge on this frame: the largest undecided ones.
         Plain values, so the judging may run beside the embedding (kiosk/vision/worker.py)."""
-        if self.judge is None or self.advisory:
+        if self.judge is None:
             return []
         undecided = [t for t in tracks if not self._decided(t) and t.id not in self._failed]
         undecided.sort(key=lambda t: t.box.size, reverse=True)
@@ -102,7 +107,8 @@ class LivenessGate:
             result = self.judge.observe(key, image, box, captured_at)
             if result.state == CHALLENGE and key not in self._prompted:
                 self._prompted.add(key)
-                remaining = max(0.5, self.cfg.liveness.decide_s - self.cfg.liveness.passive_s)
+                asked_after = 0.0 if self.judge.proof_by_challenge else self.cfg.liveness.passive_s
+                remaining = max(0.5, self.cfg.liveness.decide_s - asked_after)
                 self.post(ChallengePrompt(result.challenge or "blink", remaining))
         self.judge.forget_older_than(captured_at)
         self.judge_ms.append((time.perf_counter() - started) * 1000)
@@ -117,7 +123,7 @@ class LivenessGate:
     def settle(self, track: Track) -> bool:
         """True when this track may be announced (live, or liveness off).
         A spoof verdict is shown and recorded once, and stays False."""
-        if self.judge is None or self.advisory:
+        if self.judge is None:
             return True
         if track.id in self._failed:
             return False  # a new face in the same track does not get a fresh try

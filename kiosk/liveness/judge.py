@@ -1,19 +1,23 @@
 """The liveness judge: per-track samples over frames -> a verdict.
 
 States of one track: "pending" (collecting evidence), "challenge" (the
-passive score stayed uncertain, so the screen asks for a blink or a small
-head turn), then "live" or "spoof", which never change for that track.
+screen asks for a blink or a small head turn), then "live" or "spoof",
+which never change for that track.
 
-Timeline for one face (config [liveness]):
+With the learned model (config [liveness]):
 - from `min_frames` samples on: fused >= accept, and the learned model's own
   score (median of its last 3 frames) >= LEARNED_FLOOR -> live ("convincing");
 - fused <= reject (after at least REJECT_AFTER_S) -> spoof;
 - still uncertain at `passive_s` -> challenge; a blink / turn while neither
   the fused score nor the learned model is against it -> live;
-- at `decide_s` a verdict is forced: with the learned model, a face that never
-  convinced it and did not answer the challenge is refused; with the cues
-  alone (which cannot prove a live face), live if fused >= FALLBACK_LIVE.
-So a live student who stands still is decided within decide_s (< 3 s).
+- at `decide_s`, a face that never convinced the model and did not answer
+  the challenge is refused. So a live student who stands still is decided
+  within decide_s (< 3 s).
+Without it (weights missing, or left out of `cues`) the other cues can refuse
+a face but never prove one live (measured: bench/liveness.py), so every face
+is asked for the challenge at once and is live only when it answers it by
+`decide_s`. Only when no challenge is possible either (face mesh missing,
+or `challenge = "none"`) do the texture cues decide alone, as a last resort.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_SAMPLES = 60  # per track: ~4 s at the worker's rate
 REJECT_AFTER_S = 0.6  # never call a face a spoof from its first instant
-FALLBACK_LIVE = 0.45  # cues alone, at decide_s: a face with no evidence either way (0.5) is live
+FALLBACK_LIVE = 0.45  # texture cues alone, at decide_s: a face with no evidence either way (0.5) is live
 LEARNED_CUE = "minifasnet"  # the layer a passive "live" rests on; the other cues refine it
 # Measured (tests/liveness/test_spoof_end_to_end.py's video, every frame): a real frame of the
 # clip, jittered as by a hand, got a 3-frame median >= 0.71 in 21 % of windows (a check-in at
@@ -147,15 +151,24 @@ class LivenessJudge:
         scores = {cue.name: capped(cue.score(samples), cue.live_cap) for cue in self.cues}
         return LivenessResult(PENDING, fuse(scores, self.weights), scores)
 
+    @property
+    def can_challenge(self) -> bool:
+        return self.cfg.challenge != "none" and self.mesh is not None
+
+    @property
+    def proof_by_challenge(self) -> bool:
+        """No learned model: a face is live only if it answers the challenge, asked at once."""
+        return LEARNED_CUE not in self.active and self.can_challenge
+
     def _decide(self, track: _TrackState, t: float) -> LivenessResult:
         samples = list(track.samples)
         current = self.evaluate(samples)
         elapsed = t - samples[0].t
-        can_challenge = self.cfg.challenge != "none" and self.mesh is not None
-        if track.challenge_since is None and can_challenge and elapsed >= self.cfg.passive_s:
+        ask_after = 0.0 if self.proof_by_challenge else self.cfg.passive_s
+        if track.challenge_since is None and self.can_challenge and elapsed >= ask_after:
             track.challenge_since = t
         met = track.challenge_since is not None and self._challenge_met(samples, track.challenge_since)
-        evidence = Evidence(len(samples), elapsed, current.score, current.learned)
+        evidence = Evidence(len(samples), elapsed, current.score, current.learned, LEARNED_CUE in self.active)
         state = next_state(self.cfg, evidence, track.challenge_since is not None, met)
         return replace(current, state=state, challenge=self.cfg.challenge if state == CHALLENGE else None)
 
@@ -175,6 +188,7 @@ class Evidence:
     elapsed: float  # seconds since the first
     score: float  # fused
     learned: float | None  # the learned model's own score; None without it
+    model: bool = True  # the learned model is running (else only a challenge can prove a face live)
 
 
 def convincing(cfg: LivenessSection, score: float, learned: float | None) -> bool:
@@ -189,7 +203,10 @@ def leans_against(learned: float | None) -> bool:
 
 
 def next_state(cfg: LivenessSection, ev: Evidence, challenged: bool, met: bool) -> str:
-    """The decision rule, pure so the benchmark can replay it on recorded scores."""
+    """The decision rule, pure so the benchmark can replay it on recorded scores.
+    `challenged`: the screen has asked for the challenge; `met`: it was answered since."""
+    if not ev.model:
+        return _without_model(cfg, ev, challenged, met)
     enough = ev.n >= cfg.min_frames
     if enough and convincing(cfg, ev.score, ev.learned):
         return LIVE
@@ -199,12 +216,27 @@ def next_state(cfg: LivenessSection, ev: Evidence, challenged: bool, met: bool) 
         return LIVE
     if ev.elapsed >= cfg.decide_s:
         # Out of time. A real frame held up or replayed can look live to the learned model now
-        # and then, and only a blink tells it from a face; so with the model, not convinced is
-        # refused. The cues alone cannot prove a live face: they refuse only what leans against.
-        if ev.learned is not None:
-            return SPOOF
-        return LIVE if ev.score >= FALLBACK_LIVE else SPOOF
+        # and then, and only a blink tells it from a face: not convinced and no blink is refused.
+        return SPOOF
     return CHALLENGE if challenged else PENDING
+
+
+def _without_model(cfg: LivenessSection, ev: Evidence, challenged: bool, met: bool) -> str:
+    """No learned model. Asked at once, the challenge alone decides: the other cues refuse a
+    third of genuine students early (bench/liveness.py), so they are shown but do not refuse.
+    With no way to ask (no face mesh), the texture cues decide alone, as a last resort."""
+    if challenged:
+        if met:
+            return LIVE
+        return SPOOF if ev.elapsed >= cfg.decide_s else CHALLENGE
+    enough = ev.n >= cfg.min_frames
+    if enough and ev.score >= cfg.accept:
+        return LIVE
+    if enough and ev.score <= cfg.reject and ev.elapsed >= REJECT_AFTER_S:
+        return SPOOF
+    if ev.elapsed >= cfg.decide_s:
+        return LIVE if ev.score >= FALLBACK_LIVE else SPOOF
+    return PENDING
 
 
 def capped(score: float | None, cap: float) -> float | None:

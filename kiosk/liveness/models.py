@@ -85,5 +85,6 @@ def layer_status(cfg: Config) -> str:
     if judge.disabled:
         line += f"; disabled: {', '.join(judge.disabled)}"
         if "minifasnet" in judge.disabled:
-            line += f"; ADVISORY ONLY until the model is installed (get {WEIGHTS_HELP})"
+            mode = "every face must blink" if judge.proof_by_challenge else "texture checks only"
+            line += f"; LIMITED ({mode}) until the model is installed (get {WEIGHTS_HELP})"
     return line

@@ -70,8 +70,9 @@ CHALLENGE_TITLE = "Almost there"
 CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
 LIVENESS_OFF = "Ready · live check OFF"
 LIVENESS_LIMITED = "Ready · live check limited: model not installed"
+LIVENESS_ASK_EVERYONE = "Live check model not installed (ask IT): everyone is asked to blink"
+LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not installed (ask IT)"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
-LIVENESS_MODEL_MISSING = "Live check limited: its model is not installed (ask IT)"
 
 # Side panel.
 RECENT_HEADER = "Recent check-ins"

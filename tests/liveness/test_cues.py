@@ -153,20 +153,29 @@ def test_blink_cue_sees_a_blink_and_not_open_eyes():
     assert cue.score(staring) is None  # 0.6 s without a blink proves nothing
 
 
-def decide(cfg, n, elapsed, score, challenged=False, met=False, learned=None):
-    return next_state(cfg, Evidence(n, elapsed, score, learned), challenged, met)
+def decide(cfg, n, elapsed, score, challenged=False, met=False, learned=None, model=True):
+    return next_state(cfg, Evidence(n, elapsed, score, learned, model), challenged, met)
 
 
-def test_decision_rule_on_the_cues_alone():
+def test_without_the_learned_model_only_the_challenge_proves_a_face_live():
     cfg = LivenessSection()
-    assert decide(cfg, 1, 0.1, 0.99) == PENDING  # too few frames
-    assert decide(cfg, 5, 0.3, 0.9) == LIVE
-    assert decide(cfg, 5, 0.3, 0.05) == PENDING  # never reject at once
-    assert decide(cfg, 9, 0.7, 0.05) == SPOOF
-    assert decide(cfg, 9, 1.5, 0.5, True, False) == CHALLENGE
-    assert decide(cfg, 9, 1.5, 0.5, True, True) == LIVE
-    assert decide(cfg, 9, cfg.decide_s, 0.5, True, False) == LIVE  # a still live face, within 3 s
-    assert decide(cfg, 9, cfg.decide_s, 0.3, True, False) == SPOOF
+    cues = dict(model=False)
+    assert decide(cfg, 1, 0.0, 0.99, True, False, **cues) == CHALLENGE  # asked at once
+    assert decide(cfg, 9, 0.3, 0.99, True, False, **cues) == CHALLENGE  # the cues cannot prove a face
+    assert decide(cfg, 9, 0.4, 0.6, True, True, **cues) == LIVE  # it blinked
+    assert decide(cfg, 9, 0.7, 0.05, True, False, **cues) == CHALLENGE  # the other cues do not refuse
+    assert decide(cfg, 9, cfg.decide_s, 0.9, True, False, **cues) == SPOOF  # a photo never blinks
+
+
+def test_with_texture_cues_only_and_no_way_to_ask_they_decide_alone():
+    cfg = LivenessSection()
+    cues = dict(model=False)
+    assert decide(cfg, 1, 0.1, 0.99, **cues) == PENDING  # too few frames
+    assert decide(cfg, 5, 0.3, 0.9, **cues) == LIVE
+    assert decide(cfg, 5, 0.3, 0.05, **cues) == PENDING  # never reject at once
+    assert decide(cfg, 9, 0.7, 0.05, **cues) == SPOOF
+    assert decide(cfg, 9, cfg.decide_s, 0.5, **cues) == LIVE  # nothing against a still face, within 3 s
+    assert decide(cfg, 9, cfg.decide_s, 0.3, **cues) == SPOOF
 
 
 def test_with_the_learned_model_it_must_be_sure_or_the_face_must_blink():

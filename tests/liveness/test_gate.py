@@ -1,0 +1,48 @@
+"""The worker's liveness gate with the real judge and face mesh, and no learned model installed:
+every face is asked to blink at once, and a face that does not is refused and recorded."""
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import system_clock
+from kiosk.config import config_from_dict
+from kiosk.liveness.gate import LivenessGate, load_judge
+from kiosk.store.sqlite_store import SqliteStore
+from kiosk.ui import text
+from kiosk.ui.events import ChallengePrompt, LivenessFailed, Notice
+from kiosk.vision.images import load_image
+from kiosk.vision.pipeline import FacePipeline
+from kiosk.vision.tracker import Tracker
+
+
+@pytest.fixture
+def gate_without_model(data_dir):
+    cfg = config_from_dict({"store": {"data_dir": str(data_dir)}})  # no model imported
+    store = SqliteStore.in_dir(data_dir)
+    posted = []
+    gate = LivenessGate(cfg, store, system_clock(), posted.append, load_judge(cfg))
+    yield cfg, gate, store, posted
+    store.close()
+
+
+def test_without_the_model_a_still_photo_is_asked_to_blink_and_refused(gate_without_model, shared: Path):
+    cfg, gate, store, posted = gate_without_model
+    assert gate.limited and gate.judge.proof_by_challenge
+    assert Notice(text.LIVENESS_ASK_EVERYONE, "warning") in posted
+    assert gate.ready_message == text.LIVENESS_LIMITED
+
+    image = load_image(shared / "face_recognition" / "lin-manuel-miranda.png")
+    face = max(FacePipeline(cfg.vision, cfg.data_dir / "models").detect(image), key=lambda f: f.size)
+    tracker = Tracker(max_age_s=10.0)
+    settled, t = [], 0.0
+    while t <= cfg.liveness.decide_s + 0.2:
+        tracks = tracker.update([face], t)
+        gate.observe(tracks, image, t)
+        settled.append(gate.settle(tracks[0]))
+        t += 0.1
+    prompts = [e for e in posted if isinstance(e, ChallengePrompt)]
+    assert len(prompts) == 1 and prompts[0].seconds == pytest.approx(cfg.liveness.decide_s)  # asked at once
+    assert not any(settled)  # never passed for live: a photo does not blink
+    assert [e for e in posted if isinstance(e, LivenessFailed)]
+    assert [tuple(r) for r in store.query("SELECT person_id FROM spoof_events")] == [(None,)]  # recorded
