@@ -25,13 +25,18 @@ from kiosk.vision.tracker import Track
 
 log = logging.getLogger(__name__)
 
-MAX_JUDGED_PER_FRAME = 2  # largest undecided faces first: liveness must not stall the worker
+MAX_JUDGED_PER_FRAME = 2  # largest recognised undecided faces first: liveness must not stall the worker
 FAILED_HOLD_S = 30.0  # after a failed live check, that person is not checked in at this door for this long
 
 
 def load_judge(cfg: Config) -> LivenessJudge | None:
     """The judge with its models loaded (None when liveness is off)."""
     return LivenessJudge(cfg.liveness, cfg.data_dir / "models") if cfg.liveness.enabled else None
+
+
+def _named(track: Track) -> bool:
+    """Confirmed, or its latest vote named someone."""
+    return track.confirmed is not None or bool(track.votes and track.votes[-1].person_id)
 
 
 def track_key(track: Track) -> tuple:
@@ -96,7 +101,11 @@ class LivenessGate:
             return []
         undecided = [t for t in tracks if not self._decided(t) and t.id not in self._failed]
         undecided.sort(key=lambda t: t.box.size, reverse=True)
-        return [(track_key(t), t.box) for t in undecided[:MAX_JUDGED_PER_FRAME]]
+        # Faces recognised as someone go first: only they can be checked in. Strangers get one
+        # slot when nobody recognised is waiting (their score is shown; a photo is still refused).
+        named = [t for t in undecided if _named(t)]
+        chosen = named[:MAX_JUDGED_PER_FRAME] if named else undecided[:1]
+        return [(track_key(t), t.box) for t in chosen]
 
     def judge_faces(self, faces: list[tuple[tuple, FaceBox]], image, captured_at: float) -> None:
         """Add this frame to each face's evidence. Touches only the judge and the event queue."""

@@ -33,7 +33,7 @@ from kiosk.vision.tracker import UNKNOWN, Track, Tracker
 
 log = logging.getLogger(__name__)
 
-REVERIFY_S = 0.25  # a confirmed track is re-identified this often, to catch a swap
+REVERIFY_S = 0.25  # a settled track (confirmed, or a stranger behind) is re-identified this often
 MOVED_IOU = 0.5  # a confirmed face whose box moved this much since its embedding is checked again
 MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
@@ -170,7 +170,8 @@ class RecognitionWorker(threading.Thread):
         usable = [t for t in tracks if self._usable(t.box)]
         if tracks and not usable:
             self._hint_look_at_camera(frame.captured_at)
-        due = [t for t in usable if self._needs_embedding(t, frame.captured_at)]
+        front = max(usable, key=lambda t: t.box.size, default=None)
+        due = [t for t in usable if self._needs_embedding(t, frame.captured_at, t is front)]
         due.sort(key=lambda t: t.box.size, reverse=True)
         judging = self._beside.submit(self.liveness.judge_faces, self.liveness.due(usable), frame.image,
                                       frame.captured_at)
@@ -190,13 +191,16 @@ class RecognitionWorker(threading.Thread):
         vision = self.cfg.vision
         return face.size >= vision.min_face_px and is_frontal(face, vision.max_yaw_deg)
 
-    def _needs_embedding(self, track: Track, now: float) -> bool:
-        if track.confirmed is not None:  # again after a while, or at once if the box jumped
-            moved = track.embedded_box is not None and track.box.iou(track.embedded_box) < MOVED_IOU
-            return moved or now - track.last_embedded >= REVERIFY_S
-        # Unconfirmed faces, "not recognised" ones included, are embedded on every pass: that is
-        # what notices at once when a known student steps into a stranger's place (bench/latency.py).
-        return True
+    def _needs_embedding(self, track: Track, now: float, front: bool) -> bool:
+        # Unconfirmed faces are embedded on every pass: that is what notices at once when a known
+        # student steps into a stranger's place (bench/latency.py). Settled faces (confirmed, or a
+        # stranger behind the one at the kiosk) are checked again after a while, or at once if
+        # the box jumped: that keeps a pass within one frame time with a crowd in view.
+        settled = track.confirmed is not None or (track.unknown and not front)
+        if not settled:
+            return True
+        moved = track.embedded_box is not None and track.box.iou(track.embedded_box) < MOVED_IOU
+        return moved or now - track.last_embedded >= REVERIFY_S
 
     def _identify(self, tracks: list[Track], frame: Frame) -> list[Track]:
         """Embed and vote; returns the tracks found to hold a new face."""
