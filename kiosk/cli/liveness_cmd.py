@@ -19,6 +19,9 @@ VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 RATE = 15.0  # frames judged per second of video, like the worker
 
 
+NO_MODEL_NOTE = "without the learned model only a blink proves a face live, and one image cannot blink"
+
+
 def register(commands) -> None:
     cmd = commands.add_parser("liveness", help="live-check images or video files (anti-spoofing)")
     cmd.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
@@ -66,6 +69,8 @@ def judge_input(path: Path, pipe, judge) -> dict:
     from kiosk.liveness.judge import convincing
 
     result = judge.evaluate([judge.sample(image, face, 0.0)])
+    if judge.proof_by_challenge:  # as at the kiosk without its learned model
+        return _verdict(path, False, result.score, result.cues, NO_MODEL_NOTE)
     # One image gives no time for more evidence: it must convince the kiosk at once.
     return _verdict(path, convincing(judge.cfg, result.score, result.learned), result.score, result.cues)
 
@@ -73,7 +78,7 @@ def judge_input(path: Path, pipe, judge) -> dict:
 def judge_video(path: Path, pipe, judge) -> dict:
     import cv2
 
-    from kiosk.liveness.judge import LIVE, Evidence, next_state
+    from kiosk.liveness.judge import LEARNED_CUE, LIVE, Evidence, next_state
 
     if not path.is_file():
         raise ImageError(f"{path}: no such file")
@@ -111,7 +116,9 @@ def judge_video(path: Path, pipe, judge) -> dict:
     if result is None:
         return _verdict(path, False, None, {}, "no face found")
     if not result.decided:  # the clip ended first: the kiosk's final rule
-        final = next_state(judge.cfg, Evidence(10**6, judge.cfg.decide_s, result.score, result.learned), False, False)
+        model = LEARNED_CUE in judge.active
+        final = next_state(judge.cfg, Evidence(10**6, judge.cfg.decide_s, result.score, result.learned, model),
+                           judge.proof_by_challenge, False)
         return _verdict(path, final == LIVE, result.score, result.cues)
     return _verdict(path, result.live, result.score, result.cues)
 

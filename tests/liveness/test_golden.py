@@ -77,3 +77,12 @@ def test_liveness_cli_unreadable_input(data_dir, tmp_path):
     ran = cli(data_dir, "liveness", "--json", str(broken))
     assert ran.returncode == 1 and ran.stdout == ""
     assert ran.stderr.strip().splitlines()[-1].startswith("error:") and "Traceback" not in ran.stderr
+
+
+def test_liveness_cli_without_the_model_never_passes_one_image(shared, data_dir):
+    # As at the kiosk without its learned model: only a blink proves a face live.
+    image = shared / "antispoof" / "silent-face" / "samples" / "image_T1.jpg"
+    ran = cli(data_dir, "liveness", "--json", str(image))
+    assert ran.returncode == 0 and "minifasnet disabled" in ran.stderr
+    verdict = json.loads(ran.stdout)
+    assert verdict["live"] is False and "blink" in verdict["note"]
