@@ -90,10 +90,6 @@ class LivenessGate:
             return text.LIVENESS_OFF
         return text.LIVENESS_LIMITED if self.limited else text.RECOGNITION_READY
 
-    def observe(self, tracks: list[Track], image, captured_at: float) -> None:
-        """Feed this frame to the judge for the largest undecided tracks."""
-        self.judge_faces(self.due(tracks), image, captured_at)
-
     def due(self, tracks: list[Track]) -> list[tuple[tuple, FaceBox]]:
         """(verdict key, box) of the faces to judge on this frame: the largest undecided ones.
         Plain values, so the judging may run beside the embedding (kiosk/vision/worker.py)."""
@@ -108,7 +104,8 @@ class LivenessGate:
         return [(track_key(t), t.box) for t in chosen]
 
     def judge_faces(self, faces: list[tuple[tuple, FaceBox]], image, captured_at: float) -> None:
-        """Add this frame to each face's evidence. Touches only the judge and the event queue."""
+        """Add this frame to each face's evidence. Touches only the judge, the prompts shown and
+        the event queue (it runs on the judge's own thread)."""
         if not faces:
             return
         started = time.perf_counter()

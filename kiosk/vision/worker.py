@@ -1,10 +1,14 @@
 """The recognition worker thread: freshest frame -> faces -> identities -> check-ins.
 
 It loads the models in its own thread, warms them up, then posts events
-for the UI. The liveness judge runs on a helper thread of its own, beside
-the embedding of the same frame: both models release the GIL, so a pass
-costs detection plus the slower of the two, not their sum (BENCHMARKS.md). It never touches pygame; the only shared things are the
+for the UI. It never touches pygame; the only shared things are the
 capture slot it reads and the queue it posts to.
+
+The liveness judge runs on a helper thread of its own, beside the embedding
+of the same frame: both models release the GIL, so a pass costs detection
+plus the slower of the two, not their sum (BENCHMARKS.md). The worker waits
+for the judge before it announces anything, so they never share state
+while both run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from kiosk.vision.tracker import UNKNOWN, Track, Tracker
 log = logging.getLogger(__name__)
 
 REVERIFY_S = 0.25  # a settled track (confirmed, or a stranger behind) is re-identified this often
-MOVED_IOU = 0.5  # a confirmed face whose box moved this much since its embedding is checked again
+MOVED_IOU = 0.5  # a settled face whose box moved this much since its embedding is checked again
 MAX_EMBEDS_PER_FRAME = 3  # largest faces first; a crowd must not stall the worker
 GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
 STORAGE_NOTICE_S = 10.0  # how often a storage failure is repeated on screen
@@ -81,6 +85,7 @@ class RecognitionWorker(threading.Thread):
         except KioskError as err:
             log.error("recognition unavailable: %s", err)
             self._post(RecognitionState(False, f"Recognition unavailable: {err}"))
+            self._beside.shutdown(wait=False)
             return
         self.ready_at = time.monotonic()
         self._post(RecognitionState(True, self.liveness.ready_message))

@@ -38,7 +38,7 @@ def test_without_the_model_a_still_photo_is_asked_to_blink_and_refused(gate_with
     settled, t = [], 0.0
     while t <= cfg.liveness.decide_s + 0.2:
         tracks = tracker.update([face], t)
-        gate.observe(tracks, image, t)
+        gate.judge_faces(gate.due(tracks), image, t)
         settled.append(gate.settle(tracks[0]))
         t += 0.1
     prompts = [e for e in posted if isinstance(e, ChallengePrompt)]
