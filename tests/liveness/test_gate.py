@@ -1,5 +1,6 @@
 """The worker's liveness gate with the real judge and face mesh, and no learned model installed:
-every face is asked to blink at once, and a face that does not is refused and recorded."""
+every face is asked to blink at once, and a face that does not is refused and recorded. Which
+faces are judged on a pass: recognised ones first."""
 
 from pathlib import Path
 
@@ -7,10 +8,11 @@ import pytest
 
 from kiosk.clock import system_clock
 from kiosk.config import config_from_dict
-from kiosk.liveness.gate import LivenessGate, load_judge
+from kiosk.liveness.gate import LivenessGate, load_judge, track_key
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui import text
 from kiosk.ui.events import ChallengePrompt, LivenessFailed, Notice
+from kiosk.vision.base import FaceBox, Match
 from kiosk.vision.images import load_image
 from kiosk.vision.pipeline import FacePipeline
 from kiosk.vision.tracker import Tracker
@@ -46,3 +48,14 @@ def test_without_the_model_a_still_photo_is_asked_to_blink_and_refused(gate_with
     assert not any(settled)  # never passed for live: a photo does not blink
     assert [e for e in posted if isinstance(e, LivenessFailed)]
     assert [tuple(r) for r in store.query("SELECT person_id FROM spoof_events")] == [(None,)]  # recorded
+
+
+def test_recognised_faces_are_judged_first_and_strangers_get_one_slot(gate_without_model):
+    _, gate, _, _ = gate_without_model
+    tracker = Tracker()
+    near, middle, far = tracker.update([FaceBox(0, 0, 200, 200, 0.9), FaceBox(300, 0, 120, 120, 0.9),
+                                        FaceBox(500, 0, 60, 60, 0.9)], 0.0)
+    assert [key for key, _ in gate.due([near, middle, far])] == [track_key(near)]  # strangers: the largest
+    far.vote(Match("lin", "Lin", 0.7), 2)
+    middle.vote(Match("maya", "Maya", 0.6), 2)
+    assert [key for key, _ in gate.due([near, middle, far])] == [track_key(middle), track_key(far)]
