@@ -50,7 +50,7 @@ class FaceSample:
     """One frame of one tracked face. `cache` holds per-sample results (the
     face mesh, each frame cue's score) so nothing is computed twice."""
 
-    image: np.ndarray  # the whole BGR frame
+    image: np.ndarray | None  # the whole BGR frame; None once the judge has let go of it
     box: "FaceBox"
     t: float  # capture time, seconds
     cache: dict = field(default_factory=dict)
@@ -102,7 +102,7 @@ class FrameCue(Cue):
         last_scored = -1e18
         for sample in samples:
             if key not in sample.cache and skipped not in sample.cache:
-                if sample.t - last_scored >= self.min_gap_s:
+                if sample.image is not None and sample.t - last_scored >= self.min_gap_s:
                     sample.cache[key] = self.score_frame(sample)
                 else:
                     sample.cache[skipped] = True

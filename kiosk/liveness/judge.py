@@ -123,6 +123,8 @@ class LivenessJudge:
         sample = self.sample(image, box, t)
         track.samples.append(sample)
         track.result = self._decide(track, t)
+        if len(track.samples) > 1:
+            _let_go_of_frame(track.samples[-2])
         if track.result.decided:
             log.debug("liveness %s: %s, score %.2f after %d samples, cues %s", key, track.result.state,
                       track.result.score, len(track.samples),
@@ -178,6 +180,16 @@ class LivenessJudge:
         if self.cfg.challenge == "blink":
             return blinked(samples, since)
         return turned(samples, since)
+
+
+def _let_go_of_frame(sample: FaceSample) -> None:
+    """Once a frame is no longer a track's newest, the cues read only what they cached from it
+    (scores, mesh, a small face crop for the frozen cue). A track keeps up to MAX_SAMPLES
+    frames, and a 1080p frame is 6 MB: keeping them all held hundreds of MB for an undecided face."""
+    from kiosk.liveness.temporal import small_face
+
+    small_face(sample)
+    sample.image = None
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,14 @@ def rigid_fit(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
 
 def _identical(a: FaceSample, b: FaceSample) -> bool:
     """The same picture twice (a frozen or looped digital feed): no sensor noise at all."""
-    crop_a = cv2.resize(face_crop(a.image, a.box), (FROZEN_CROP, FROZEN_CROP))
-    crop_b = cv2.resize(face_crop(b.image, b.box), (FROZEN_CROP, FROZEN_CROP))
+    crop_a, crop_b = small_face(a), small_face(b)
     return float(np.abs(crop_a.astype(np.int16) - crop_b.astype(np.int16)).mean()) < IDENTICAL_GREY
+
+
+def small_face(sample: FaceSample) -> np.ndarray:
+    """The face, FROZEN_CROP pixels square; kept after the frame itself is let go (judge.py)."""
+    return _cached(sample, ("small face",), lambda: cv2.resize(face_crop(sample.image, sample.box),
+                                                               (FROZEN_CROP, FROZEN_CROP)))
 
 
 @LIVENESS.register("frozen")

@@ -59,3 +59,17 @@ def test_recognised_faces_are_judged_first_and_strangers_get_one_slot(gate_witho
     far.vote(Match("lin", "Lin", 0.7), 2)
     middle.vote(Match("maya", "Maya", 0.6), 2)
     assert [key for key, _ in gate.due([near, middle, far])] == [track_key(middle), track_key(far)]
+
+
+def test_the_judge_keeps_only_the_newest_frame_of_a_track(gate_without_model, shared: Path):
+    # A 1080p frame is 6 MB and a track keeps up to 60 samples: the older ones keep their scores,
+    # mesh and a small face crop, not the frame.
+    cfg, gate, _, _ = gate_without_model
+    image = load_image(shared / "face_recognition" / "lin-manuel-miranda.png")
+    face = max(FacePipeline(cfg.vision, cfg.data_dir / "models").detect(image), key=lambda f: f.size)
+    for i in range(6):
+        gate.judge.observe("face", image, face, i / 15)
+    samples = gate.judge.samples("face")
+    assert [s.image is None for s in samples] == [True] * 5 + [False]
+    assert all(s.mesh is not None for s in samples)
+    assert gate.judge.evaluate(samples).cues["frozen"] == pytest.approx(0.05)  # the same picture, still seen
