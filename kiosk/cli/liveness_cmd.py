@@ -51,7 +51,8 @@ def liveness_command(args, cfg: Config) -> int:
             print(json.dumps(verdict))
         else:
             word = "live" if verdict["live"] else "NOT live"
-            print(f"{path}: {word} (score {verdict['score']})")
+            note = f": {verdict['note']}" if verdict.get("note") else ""
+            print(f"{path}: {word} (score {verdict['score']}){note}")
     return 1 if failed else 0
 
 
