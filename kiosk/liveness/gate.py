@@ -54,8 +54,8 @@ class LivenessGate:
         self.post = post
         self.enabled = cfg.liveness.enabled
         self.judge = judge
-        # Without the learned model the other cues can refuse a face but not prove one live
-        # (bench/liveness.py), so every face is asked to blink (judge.py); the screen says why.
+        # Without the learned model the other cues cannot prove a face live (bench/liveness.py),
+        # so every face is asked to blink (judge.py); the screen says why.
         self.limited = self.judge is not None and LEARNED_CUE not in self.judge.active
         self._handled: set[tuple] = set()  # tracks whose failure or prompt was shown
         self._prompted: set[tuple] = set()

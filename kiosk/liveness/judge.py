@@ -13,10 +13,10 @@ With the learned model (config [liveness]):
 - at `decide_s`, a face that never convinced the model and did not answer
   the challenge is refused. So a live student who stands still is decided
   within decide_s (< 3 s).
-Without it (weights missing, or left out of `cues`) the other cues can refuse
-a face but never prove one live (measured: bench/liveness.py), so every face
-is asked for the challenge at once and is live only when it answers it by
-`decide_s`. Only when no challenge is possible either (face mesh missing,
+Without it (weights missing, or left out of `cues`) the other cues cannot
+prove a face live, and they refuse too many genuine ones to be trusted alone
+(measured: bench/liveness.py); so every face is asked for the challenge at once
+and is live only when it answers it by `decide_s`. Only when no challenge is possible either (face mesh missing,
 or `challenge = "none"`) do the texture cues decide alone, as a last resort.
 """
 
