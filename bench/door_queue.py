@@ -96,7 +96,7 @@ def pick_students() -> list[Student]:
             usable = []
             for i in indices:
                 try:
-                    box = pipe.enrolment_face(load_image(data.files[i]), str(data.files[i]))[0]
+                    box = pipe.enrolment_face(load_image(data.files[i]), str(data.files[i])).face
                 except KioskError:
                     continue
                 usable.append((data.files[i], box))
@@ -269,7 +269,7 @@ def explain_miss(student: Student) -> dict:
     if not faces:
         return {"pid": student.pid, "reason": "no face found in the probe photo"}
     face = max(faces, key=lambda f: f.w * f.h)
-    enrol = pipe.enrolment_face(load_image(student.enrol), student.pid)[1]
+    enrol = pipe.enrolment_face(load_image(student.enrol), student.pid).vector
     similarity = float(pipe.embed(probe, [face])[0] @ enrol)
     threshold, _ = decision_settings(cfg)
     yaw = yaw_degrees(face)

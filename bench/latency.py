@@ -212,7 +212,7 @@ def first_recognisable_frame(frames, models: Path) -> int:
 
     cfg = Config().vision
     pipeline = FacePipeline(cfg, models)
-    lin = pipeline.enrolment_face(load_image(PHOTOS / "lin-manuel-miranda.png"), "lin")[1]
+    lin = pipeline.enrolment_face(load_image(PHOTOS / "lin-manuel-miranda.png"), "lin").vector
     threshold, _ = decision_settings(cfg)
     for index, frame in enumerate(frames):
         faces = [f for f in pipeline.detect(frame) if f.size >= cfg.min_face_px and is_frontal(f, cfg.max_yaw_deg)]

@@ -56,7 +56,7 @@ def real_embeddings() -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
         for path, person in zip(data.files, data.people):
             pid = f"{data.name}:{person}"
             try:
-                vector = pipeline.enrolment_face(load_image(path), pid)[1]
+                vector = pipeline.enrolment_face(load_image(path), pid).vector
             except Exception:  # no face / several faces: not usable here, as in enrolment
                 continue
             if pid in enrolled:

@@ -184,16 +184,20 @@ def _embed_all(pipeline, images: list[Path], label: str) -> np.ndarray:
 def _embed_each(pipeline, images: list[Path], label: str):
     from kiosk.vision.images import load_image
 
-    progress = Progress(len(images), label)
+    progress, notes = Progress(len(images), label), []
     for image in images:
         try:
-            _, vector = pipeline.enrolment_face(load_image(image), str(image))
-            yield image, vector
+            found = pipeline.enrolment_face(load_image(image), str(image))
+            if found.note:
+                notes.append(f"{image}: {found.note}")
+            yield image, found.vector
         except ImageError as err:
             yield image, err
         finally:
             progress.step()
     progress.done()
+    for note in notes:  # after the bar, which owns the line while it runs
+        print(f"note: {note}")
 
 
 def identify_command(args, cfg: Config) -> int:
@@ -210,11 +214,11 @@ def identify_command(args, cfg: Config) -> int:
             print(f"error: {err}", file=sys.stderr)
             failed += 1
             continue
-        faces = pipeline.detect(image)
-        matches = gallery.match(pipeline.embed(image, faces)) if faces else []
-        for face, match in zip(faces, matches):
+        found = pipeline.photo_faces(image)  # a tight crop is detected padded, as at enrolment
+        matches = gallery.match(pipeline.embed(found.image, found.faces)) if found.faces else []
+        for face, match in zip(found.faces, matches):
             print(json.dumps({
-                "image": str(path), "box": face.xywh(), "person_id": match.person_id,
+                "image": str(path), "box": found.in_original(face).xywh(), "person_id": match.person_id,
                 "name": match.name, "score": round(float(match.score), 4),
             }))
     return 1 if failed else 0

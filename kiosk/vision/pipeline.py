@@ -7,6 +7,7 @@ Build it in the thread that will use it (models load in the constructor).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -23,8 +24,18 @@ from kiosk.vision.base import (
     l2_normalise,
 )
 from kiosk.vision.quality import CropQuality, crop_quality, enrolment_problem
+from kiosk.vision.subject import AmbiguousPhoto, PhotoFaces, choose_subject, find_faces
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class EnrolmentFace:
+    """What an enrolment photo gives: its subject's box (photo coordinates), embedding and a note."""
+
+    face: FaceBox
+    vector: np.ndarray
+    note: str = ""  # e.g. which other faces were ignored
 
 
 class FacePipeline:
@@ -68,27 +79,34 @@ class FacePipeline:
         self.detect(image)
         self.embed(image, [_synthetic_face()])
 
-    def enrolment_face(
-        self, image: np.ndarray, label: str, flip_tta: bool = False
-    ) -> tuple[FaceBox, np.ndarray]:
-        """The one face of an enrolment photo and its embedding (1-D), or an
-        ImageError that says what to fix; `label` names the photo in messages."""
-        faces = self.detect(image)
-        if not faces:
+    def photo_faces(self, image: np.ndarray) -> PhotoFaces:
+        """Faces in a still photo (enrolment, `identify`): a tight crop is
+        detected again with padding around it (kiosk/vision/subject.py)."""
+        return find_faces(self.detect, image)
+
+    def enrolment_face(self, image: np.ndarray, label: str, flip_tta: bool = False) -> EnrolmentFace:
+        """The face an enrolment photo is of, its embedding (1-D) and a note when other
+        faces were ignored; or an ImageError that says what to fix. `label` names the photo."""
+        photo = self.photo_faces(image)
+        if not photo.faces:
             raise ImageError(f"{label}: no face found")
-        if len(faces) > 1:
-            raise ImageError(f"{label}: {len(faces)} faces found; use a photo with one face")
-        face = faces[0]
+        try:
+            subject = choose_subject(photo)
+        except AmbiguousPhoto as err:
+            raise ImageError(f"{label}: {err}") from None
+        face = subject.face
         if face.size < self.cfg.min_face_px:
             raise ImageError(
                 f"{label}: face is {round(face.size)} px wide; needs at least "
                 f"{self.cfg.min_face_px} px (vision.min_face_px)"
             )
-        problem = enrolment_problem(image, face, self.embedder.align(image, [face])[0],
-                                    self.cfg.max_yaw_deg, self._eye_openness(image, face))
+        problem = enrolment_problem(photo.original_shape, photo.in_original(face),
+                                    self.embedder.align(photo.image, [face])[0], self.cfg.max_yaw_deg,
+                                    self._eye_openness(photo.image, face))
         if problem:
             raise ImageError(f"{label}: {problem}")
-        return face, self.embed(image, [face], flip_tta=flip_tta)[0]
+        vector = self.embed(photo.image, [face], flip_tta=flip_tta)[0]
+        return EnrolmentFace(photo.in_original(face), vector, subject.note)
 
     def face_quality(self, image: np.ndarray, face: FaceBox) -> tuple[CropQuality, float | None]:
         """Light and focus of the aligned crop, and the eye openness (None without FaceMesh):

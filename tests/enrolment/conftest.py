@@ -20,7 +20,7 @@ def faces(shared, tmp_path_factory) -> dict[str, np.ndarray]:
 
     pipeline = FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
     folder = shared / "face_recognition"
-    return {key: pipeline.enrolment_face(load_image(folder / name), name)[1] for key, name in PHOTOS.items()}
+    return {key: pipeline.enrolment_face(load_image(folder / name), name).vector for key, name in PHOTOS.items()}
 
 
 @pytest.fixture

@@ -69,7 +69,8 @@ def test_partial_faces_are_cut_by_the_border(pipeline, shared, name):
 @pytest.mark.parametrize("path, count", [("face_recognition/two_people.jpg", 2),
                                          ("deepface/selfie-many-people.jpg", 6)])
 def test_several_faces_are_rejected(pipeline, shared, path, count):
-    assert enrol_error(pipeline, shared / path).endswith(f"{count} faces found; use a photo with one face")
+    error = enrol_error(pipeline, shared / path)  # a pair side by side; a selfie whose largest face is at the edge
+    assert f": {count} faces" in error and error.endswith("is clearly the main face")
 
 
 def test_too_small_blurred_and_dark_faces_are_rejected(pipeline, shared):
@@ -78,7 +79,9 @@ def test_too_small_blurred_and_dark_faces_are_rejected(pipeline, shared):
     path = shared / "face_recognition" / "obama.jpg"
     image = cv2.imread(str(path))
     assert "needs at least" in enrol_error(pipeline, path, cv2.resize(image, None, fx=0.12, fy=0.12))
-    assert "face is blurred" in enrol_error(pipeline, path, cv2.GaussianBlur(image, (0, 0), 5))
+    # Sigma 8 on this 237 px face: sharpness 11, and its embedding keeps only 0.77 of the sharp one's
+    # direction (sigma 5: sharpness 29, 0.90, still a usable template).
+    assert "face is blurred" in enrol_error(pipeline, path, cv2.GaussianBlur(image, (0, 0), 8))
     assert "face is too dark" in enrol_error(pipeline, path, (image * 0.25).astype("uint8"))
     assert "face is too bright" in enrol_error(pipeline, path, cv2.convertScaleAbs(image, alpha=1.0, beta=150))
 

@@ -85,7 +85,7 @@ def kiosk(shared, data_dir, tmp_path):
     roster_admin.add_staff(store, "boss", "Ms Boss", role="admin")
     set_pin(store, "boss", "4829")
     obama = FacePipeline(cfg.vision, tmp_path).enrolment_face(load_image(shared / "face_recognition" / "obama.jpg"),
-                                                              "obama.jpg")[1]
+                                                              "obama.jpg").vector
     enrol(cfg, store, Enrolment(Person("obama", "Barack Obama", "student"), obama[None], ("obama.jpg",)))
     stop, events = threading.Event(), queue.Queue(maxsize=512)
     capture = CaptureThread(ClipThenMirror(shared / "face_recognition" / "short_hamilton_clip.mp4"), stop, events, 1.0)
