@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import statistics
 import sys
 import time
@@ -16,8 +17,11 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 OUT = REPO / "bench" / "out"
 
-if str(REPO) not in sys.path:  # bench scripts run as files, not as a package
-    sys.path.insert(0, str(REPO))
+# Bench scripts run as files, not as a package. BENCH_KIOSK_CODE points them at another checkout's
+# kiosk/ (say, the previous commit) to measure old and new code side by side with one bench.
+KIOSK_CODE = Path(os.environ.get("BENCH_KIOSK_CODE", REPO)).resolve()
+if str(KIOSK_CODE) not in sys.path:
+    sys.path.insert(0, str(KIOSK_CODE))
 
 # knn_examples/test has no label files: these single-face images are labelled by
 # their file names. The two two-person images have no per-face labels and are left out.
@@ -238,7 +242,7 @@ def normalise_scores(scores: np.ndarray, gallery, norm: str) -> np.ndarray:
     if norm == "none" or scores.shape[1] < 3:
         return scores
     if norm == "znorm":
-        cross = gallery.person_scores(gallery._rows)  # one row per person in the bench
+        cross = gallery.person_scores(gallery._centroids)  # one row per person in the bench
         off = ~np.eye(len(cross), dtype=bool)
         imp = cross[off].reshape(len(cross), -1)
         return (scores - imp.mean(1)) / np.maximum(imp.std(1), 1e-3)

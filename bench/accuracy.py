@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accuracy_report import print_report
+from accuracy_report import print_calib_report, print_report
 from _common import (
     NORMS, OUT, REPO, SHARED, Embedded, Labelled, Timer, calibrate, cross_validated,
     deepface_identities, gallery_timing, knn_identities, make_splits, median, open_set_d_prime,
@@ -32,6 +32,7 @@ from _common import (
 
 SWEEP_Z = {"1e-3": 3.090, "1e-4": 3.719, "1e-5": 4.265, "1e-6": 4.753}  # per-comparison FAR
 LICENCE_CLEAN = ("sface", "dlib")
+BASELINE_REV = "09ef6fb"  # the kiosk before identify_calib: match rules fitted on 18 people
 
 
 @dataclass(frozen=True)
@@ -252,26 +253,45 @@ def choose_default(results: list[dict]) -> dict | None:
                    "default, then verification d'"}
 
 
-def write_calibration(results: list[dict], note: str) -> Path:
-    """Rewrite calibration.py; models this run did not measure keep their values."""
+def write_calibration(results: list[dict], shipped: dict, note: str) -> Path:
+    """Rewrite calibration.py; models this run did not measure keep their values. A model measured
+    on identify_calib (`shipped`) gets its threshold curve over gallery sizes from there; the others
+    get the flat threshold of the small sets."""
     from kiosk.vision.calibration import CALIBRATED
+    from kiosk.vision.matching import REFERENCE_PEOPLE, threshold_for_people
 
     path = REPO / "kiosk" / "vision" / "calibration.py"
     table = dict(CALIBRATED)
     for r in results:  # DeepFace's own detect+align path is a baseline the kiosk never runs
-        if r["kiosk"]:
+        if r["kiosk"] and r["key"] not in shipped:
             table[r["key"]] = {"threshold": r["calibration"]["threshold"],
                                "margin": r["calibration"]["margin"]}
-    lines = [f'    "{k}": {{"threshold": {v["threshold"]:.3f}, "margin": {v["margin"]:.2f}}},'
-             for k, v in table.items()]
-    path.write_text(CALIBRATION_TEMPLATE.format(note=note, rows="\n".join(lines)), encoding="utf-8")
+    for key, rule in shipped.items():
+        curve = tuple((int(n), float(t)) for n, t in rule["by_people"])
+        table[key] = {"threshold": threshold_for_people(curve, REFERENCE_PEOPLE), "margin": rule["margin"],
+                      "by_people": curve}
+    path.write_text(CALIBRATION_TEMPLATE.format(note=note, rows="\n".join(_table_lines(table))),
+                    encoding="utf-8")
     return path
+
+
+def _table_lines(table: dict) -> list[str]:
+    lines = []
+    for key, v in table.items():
+        row = f'    "{key}": {{"threshold": {v["threshold"]:.3f}, "margin": {v["margin"]:.2f}'
+        if "by_people" in v:
+            points = ", ".join(f"({n}, {t:.3f})" for n, t in v["by_people"])
+            row += f',\n        "by_people": ({points})'
+        lines.append(row + "},")
+    return lines
 
 
 CALIBRATION_TEMPLATE = '''"""Calibrated decision settings per embedding model (cosine similarity of
 unit vectors): a face is named when its best person scores >= threshold and
-beats the next person by >= margin. Written by bench/accuracy.py
---write-calibration; how they are derived is in docs/ACCURACY.md.
+beats the next person by >= margin. `by_people` gives the threshold for a
+gallery of that many people (kiosk/vision/matching.py reads it in log(people));
+`threshold` is its value at matching.REFERENCE_PEOPLE. Written by
+bench/accuracy.py --write-calibration; how they are derived is in docs/ACCURACY.md.
 
 {note}
 """
@@ -292,6 +312,33 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown pipeline(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = {"quick": args.quick, "splits": args.splits}
+    if args.protocol in ("sets", "all"):
+        report.update(small_sets(args, groups))
+    if args.protocol in ("identify_calib", "all"):
+        import identify_calib
+
+        models = ["sface"] if args.quick else args.calib_models.split(",")
+        report["identify_calib"] = identify_calib.run(models, None if args.quick else args.baseline_rev)
+        print_calib_report(report["identify_calib"])
+    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"wrote {out}")
+    if args.write_calibration and not args.quick:
+        note = (f"Produced by bench/accuracy.py --write-calibration on {datetime.date.today()}; "
+                f"full results in {out.name}.")
+        shipped = report.get("identify_calib", {}).get("shipped", {})
+        print(f"wrote {write_calibration(report.get('results', []), shipped, note)}")
+    if args.write_docs:
+        from accuracy_doc import write_docs
+
+        print(f"wrote {write_docs(report)}")
+    return 0
+
+
+def small_sets(args, groups: list[str]) -> dict:
+    """The DeepFace and knn sets: verification pairs and seeded open-set splits, every pipeline."""
     sets = [deepface_identities(), knn_identities()]
     pair_lists = {n: read_pairs(SHARED / "deepface" / f"pairs_{n}.csv") for n in ("master", "pivot")}
     if args.quick:
@@ -315,17 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     default = choose_default(results)
     if default:
         print(f"\ndefault pipeline by the numbers: {default['pipeline']} ({default['why']})")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"quick": args.quick, "splits": args.splits, "results": results,
-                               "skipped": skipped, "default": default,
-                               "gallery_match_ms_100k": timing}, indent=1), encoding="utf-8")
-    print(f"wrote {out}")
-    if args.write_calibration and not args.quick:
-        note = (f"Produced by bench/accuracy.py --write-calibration ({args.splits} splits) on "
-                f"{datetime.date.today()}; full results in {out.name}.")
-        print(f"wrote {write_calibration(results, note)}")
-    return 0
+    return {"results": results, "skipped": skipped, "default": default, "gallery_match_ms_100k": timing}
 
 
 def _parse(argv):
@@ -338,6 +375,13 @@ def _parse(argv):
                         help="where optional weights are looked for (and DeepFace's folder is laid out)")
     parser.add_argument("--write-calibration", action="store_true",
                         help="rewrite kiosk/vision/calibration.py from this run")
+    parser.add_argument("--write-docs", action="store_true", help="regenerate docs/ACCURACY.md from this run")
+    parser.add_argument("--protocol", choices=("sets", "identify_calib", "all"), default="all",
+                        help="the small DeepFace/knn sets, the identify_calib open-set protocol, or both")
+    parser.add_argument("--calib-models", default="sface,sface-fp32",
+                        help="embedders run on identify_calib (comma-separated)")
+    parser.add_argument("--baseline-rev", default=BASELINE_REV,
+                        help="the commit whose kiosk code is run as the identify_calib baseline")
     return parser.parse_args(argv)
 
 

@@ -79,3 +79,29 @@ def _print_calibration(results: list[dict]) -> None:
         print(f"{r['variant']:32} " + "  ".join(
             f"{far}: t={x['threshold']:.3f} DIR {100 * x['dir'][0]:5.1f} FA {100 * x['stranger_far'][0]:4.1f}"
             f" wrong {100 * x['mis_id'][0]:3.1f}" for far, x in r["sweep"].items()))
+
+
+def print_calib_report(calib: dict) -> None:
+    """identify_calib: cross-validated DIR, wrong names and strangers accepted per rule and margin."""
+    base = calib.get("baseline")
+    if base:
+        b = base["baseline"]
+        print(f"\n== identify_calib baseline (code {base['rev']}, rule 0.49 / 0.12): DIR {100 * b['dir']:.1f} %,"
+              f" wrong {b['wrong']}, strangers {b['strangers_accepted']}/{b['strangers']},"
+              f" enrolment refused {100 * base['refusal_rate']:.1f} %")
+    for model, runs in calib["models"].items():
+        for label in ("one_photo", "two_photos"):
+            r = runs[label]
+            print(f"\n== identify_calib {model}, {label.replace('_', ' ')}: enrolment refused "
+                  f"{100 * r['refusal_rate']:.1f} %; DIR % (lfw / pins), wrong names, strangers accepted")
+            for margin, methods in r["margins"].items():
+                cells = [f"{m}: {100 * v['dir']:.1f} ({_src(v, 'lfw')}/{_src(v, 'pins')}) w{v['wrong']} "
+                         f"s{v['strangers_accepted']}" for m, v in methods.items()]
+                print(f"  margin {margin}  " + " | ".join(cells))
+        rule = calib["shipped"][model]
+        print(f"  shipped: margin {rule['margin']:.2f}, threshold by people {rule['by_people']}")
+
+
+def _src(v: dict, source: str) -> str:
+    s = v["by_source"].get(source)
+    return f"{100 * s['dir']:.1f}" if s else "-"

@@ -97,7 +97,7 @@ def measure(size: int, real, queries: int) -> dict:
         "match_ms_median": round(statistics.median(times), 3),
         "match_ms_p95": round(float(np.percentile(times, 95)), 3),
         "build_ms": round(build_ms, 1),
-        "matrix_mb": round(gallery._rows.nbytes / 2**20, 1),
+        "matrix_mb": round(gallery._centroids.nbytes / 2**20, 1),
         "rss_growth_mb": round(rss_growth, 1),
         "named_right": correct, "named_wrong": wrong,
     }

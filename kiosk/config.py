@@ -66,7 +66,7 @@ class VisionSection:
     embedder: str = "sface"
     detect_width: int = field(default=640, metadata=_check(_range(160, 1920)))
     detect_score: float = field(default=0.7, metadata=_check(_range(0.05, 0.99)))
-    min_face_px: int = field(default=48, metadata=_check(_range(16, 1000)))
+    min_face_px: int = field(default=44, metadata=_check(_range(16, 1000)))
     max_yaw_deg: float = field(default=35.0, metadata=_check(_range(5.0, 90.0)))
     threshold: float = field(default=0.0, metadata=_check(_range(-1.0, 1.0)))
     margin: float = field(default=0.0, metadata=_check(_range(0.0, 1.0)))

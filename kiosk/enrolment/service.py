@@ -89,7 +89,13 @@ def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: n
     from kiosk.vision.lookalike import close_people
     from kiosk.vision.matching import build_gallery
 
-    return close_people(build_gallery(store, vision), vectors, person_id, model_key(vision))
+    from kiosk.vision.matching import decision_settings
+
+    # The same face: at least the bar of a gallery of REFERENCE_PEOPLE. A small gallery names at a
+    # lower threshold, but refusing an enrolment on that little evidence would block real students.
+    gallery = build_gallery(store, vision)
+    same_face = max(gallery.threshold, decision_settings(vision)[0])
+    return close_people(gallery, vectors, person_id, model_key(vision), same_face)
 
 
 def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:

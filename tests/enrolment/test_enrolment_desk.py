@@ -92,7 +92,7 @@ def test_duplicate_is_refused_naming_the_person_and_only_an_admin_may_override(d
 
 def test_lookalike_is_saved_and_named(desk, cfg, faces):
     desk.handle(CheckPin("5930"))
-    threshold, _ = decision_settings(cfg.vision)
+    threshold, _ = decision_settings(cfg.vision)  # the same-face bar at enrolment (REFERENCE_PEOPLE)
     saved = save(desk, "twin", "Twin", lookalike_of(faces["obama"], threshold - 0.02))
     assert saved.ok and saved.lookalikes == (("obama", "Barack Obama"),)
 

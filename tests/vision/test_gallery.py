@@ -70,21 +70,27 @@ def test_margin_rejects_a_face_close_to_two_people(axes):
     assert named.person_id == "a"
 
 
-def test_several_rows_per_person_take_the_best_row(axes):
-    # Ann has two rows (e0, e1), Bob one (e2); rows arrive interleaved.
+def test_several_rows_per_person_match_by_their_centroid(axes):
+    # Ann has two rows (e0, e1), Bob one (e2); rows arrive interleaved. Ann's centroid is (e0 + e1) / sqrt 2.
     gallery = Gallery(
         ["ann", "bob", "ann"], ["Ann", "Bob", "Ann"], np.stack([axes[0], axes[2], axes[1]]),
         threshold=0.5, margin=0.1,
     )
-    assert len(gallery) == 2
-    near_second_row = between(axes[1], axes[3], 0.9)
+    assert len(gallery) == 2 and gallery.rows == 3
+    between_anns_rows = between(axes[0], axes[1], 0.5 ** 0.5)  # the centroid itself
     near_bob = between(axes[2], axes[3], 0.75)
-    first, second = gallery.match(np.stack([near_second_row, near_bob]))
+    first, second = gallery.match(np.stack([between_anns_rows, near_bob]))
     assert (first.person_id, first.name) == ("ann", "Ann")
-    assert first.score == pytest.approx(0.9, abs=1e-5)
+    assert first.score == pytest.approx(1.0, abs=1e-5)
     assert (second.person_id, second.name) == ("bob", "Bob")
     # Ann's own two rows never compete with each other for the margin.
     assert first.second_score == pytest.approx(0.0, abs=1e-5)
+
+
+def test_a_probe_like_one_of_two_photos_scores_its_share_of_the_centroid(axes):
+    gallery = Gallery(["ann", "ann"], ["Ann", "Ann"], np.stack([axes[0], axes[1]]), threshold=0.5)
+    [match] = gallery.match(axes[0][None])
+    assert match.score == pytest.approx(0.5 ** 0.5, abs=1e-5)
 
 
 def test_one_person_gallery_has_no_second_candidate(axes):

@@ -26,7 +26,7 @@ def test_enrolment_rejects_a_tiny_face(sface_pipeline, photos):
     with pytest.raises(ImageError) as err:
         sface_pipeline.enrolment_face(tiny, "tiny.jpg")
     assert str(err.value).startswith("tiny.jpg: face is ")
-    assert str(err.value).endswith(" px wide; needs at least 48 px (vision.min_face_px)")
+    assert str(err.value).endswith(" px wide; needs at least 44 px (vision.min_face_px)")
 
 
 def test_enrolment_rejects_a_blank_image(sface_pipeline):

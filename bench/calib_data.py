@@ -1,0 +1,150 @@
+"""The identify_calib set (../shared/data/identify_calib, see its README), embedded once per model.
+
+Every photo goes through the kiosk's own code:
+- as an enrolment photo: FacePipeline.enrolment_face, which applies every
+  enrolment gate and picks the subject of a photo with several faces; a
+  refusal keeps its reason;
+- as a probe: FacePipeline.photo_faces (what `main.py identify` runs), and the
+  largest face is the probe (other faces in a probe photo are bystanders).
+
+Vectors are cached in bench/out/identify_calib/<model>.npz, keyed by the
+code that made them (a change to kiosk/vision invalidates the cache).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from _common import KIOSK_CODE, OUT, SHARED
+
+CALIB = SHARED / "identify_calib"
+CACHE = OUT / "identify_calib"
+ENROL_PHOTOS = ("1.jpg", "2.jpg")  # photo 1 enrols; photo 2 too in the two-photo protocol
+
+
+@dataclass(frozen=True)
+class Photo:
+    source: str  # lfw | pins | strangers
+    person: str
+    file: str  # relative to CALIB
+
+    @property
+    def number(self) -> str:
+        return Path(self.file).name
+
+    @property
+    def stranger(self) -> bool:
+        return self.source == "strangers"
+
+
+@dataclass
+class Embedded:
+    """One model's view of the set: enrolment outcome and probe vector per photo."""
+
+    model: str
+    enrol: dict[str, np.ndarray] = field(default_factory=dict)  # file -> vector (accepted photos)
+    refused: dict[str, str] = field(default_factory=dict)  # file -> reason
+    notes: dict[str, str] = field(default_factory=dict)  # file -> note (subject chosen among faces)
+    probe: dict[str, np.ndarray] = field(default_factory=dict)  # file -> vector of the largest face
+    probe_face_px: dict[str, float] = field(default_factory=dict)
+    probe_usable: dict[str, bool] = field(default_factory=dict)  # what the kiosk would identify (size, yaw)
+    no_face: list[str] = field(default_factory=list)
+
+
+def photos() -> list[Photo]:
+    rows = csv.DictReader((CALIB / "index.csv").open(encoding="utf-8"))
+    return [Photo(r["source"], r["person"], r["file"]) for r in rows]
+
+
+def embedded(model: str, refresh: bool = False) -> Embedded:
+    """The cached embedding of every photo with `model` (an embedder name), made if missing or stale."""
+    key = _code_key(model)
+    path = CACHE / f"{model.replace('/', '+')}-{key}.pkl"
+    if path.is_file() and not refresh:
+        cached = pickle.loads(path.read_bytes())
+        if cached.get("key") == key:
+            return cached["data"]
+    data = _embed(model)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps({"key": key, "data": data}))
+    return data
+
+
+def parts(variant: str) -> tuple[str, str]:
+    """(detector, embedder) of a variant name: "sface", "yunet-fp32/sface-fp32", "sface+flip"."""
+    detector, _, embedder = variant.removesuffix(FLIP).rpartition("/")
+    return detector or "yunet", embedder
+
+
+FLIP = "+flip"  # variant suffix: flip test-time augmentation at enrolment and on probes
+
+
+def pipeline_for(variant: str):
+    from kiosk.config import VisionSection
+    from kiosk.vision.pipeline import FacePipeline
+
+    detector, embedder = parts(variant)
+    return FacePipeline(VisionSection(detector=detector, embedder=embedder), OUT / "models")
+
+
+def _embed(model: str) -> Embedded:
+    from kiosk.errors import ImageError
+    from kiosk.vision.images import load_image
+
+    pipe, out, flip = pipeline_for(model), Embedded(model), model.endswith(FLIP)
+    every = photos()
+    print(f"identify_calib: embedding {len(every)} photos with {model} ...", file=sys.stderr, flush=True)
+    for photo in every:
+        image = load_image(CALIB / photo.file)
+        if not photo.stranger and photo.number in ENROL_PHOTOS:
+            try:
+                found = pipe.enrolment_face(image, photo.file, flip_tta=flip)
+                if isinstance(found, tuple):  # an older kiosk/ (BENCH_KIOSK_CODE): (face, vector)
+                    out.enrol[photo.file] = found[1]
+                else:
+                    out.enrol[photo.file] = found.vector
+                    if found.note:
+                        out.notes[photo.file] = found.note
+            except ImageError as err:
+                out.refused[photo.file] = str(err).removeprefix(f"{photo.file}: ")
+        found_image, faces = _probe_faces(pipe, image)
+        if not faces:
+            out.no_face.append(photo.file)
+            continue
+        face = max(faces, key=lambda f: f.size)
+        out.probe[photo.file] = pipe.embed(found_image, [face], flip_tta=flip)[0]
+        out.probe_face_px[photo.file] = face.h
+        out.probe_usable[photo.file] = usable(face, pipe.cfg)
+    return out
+
+
+def _probe_faces(pipe, image):
+    """What `identify` detects: the padded still-photo path, or plain detection in older code."""
+    if hasattr(pipe, "photo_faces"):
+        found = pipe.photo_faces(image)
+        return found.image, found.faces
+    return image, pipe.detect(image)
+
+
+def usable(face, vision) -> bool:
+    """The kiosk's own rule for which faces it identifies: big enough and facing it."""
+    from kiosk.vision.quality import is_frontal
+
+    return face.size >= vision.min_face_px and is_frontal(face, vision.max_yaw_deg)
+
+
+def _code_key(model: str) -> str:
+    """A digest of the vision code and of this file: a cache made by other code is stale
+    (calibration.py is left out: the benchmark itself rewrites it)."""
+    digest = hashlib.sha256(model.encode())
+    code = [p for p in sorted((KIOSK_CODE / "kiosk" / "vision").glob("*.py")) if p.name != "calibration.py"]
+    for path in code + [Path(__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

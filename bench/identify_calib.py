@@ -1,0 +1,187 @@
+"""identify_calib open-set protocol: cross-validated decision rules and the shipped calibration.
+
+    bench/accuracy.py --protocol identify_calib   (or this file's run() from there)
+
+Per fold k of K disjoint folds of people: fit on the other folds' people,
+judge fold k's genuine probes and strangers against the whole gallery (the
+kiosk holds everyone). Protocol: bench/calib_eval.py; rules: bench/calib_rules.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+import calib_data
+import calib_eval as ev
+import calib_rules as rules
+
+MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)
+BASELINE = (0.49, 0.12)  # the rule calibrated on 18 people, before this protocol
+FAR_TARGET = 0.01  # "DIR at a stranger accept rate of 1 %"
+
+
+def folds_of(enrolled: ev.Enrolled, probes: ev.Probes):
+    """Per fold k: (people to calibrate on, mask of fold k's probes)."""
+    fold = ev.folds()
+    everyone = set(fold)
+    for k in range(ev.K_FOLDS):
+        held = {p for p in everyone if fold[p] == k}
+        yield everyone - held, np.array([p in held for p in probes.people])
+
+
+def cross_validate(enrolled: ev.Enrolled, probes: ev.Probes, method: str, margin: float,
+                   alpha: float = rules.ALPHA) -> dict:
+    """The method's threshold fitted per fold on other people, judged on the fold; summed over folds."""
+    outcomes, thresholds = [], []
+    for calibration, held in folds_of(enrolled, probes):
+        threshold = fit_threshold(enrolled, probes, calibration, method, margin, alpha)
+        thresholds.append(threshold)
+        outcomes.append(ev.judge(enrolled, probes, threshold, margin, held))
+    return summary(ev.add(outcomes), thresholds)
+
+
+def fit_threshold(enrolled: ev.Enrolled, probes: ev.Probes, calibration: set[str], method: str,
+                  margin: float, alpha: float = rules.ALPHA) -> float:
+    impostor = ev.impostor_maxima(enrolled, probes, calibration)
+    rows = [i for i, p in enumerate(probes.people) if p in calibration and probes.found[i]]
+    stranger = probes.stranger[rows]
+    s1, lead = rules.top_two(impostor)
+    # Thresholds are fitted without the margin: the threshold alone keeps strangers out, and the
+    # margin is a further guard between enrolled people (with it, a stranger-rate fit would let the
+    # threshold fall wherever strangers happen to have a close second).
+    if method == "zero-stranger":
+        return rules.zero_stranger(s1[stranger])
+    if method == "stranger-far":  # the lowest threshold accepting at most FAR_TARGET of the true strangers
+        return rules.lowest_threshold(s1[stranger], lead[stranger], 0.0, FAR_TARGET)
+    if method == "impostor-tail":
+        return rules.threshold_at(rules.tail_curve(impostor, 0.0, alpha), enrolled.people)
+    raise ValueError(method)
+
+
+def summary(outcome: ev.Outcome, thresholds: list[float] | None = None) -> dict:
+    out = {"dir": round(outcome.dir, 4), "correct": outcome.correct, "genuine": outcome.genuine,
+           "wrong": outcome.wrong, "strangers_accepted": outcome.strangers_accepted,
+           "strangers": outcome.strangers,
+           "by_source": {s: {"dir": round(c / g, 4) if g else 0.0, "correct": c, "genuine": g}
+                         for s, (c, g) in outcome.by_source.items()}}
+    if thresholds:
+        out["thresholds"] = [round(t, 3) for t in thresholds]
+    return out
+
+
+def det_points(enrolled: ev.Enrolled, probes: ev.Probes, margin: float) -> list[tuple[float, float]]:
+    """(stranger accept rate, miss rate) over a sweep of thresholds: a DET curve (not fitted)."""
+    points = []
+    for threshold in np.arange(0.25, 0.70, 0.005):
+        o = ev.judge(enrolled, probes, float(threshold), margin)
+        points.append((o.strangers_accepted / o.strangers, 1 - o.dir))
+    return points
+
+
+METHODS = ("zero-stranger", "stranger-far", "impostor-tail")
+
+
+def protocol(model: str, numbers: tuple[str, ...], margins=MARGINS, methods=METHODS) -> dict:
+    """Everything for one model and one enrolment (photo 1, or photos 1 and 2)."""
+    emb = calib_data.embedded(model)
+    enrolled = ev.enrol_set(emb, numbers, model)
+    probes = ev.probe_set(emb, calib_data.ENROL_PHOTOS if len(numbers) > 1 else numbers)
+    people = len({p for p, s in zip(probes.people, probes.stranger) if not s})
+    result = {
+        "model": model, "enrol_photos": list(numbers), "people": people, "enrolled": enrolled.people,
+        "refused": dict(sorted(enrolled.refused.items())),
+        "refusal_rate": round(len(enrolled.refused) / people, 4),
+        "subject_notes": sum(1 for f in emb.notes if f.rsplit("/", 1)[-1] in numbers),
+        "baseline": summary(ev.judge(enrolled, probes, *BASELINE)),
+        "margins": {},
+    }
+    for margin in margins:
+        result["margins"][f"{margin:.2f}"] = {
+            method: cross_validate(enrolled, probes, method, margin)
+            for method in methods
+        }
+    return result
+
+
+def shipped_rule(model: str, margin: float, alpha: float = rules.ALPHA) -> dict:
+    """The calibration written to kiosk/vision/calibration.py: fitted on every person of the set."""
+    emb = calib_data.embedded(model)
+    enrolled = ev.enrol_set(emb, ("1.jpg",), model)
+    probes = ev.probe_set(emb, ("1.jpg",))
+    everyone = set(ev.folds())
+    curve = rules.tail_curve(ev.impostor_maxima(enrolled, probes, everyone), margin, alpha)
+    return {"margin": margin, "alpha": alpha, "by_people": curve,
+            "at_this_gallery": rules.threshold_at(curve, enrolled.people), "gallery": enrolled.people}
+
+
+def choose_margin(result: dict) -> float:
+    """The smallest margin whose cross-validated impostor-tail rule names nobody wrongly, else the largest."""
+    for key, methods in result["margins"].items():
+        cv = methods["impostor-tail"]
+        if cv["wrong"] == 0 and cv["strangers_accepted"] == 0:
+            return float(key)
+    return max(float(k) for k in result["margins"])
+
+
+def as_json(obj):
+    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
+
+
+# --- the whole run -----------------------------------------------------------
+
+def run(models: list[str], baseline_rev: str | None) -> dict:
+    """Every model with one and with two enrolment photos, the shipped rule, and the baseline."""
+    out: dict = {"models": {}, "shipped": {}}
+    for model in models:
+        one = protocol(model, ("1.jpg",))
+        two = protocol(model, calib_data.ENROL_PHOTOS)
+        margin = choose_margin(one)
+        out["models"][model] = {"one_photo": one, "two_photos": two, "margin": margin,
+                                "det": det_curves(model, margin)}
+        out["shipped"][model] = shipped_rule(model, margin)
+    if baseline_rev:
+        out["baseline"] = baseline(baseline_rev)
+    return out
+
+
+def det_curves(model: str, margin: float) -> dict:
+    emb = calib_data.embedded(model)
+    curves = {}
+    for label, numbers in (("1 photo", ("1.jpg",)), ("2 photos", calib_data.ENROL_PHOTOS)):
+        enrolled = ev.enrol_set(emb, numbers, model)
+        probes = ev.probe_set(emb, calib_data.ENROL_PHOTOS if len(numbers) > 1 else numbers)
+        for m in sorted({0.0, margin}):
+            curves[f"{model}, {label}, margin {m:.2f}"] = det_points(enrolled, probes, m)
+    return curves
+
+
+def baseline(rev: str) -> dict:
+    """The same protocol run by the kiosk code of commit `rev` (its enrolment, its Gallery, its rule)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from _common import OUT, REPO
+
+    code = OUT / f"code-{rev}"
+    if not code.is_dir():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(code), rev], check=True,
+                       capture_output=True)
+    env = dict(os.environ, BENCH_KIOSK_CODE=str(code))
+    script = ("import json, identify_calib as ic; r = ic.protocol('sface', ('1.jpg',), margins=(0.0, 0.12), "
+              "methods=('zero-stranger', 'stranger-far')); "
+              "r['det'] = ic.det_points(*ic.enrolled_and_probes('sface', ('1.jpg',)), 0.12); print(json.dumps(r))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent, env=env, check=True,
+                          capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["rev"] = rev
+    return result
+
+
+def enrolled_and_probes(model: str, numbers: tuple[str, ...]):
+    emb = calib_data.embedded(model)
+    return ev.enrol_set(emb, numbers, model), ev.probe_set(emb, numbers)
