@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from accuracy_report import print_calib_report, print_report
+from calibration_file import write_calibration
 from _common import (
     NORMS, OUT, REPO, SHARED, Embedded, Labelled, Timer, calibrate, cross_validated,
     deepface_identities, gallery_timing, knn_identities, make_splits, median, open_set_d_prime,
@@ -187,12 +188,26 @@ def analyse(variant: Variant, emb: Embedded, sets: list[Labelled], pair_lists: d
             "splits": n_splits, "strangers_per_split": len(splits[d.name][0].strangers),
             "at_default": summarise(at_default),
             "cv_zero_far": summarise(cross_validated(trials[d.name], cal["margin"])),
+            "at_shipped": _at_shipped(variant, trials[d.name]),
             "ablation": ablation(emb, d, splits[d.name], cal["margin"]),
         }
     result["library_threshold"] = _at_library_threshold(variant, emb, sets, pair_lists, trials)
     result["sweep"] = _sweep(emb, sets, trials, cal["margin"])
     result["transfer"] = _transfer(emb, sets, trials)
     return result
+
+
+def _at_shipped(variant: Variant, trials) -> dict | None:
+    """The kiosk's shipped rule (calibrated on identify_calib, other people) judged on these splits."""
+    from kiosk.config import VisionSection
+    from kiosk.vision.calibration import CALIBRATED
+    from kiosk.vision.matching import decision_settings
+
+    if variant.is_deepface_represent or "by_people" not in CALIBRATED.get(variant.key, {}):
+        return None
+    vision = VisionSection(detector=variant.detector, embedder=variant.embedder)
+    rates = [t.rates(*decision_settings(vision, people=len(t.split.enrol_order))) for t in trials]
+    return summarise(rates)
 
 
 def _at_library_threshold(variant, emb, sets, pair_lists, trials) -> dict | None:
@@ -253,55 +268,6 @@ def choose_default(results: list[dict]) -> dict | None:
                    "default, then verification d'"}
 
 
-def write_calibration(results: list[dict], shipped: dict, note: str) -> Path:
-    """Rewrite calibration.py; models this run did not measure keep their values. A model measured
-    on identify_calib (`shipped`) gets its threshold curve over gallery sizes from there; the others
-    get the flat threshold of the small sets."""
-    from kiosk.vision.calibration import CALIBRATED
-    from kiosk.vision.matching import REFERENCE_PEOPLE, threshold_for_people
-
-    path = REPO / "kiosk" / "vision" / "calibration.py"
-    table = dict(CALIBRATED)
-    for r in results:  # DeepFace's own detect+align path is a baseline the kiosk never runs
-        if r["kiosk"] and r["key"] not in shipped:
-            table[r["key"]] = {"threshold": r["calibration"]["threshold"],
-                               "margin": r["calibration"]["margin"]}
-    for key, rule in shipped.items():
-        curve = tuple((int(n), float(t)) for n, t in rule["by_people"])
-        table[key] = {"threshold": threshold_for_people(curve, REFERENCE_PEOPLE), "margin": rule["margin"],
-                      "by_people": curve}
-    path.write_text(CALIBRATION_TEMPLATE.format(note=note, rows="\n".join(_table_lines(table))),
-                    encoding="utf-8")
-    return path
-
-
-def _table_lines(table: dict) -> list[str]:
-    lines = []
-    for key, v in table.items():
-        row = f'    "{key}": {{"threshold": {v["threshold"]:.3f}, "margin": {v["margin"]:.2f}'
-        if "by_people" in v:
-            points = ", ".join(f"({n}, {t:.3f})" for n, t in v["by_people"])
-            row += f',\n        "by_people": ({points})'
-        lines.append(row + "},")
-    return lines
-
-
-CALIBRATION_TEMPLATE = '''"""Calibrated decision settings per embedding model (cosine similarity of
-unit vectors): a face is named when its best person scores >= threshold and
-beats the next person by >= margin. `by_people` gives the threshold for a
-gallery of that many people (kiosk/vision/matching.py reads it in log(people));
-`threshold` is its value at matching.REFERENCE_PEOPLE. Written by
-bench/accuracy.py --write-calibration; how they are derived is in docs/ACCURACY.md.
-
-{note}
-"""
-
-CALIBRATED: dict[str, dict[str, float]] = {{
-{rows}
-}}
-'''
-
-
 # --- main --------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,27 +280,42 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"quick": args.quick, "splits": args.splits}
-    if args.protocol in ("sets", "all"):
-        report.update(small_sets(args, groups))
-    if args.protocol in ("identify_calib", "all"):
+    report: dict = {"quick": args.quick, "splits": args.splits, "date": str(datetime.date.today())}
+    calib = args.protocol in ("identify_calib", "all")
+    if calib:  # first: the rule it writes is the one every later measurement judges
         import identify_calib
 
         models = ["sface"] if args.quick else args.calib_models.split(",")
         report["identify_calib"] = identify_calib.run(models, None if args.quick else args.baseline_rev)
         print_calib_report(report["identify_calib"])
+        if args.write_calibration and not args.quick:
+            note = (f"Produced by bench/accuracy.py --write-calibration on {datetime.date.today()}; "
+                    f"full results in {out.name}.")
+            print(f"wrote {write_calibration([], report['identify_calib']['shipped'], note)}")
+            _reload_calibration()
+    if args.protocol in ("sets", "all"):
+        report.update(small_sets(args, groups))
+    if calib and not args.quick:
+        import small_faces
+        import walkup
+
+        report["walkup"] = walkup.run()
+        report["small_faces"] = small_faces.measure([40, 48, 56, 64, 72, 96, 128], [640, 1280], 300, 16)
     out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"wrote {out}")
-    if args.write_calibration and not args.quick:
-        note = (f"Produced by bench/accuracy.py --write-calibration on {datetime.date.today()}; "
-                f"full results in {out.name}.")
-        shipped = report.get("identify_calib", {}).get("shipped", {})
-        print(f"wrote {write_calibration(report.get('results', []), shipped, note)}")
     if args.write_docs:
         from accuracy_doc import write_docs
 
         print(f"wrote {write_docs(report)}")
     return 0
+
+
+def _reload_calibration() -> None:
+    import importlib
+
+    import kiosk.vision.calibration
+
+    importlib.reload(kiosk.vision.calibration)
 
 
 def small_sets(args, groups: list[str]) -> dict:
@@ -378,7 +359,7 @@ def _parse(argv):
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/ACCURACY.md from this run")
     parser.add_argument("--protocol", choices=("sets", "identify_calib", "all"), default="all",
                         help="the small DeepFace/knn sets, the identify_calib open-set protocol, or both")
-    parser.add_argument("--calib-models", default="sface,sface-fp32",
+    parser.add_argument("--calib-models", default="sface,sface-fp32,sface+flip,yunet-fp32/sface",
                         help="embedders run on identify_calib (comma-separated)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the commit whose kiosk code is run as the identify_calib baseline")

@@ -141,10 +141,14 @@ def usable(face, vision) -> bool:
 
 
 def _code_key(model: str) -> str:
-    """A digest of the vision code and of this file: a cache made by other code is stale
-    (calibration.py is left out: the benchmark itself rewrites it)."""
+    """A digest of the code that turns a photo into a vector, and of this file: a cache made by
+    other code is stale. (Matching and calibration code is left out: it reads the vectors.)"""
     digest = hashlib.sha256(model.encode())
-    code = [p for p in sorted((KIOSK_CODE / "kiosk" / "vision").glob("*.py")) if p.name != "calibration.py"]
-    for path in code + [Path(__file__)]:
+    vision = KIOSK_CODE / "kiosk" / "vision"
+    code = [vision / f"{name}.py" for name in EMBEDDING_CODE] + [KIOSK_CODE / "kiosk" / "config.py"]
+    for path in [p for p in code if p.is_file()] + [Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+EMBEDDING_CODE = ("base", "images", "pipeline", "quality", "subject", "yunet", "sface", "weights", "dlib_backend")

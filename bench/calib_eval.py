@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from calib_data import Embedded, Photo, parts, photos
+from kiosk.vision.gallery import Gallery  # after calib_data: _common has put the kiosk code on the path
 
 K_FOLDS = 5
 FOLD_SEED = 7
@@ -108,13 +109,30 @@ def folds(k: int = K_FOLDS, seed: int = FOLD_SEED) -> dict[str, int]:
     return out
 
 
-def gallery(enrolled: Enrolled, threshold: float, margin: float, keep=None):
-    """The kiosk's Gallery over the enrolled rows (optionally only people for whom keep(person) is true)."""
-    from kiosk.vision.gallery import Gallery
-
+def gallery(enrolled: Enrolled, threshold: float, margin: float, keep=None, best_photo: bool = False):
+    """The kiosk's Gallery over the enrolled rows (optionally only people for whom keep(person) is
+    true). best_photo: the rule before centroids, a person scoring their best photo (for comparison)."""
     rows = [i for i, pid in enumerate(enrolled.person_ids) if keep is None or keep(pid)]
-    return Gallery([enrolled.person_ids[i] for i in rows], [enrolled.names[i] for i in rows],
-                   enrolled.vectors[rows], threshold=threshold, margin=margin, flagged=enrolled.flagged)
+    kind = BestPhotoGallery if best_photo else Gallery
+    return kind([enrolled.person_ids[i] for i in rows], [enrolled.names[i] for i in rows],
+                enrolled.vectors[rows], threshold=threshold, margin=margin, flagged=enrolled.flagged)
+
+
+class BestPhotoGallery(Gallery):
+    """The rule before centroids: each person scores their best enrolment photo (max over rows)."""
+
+    def __init__(self, person_ids, names, embeddings, **kw):
+        super().__init__(person_ids, names, embeddings, **kw)
+        self._rows = np.asarray(embeddings, np.float32)
+        self._column = np.array([self.person_ids.index(p) for p in person_ids])
+
+    def person_scores(self, queries):
+        q = np.asarray(queries, np.float32).reshape(-1, self._rows.shape[1])
+        row_scores = q @ self._rows.T
+        out = np.full((len(q), len(self.person_ids)), -1.0, np.float32)
+        for col in range(len(self.person_ids)):
+            out[:, col] = row_scores[:, self._column == col].max(axis=1)
+        return out
 
 
 def impostor_maxima(enrolled: Enrolled, probes: Probes, people: set[str]) -> np.ndarray:
@@ -143,10 +161,11 @@ class Outcome:
         return self.correct / self.genuine if self.genuine else 0.0
 
 
-def judge(enrolled: Enrolled, probes: Probes, threshold: float, margin: float, mask=None) -> Outcome:
+def judge(enrolled: Enrolled, probes: Probes, threshold: float, margin: float, mask=None,
+          best_photo: bool = False) -> Outcome:
     """Decisions of the real Gallery for the probes in `mask` (all by default)."""
     mask = np.ones(len(probes.people), bool) if mask is None else mask
-    matches = gallery(enrolled, threshold, margin).match(probes.vectors)
+    matches = gallery(enrolled, threshold, margin, best_photo=best_photo).match(probes.vectors)
     correct = wrong = accepted_strangers = 0
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for i in np.flatnonzero(mask):

@@ -89,25 +89,27 @@ def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: n
     from kiosk.vision.lookalike import close_people
     from kiosk.vision.matching import build_gallery
 
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.matching import lookalike_floor, same_face_score
 
-    # The same face: at least the bar of a gallery of REFERENCE_PEOPLE. A small gallery names at a
-    # lower threshold, but refusing an enrolment on that little evidence would block real students.
+    # Refused as the same face only above any score two different people reached in calibration;
+    # from the look-alike floor up to that, the pair is flagged instead, so a real student who
+    # resembles someone is enrolled (and needs a clearer lead to be named). Neither bar follows
+    # the gallery's size: the first enrolments of a school would all be flagged at a tiny gallery's.
     gallery = build_gallery(store, vision)
-    same_face = max(gallery.threshold, decision_settings(vision)[0])
-    return close_people(gallery, vectors, person_id, model_key(vision), same_face)
+    return close_people(gallery, vectors, person_id, model_key(vision), same_face_score(vision),
+                        lookalike_floor(vision))
 
 
 def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:
     """Each new face must match the person's own enrolled faces at the kiosk's threshold."""
     from kiosk.vision.base import model_key
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.matching import verification_threshold
 
     enrolled = store.enrolled_vectors(model_key(vision))
     own = enrolled.vectors[[i for i, pid in enumerate(enrolled.person_ids) if pid == request.person.id]]
     if len(own) == 0:
         return  # nothing to compare with (not enrolled for this model): the id check speaks
-    threshold, _ = decision_settings(vision)
+    threshold = verification_threshold(vision)
     best = (np.asarray(request.vectors, np.float32) @ own.T).max(axis=1)
     for source, score in zip(request.sources, best):
         if score < threshold:

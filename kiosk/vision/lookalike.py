@@ -40,17 +40,18 @@ def lookalike_margin(model: str) -> float:
 
 
 def close_people(gallery: Gallery, vectors: np.ndarray, person_id: str, model: str,
-                 threshold: float | None = None) -> list[Neighbour]:
-    """Enrolled people other than `person_id` scoring >= threshold - look-alike
-    margin against any of the new vectors, closest first; `threshold` (default:
-    the gallery's) is the score from which a face counts as the same."""
+                 same_face: float | None = None, floor: float | None = None) -> list[Neighbour]:
+    """Enrolled people other than `person_id` scoring >= `floor` (default: the gallery's
+    threshold - look-alike margin) against any of the new vectors, closest first. A score >=
+    `same_face` (default: the gallery's threshold) makes it a duplicate: the same face, as far
+    as the kiosk can tell."""
     if gallery.empty or len(vectors) == 0:
         return []
-    threshold = gallery.threshold if threshold is None else threshold
+    same_face = gallery.threshold if same_face is None else same_face
+    floor = gallery.threshold - lookalike_margin(model) if floor is None else floor
     best = gallery.person_scores(vectors).max(axis=0)
-    floor = threshold - lookalike_margin(model)
     found = [
-        Neighbour(pid, name, float(score), bool(score >= threshold))
+        Neighbour(pid, name, float(score), bool(score >= same_face))
         for pid, name, score in zip(gallery.person_ids, gallery.names, best)
         if pid != person_id and score >= floor
     ]

@@ -20,6 +20,9 @@ from kiosk.vision.base import model_key
 from kiosk.vision.gallery import Gallery
 
 REFERENCE_PEOPLE = 100  # the gallery size a caller that knows none is judged at (one school year)
+# One-to-one checks ("is this new photo the enrolled person?") use the threshold of a gallery of this
+# many: a stranger beats it about once in 1,000 comparisons, where at a gallery of 1 it is 1 in 100.
+VERIFY_PEOPLE = 10
 
 
 def decision_settings(cfg: VisionSection, people: int | None = None) -> tuple[float, float]:
@@ -36,6 +39,33 @@ def decision_settings(cfg: VisionSection, people: int | None = None) -> tuple[fl
     threshold = cfg.threshold or _calibrated_threshold(calibrated, people or REFERENCE_PEOPLE)
     margin = cfg.margin or calibrated.get("margin", 0.0)
     return threshold, margin
+
+
+def verification_threshold(cfg: VisionSection) -> float:
+    """The score a photo needs against one person's enrolled face to be that person."""
+    return decision_settings(cfg, people=VERIFY_PEOPLE)[0]
+
+
+def same_face_score(cfg: VisionSection) -> float:
+    """The score from which a new enrolment is the same face as someone enrolled: calibrated
+    above every pair of different people seen (`same_face`), else the reference threshold."""
+    from kiosk.vision.calibration import CALIBRATED
+
+    calibrated = CALIBRATED.get(model_key(cfg), {})
+    return (not cfg.threshold and calibrated.get("same_face")) or decision_settings(cfg)[0]
+
+
+def lookalike_floor(cfg: VisionSection) -> float:
+    """From this score two enrolled people are flagged as look-alikes: the naming threshold of a
+    REFERENCE_PEOPLE gallery for a calibrated curve (at identify_calib's 200 people that flags 2 %
+    of them); for a flat threshold, its look-alike band below it."""
+    from kiosk.vision.calibration import CALIBRATED
+    from kiosk.vision.lookalike import lookalike_margin
+
+    threshold = decision_settings(cfg)[0]
+    if "by_people" in CALIBRATED.get(model_key(cfg), {}) and not cfg.threshold:
+        return threshold
+    return threshold - lookalike_margin(model_key(cfg))
 
 
 def _calibrated_threshold(calibrated: dict, people: int) -> float:

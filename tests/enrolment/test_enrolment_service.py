@@ -11,7 +11,7 @@ from kiosk.store.audit import audit_entries
 from kiosk.store.lookalikes import lookalike_pairs
 from kiosk.store.privacy import Consent
 from kiosk.store.sqlite_store import Person
-from kiosk.vision.matching import decision_settings
+from kiosk.vision.matching import lookalike_floor, same_face_score
 
 
 def request(pid, name, *vectors, mode="new", **options) -> Enrolment:
@@ -47,8 +47,8 @@ def test_same_face_under_another_id_is_refused_then_allowed_and_audited(cfg, sto
 
 def test_lookalike_is_stored_and_flagged(cfg, store, faces):
     enrol(cfg, store, request("lin", "Lin-Manuel Miranda", faces["lin"]))
-    threshold, _ = decision_settings(cfg.vision)
-    result = enrol(cfg, store, request("twin", "Twin", lookalike_of(faces["lin"], threshold - 0.02), audited=True,
+    between = (lookalike_floor(cfg.vision) + same_face_score(cfg.vision)) / 2  # flagged, not a duplicate
+    result = enrol(cfg, store, request("twin", "Twin", lookalike_of(faces["lin"], between), audited=True,
                                        actor="boss"))
     assert result.stored == 1 and [n.person_id for n in result.lookalikes] == ["lin"]
     assert [(p.person_a, p.person_b) for p in lookalike_pairs(store)] == [("lin", "twin")]
