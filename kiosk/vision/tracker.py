@@ -1,8 +1,10 @@
 """Face tracks across frames, so a face is identified once, not on every frame.
 
-A track remembers when its face was first captured (for check-in latency)
-and collects identity votes; an identity is confirmed only when the last
-few votes agree, so one lucky frame never marks anyone.
+A track remembers when its face was first captured (for check-in latency),
+the quality-weighted mean of its embeddings (kiosk/vision/evidence.py), and
+each frame's own match. The kiosk names a track from the mean (`decide`),
+so a stranger gets one chance per track, not one per frame; `vote` is the
+older rule of agreeing frames, kept for comparison (bench/walkup.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from itertools import count
 import numpy as np
 
 from kiosk.vision.base import FaceBox, Match
+from kiosk.vision.evidence import TrackEvidence, Verdict
 
 UNKNOWN_VOTES = 3  # consecutive no-match votes before "Not recognised" is shown
 UNKNOWN = "?"  # Track.announced_as for a face shown as not recognised
@@ -33,6 +36,8 @@ class Track:
     last_embedded_index: int | None = None  # capture index of that frame
     embedding: np.ndarray | None = None
     embedded_box: FaceBox | None = None  # where the face was at its last embedding
+    evidence: TrackEvidence = field(default_factory=TrackEvidence)
+    refused: bool = False  # the evidence says: nobody enrolled
 
     def observe(self, embedding: np.ndarray, captured_at: float, index: int | None = None,
                 person_id: str | None = None) -> bool:
@@ -47,6 +52,8 @@ class Track:
         if other_person or unlike:
             self.first_seen = self.swap_time(captured_at, index)
             self.votes, self.confirmed, self.announced_as = [], None, None
+            self.evidence.reset()
+            self.refused = False
         self.embedding = embedding
         self.embedded_box = self.box
         self.last_embedded = captured_at
@@ -78,8 +85,17 @@ class Track:
         if self.confirmed is None and len(named) >= needed and len(ids) == 1:
             self.confirmed = max(named, key=lambda m: m.score)
 
+    def decide(self, match: Match, verdict: Verdict) -> None:
+        """Record this frame's own match, and take the track's verdict from its evidence."""
+        self.votes = (self.votes + [match])[-UNKNOWN_VOTES:]
+        if self.confirmed is None and verdict.confirmed:
+            self.confirmed = verdict.match
+        self.refused = self.confirmed is None and verdict.stranger
+
     @property
     def unknown(self) -> bool:
+        if self.evidence.frames:  # named by its evidence (decide)
+            return self.refused
         recent = self.votes[-UNKNOWN_VOTES:]
         return len(recent) == UNKNOWN_VOTES and all(m.person_id is None for m in recent)
 

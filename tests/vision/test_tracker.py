@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kiosk.vision.base import FaceBox, Match
-from kiosk.vision.tracker import Tracker
+from kiosk.vision.tracker import Track, Tracker
 
 LIN = Match("lin", "Lin", 0.6)
 NOBODY = Match(None, None, 0.1)
@@ -111,3 +111,43 @@ def test_someone_else_recognised_in_a_confirmed_track_is_a_new_face():
     assert track.confirmed is not None
     assert track.observe(unit(1, 0.2, 0), 0.2, index=6, person_id="obama")
     assert track.confirmed is None and track.first_seen == pytest.approx(0.1 + 0.1 / 3)
+
+
+def test_a_track_is_named_by_the_mean_of_its_frames():
+    from kiosk.vision.evidence import judge
+    from kiosk.vision.gallery import Gallery
+
+    ann = np.eye(8, dtype=np.float32)[0]
+    gallery = Gallery(["ann"], ["Ann"], ann[None], threshold=0.5, margin=0.0)
+    track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
+    # Two noisy frames, each alone at 0.5 (under the threshold plus the track headroom), whose
+    # noise points different ways: their mean scores 0.63.
+    for noise_axis in (1, 2):
+        frame = 0.5 * ann + 0.866 * np.eye(8, dtype=np.float32)[noise_axis]
+        track.evidence.add(frame / np.linalg.norm(frame))
+        track.decide(gallery.match(frame[None])[0], judge(track.evidence, gallery, min_frames=2))
+    assert track.confirmed is not None and track.confirmed.person_id == "ann"
+    assert track.confirmed.score == pytest.approx(0.632, abs=1e-3) and not track.unknown
+
+
+def test_a_track_clearly_below_the_threshold_is_refused_after_three_frames():
+    from kiosk.vision.evidence import judge
+    from kiosk.vision.gallery import Gallery
+
+    axes = np.eye(8, dtype=np.float32)
+    gallery = Gallery(["ann"], ["Ann"], axes[0][None], threshold=0.5, margin=0.0)
+    track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
+    for i in range(3):
+        assert not track.unknown
+        track.evidence.add(axes[3])
+        track.decide(gallery.match(axes[3][None])[0], judge(track.evidence, gallery, min_frames=2))
+    assert track.unknown and track.confirmed is None
+
+
+def test_a_new_face_in_the_track_starts_its_evidence_again():
+    track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
+    axes = np.eye(8, dtype=np.float32)
+    track.observe(axes[0], 0.1)
+    track.evidence.add(axes[0])
+    assert track.observe(axes[5], 0.2)  # unlike the last embedding: another face
+    assert track.evidence.frames == 0 and track.evidence.mean is None
