@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, ClassVar
 
-from kiosk.attendance.lockout import Lockout
+from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
+from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_subject
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.enrolment.desk import ENROL_ACTIONS
@@ -75,13 +76,15 @@ class Logout:
 class AdminDesk:
     """Handles one command at a time with one store connection; returns the events to post."""
 
-    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, lock_clock: Callable[[], float] = time.time):
         self.store = store
         self.cfg = cfg
         self.clock = clock
         self.kiosk_id = cfg.kiosk.id
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
-        self.lockout = Lockout(cfg.pin.max_tries, cfg.pin.lockout_base_s, now=monotonic)
+        # Persisted per staff id and per door, shared with the web login (kiosk/attendance/shared_lockout.py).
+        self.lockouts = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=lock_clock)
+        self.door = door_subject(self.kiosk_id)
         self.actor: Person | None = None
 
     def handle(self, command: object) -> list[object]:
@@ -100,29 +103,36 @@ class AdminDesk:
     # -- signing in and out -------------------------------------------------------
 
     def _check_pin(self, pin: str) -> PinChecked:
-        wait = self.lockout.remaining()
-        if wait > 0:
-            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(wait)), locked_for=wait)
         focus, upcoming = self._focus_and_next()
         instructors = [r.instructor_id for r in (self._record(focus), self._record(upcoming)) if r and r.instructor_id]
         holders = pin_holders(self.store, instructors)
-        person = next((p for p, hashed in holders if verify_pin(pin, hashed)), None)
+        locks = self.lockouts.state([self.door] + [staff_subject(p.id) for p, _ in holders])
+        wait = keypad_wait(locks[self.door], [locks[staff_subject(p.id)] for p, _ in holders])
+        if wait > 0:
+            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(wait)), locked_for=wait)
+        # A holder locked out (here or at the web login) cannot sign in until the lock runs out.
+        open_holders = [(p, hashed) for p, hashed in holders if locks[staff_subject(p.id)].remaining() == 0]
+        person = next((p for p, hashed in open_holders if verify_pin(pin, hashed)), None)
         if person is None:
-            return self._wrong_pin(bool(holders))
-        self.lockout.succeed()
+            held = [locks[staff_subject(p.id)] for p, _ in holders if (p, _) not in open_holders]
+            return self._wrong_pin([p.id for p, _ in open_holders], held, bool(holders))
+        self.lockouts.succeed([self.door, staff_subject(person.id)])
         self.actor = person
         self._audit("pin_ok", focus.session_id if focus else "")
         log.info("overlay opened by %s (%s)", person.id, person.role)
         return PinChecked(True, person.name, person.role, context=self.context())
 
-    def _wrong_pin(self, anyone: bool) -> PinChecked:
-        locked = self.lockout.fail()
-        self._audit("pin_wrong", detail=f"{self.lockout.tries_left} tries left")
+    def _wrong_pin(self, open_ids: list[str], held: list[Lockout], anyone: bool) -> PinChecked:
+        # The keypad cannot tell whose PIN was meant: the try counts for the door and every open holder.
+        locks = self.lockouts.fail([self.door] + [staff_subject(pid) for pid in open_ids])
+        door, holders = locks[self.door], [locks[staff_subject(pid)] for pid in open_ids] + held
+        left = keypad_tries_left(door, holders)
+        self._audit("pin_wrong", detail=f"{left} tries left")
+        locked = keypad_wait(door, holders)
         if locked:
             self._audit("lockout", detail=f"{locked:.0f} s")
             log.warning("PIN keypad locked for %.0f s after repeated wrong PINs", locked)
             return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(locked)), locked_for=locked)
-        left = self.lockout.tries_left
         message = text.PIN_WRONG_LAST if left == 1 else text.PIN_WRONG.format(n=left)
         return PinChecked(False, message=message if anyone else text.PIN_NOBODY)
 
@@ -215,14 +225,14 @@ class AdminWorker(threading.Thread):
     """Runs AdminDesk in its own thread with its own store connection."""
 
     def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
-                 events: queue.Queue, stop: threading.Event, monotonic: Callable[[], float] = time.monotonic):
+                 events: queue.Queue, stop: threading.Event, lock_clock: Callable[[], float] = time.time):
         super().__init__(name="admin", daemon=True)
         self.cfg = cfg
         self.store_factory = store_factory
         self.clock = clock
         self.events = events
         self.stop = stop
-        self.monotonic = monotonic
+        self.lock_clock = lock_clock
         self.commands: queue.Queue = queue.Queue()
 
     def submit(self, command: object) -> None:
@@ -231,7 +241,7 @@ class AdminWorker(threading.Thread):
 
     def run(self) -> None:
         store = self.store_factory()
-        desk = AdminDesk(store, self.cfg, self.clock, self.monotonic)
+        desk = AdminDesk(store, self.cfg, self.clock, self.lock_clock)
         try:
             while not self.stop.is_set():
                 try:

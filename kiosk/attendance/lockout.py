@@ -1,9 +1,12 @@
-"""PIN keypad lockout: a pure state machine over an injected monotonic clock.
+"""PIN lockout: a pure state machine over an injected clock.
 
-After `max_tries` wrong PINs in a row the keypad locks for `base_s`; each
+After `max_tries` wrong PINs in a row the subject locks for `base_s`; each
 further lockout doubles the wait. A correct PIN resets the count of wrong
 tries but not the doubling, which only decays after a quiet hour, so a
 guesser cannot reset it by waiting out one short lock.
+
+kiosk/attendance/shared_lockout.py keeps one such state per subject in
+SQLite; the functions below decide what a door's keypad shows from them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ class Lockout:
 
     def remaining(self) -> float:
         """Seconds the keypad stays locked (0 when open)."""
-        return max(0.0, self.locked_until - self.now())
+        # Clamped: a wall clock set back must not turn a lock into a longer one.
+        return min(MAX_LOCK_S, max(0.0, self.locked_until - self.now()))
 
     @property
     def tries_left(self) -> int:
@@ -51,3 +55,16 @@ class Lockout:
 
     def succeed(self) -> None:
         self.failures = 0
+
+
+def keypad_wait(door: Lockout, holders: list[Lockout]) -> float:
+    """A door's keypad is locked while its own count is, or while every PIN holder it could open for is."""
+    held = [h.remaining() for h in holders]
+    return max(door.remaining(), min(held) if held and all(w > 0 for w in held) else 0.0)
+
+
+def keypad_tries_left(door: Lockout, holders: list[Lockout]) -> int:
+    """Wrong PINs left before the keypad locks: its own count, or the last open holder's."""
+    open_tries = [h.tries_left for h in holders if h.remaining() == 0]
+    return min(door.tries_left, max(open_tries)) if open_tries else door.tries_left
+

@@ -7,8 +7,11 @@ never edit one that has shipped.
 
 from __future__ import annotations
 
-from kiosk.store.migrations import m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger, m007_lookalikes
+from kiosk.store.migrations import (
+    m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger, m007_lookalikes, m008_pin_lockouts,
+)
 
-MIGRATIONS: list[str] = [m.SQL for m in (m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger, m007_lookalikes)]
+MIGRATIONS: list[str] = [m.SQL for m in (m001_core, m002_sessions, m003_sync, m004_liveness, m005_privacy, m006_ledger,
+                                         m007_lookalikes, m008_pin_lockouts)]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -35,7 +35,7 @@ SESSION = "CS101@2026-11-25T09:00Z"
 
 
 class Ticks:
-    """A monotonic clock for the lockout that moves only when told."""
+    """A clock for the lockout that moves only when told."""
 
     def __init__(self):
         self.t = 100.0
@@ -62,7 +62,7 @@ def kiosk(data_dir):
     SessionScheduler(store, cfg, clock, events.put).tick()  # CS101 is active
     stop = threading.Event()
     ticks = Ticks()
-    worker = AdminWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events, stop, monotonic=ticks)
+    worker = AdminWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events, stop, lock_clock=ticks)
     worker.start()
     layers = [lambda live: AdminLayer(cfg.pin, live, worker.submit)]
     app = KioskApp(UiSection(width=1024, height=600), SyntheticCamera(), events, stop, clock, windowed=True,

@@ -1,0 +1,203 @@
+"""The PIN lockout persisted in SQLite: per staff id and per door, surviving a restart of the
+admin worker, and shared with the web login (a wrong PIN there counts at the door)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from datetime import date, datetime, time as dtime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from kiosk.attendance.admin import AdminWorker, CheckPin
+from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
+from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_subject
+from kiosk.clock import FixedClock
+from kiosk.config import Config
+from kiosk.scheduler.thread import SessionScheduler
+from kiosk.scheduler.timetable import Schedule
+from kiosk.store import roster_admin
+from kiosk.store.pins import set_pin
+from kiosk.store.sqlite_store import Person, SqliteStore
+
+TZ = ZoneInfo("Europe/London")
+
+
+class Ticks:
+    def __init__(self, t: float = 1_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def locked(wait: float, clock: Ticks) -> Lockout:
+    return Lockout(5, 30, clock, locked_until=clock.t + wait)
+
+
+@pytest.mark.parametrize("door_wait, holder_waits, expected", [
+    (0, [], 0),  # nobody has a PIN, the door is open
+    (30, [], 30),  # the door's own count locked it
+    (0, [0, 60], 0),  # one holder still open: the keypad stays usable
+    (0, [60, 90], 60),  # every holder locked (at the web, say): the keypad waits for the first
+    (120, [60], 120),
+])
+def test_keypad_waits_for_its_own_lock_or_for_every_holder(door_wait, holder_waits, expected):
+    clock = Ticks()
+    door = locked(door_wait, clock)
+    assert keypad_wait(door, [locked(w, clock) for w in holder_waits]) == expected
+
+
+def test_keypad_tries_left_are_the_door_count_or_the_last_open_holder():
+    clock = Ticks()
+    door = Lockout(5, 30, clock, failures=1)
+    guessed_at_web = Lockout(5, 30, clock, failures=3)
+    assert keypad_tries_left(door, [guessed_at_web]) == 2
+    assert keypad_tries_left(door, [guessed_at_web, Lockout(5, 30, clock)]) == 4
+    assert keypad_tries_left(door, [locked(30, clock)]) == 4  # a locked holder no longer counts
+
+
+def test_a_set_back_wall_clock_never_lengthens_a_lock():
+    clock = Ticks()
+    lock = locked(30, clock)
+    clock.t -= 10 * 24 * 3600
+    assert lock.remaining() == 24 * 3600
+
+
+def test_the_count_and_the_doubling_survive_a_new_connection(data_dir):
+    clock = Ticks()
+    first = SqliteStore.in_dir(data_dir)
+    shared = SharedLockout(first, 3, 10, now=clock)
+    for _ in range(3):
+        after = shared.fail(["staff:prof"])
+    assert after["staff:prof"].remaining() == 10
+    first.close()
+    clock.t += 11
+    second = SqliteStore.in_dir(data_dir)  # a restarted process
+    again = SharedLockout(second, 3, 10, now=clock)
+    assert again.state(["staff:prof"])["staff:prof"].remaining() == 0
+    for _ in range(3):
+        after = again.fail(["staff:prof"])
+    assert after["staff:prof"].remaining() == 20  # the second lockout doubles, across the restart
+    second.close()
+
+
+def test_two_connections_failing_at_once_lose_no_count(data_dir):
+    SqliteStore.in_dir(data_dir).close()  # migrated once, before the race
+    go = threading.Barrier(4)
+
+    def guess():
+        store = SqliteStore.in_dir(data_dir)  # its own connection, like the kiosk and the web process
+        go.wait()
+        for _ in range(5):
+            SharedLockout(store, 100, 30).fail(["staff:prof"])
+        store.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store = SqliteStore.in_dir(data_dir)
+    assert SharedLockout(store, 100, 30).state(["staff:prof"])["staff:prof"].failures == 20
+    store.close()
+
+
+def test_an_untouched_unlocked_subject_is_forgotten_after_a_day(data_dir):
+    clock = Ticks()
+    store = SqliteStore.in_dir(data_dir)
+    shared = SharedLockout(store, 5, 30, now=clock)
+    shared.fail(["staff:nobody"])
+    clock.t += 25 * 3600
+    shared.fail(["staff:prof"])  # any write prunes
+    rows = [r[0] for r in store.query("SELECT subject FROM pin_lockouts")]
+    assert rows == ["staff:prof"]
+    store.close()
+
+
+# -- the admin worker: a restart keeps the lock; failures at the web count at the door ----------
+
+@pytest.fixture
+def door(data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    store.add_person(Person("maya", "Maya Chen", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    roster_admin.add_staff(store, "prof", "Prof Ada")
+    set_pin(store, "prof", "4829")
+    store.add_class("CS101", "Intro", ["maya"], room="B12", instructor_id="prof")
+    store.add_schedule(Schedule("CS101", dtime(9), dtime(10), "Europe/London", on_date=date(2026, 11, 25)))
+    clock = FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=TZ))
+    cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
+    SessionScheduler(store, cfg, clock, lambda event: None).tick()
+    yield cfg, clock, store
+    store.close()
+
+
+class RunningWorker:
+    """The real admin worker thread on its own connection; `ask` waits for its verdict."""
+
+    def __init__(self, cfg, clock, lock_clock):
+        self.events: queue.Queue = queue.Queue()
+        self.stop = threading.Event()
+        self.thread = AdminWorker(cfg, lambda: SqliteStore.in_dir(cfg.data_dir), clock, self.events, self.stop,
+                                  lock_clock=lock_clock)
+        self.thread.start()
+
+    def ask(self, pin: str):
+        self.thread.submit(CheckPin(pin))
+        return self.events.get(timeout=10)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        assert not self.thread.is_alive()
+
+
+def test_the_keypad_lock_survives_a_restart_of_the_admin_worker(door):
+    cfg, clock, _ = door
+    ticks = Ticks()
+    worker = RunningWorker(cfg, clock, ticks)
+    verdicts = [worker.ask("1111") for _ in range(5)]
+    assert verdicts[-1].locked_for == 30
+    worker.close()
+    ticks.t += 10
+    restarted = RunningWorker(cfg, clock, ticks)
+    try:
+        verdict = restarted.ask("4829")  # the right PIN, but the keypad is still locked
+        assert not verdict.ok and verdict.locked_for == pytest.approx(20)
+        ticks.t += 21
+        assert restarted.ask("4829").ok
+    finally:
+        restarted.close()
+
+
+def test_wrong_pins_for_a_staff_id_elsewhere_lock_that_person_out_at_the_door(door):
+    cfg, clock, store = door
+    ticks = Ticks()
+    web = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=ticks)
+    for _ in range(cfg.pin.max_tries):
+        web.fail([staff_subject("prof")])  # what the web login does with each wrong PIN for 'prof'
+    worker = RunningWorker(cfg, clock, ticks)
+    try:
+        verdict = worker.ask("4829")
+        assert not verdict.ok and verdict.locked_for == pytest.approx(30)  # prof is the only holder
+        ticks.t += 31
+        assert worker.ask("4829").ok
+    finally:
+        worker.close()
+    assert web.state([door_subject("door-7")])[door_subject("door-7")].failures == 0
+
+
+def test_tries_at_the_web_and_at_the_door_add_up(door):
+    cfg, clock, store = door
+    ticks = Ticks()
+    web = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=ticks)
+    for _ in range(3):
+        web.fail([staff_subject("prof")])
+    worker = RunningWorker(cfg, clock, ticks)
+    try:
+        assert worker.ask("1111").message.startswith("Wrong PIN · 1 try left")
+        assert worker.ask("1111").locked_for == 30  # 3 at the web + 2 at the door
+    finally:
+        worker.close()
