@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Callable, ClassVar
 
 from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
+from kiosk.attendance.rules import may_manage
 from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_subject
 from kiosk.clock import Clock
 from kiosk.config import Config
@@ -206,7 +207,7 @@ class AdminDesk:
 
     def _require_allowed(self, class_code: str) -> None:
         record = self.store.class_record(class_code)
-        if self.actor.role != "admin" and (record is None or record.instructor_id != self.actor.id):
+        if not may_manage(self.actor.role, self.actor.id, record.instructor_id if record else None):
             raise KioskError(text.ERR_NOT_YOURS.format(code=class_code))
 
     def _record(self, session):

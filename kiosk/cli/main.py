@@ -26,7 +26,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> ArgumentParser:
-    from kiosk.cli import admin, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd
+    from kiosk.cli import admin, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd, web_cmd
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
     parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml)")
@@ -42,6 +42,7 @@ def build_parser() -> ArgumentParser:
     staff.register(commands)  # instructor add, pin set
     sync_cmd.register(commands)
     privacy_cmd.register(commands)
+    web_cmd.register(commands)  # the staff web view
     return parser
 
 

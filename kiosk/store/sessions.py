@@ -123,8 +123,10 @@ def start_early(db: Database, meeting: SessionInfo, actor: Actor, now: datetime)
     return ended
 
 
-def mark_manual(db: Database, session_id: str, person_id: str, status: str, actor: Actor, now: datetime) -> str | None:
-    """Mark one roster member by hand; returns the status it replaced (None if there was no row)."""
+def mark_manual(db: Database, session_id: str, person_id: str, status: str, actor: Actor, now: datetime,
+                reason: str = "") -> str | None:
+    """Mark one roster member by hand; returns the status it replaced (None if there was no row).
+    A reason (an excused absence, say) goes into the audit row, and so into the ledger."""
     if status not in MARK_STATUSES:
         raise StoreError(f"status {status!r} must be one of {', '.join(MARK_STATUSES)}")
     with db.transaction() as conn:
@@ -149,5 +151,5 @@ def mark_manual(db: Database, session_id: str, person_id: str, status: str, acto
                 " WHERE session_id = ? AND person_id = ?",
                 (status, actor.person_id, actor.kiosk_id, to_iso(now), session_id, person_id))
         write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "manual_mark", session_id, person_id,
-                                     f"{old[0] if old else 'none'} -> {status}"))
+                                     f"{old[0] if old else 'none'} -> {status}" + (f": {reason}" if reason else "")))
     return old[0] if old else None

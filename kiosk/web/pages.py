@@ -1,0 +1,167 @@
+"""The staff pages: Today, a session, a class, the kiosks; downloads; fixing a mark."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from datetime import date, datetime, timedelta
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kiosk.cli.reports import EXPORT_COLUMNS, _tally, draw_chart, should_reenrol, write_xlsx
+from kiosk.scheduler.timetable import session_id as meeting_id
+from kiosk.store.sessions import session_info
+from kiosk.web.access import allowed_codes, require_class, visible
+from kiosk.web.app import blocking, page, signed_form, signed_in, state
+from kiosk.web.forms import WebError, parse_day
+from kiosk.web.marks import fix_mark
+from kiosk.web.model import MARK_CHOICES, SessionView
+
+MAX_ID = 100
+_CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
+
+
+async def today(request: Request) -> Response:
+    web = state(request)
+    signed = signed_in(request)
+    text = request.query_params.get("date")
+    day = parse_day(text) if text is not None else web.clock().astimezone(web.tz).date()
+    since = f"{web.hub.run}.{web.hub.seq}"  # before reading: a change meanwhile is replayed, not lost
+    views, classes = await blocking(web.source.day, day), await blocking(web.source.classes)
+    allowed = allowed_codes(signed, classes)
+    views = [v for v in views if visible(allowed, v.class_code)]
+    return page(request, "today.html", day=day, views=views, since=since, is_today=day == _today(web),
+                previous=day - timedelta(days=1), following=day + timedelta(days=1))
+
+
+async def session_card(request: Request) -> Response:
+    view = await _session(request)
+    return page(request, "_card.html", view=view)
+
+
+async def session_page(request: Request) -> Response:
+    web = state(request)
+    since = f"{web.hub.run}.{web.hub.seq}"
+    view = await _session(request)
+    held = await blocking(lambda: session_info(web.stores.get().conn, view.session_id) is not None)
+    signed = signed_in(request)
+    flash, signed.flash = signed.flash, ""
+    return page(request, "session.html", view=view, since=since, can_fix=held, choices=MARK_CHOICES, flash=flash)
+
+
+async def session_roster(request: Request) -> Response:
+    web = state(request)
+    view = await _session(request)
+    held = await blocking(lambda: session_info(web.stores.get().conn, view.session_id) is not None)
+    return page(request, "_roster.html", view=view, can_fix=held, choices=MARK_CHOICES)
+
+
+async def session_download(request: Request) -> Response:
+    view = await _session(request)
+    kind = request.path_params["kind"]
+    if kind not in ("csv", "xlsx"):
+        raise WebError(404, "downloads are attendance.csv or attendance.xlsx")
+    start = view.starts_at.isoformat(timespec="seconds")
+    rows = [r for r in await blocking(state(request).source.export_rows, view.starts_at.date(), view.class_code)
+            if r[3] == start]
+    name = f"{_safe(view.class_code)}_{view.starts_at:%Y-%m-%d_%H%M}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    data = io.BytesIO()
+    await blocking(write_xlsx, data, rows)
+    return Response(data.getvalue(), headers=headers,
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+async def class_page(request: Request) -> Response:
+    web = state(request)
+    summary = await _class(request)
+    rows = await blocking(web.source.export_rows, None, summary.code)
+    sessions, students = _tally(rows)
+    meetings = [(meeting_id(summary.code, datetime.fromisoformat(start)), datetime.fromisoformat(start), counts)
+                for start, counts in sessions.items()]
+    table = sorted(((pid, name, counts) for (pid, name), counts in students.items()),
+                   key=lambda item: item[1].casefold())
+    reenrol = {pid for (pid, _), _ in should_reenrol(students)}
+    return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol)
+
+
+async def class_chart(request: Request) -> Response:
+    web = state(request)
+    summary = await _class(request)
+    sessions, _ = _tally(await blocking(web.source.export_rows, None, summary.code))
+    if not sessions:
+        raise WebError(404, f"no attendance recorded for {summary.code} yet")
+    data = io.BytesIO()
+
+    def draw() -> None:
+        with _CHART_LOCK:
+            draw_chart(data, summary.code, sessions)
+
+    await blocking(draw)
+    return Response(data.getvalue(), media_type="image/png")
+
+
+async def kiosks(request: Request) -> Response:
+    signed_in(request)
+    rows = await blocking(state(request).source.kiosks)
+    return page(request, "kiosks.html", kiosks=rows)
+
+
+async def mark(request: Request) -> Response:
+    """POST: fix one mark through the kiosk's manual-mark path, then back to the session."""
+    web = state(request)
+    signed, form = await signed_form(request)
+    sid = _session_id(request)
+    signed.flash = await blocking(lambda: fix_mark(
+        web.stores.get(), sid, form.get("person_id", "")[:MAX_ID], form.get("status", ""), form.get("reason", ""),
+        signed.person, web.cfg.kiosk.id, web.clock()))
+    return RedirectResponse(f"/session/{quote(sid, safe='@:')}", 303)
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/today", 303)
+
+
+# -- lookups shared by the handlers ---------------------------------------------------------
+
+async def _session(request: Request) -> SessionView:
+    web = state(request)
+    signed = signed_in(request)
+    sid = _session_id(request)
+    view = await blocking(web.source.session, sid)
+    if view is None:
+        raise WebError(404, f"unknown session {sid!r}")
+    classes = await blocking(web.source.classes)
+    if signed.person.role != "admin":
+        require_class(signed, classes, view.class_code)
+    return view
+
+
+async def _class(request: Request):
+    signed = signed_in(request)
+    code = request.path_params["code"][:MAX_ID]
+    return require_class(signed, await blocking(state(request).source.classes), code)
+
+
+def _session_id(request: Request) -> str:
+    sid = request.path_params["session_id"]
+    if len(sid) > MAX_ID or "@" not in sid:
+        raise WebError(404, f"unknown session {sid[:MAX_ID]!r}")
+    return sid
+
+
+def _today(web) -> date:
+    return web.clock().astimezone(web.tz).date()
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:40]

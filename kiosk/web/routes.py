@@ -1,0 +1,58 @@
+"""The URL map, and the template filters that turn facts into words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jinja2 import Environment
+from starlette.routing import Route
+
+from kiosk.web import api, pages
+
+STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "": "Not yet"}
+METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "": ""}
+STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
+
+ROUTES = [
+    Route("/", pages.home),
+    Route("/healthz", api.healthz),
+    Route("/login", api.login_form, methods=["GET"]),
+    Route("/login", api.login, methods=["POST"]),
+    Route("/logout", api.logout, methods=["POST"]),
+    Route("/today", pages.today),
+    Route("/kiosks", pages.kiosks),
+    Route("/session/{session_id}", pages.session_page),
+    Route("/session/{session_id}/card", pages.session_card),
+    Route("/session/{session_id}/roster", pages.session_roster),
+    Route("/session/{session_id}/attendance.{kind:str}", pages.session_download),
+    Route("/session/{session_id}/mark", pages.mark, methods=["POST"]),
+    Route("/class/{code}", pages.class_page),
+    Route("/class/{code}/chart.png", pages.class_chart),
+    Route("/api/attendance", api.attendance),
+    Route("/api/events", api.events),
+]
+
+
+def add_filters(env: Environment, web) -> None:
+    env.filters["hhmm"] = lambda moment: moment.astimezone(web.tz).strftime("%H:%M") if moment else ""
+    env.filters["when"] = _when
+    env.filters["status_word"] = lambda status: STATUS_WORDS.get(status, status)
+    env.filters["method_word"] = lambda method: METHOD_WORDS.get(method, method)
+    env.filters["state_word"] = lambda s: STATE_WORDS.get(s, s)
+    env.filters["ago"] = _ago
+    env.filters["percent"] = lambda share: f"{share:.0%}"
+    env.globals["STATUSES"] = ("present", "late", "absent")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%a %d %b %Y, %H:%M") if moment else ""
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.1f} h ago"

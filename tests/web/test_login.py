@@ -1,0 +1,147 @@
+"""Signing in over real HTTP: the kiosk's PIN hashes and its shared lockout, cookies,
+idle sessions, sign-out, roles, and nothing secret in the logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from web_support import ART2, CS101, PINS
+
+from kiosk.attendance.admin import AdminDesk, CheckPin
+from kiosk.store.audit import audit_entries
+
+
+def test_healthz_answers_without_a_login(web):
+    reply = web.client().get("/healthz")
+    assert (reply.status, reply.text) == (200, "ok")
+
+
+def test_a_right_pin_sets_a_strict_http_only_cookie_and_redirects(web):
+    reply = web.client().post("/login", {"staff_id": "prof", "pin": PINS["prof"]})
+    assert reply.status == 303 and reply.headers["location"] == "/today"
+    cookie = reply.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict") and "Path=/" in cookie
+    assert "Secure" not in cookie  # plain HTTP on 127.0.0.1; served with --certfile it is Secure
+
+
+def test_a_wrong_pin_and_an_unknown_id_get_the_same_answer(web, store):
+    client = web.client()
+    wrong = client.post("/login", {"staff_id": "prof", "pin": "1111"})
+    nobody = client.post("/login", {"staff_id": "no-such-person", "pin": "1111"})
+    student = client.post("/login", {"staff_id": "maya", "pin": "1111"})  # exists, but has no PIN
+    assert wrong.status == nobody.status == student.status == 401
+    assert wrong.body == nobody.body == student.body
+    assert "set-cookie" not in wrong.headers
+    assert [a.target_id for a in audit_entries(store, "pin_wrong")] == ["maya", "no-such-person", "prof"]
+
+
+def test_five_wrong_pins_lock_the_id_with_retry_after_even_for_the_right_pin(web):
+    client = web.client()
+    statuses = [client.post("/login", {"staff_id": "prof", "pin": "1111"}).status for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    locked = client.post("/login", {"staff_id": "prof", "pin": PINS["prof"]})
+    assert locked.status == 429 and 25 <= int(locked.headers["retry-after"]) <= 30
+    assert client.post("/login", {"staff_id": "boss", "pin": PINS["boss"]}).status == 303  # others unaffected
+
+
+def test_unknown_ids_lock_the_same_way(web):
+    client = web.client()
+    statuses = [client.post("/login", {"staff_id": "ghost", "pin": "1111"}).status for _ in range(6)]
+    assert statuses == [401, 401, 401, 401, 429, 429]
+
+
+def test_wrong_pins_at_the_web_lock_that_instructor_out_at_the_door(web, cfg, clock, store):
+    client = web.client()
+    for _ in range(cfg.pin.max_tries):
+        client.post("/login", {"staff_id": "prof", "pin": "0000"})
+    desk = AdminDesk(store, cfg, clock)  # the door's keypad
+    (verdict,) = desk.handle(CheckPin(PINS["prof"]))
+    # Prof's own PIN no longer opens it (and says only "wrong": a locked PIN is never confirmed) ...
+    assert not verdict.ok and verdict.message.startswith("Wrong PIN")
+    (verdict,) = desk.handle(CheckPin(PINS["boss"]))
+    assert verdict.ok and verdict.role == "admin"  # ... while the admin, not locked, still gets in
+
+
+def test_wrong_pins_at_the_door_count_at_the_web(web, cfg, clock, store):
+    desk = AdminDesk(store, cfg, clock)
+    for _ in range(cfg.pin.max_tries):
+        desk.handle(CheckPin("0000"))  # prof is the instructor of the class on now
+    assert web.client().post("/login", {"staff_id": "prof", "pin": PINS["prof"]}).status == 429
+
+
+def test_signing_out_needs_the_csrf_token_and_ends_the_session(web):
+    client = web.client()
+    client.sign_in("prof")
+    token = client.csrf()
+    kept = dict(client.cookies)
+    assert client.post("/logout", {}).status == 403
+    assert client.post("/logout", {"csrf": "forged"}).status == 403
+    assert client.post("/logout", {"csrf": token}).status == 303
+    client.cookies = kept  # replaying the old cookie
+    reply = client.get("/today")
+    assert reply.status == 401 and "sign in again" in reply.text
+
+
+def test_an_idle_session_ends(web):
+    ticks = {"t": 0.0}
+    web.state.sessions.now = lambda: ticks["t"]
+    client = web.client()
+    client.sign_in("prof")
+    ticks["t"] += web.state.sessions.idle_s - 1
+    assert client.get("/today").status == 200  # activity restarts the idle clock
+    ticks["t"] += web.state.sessions.idle_s + 1
+    assert client.get("/today").status == 401
+    assert client.get("/api/attendance?date=2026-11-25").status == 401
+
+
+def test_without_a_cookie_a_page_sends_you_to_sign_in(web):
+    reply = web.client().get("/today")
+    assert reply.status == 303 and reply.headers["location"] == "/login"
+
+
+def test_an_instructor_sees_only_their_classes_and_an_admin_all(web):
+    prof = web.client()
+    prof.sign_in("prof")
+    today = prof.get("/today").text
+    assert CS101 in today and ART2 not in today
+    assert prof.get(f"/session/{ART2}").status == 403
+    assert prof.get("/class/ART2").status == 403
+    assert prof.get("/api/attendance?date=2026-11-25&class=ART2").status == 403
+    boss = web.client()
+    boss.sign_in("boss")
+    today = boss.get("/today").text
+    assert CS101 in today and ART2 in today
+    assert boss.get(f"/session/{ART2}").status == 200
+
+
+def test_no_pin_hash_or_session_id_is_logged(web, store, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = web.client()
+    client.post("/login", {"staff_id": "prof", "pin": "9731"})
+    client.sign_in("prof")
+    client.get("/today")
+    client.post("/logout", {"csrf": client.csrf()})
+    hashes = [r[0] for r in store.query("SELECT pin_hash FROM pins")]
+    text = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert "web sign-in by prof" in text  # the log does say who signed in
+    for secret in [PINS["prof"], "9731", *hashes, *(h.split("$")[-1] for h in hashes)]:
+        assert secret not in text
+    audit = " ".join(f"{a.detail} {a.target_id}" for a in audit_entries(store))
+    assert "9731" not in audit and PINS["prof"] not in audit
+
+
+@pytest.fixture
+def tokens_in(web):
+    """Every session token the server holds (to look for them in logs)."""
+    return lambda: list(web.state.sessions._logins)
+
+
+def test_session_tokens_are_not_logged(web, caplog, tokens_in):
+    caplog.set_level(logging.DEBUG)
+    client = web.client()
+    client.sign_in("boss")
+    client.get("/today")
+    client.get("/api/attendance?date=2026-11-25")
+    (token,) = tokens_in()
+    assert all(token not in r.getMessage() for r in caplog.records)
