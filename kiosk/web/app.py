@@ -26,6 +26,7 @@ from starlette.templating import Jinja2Templates
 from kiosk.attendance.shared_lockout import SharedLockout
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.errors import KioskError
 from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
 from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError, read_form
@@ -110,6 +111,12 @@ async def on_web_error(request: Request, err: Exception) -> Response:
     return response
 
 
+async def on_unavailable(request: Request, err: Exception) -> Response:
+    """The database cannot be read now (the central server is down, the file is locked): 503, one line."""
+    log.warning("%s %s: %s", request.method, request.url.path, err)
+    return await on_web_error(request, WebError(503, str(err), {"Retry-After": "10"}))
+
+
 async def on_crash(request: Request, err: Exception) -> Response:
     """A bug, not bad input: logged with its traceback, answered with a plain 500 page."""
     log.error("%s %s failed: %s", request.method, request.url.path, err, exc_info=err)
@@ -120,18 +127,19 @@ async def on_crash(request: Request, err: Exception) -> Response:
 
 
 def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: float = IDLE_S,
-               secure_cookie: bool = False, poll_s: float = 0.5) -> Starlette:
+               secure_cookie: bool = False, poll_s: float | None = None) -> Starlette:
     from kiosk.web import routes
 
     stores = ThreadStores(cfg.data_dir)
     lockouts = functools.partial(_lockouts, cfg)
     web = WebState(cfg, clock, source, stores, WebSessions(idle_s), PinLogin(lockouts, cfg.kiosk.id, clock),
-                   EventHub(), Jinja2Templates(directory=str(HERE / "templates")), secure_cookie, poll_s)
+                   EventHub(), Jinja2Templates(directory=str(HERE / "templates")), secure_cookie,
+                   poll_s or source.poll_s)
     routes.add_filters(web.templates.env, web)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        poller = asyncio.create_task(poll_changes(source, web.hub, poll_s), name="web-changes")
+        poller = asyncio.create_task(poll_changes(source, web.hub, web.poll_s), name="web-changes")
         try:
             yield
         finally:
@@ -143,7 +151,8 @@ def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: floa
 
     app = Starlette(routes=routes.ROUTES + [Mount("/static", StaticFiles(directory=str(HERE / "static")),
                                                   name="static")],
-                    exception_handlers={WebError: on_web_error, HTTPException: on_web_error, Exception: on_crash},
+                    exception_handlers={WebError: on_web_error, HTTPException: on_web_error,
+                                        KioskError: on_unavailable, Exception: on_crash},
                     lifespan=lifespan)
     app.state.web = web
     return app

@@ -82,6 +82,11 @@ class Change:
                     name=self.name, status=self.status, checked_in_at=self.checked_in_at, method=self.method)
 
 
+def mark_note(audit_detail: str) -> str:
+    """The reason in a manual_mark audit row: 'absent -> late: web: bus' -> 'web: bus' (door marks have none)."""
+    return audit_detail.split(": ", 1)[1] if ": " in audit_detail else ""
+
+
 @dataclass
 class ChangeCursor:
     """Where a source's change feed has got to (the ledger id, or a snapshot of documents)."""

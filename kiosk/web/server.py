@@ -30,7 +30,7 @@ class WebOptions:
     keyfile: Path | None = None
     insecure_http: bool = False
     idle_minutes: float = 15.0
-    poll_s: float = 0.5  # how often the database is read for live updates
+    poll_s: float | None = None  # how often the database is read for live updates (None: the source's own)
 
 
 def check_options(cfg: Config, options: WebOptions) -> None:

@@ -21,6 +21,7 @@ from kiosk.web.model import Change, ChangeCursor, ClassSummary, KioskView, Sessi
 
 class AttendanceSource(Protocol):
     name: str  # "sqlite" | "mongo"
+    poll_s: float  # how often the change feed is read for the live pages
 
     def classes(self) -> list[ClassSummary]:
         """Every class, by code."""

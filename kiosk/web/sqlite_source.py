@@ -23,7 +23,7 @@ from kiosk.scheduler.timetable import meetings_around
 from kiosk.store import outbox
 from kiosk.store.database import from_iso, to_iso
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.web.model import Change, ChangeCursor, ClassSummary, KioskView, RosterLine, SessionView
+from kiosk.web.model import Change, ChangeCursor, ClassSummary, KioskView, RosterLine, SessionView, mark_note
 from kiosk.web.source import SOURCES, school_zone
 from kiosk.web.stores import ThreadStores
 
@@ -35,6 +35,7 @@ SESSION_SQL = ("SELECT s.id, s.class_code, s.starts_at, s.ends_at, s.state, c.na
 @SOURCES.register("sqlite")
 class SqliteSource:
     name = "sqlite"
+    poll_s = 0.5  # one indexed read of the ledger per poll, however many browsers watch
 
     def __init__(self, cfg: Config, clock: Clock):
         self.cfg = cfg
@@ -142,7 +143,7 @@ class SqliteSource:
         for sid, code in sessions:
             rows = {r["person_id"]: r for r in marked.get(sid, [])}
             failed = {r["person_id"]: r["n"] for r in spoofs.get(sid, [])}
-            reasons = {r["person_id"]: _reason(r["detail"]) for r in notes.get(sid, [])}
+            reasons = {r["person_id"]: mark_note(r["detail"]) for r in notes.get(sid, [])}
             names = {**roster.get(code, {}), **{pid: r["name"] or pid for pid, r in rows.items()}}
             result.lines[sid] = sorted((self._line(pid, name, rows.get(pid), failed.get(pid, 0), reasons.get(pid, ""))
                                   for pid, name in names.items()), key=lambda line: (line.name.casefold(), line.person_id))
@@ -184,7 +185,3 @@ def _query_in(store: SqliteStore, sql: str, values: list[str]) -> list[sqlite3.R
         rows += store.query(sql.format(",".join("?" * len(chunk))), tuple(chunk))
     return rows
 
-
-def _reason(detail: str) -> str:
-    """'absent -> late: web: bus was late' -> 'web: bus was late' (the kiosk's own marks have none)."""
-    return detail.split(": ", 1)[1] if ": " in detail else ""
