@@ -11,6 +11,8 @@ import ipaddress
 import logging
 import socket
 import ssl
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +111,29 @@ def serve(cfg: Config, options: WebOptions) -> int:
              "central database" if cfg.mongo.uri else f"database {cfg.data_dir / DB_FILE}")
     server.run(sockets=[sock])
     return 0
+
+
+class BackgroundServer:
+    """The app under a real uvicorn server in a thread, on a free port of 127.0.0.1
+    (for the tests, the benchmark and the screenshots)."""
+
+    def __init__(self, cfg: Config, app):
+        self.server = build_server(cfg, WebOptions(port=0), app=app)
+        sock = listen("127.0.0.1", 0)
+        self.port = sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, name="web-server",
+                                       daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.02)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

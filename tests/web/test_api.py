@@ -8,11 +8,14 @@ import http.client
 import io
 import json
 import socket
+import threading
 
 import pytest
-from web_support import CS101, check_in, clock_at
+from web_support import CS101, Client, check_in, clock_at
 
+from kiosk.attendance.service import AttendanceService
 from kiosk.cli.reports import EXPORT_COLUMNS
+from kiosk.store.sqlite_store import SqliteStore
 
 
 def exported(cli, *args) -> list[dict]:
@@ -152,3 +155,35 @@ def test_an_instructors_stream_carries_only_their_classes(web, cfg, store, clock
 def test_the_stream_needs_a_session(web):
     reply = web.client().get("/api/events", headers={"Cookie": "staff_session=forged"})
     assert reply.status == 401 and "sign in again" in reply.json()["error"]
+
+
+def test_thirty_open_streams_each_get_every_one_of_fifty_check_ins(web, cfg, clock, store):
+    """No loss and no duplicate with 30 browsers open (timing is bench/web.py's job)."""
+    people = [f"x{i:02d}" for i in range(50)]
+    for pid in people:
+        store.conn.execute("INSERT INTO people (id, name, role, created_at, updated_at)"
+                           " VALUES (?, ?, 'student', '', '')", (pid, f"Student {pid}"))
+        store.conn.execute("INSERT INTO roster (class_code, person_id) VALUES ('CS101', ?)", (pid,))
+    client = web.client()
+    client.sign_in("boss")
+    streams = [EventReader(web.port, cookie_of(client), timeout=20.0) for _ in range(30)]
+    seen: list[list[str]] = [[] for _ in streams]
+
+    def read(i: int) -> None:
+        while len(seen[i]) < len(people):
+            seen[i].append(streams[i].next()[1]["person_id"])
+
+    readers = [threading.Thread(target=read, args=(i,)) for i in range(len(streams))]
+    for reader in readers:
+        reader.start()
+    door = SqliteStore.in_dir(cfg.data_dir)
+    service = AttendanceService(door, cfg, clock)
+    for pid in people:
+        service.check_in(pid, pid, 0.9, 0.0)
+    door.close()
+    for reader in readers:
+        reader.join(30)
+    for stream in streams:
+        stream.close()
+    assert all(got == people for got in seen), [len(got) for got in seen]
+    assert Client(web.port).get("/healthz").status == 200

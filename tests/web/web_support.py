@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import http.client
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
@@ -25,7 +24,7 @@ from kiosk.store import roster_admin
 from kiosk.store.pins import hash_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.web.app import create_app
-from kiosk.web.server import WebOptions, build_server, listen
+from kiosk.web.server import BackgroundServer
 from kiosk.web.source import open_source
 
 TZ = ZoneInfo("Europe/London")
@@ -74,25 +73,12 @@ def check_in(cfg: Config, clock: FixedClock, person_id: str) -> None:
         store.close()
 
 
-class RunningWeb:
+class RunningWeb(BackgroundServer):
     """The real app under uvicorn in a thread, on a free port."""
 
     def __init__(self, cfg: Config, clock, source=None, idle_s: float = 900.0, poll_s: float = 0.1):
         self.app = create_app(cfg, clock, source or open_source(cfg, clock), idle_s=idle_s, poll_s=poll_s)
-        self.server = build_server(cfg, WebOptions(port=0), app=self.app)
-        sock = listen("127.0.0.1", 0)
-        self.port = sock.getsockname()[1]
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, name="web-under-test",
-                                       daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive(), "web server did not start"
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(cfg, self.app)
 
     @property
     def state(self):
@@ -102,8 +88,7 @@ class RunningWeb:
         return Client(self.port)
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        super().stop()
         assert not self.thread.is_alive()
 
 

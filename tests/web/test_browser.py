@@ -1,0 +1,66 @@
+"""The web view in a real headless Chromium: sign in, watch Today fill in live without a
+reload as the attendance service checks a student in, then fix a mark on the session page."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import chromium, quit_browser, sign_in, wait_live
+from web_support import CS101, PINS, check_in
+
+from kiosk.store.audit import audit_entries
+
+pytest.importorskip("selenium")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
+from selenium.webdriver.support.select import Select  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = chromium(tmp_path / "profile")
+    yield driver
+    quit_browser(driver, tmp_path / "profile")
+
+
+def badge(driver, person_id: str) -> str:
+    card = driver.find_element(By.CSS_SELECTOR, f'[data-session="{CS101}"]')
+    return card.find_element(By.CSS_SELECTOR, f'[data-person="{person_id}"] .badge').text
+
+
+def test_sign_in_watch_a_check_in_arrive_live_and_fix_a_mark(web, cfg, clock, store, browser, tmp_path):
+    sign_in(browser, web.url, "prof", PINS["prof"])
+    wait_live(browser)
+    assert badge(browser, "lin") == "Not yet"
+    browser.execute_script("window.loadedOnce = 'still the same page';")
+    check_in(cfg, clock, "lin")  # the door checks Lin in
+    WebDriverWait(browser, 10).until(lambda d: badge(d, "lin") == "Present")
+    feed = browser.find_element(By.ID, "feed").text
+    assert "Lin Miranda" in feed and "CS101" in feed
+    assert browser.execute_script("return window.loadedOnce") == "still the same page"  # no reload
+    card = browser.find_element(By.CSS_SELECTOR, f'[data-session="{CS101}"]')
+    assert card.find_element(By.CSS_SELECTOR, '[data-count="present"]').text == "1"
+    browser.save_screenshot(str(tmp_path / "today.png"))
+
+    card.find_element(By.LINK_TEXT, "CS101").click()
+    row = WebDriverWait(browser, 10).until(ready.presence_of_element_located(
+        (By.CSS_SELECTOR, 'tr[data-person="tom"]')))
+    Select(row.find_element(By.NAME, "status")).select_by_value("absent")
+    row.find_element(By.NAME, "reason").send_keys("excused: dentist")
+    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "tom marked absent"))
+    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-person="tom"]')
+    assert "Absent" in row.text and "web: excused: dentist" in row.text and "by hand (prof)" in row.text
+    (entry,) = audit_entries(store, "manual_mark")
+    assert entry.detail == "none -> absent: web: excused: dentist"
+    browser.save_screenshot(str(tmp_path / "session.png"))
+    assert (tmp_path / "today.png").stat().st_size > 10_000
+
+
+def test_a_wrong_pin_in_the_browser_says_so_without_naming_the_id(web, browser):
+    browser.get(web.url + "/login")
+    browser.find_element(By.ID, "staff_id").send_keys("prof")
+    browser.find_element(By.ID, "pin").send_keys("1111")
+    browser.find_element(By.ID, "sign-in").click()
+    message = WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.ID, "error-message")))
+    assert message.text == "Wrong staff id or PIN."
