@@ -8,7 +8,7 @@ from datetime import datetime
 
 from kiosk.attendance.rules import may_manage
 from kiosk.errors import StoreError
-from kiosk.store.sessions import Actor, mark_manual, session_info
+from kiosk.store.sessions import Actor, mark_manual, roster_names, session_info
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.web.forms import MAX_REASON, WebError
 from kiosk.web.model import MARK_CHOICES
@@ -36,4 +36,5 @@ def fix_mark(store: SqliteStore, session_id: str, person_id: str, status: str, r
                           reason=f"web: {reason}" if reason else "web")
     except StoreError as err:
         raise WebError(400, str(err)) from None
-    return f"{person_id} marked {status}" + (f" (was {old})" if old else "")
+    name = roster_names(store.conn, info.class_code).get(person_id, person_id)
+    return f"{name} marked {status}" + (f" (was {old})" if old else "")

@@ -48,7 +48,7 @@ def test_sign_in_watch_a_check_in_arrive_live_and_fix_a_mark(web, cfg, clock, st
     Select(row.find_element(By.NAME, "status")).select_by_value("absent")
     row.find_element(By.NAME, "reason").send_keys("excused: dentist")
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "tom marked absent"))
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "Tom Okafor marked absent"))
     row = browser.find_element(By.CSS_SELECTOR, 'tr[data-person="tom"]')
     assert "Absent" in row.text and "web: excused: dentist" in row.text and "by hand (prof)" in row.text
     (entry,) = audit_entries(store, "manual_mark")

@@ -30,7 +30,7 @@ def test_a_fixed_mark_is_stored_audited_chained_and_queued(web, store, cli):
     assert (entry.actor_id, entry.target_id, entry.detail) == ("prof", "tom", "none -> late: web: bus was late")
     assert outbox.pending_count(store) >= before + 2  # the row and its audit entry, for the next sync
     page = client.get(f"/session/{quote(CS101)}").text
-    assert "tom marked late." in page and "web: bus was late" in page
+    assert "Tom Okafor marked late." in page and "web: bus was late" in page
     code, out, err = cli("verify-log")
     assert code == 0 and "ledger intact" in out, out + err
 

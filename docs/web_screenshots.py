@@ -1,0 +1,102 @@
+"""Screenshots of the staff web view in a real headless Chromium, to docs/screenshots/web_*.png.
+
+    python docs/web_screenshots.py
+
+A demo school day (bench/web_school.py: 9 classes in 3 rooms at 10:05, so
+some have ended, some are on and some are still to come) in a temporary kiosk
+database; the real app under uvicorn on 127.0.0.1; Debian's chromium and
+chromedriver through Selenium. A check-in is written by the real attendance
+service while Today is open, so the live feed shows it arriving.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "web")]
+
+from browser_support import chromium, quit_browser, sign_in, wait_live  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
+from selenium.webdriver.support.select import Select  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from web_school import ADMIN_PIN, PIN, TZ, build  # noqa: E402
+
+from kiosk.attendance.service import AttendanceService  # noqa: E402
+from kiosk.clock import FixedClock  # noqa: E402
+from kiosk.store.sqlite_store import SqliteStore  # noqa: E402
+from kiosk.web.app import create_app  # noqa: E402
+from kiosk.web.server import BackgroundServer  # noqa: E402
+from kiosk.web.source import open_source  # noqa: E402
+
+OUT = REPO / "docs" / "screenshots"
+DAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 10, 5, tzinfo=TZ)
+
+
+def shoot(driver, name: str, max_height: int = 1500) -> None:
+    driver.set_window_size(1366, max_height)  # measure the page at full height, then fit the window to it
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1366, min(max_height, max(600, height + 140)))  # + the window's own frame
+    driver.save_screenshot(str(OUT / name))
+    print(f"wrote {OUT / name}")
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        cfg = build(Path(folder) / "data", DAY, NOW, sessions=9, roster=14, rooms=3, pool=60)
+        clock = FixedClock(NOW)
+        server = BackgroundServer(cfg, create_app(cfg, clock, open_source(cfg, clock)))
+        driver = chromium(Path(folder) / "profile")
+        try:
+            walk(driver, server.url, cfg, clock)
+        finally:
+            quit_browser(driver, Path(folder) / "profile")
+            server.stop()
+    return 0
+
+
+def walk(driver, url: str, cfg, clock) -> None:
+    driver.get(url + "/login")
+    shoot(driver, "web_login.png", 700)
+    sign_in(driver, url, "admin", ADMIN_PIN)
+    wait_live(driver)
+    store = SqliteStore.in_dir(cfg.data_dir)
+    session = store.active_session()  # the one the door checks students in to
+    card = f'[data-session="{session.session_id}"]'
+    waiting = driver.find_element(By.CSS_SELECTOR, f"{card} .st-none").get_attribute("data-person")
+    AttendanceService(store, cfg, clock).check_in(waiting, "", 0.9, 0.0)
+    store.close()
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#feed li.new")))
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(
+        By.CSS_SELECTOR, f'{card} [data-person="{waiting}"]').get_attribute("class") != "st-none")
+    shoot(driver, "web_today.png")
+    driver.find_element(By.CSS_SELECTOR, f"{card} h2 a").click()
+    row = WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "tr.st-late")))
+    Select(row.find_element(By.NAME, "status")).select_by_value("present")
+    row.find_element(By.NAME, "reason").send_keys("the bus was late (note from the office)")
+    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.ID, "flash")))
+    shoot(driver, "web_session.png")
+    driver.find_element(By.LINK_TEXT, "Class history").click()
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "img.chart")))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return document.querySelector('img.chart').complete"))
+    shoot(driver, "web_class.png")
+    driver.get(url + "/kiosks")
+    shoot(driver, "web_kiosks.png", 700)
+    driver.get(url + "/today?date=2026-13-01")
+    shoot(driver, "web_bad_date.png", 700)
+    driver.find_element(By.CSS_SELECTOR, ".signout button").click()
+    sign_in(driver, url, "t1", PIN)  # an instructor sees their own room's classes only
+    wait_live(driver)
+    shoot(driver, "web_today_instructor.png")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
