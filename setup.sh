@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     need=()
-    for pkg in libgl1 libglib2.0-0 xvfb; do
+    for pkg in libgl1 libglib2.0-0 xvfb chromium chromium-driver; do  # chromium: the web view's browser tests
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
     if [ ${#need[@]} -gt 0 ]; then

@@ -20,7 +20,9 @@ rsync -a --delete --exclude .venv --exclude data --exclude .git "$src/" "$app/" 
 [ -f "$etc/kiosk.toml" ] || install -m 0640 -g kiosk "$app/config/kiosk.toml" "$etc/kiosk.toml"
 [ -f "$etc/env" ] || install -m 0600 /dev/null "$etc/env"
 install -m 0644 "$app/systemd/attendance-kiosk.service" /etc/systemd/system/attendance-kiosk.service
+install -m 0644 "$app/systemd/attendance-web.service" /etc/systemd/system/attendance-web.service  # optional, not enabled
 systemctl daemon-reload
 systemctl enable attendance-kiosk.service
 [ "${1:-}" = "--no-start" ] || systemctl restart attendance-kiosk.service
 echo "installed: edit $etc/kiosk.toml, then: systemctl restart attendance-kiosk"
+echo "staff web view (optional): systemctl enable --now attendance-web"

@@ -3,8 +3,8 @@
 # unless --purge is given: attendance records are the school's.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "uninstall.sh: run as root" >&2; exit 1; }
-systemctl disable --now attendance-kiosk.service 2>/dev/null || true
-rm -f /etc/systemd/system/attendance-kiosk.service
+systemctl disable --now attendance-kiosk.service attendance-web.service 2>/dev/null || true
+rm -f /etc/systemd/system/attendance-kiosk.service /etc/systemd/system/attendance-web.service
 systemctl daemon-reload 2>/dev/null || true
 rm -rf /opt/attendance-kiosk
 if [ "${1:-}" = "--purge" ]; then

@@ -54,6 +54,7 @@ class WebState:
     templates: Jinja2Templates
     secure_cookie: bool
     poll_s: float
+    announce: str = ""  # logged once the server is up (and stops on SIGTERM)
 
     @property
     def tz(self):
@@ -140,6 +141,8 @@ def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: floa
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         poller = asyncio.create_task(poll_changes(source, web.hub, web.poll_s), name="web-changes")
+        if web.announce:
+            log.info("%s", web.announce)
         try:
             yield
         finally:

@@ -8,6 +8,7 @@ warning, because PINs and session cookies would cross the network in clear.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import logging
 import socket
 import ssl
@@ -107,9 +108,14 @@ def serve(cfg: Config, options: WebOptions) -> int:
     server = build_server(cfg, options)
     sock = listen(options.host, options.port)
     scheme = "https" if options.certfile else "http"
-    log.info("staff web view on %s://%s:%d (%s)", scheme, options.host, sock.getsockname()[1],
-             "central database" if cfg.mongo.uri else f"database {cfg.data_dir / DB_FILE}")
+    reads = "the central database" if cfg.mongo.uri else f"database {cfg.data_dir / DB_FILE}"
+    server.config.app.state.web.announce = \
+        f"staff web view on {scheme}://{options.host}:{sock.getsockname()[1]} (reading {reads})"
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again for the handler it
+    # found: make that handler a no-op, so a stop (systemctl stop) ends with exit code 0.
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     server.run(sockets=[sock])
+    log.info("staff web view stopped")
     return 0
 
 
