@@ -3,7 +3,6 @@ the kiosks; and bad input of every kind answered with a clear 4xx, never a trace
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from urllib.parse import quote
