@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 
 from kiosk.cli.reports import EXPORT_COLUMNS
 from kiosk.web.access import allowed_codes, require_class, visible
-from kiosk.web.app import COOKIE, blocking, page, signed_form, signed_in, state
+from kiosk.web.context import COOKIE, blocking, page, signed_form, signed_in, state
 from kiosk.web.events import event_stream
 from kiosk.web.forms import WebError, parse_day, read_form
 

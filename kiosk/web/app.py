@@ -1,4 +1,4 @@
-"""The web app: routes, the signed-in browser, errors as pages, and its lifespan.
+"""The web app: its routes, errors as pages, and its lifespan.
 
 Handlers never block the event loop: every read (SQLite, pymongo) and every
 scrypt check runs in a worker thread (`blocking`). The event streams only
@@ -11,10 +11,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from dataclasses import dataclass
-from pathlib import Path
 
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -27,72 +24,17 @@ from kiosk.attendance.shared_lockout import SharedLockout
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import KioskError
-from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
+from kiosk.web import routes
+from kiosk.web.auth import PinLogin, WebSessions
+from kiosk.web.context import COOKIE, HERE, WebState, page, state
 from kiosk.web.events import EventHub, poll_changes
-from kiosk.web.forms import WebError, read_form
-from kiosk.web.source import AttendanceSource, school_zone
+from kiosk.web.forms import WebError
+from kiosk.web.source import AttendanceSource
 from kiosk.web.stores import ThreadStores
 
 log = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
-COOKIE = "staff_session"
 IDLE_S = 15 * 60.0
-
-
-@dataclass
-class WebState:
-    """What every handler shares; built once in create_app."""
-
-    cfg: Config
-    clock: Clock
-    source: AttendanceSource
-    stores: ThreadStores  # this machine's kiosk database: sign-in, lockout, marks
-    sessions: WebSessions
-    login: PinLogin
-    hub: EventHub
-    templates: Jinja2Templates
-    secure_cookie: bool
-    poll_s: float
-    announce: str = ""  # logged once the server is up (and stops on SIGTERM)
-
-    @property
-    def tz(self):
-        return school_zone(self.cfg)
-
-
-async def blocking(fn, *args, **kwargs):
-    """Run a blocking call (SQLite, pymongo, scrypt) in a worker thread."""
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-def state(request: Request) -> WebState:
-    return request.app.state.web
-
-
-def signed_in(request: Request) -> StaffLogin:
-    """The signed-in browser, or WebError 401 (a page says sign in again; /api/ answers JSON)."""
-    login = state(request).sessions.get(request.cookies.get(COOKIE))
-    if login is None:
-        raise WebError(401, "your session has ended or is not valid: sign in again"
-                       if request.cookies.get(COOKIE) else "sign in first")
-    return login
-
-
-async def signed_form(request: Request) -> tuple[StaffLogin, dict[str, str]]:
-    """A POST from a signed-in browser, with its CSRF token checked (WebError 401 / 403 otherwise)."""
-    signed = signed_in(request)
-    form = await read_form(request)
-    if not signed.csrf_ok(form.get("csrf")):
-        raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
-    return signed, form
-
-
-def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    if "login" not in context:
-        context["login"] = state(request).sessions.peek(request.cookies.get(COOKIE))
-    context.setdefault("source_name", state(request).source.name)
-    return state(request).templates.TemplateResponse(request, name, context, status_code=status)
 
 
 async def on_web_error(request: Request, err: Exception) -> Response:
@@ -129,8 +71,6 @@ async def on_crash(request: Request, err: Exception) -> Response:
 
 def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: float = IDLE_S,
                secure_cookie: bool = False, poll_s: float | None = None) -> Starlette:
-    from kiosk.web import routes
-
     stores = ThreadStores(cfg.data_dir)
     lockouts = functools.partial(_lockouts, cfg)
     web = WebState(cfg, clock, source, stores, WebSessions(idle_s), PinLogin(lockouts, cfg.kiosk.id, clock),

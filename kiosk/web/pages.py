@@ -15,7 +15,7 @@ from kiosk.cli.reports import EXPORT_COLUMNS, _tally, draw_chart, should_reenrol
 from kiosk.scheduler.timetable import session_id as meeting_id
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
-from kiosk.web.app import blocking, page, signed_form, signed_in, state
+from kiosk.web.context import blocking, page, signed_form, signed_in, state
 from kiosk.web.forms import WebError, parse_day
 from kiosk.web.marks import fix_mark
 from kiosk.web.model import MARK_CHOICES, SessionView

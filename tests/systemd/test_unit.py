@@ -10,12 +10,13 @@ import pytest
 UNIT = Path(__file__).resolve().parents[2] / "systemd" / "attendance-kiosk.service"
 
 
-def test_unit_verifies(tmp_path):
+@pytest.mark.parametrize("shipped", [UNIT, UNIT.with_name("attendance-web.service")], ids=["kiosk", "web"])
+def test_unit_verifies(tmp_path, shipped):
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze not installed")
     # The interpreter path is the only machine-specific part: point it at this one.
-    unit = tmp_path / UNIT.name
-    unit.write_text(UNIT.read_text().replace("/opt/attendance-kiosk/.venv/bin/python", sys.executable))
+    unit = tmp_path / shipped.name
+    unit.write_text(shipped.read_text().replace("/opt/attendance-kiosk/.venv/bin/python", sys.executable))
     done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 

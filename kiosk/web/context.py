@@ -1,0 +1,79 @@
+"""What every handler shares: the app's state, the signed-in browser, rendering a page,
+and running blocking calls off the event loop."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
+from kiosk.web.events import EventHub
+from kiosk.web.forms import WebError, read_form
+from kiosk.web.source import AttendanceSource, school_zone
+from kiosk.web.stores import ThreadStores
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "staff_session"
+
+
+@dataclass
+class WebState:
+    """What every handler shares; built once in create_app."""
+
+    cfg: Config
+    clock: Clock
+    source: AttendanceSource
+    stores: ThreadStores  # this machine's kiosk database: sign-in, lockout, marks
+    sessions: WebSessions
+    login: PinLogin
+    hub: EventHub
+    templates: Jinja2Templates
+    secure_cookie: bool
+    poll_s: float
+    announce: str = ""  # logged once the server is up (and stops on SIGTERM)
+
+    @property
+    def tz(self):
+        return school_zone(self.cfg)
+
+
+async def blocking(fn, *args, **kwargs):
+    """Run a blocking call (SQLite, pymongo, scrypt) in a worker thread."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+def state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def signed_in(request: Request) -> StaffLogin:
+    """The signed-in browser, or WebError 401 (a page says sign in again; /api/ answers JSON)."""
+    login = state(request).sessions.get(request.cookies.get(COOKIE))
+    if login is None:
+        raise WebError(401, "your session has ended or is not valid: sign in again"
+                       if request.cookies.get(COOKIE) else "sign in first")
+    return login
+
+
+async def signed_form(request: Request) -> tuple[StaffLogin, dict[str, str]]:
+    """A POST from a signed-in browser, with its CSRF token checked (WebError 401 / 403 otherwise)."""
+    signed = signed_in(request)
+    form = await read_form(request)
+    if not signed.csrf_ok(form.get("csrf")):
+        raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
+    return signed, form
+
+
+def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    if "login" not in context:
+        context["login"] = state(request).sessions.peek(request.cookies.get(COOKIE))
+    context.setdefault("source_name", state(request).source.name)
+    return state(request).templates.TemplateResponse(request, name, context, status_code=status)
