@@ -30,9 +30,8 @@ from pathlib import Path
 
 from _common import OUT
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.config import Config
-from kiosk.scheduler.timetable import session_id
+from kiosk.model import SessionInfo, session_id
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 from kiosk.sync.central import Central
 from kiosk.sync.engine import SyncEngine

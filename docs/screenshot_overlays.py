@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from kiosk.attendance.model import SessionInfo
-from kiosk.attendance.reconcile import reconcile
 from kiosk.config import PinSection
+from kiosk.model import SessionInfo, reconcile
 from kiosk.ui.admin_events import Candidate, OverlayContext, PinChecked, SessionEnded
 from kiosk.ui.admin_layer import AdminLayer
 from kiosk.ui.pin_overlay import PinOverlay

@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 import cv2  # noqa: E402
 
-from kiosk.attendance.model import CheckIn, SessionInfo, Status  # noqa: E402
+from kiosk.model import CheckIn, SessionInfo, Status  # noqa: E402
 from kiosk.camera.base import Frame  # noqa: E402
 from kiosk.config import PinSection, UiSection  # noqa: E402
 from kiosk.ui.admin_layer import AdminLayer  # noqa: E402

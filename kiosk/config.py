@@ -142,9 +142,30 @@ class MongoSection:
     stale_after_s: float = field(default=120.0, metadata=_check(_range(5.0, 86400)))  # `fleet` flags older
 
 
-def _cue_weights(v: str) -> str | None:
-    from kiosk.liveness.base import parse_cue_weights  # late: the liveness package imports this module
+KNOWN_CUES = ("minifasnet", "planar", "frozen", "blink", "screen", "print", "edges", "laplacian")
 
+
+def parse_cue_weights(text: str) -> dict[str, float]:
+    """"planar:1.5, blink" -> {"planar": 1.5, "blink": 1.0}; ValueError names the bad part."""
+    weights: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, _, weight = part.partition(":")
+        name = name.strip()
+        if name not in KNOWN_CUES:
+            raise ValueError(f"unknown cue {name!r}; known: {', '.join(KNOWN_CUES)}")
+        try:
+            value = float(weight) if weight.strip() else 1.0
+        except ValueError:
+            raise ValueError(f"cue {name!r} has weight {weight.strip()!r}, not a number") from None
+        if not 0.0 <= value <= 10.0:
+            raise ValueError(f"cue {name!r} weight must be between 0 and 10")
+        weights[name] = value
+    return weights
+
+
+def _cue_weights(v: str) -> str | None:
     try:
         parse_cue_weights(v)
     except ValueError as err:
@@ -177,8 +198,6 @@ class LivenessSection:
 
     def cue_weights(self) -> dict[str, float]:
         """Enabled cue name -> weight (weight 0 disables a cue)."""
-        from kiosk.liveness.base import parse_cue_weights
-
         return {name: w for name, w in parse_cue_weights(self.cues).items() if w > 0}
 
 

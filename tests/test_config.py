@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.config import DEFAULT_CONFIG, Config, config_from_dict, load_config
+from kiosk.config import DEFAULT_CONFIG, KNOWN_CUES, Config, config_from_dict, load_config, parse_cue_weights
 from kiosk.errors import ConfigError
 
 
@@ -66,3 +66,15 @@ def test_bad_environment_value_is_rejected_with_key(tmp_path):
 def test_replace_validates():
     with pytest.raises(ConfigError, match="ui.fps"):
         Config().replace("ui", fps=0)
+
+
+def test_parse_cue_weights():
+    assert parse_cue_weights("planar:1.5, blink") == {"planar": 1.5, "blink": 1.0}
+    with pytest.raises(ValueError):
+        parse_cue_weights("sharpness:1")
+
+
+def test_every_known_cue_has_a_liveness_backend():
+    from kiosk.liveness.base import LIVENESS
+
+    assert set(KNOWN_CUES) == set(LIVENESS.names())

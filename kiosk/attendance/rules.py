@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from kiosk.attendance.model import SessionInfo, Status
+from kiosk.model import SessionInfo, Status
 
 
 def decide(

@@ -12,11 +12,11 @@ import sqlite3
 import time
 from datetime import timedelta
 
-from kiosk.attendance.model import CheckIn, SessionInfo, Status
 from kiosk.attendance.rules import decide
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import StoreError
+from kiosk.model import CheckIn, SessionInfo, Status
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
 log = logging.getLogger(__name__)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kiosk.cli import class_admin, reports
+from kiosk.cli.common import hhmm, iso_date, weekdays, with_store
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
-from kiosk.scheduler.timetable import Schedule, format_weekdays, parse_weekdays
-from kiosk.store.sqlite_store import SqliteStore
+from kiosk.model import Schedule, format_weekdays
 from kiosk.sync import admin as central
 from kiosk.sync.admin import central_or_local
 
 
 def register(commands) -> None:
-    from kiosk.cli import class_admin, reports  # they import this module's helpers
     klass = commands.add_parser("class", help="add, list or remove classes and their rosters")
     class_cmds = klass.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = class_cmds.add_parser("add", help="add a class with its roster")
@@ -33,11 +32,11 @@ def register(commands) -> None:
     sched_cmds = sched.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sched_cmds.add_parser("add", help="add a one-off or weekly meeting time")
     add.add_argument("code", help="class code")
-    add.add_argument("--start", required=True, type=_hhmm, help="HH:MM")
-    add.add_argument("--end", required=True, type=_hhmm, help="HH:MM")
+    add.add_argument("--start", required=True, type=hhmm, help="HH:MM")
+    add.add_argument("--end", required=True, type=hhmm, help="HH:MM")
     when = add.add_mutually_exclusive_group(required=True)
-    when.add_argument("--date", type=_iso_date, help="YYYY-MM-DD, one meeting")
-    when.add_argument("--days", type=_weekdays, help="weekly, e.g. mon,wed")
+    when.add_argument("--date", type=iso_date, help="YYYY-MM-DD, one meeting")
+    when.add_argument("--days", type=weekdays, help="weekly, e.g. mon,wed")
     add.add_argument("--timezone", default="", help="IANA zone (default: the kiosk's)")
     add.set_defaults(handler=schedule_add)
     sched_cmds.add_parser("list", help="list schedules").set_defaults(handler=schedule_list)
@@ -46,7 +45,7 @@ def register(commands) -> None:
     att = commands.add_parser("attendance", help="export attendance, or chart it")
     att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = att_cmds.add_parser("export", help="write attendance as CSV (stdout or --out) or XLSX (--out)")
-    export.add_argument("--date", type=_iso_date, help="only sessions on this local date")
+    export.add_argument("--date", type=iso_date, help="only sessions on this local date")
     export.add_argument("--class", dest="class_code", help="only this class")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
@@ -91,36 +90,7 @@ def schedule_list(args, cfg: Config) -> int:
     return 0
 
 
-def with_store(cfg: Config, action):
-    store = SqliteStore.in_dir(cfg.data_dir)
-    try:
-        return action(store)
-    finally:
-        store.close()
-
-
 def _when(schedule: Schedule) -> str:
     if schedule.on_date:
         return f"on {schedule.on_date} ({schedule.timezone})"
     return f"every {format_weekdays(schedule.weekdays)} ({schedule.timezone})"
-
-
-def _hhmm(text: str) -> time:
-    try:
-        return datetime.strptime(text, "%H:%M").time()
-    except ValueError:
-        raise UsageError(f"{text!r} is not a time in HH:MM") from None
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD") from None
-
-
-def _weekdays(text: str) -> frozenset[int]:
-    try:
-        return parse_weekdays(text)
-    except ValueError as err:
-        raise UsageError(str(err)) from None

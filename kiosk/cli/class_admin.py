@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.cli.admin import _iso_date, with_store
+from kiosk.cli.common import iso_date, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store import roster_admin
@@ -34,7 +34,7 @@ def register_schedule(sched_cmds) -> None:
     remove.set_defaults(handler=schedule_remove)
     cancel = sched_cmds.add_parser("cancel-date", help="cancel one meeting of a class (e.g. a holiday)")
     cancel.add_argument("code", help="class code")
-    cancel.add_argument("--date", required=True, type=_iso_date, help="YYYY-MM-DD, the meeting's local date")
+    cancel.add_argument("--date", required=True, type=iso_date, help="YYYY-MM-DD, the meeting's local date")
     cancel.add_argument("--reason", default="", help="shown in 'schedule list'")
     cancel.add_argument("--undo", action="store_true", help="restore a cancelled meeting")
     cancel.set_defaults(handler=schedule_cancel_date)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.cli.admin import with_store
+from kiosk.cli.common import with_store
 from kiosk.cli.progress import Progress
 from kiosk.config import Config
 from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol, person_problem
 from kiosk.errors import ImageError, KioskError, StoreError, UsageError
-from kiosk.store.privacy import Consent
+from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -201,8 +201,8 @@ def _embed_each(pipeline, images: list[Path], label: str):
 
 
 def identify_command(args, cfg: Config) -> int:
+    from kiosk.enrolment.gallery import build_gallery
     from kiosk.vision.images import load_image
-    from kiosk.vision.matching import build_gallery
 
     pipeline = _pipeline(cfg)
     gallery = with_store(cfg, lambda s: build_gallery(s, cfg.vision))

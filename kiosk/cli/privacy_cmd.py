@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.cli.admin import with_store
+from kiosk.cli.common import with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.admin import with_store
+from kiosk.cli.common import with_store
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError

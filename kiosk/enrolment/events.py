@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from kiosk.store.privacy import Consent
+from kiosk.model import Consent
 from kiosk.vision.base import FaceBox
 
 # -- to the recognition worker (RecognitionWorker.submit) --------------------------

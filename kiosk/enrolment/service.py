@@ -23,7 +23,8 @@ import numpy as np
 from kiosk.config import Config, VisionSection
 from kiosk.enrolment.rules import name_problem, person_id_problem
 from kiosk.errors import StoreError
-from kiosk.store.privacy import Consent, record_consent
+from kiosk.model import Consent
+from kiosk.store.privacy import record_consent
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.vision.lookalike import Neighbour
 
@@ -85,9 +86,9 @@ def person_problem(person: Person, mode: str) -> str | None:
 
 def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: np.ndarray) -> list[Neighbour]:
     """Enrolled people (other ids) whose faces are close to the new ones, closest first."""
+    from kiosk.enrolment.gallery import build_gallery
     from kiosk.vision.base import model_key
     from kiosk.vision.lookalike import close_people
-    from kiosk.vision.matching import build_gallery
 
     from kiosk.vision.matching import lookalike_floor, same_face_score
 

@@ -22,29 +22,6 @@ if TYPE_CHECKING:
     from kiosk.config import LivenessSection
     from kiosk.vision.base import FaceBox
 
-KNOWN_CUES = ("minifasnet", "planar", "frozen", "blink", "screen", "print", "edges", "laplacian")
-
-
-def parse_cue_weights(text: str) -> dict[str, float]:
-    """"planar:1.5, blink" -> {"planar": 1.5, "blink": 1.0}; ValueError names the bad part."""
-    weights: dict[str, float] = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        name, _, weight = part.partition(":")
-        name = name.strip()
-        if name not in KNOWN_CUES:
-            raise ValueError(f"unknown cue {name!r}; known: {', '.join(KNOWN_CUES)}")
-        try:
-            value = float(weight) if weight.strip() else 1.0
-        except ValueError:
-            raise ValueError(f"cue {name!r} has weight {weight.strip()!r}, not a number") from None
-        if not 0.0 <= value <= 10.0:
-            raise ValueError(f"cue {name!r} weight must be between 0 and 10")
-        weights[name] = value
-    return weights
-
-
 @dataclass
 class FaceSample:
     """One frame of one tracked face. `cache` holds per-sample results (the

@@ -97,7 +97,7 @@ class LivenessJudge:
         self._tracks: dict[Hashable, _TrackState] = {}
 
     def _load_mesh(self):
-        from kiosk.liveness.landmarks import FaceMesh
+        from kiosk.vision.landmarks import FaceMesh
 
         try:
             return FaceMesh()

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from kiosk.liveness.base import LIVENESS, MOTION_LIVE_CAP, Cue, FaceSample, face_crop, squash
-from kiosk.liveness.landmarks import eye_aspect_ratio, inter_ocular, yaw_proxy
+from kiosk.vision.landmarks import eye_aspect_ratio, inter_ocular, yaw_proxy
 
 log = logging.getLogger(__name__)
 

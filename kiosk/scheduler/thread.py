@@ -17,12 +17,12 @@ from typing import Callable
 
 import schedule
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.model import SessionInfo
 from kiosk.scheduler.timetable import current_and_next
-from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.privacy import purge_older_than
+from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.admin_events import SessionEnded
 from kiosk.ui.events import SessionChanged, post

@@ -12,9 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.attendance.model import SessionInfo
-from kiosk.attendance.reconcile import Reconciliation, absentees, reconcile
 from kiosk.errors import StoreError
+from kiosk.model import Reconciliation, SessionInfo, absentees, reconcile
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.database import Database, from_iso, to_iso
 from kiosk.store.spoof_events import spoof_event_count

@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.errors import StoreError
-from kiosk.scheduler.timetable import ClassInfo, Schedule, format_weekdays, overlaps, parse_weekdays
+from kiosk.model import ClassInfo, Schedule, SessionInfo, format_weekdays, overlaps, parse_weekdays
 from kiosk.store.cancellations import cancelled_dates
 from kiosk.store.database import Database, from_iso, to_iso, utc_now
 

@@ -19,13 +19,11 @@ import numpy as np
 
 from kiosk.config import Config
 from kiosk.errors import StoreError
+from kiosk.model import Schedule, overlaps
 from kiosk.store.pins import PIN_ROLES
-from kiosk.scheduler.timetable import Schedule, overlaps
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
 from kiosk.sync.central import Central
-from kiosk.sync.documents import (
-    MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields,
-)
+from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
 from kiosk.sync.pull import pull
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kiosk.scheduler.timetable import Schedule, format_weekdays, parse_weekdays
+from kiosk.model import Schedule, format_weekdays, parse_weekdays
 
 ROLES = ("student", "instructor", "admin")
 

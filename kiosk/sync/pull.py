@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from kiosk.model import format_weekdays
 from kiosk.store.database import to_iso, utc_now
 from kiosk.store.outbox import get_state, set_state
 from kiosk.store.sqlite_store import SqliteStore
@@ -24,7 +25,6 @@ from kiosk.sync.documents import (
     MalformedDocument, PulledClass, PulledPerson, PulledPin, PulledSchedule, parse_class, parse_person, parse_pin,
     parse_schedule,
 )
-from kiosk.scheduler.timetable import format_weekdays
 
 log = logging.getLogger(__name__)
 

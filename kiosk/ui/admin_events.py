@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.attendance.model import SessionInfo
-from kiosk.attendance.reconcile import Reconciliation
+from kiosk.model import Reconciliation, SessionInfo
 
 
 @dataclass(frozen=True)

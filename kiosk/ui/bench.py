@@ -22,7 +22,7 @@ if "DISPLAY" not in os.environ:
 
 import cv2  # noqa: E402
 
-from kiosk.attendance.model import CheckIn, SessionInfo, Status  # noqa: E402
+from kiosk.model import CheckIn, SessionInfo, Status  # noqa: E402
 from kiosk.camera.base import Frame  # noqa: E402
 from kiosk.config import PROJECT_ROOT, UiSection  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402

@@ -11,7 +11,7 @@ import queue
 
 from dataclasses import dataclass
 
-from kiosk.attendance.model import CheckIn, SessionInfo
+from kiosk.model import CheckIn, SessionInfo
 from kiosk.vision.base import FaceBox
 
 

@@ -13,14 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from kiosk.attendance.model import CheckIn, SessionInfo, Status
 from kiosk.config import UiSection
+from kiosk.model import CheckIn, SessionInfo, Status
 from kiosk.ui import text
 from kiosk.ui.events import (
-    CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice,
+    CameraState, ChallengePrompt, CheckInPosted, FaceLabel, FacesSeen, LivenessFailed, LookAtCamera, Notice,
     RecognitionState, SessionChanged, SyncState,
 )
-from kiosk.ui.events import ChallengePrompt, LivenessFailed
 
 log = logging.getLogger(__name__)
 

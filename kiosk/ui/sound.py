@@ -13,8 +13,8 @@ import logging
 import numpy as np
 import pygame
 
-from kiosk.attendance.model import Status
 from kiosk.config import SoundSection
+from kiosk.model import Status
 from kiosk.ui.admin_events import PinChecked
 from kiosk.ui.events import CheckInPosted
 from kiosk.ui.states import State

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kiosk.attendance.model import CheckIn, SessionInfo, Status
+from kiosk.model import CheckIn, SessionInfo, Status
 
 QUIT_KEYS_HELP = "Ctrl+Shift+Q"
 

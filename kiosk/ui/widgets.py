@@ -12,7 +12,7 @@ from datetime import datetime
 import pygame
 from pygame import Rect
 
-from kiosk.attendance.model import CheckIn, Status
+from kiosk.model import CheckIn, Status
 from kiosk.ui import text, theme as th
 from kiosk.ui.icons import icon
 from kiosk.ui.layout import Layout

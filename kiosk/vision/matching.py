@@ -1,4 +1,5 @@
-"""Builds the matcher the worker uses from the store and the calibration.
+"""The decision settings a match uses: the config's, else the calibrated ones (the gallery
+itself is built from the store in kiosk/enrolment/gallery.py).
 
 The threshold grows with the gallery: the more people are enrolled, the
 higher the best score a stranger reaches by chance. kiosk/vision/calibration.py
@@ -15,9 +16,7 @@ import math
 
 from kiosk.config import VisionSection
 from kiosk.errors import ConfigError
-from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.base import model_key
-from kiosk.vision.gallery import Gallery
 
 REFERENCE_PEOPLE = 100  # the gallery size a caller that knows none is judged at (one school year)
 # One-to-one checks ("is this new photo the enrolled person?") use the threshold of a gallery of this
@@ -87,11 +86,3 @@ def threshold_for_people(curve: tuple[tuple[int, float], ...], people: int) -> f
     share = (math.log(people) - math.log(n0)) / (math.log(n1) - math.log(n0))
     return round(t0 + share * (t1 - t0), 4)
 
-
-def build_gallery(store: SqliteStore, cfg: VisionSection) -> Gallery:
-    from kiosk.store.lookalikes import flagged_people
-
-    enrolled = store.enrolled_vectors(model_key(cfg))
-    threshold, margin = decision_settings(cfg, people=len(set(enrolled.person_ids)))
-    return Gallery(enrolled.person_ids, enrolled.names, enrolled.vectors, threshold=threshold, margin=margin,
-                   flagged=flagged_people(store, model_key(cfg)))

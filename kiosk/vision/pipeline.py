@@ -137,7 +137,7 @@ class FacePipeline:
         (the eye check is then skipped: it is a convenience, not a safety gate)."""
         if self._mesh is None:
             from kiosk.errors import ModelError
-            from kiosk.liveness.landmarks import FaceMesh
+            from kiosk.vision.landmarks import FaceMesh
 
             try:
                 self._mesh = FaceMesh()
@@ -146,7 +146,7 @@ class FacePipeline:
                 self._mesh = False
         if not self._mesh:
             return None
-        from kiosk.liveness.landmarks import eye_aspect_ratio
+        from kiosk.vision.landmarks import eye_aspect_ratio
 
         return eye_aspect_ratio(self._mesh.landmarks(image, face))
 

@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.attendance.model import CheckIn, Status
 from kiosk.attendance.service import AttendanceService
 from kiosk.camera.base import Frame
 from kiosk.clock import Clock
@@ -29,6 +28,7 @@ from kiosk.config import Config
 from kiosk.enrolment.capture import GuidedCapture
 from kiosk.enrolment.events import PauseForEnrolment, ResumeRecognition, StartCapture
 from kiosk.errors import KioskError, StoreError
+from kiosk.model import CheckIn, Status
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, post
 from kiosk.vision.base import FaceBox, Match, model_key
@@ -110,7 +110,7 @@ class RecognitionWorker(threading.Thread):
 
     def _load(self) -> None:
         from kiosk.liveness.gate import LivenessGate, load_judge
-        from kiosk.vision.matching import build_gallery
+        from kiosk.enrolment.gallery import build_gallery
         from kiosk.vision.pipeline import FacePipeline
 
         judge = self._beside.submit(load_judge, self.cfg)  # its models load where they run, meanwhile

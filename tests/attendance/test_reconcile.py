@@ -3,7 +3,7 @@
 import pytest
 
 from kiosk.attendance.lockout import Lockout
-from kiosk.attendance.reconcile import absentees, reconcile
+from kiosk.model import absentees, reconcile
 
 ROSTER = {"maya": "Maya Chen", "lin": "Lin Miranda", "tom": "Tom Okafor", "ana": "Ana Ruiz"}
 

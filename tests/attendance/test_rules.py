@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.attendance.model import SessionInfo, Status
 from kiosk.attendance.rules import decide
+from kiosk.model import SessionInfo, Status
 
 UTC = timezone.utc
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

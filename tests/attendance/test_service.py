@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kiosk.attendance.model import Status
 from kiosk.attendance.service import AttendanceService
 from kiosk.clock import FixedClock
 from kiosk.config import Config
+from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 TZ = ZoneInfo("UTC")

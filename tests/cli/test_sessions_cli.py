@@ -110,7 +110,7 @@ def test_schedules_remove_cancel_and_overlap(cli, store):
 
 
 def _two_sessions(store):
-    from kiosk.attendance.model import SessionInfo
+    from kiosk.model import SessionInfo
 
     store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
     for day, maya in ((2, "present"), (9, "late")):
@@ -153,7 +153,7 @@ def test_report_chart_and_per_student_summary(cli, store, tmp_path):
 
 def test_report_names_who_should_be_re_enrolled(cli, store, tmp_path):
     """Lin is on the roster but the kiosk missed him twice: the instructor marked him by hand."""
-    from kiosk.attendance.model import SessionInfo
+    from kiosk.model import SessionInfo
 
     store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
     for day, lin_method in ((2, "manual"), (9, "manual"), (16, "face")):

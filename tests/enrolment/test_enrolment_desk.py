@@ -11,19 +11,13 @@ from enrol_support import lookalike_of
 
 from kiosk.attendance.admin import AdminDesk, CheckPin
 from kiosk.clock import FixedClock
-from kiosk.enrolment.events import (
-    EnrolmentSaved,
-    ListPeople,
-    PeopleListed,
-    SaveEnrolment,
-)
+from kiosk.enrolment.events import EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment
 from kiosk.enrolment.service import Enrolment, enrol
+from kiosk.model import Consent, Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.store import roster_admin
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
-from kiosk.store.privacy import Consent
 from kiosk.store.sqlite_store import Person
 from kiosk.ui import text
 from kiosk.ui.admin_events import ActionDone

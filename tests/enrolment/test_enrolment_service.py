@@ -7,9 +7,9 @@ from enrol_support import lookalike_of
 
 from kiosk.enrolment.service import DuplicateFace, Enrolment, NotThisPerson, enrol
 from kiosk.errors import StoreError
+from kiosk.model import Consent
 from kiosk.store.audit import audit_entries
 from kiosk.store.lookalikes import lookalike_pairs
-from kiosk.store.privacy import Consent
 from kiosk.store.sqlite_store import Person
 from kiosk.vision.matching import lookalike_floor, same_face_score
 

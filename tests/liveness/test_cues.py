@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from kiosk.config import LivenessSection
-from kiosk.liveness.base import FaceSample, parse_cue_weights
+from kiosk.liveness.base import FaceSample
 from kiosk.liveness.fusion import fuse
 from kiosk.liveness.judge import LEARNED_FLOOR, LIVE, PENDING, SPOOF, CHALLENGE, Evidence, next_state
-from kiosk.liveness.landmarks import LEFT_EYE, RIGHT_EYE, eye_aspect_ratio
+from kiosk.vision.landmarks import LEFT_EYE, RIGHT_EYE, eye_aspect_ratio
 from kiosk.liveness.temporal import BlinkCue, FrozenFaceCue, PlanarMotionCue, blinked
 from kiosk.liveness.texture import EdgesCue, LaplacianCue, PrintCue, ScreenCue, spectral_peakiness
 from kiosk.vision.base import FaceBox
@@ -50,12 +50,6 @@ def head_points(yaw_deg=0.0, n=468, seed=1):
     rot = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
     turned = pts @ rot.T
     return 280 + 60 * turned[:, :2]
-
-
-def test_parse_cue_weights():
-    assert parse_cue_weights("planar:1.5, blink") == {"planar": 1.5, "blink": 1.0}
-    with pytest.raises(ValueError):
-        parse_cue_weights("sharpness:1")
 
 
 def test_fusion_is_neutral_without_evidence_and_agreeing_cues_reinforce():

@@ -8,8 +8,9 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.config import Config
+from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule, current_and_next
+from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.cancellations import cancel_date
 from kiosk.store.sessions import Actor, start_early
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore

@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.scheduler.timetable import (
-    ClassInfo, Schedule, current_and_next, overlaps, parse_weekdays, session_id,
-)
+from kiosk.model import ClassInfo, Schedule, overlaps, parse_weekdays, session_id
+from kiosk.scheduler.timetable import current_and_next
 
 LONDON = ZoneInfo("Europe/London")
 CLASSES = {"CS101": ClassInfo("CS101", "Intro"), "MA201": ClassInfo("MA201", "Calculus")}

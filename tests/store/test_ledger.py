@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from kiosk.attendance.model import SessionInfo
+from kiosk.model import SessionInfo
 from kiosk.store.database import DB_FILE
 from kiosk.store.ledger import verify_ledger
 from kiosk.store.privacy import erase_person

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.errors import StoreError
-from kiosk.store.privacy import Consent, erase_person, purge_older_than, record_consent
+from kiosk.model import Consent, SessionInfo
+from kiosk.store.privacy import erase_person, purge_older_than, record_consent
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from kiosk.attendance.model import SessionInfo
+from kiosk.model import SessionInfo
 from kiosk.store.sessions import session_reconciliation
 from kiosk.store.spoof_events import SpoofEvent, record_spoof_event
 from kiosk.store.sqlite_store import Person, SqliteStore

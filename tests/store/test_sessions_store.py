@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from kiosk.errors import StoreError
-from kiosk.scheduler.timetable import Schedule, current_and_next
+from kiosk.model import Schedule
+from kiosk.scheduler.timetable import current_and_next
 from kiosk.store import roster_admin
 from kiosk.store.audit import audit_entries
 from kiosk.store.cancellations import cancel_date, restore_date

@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from kiosk.errors import StoreError
-from kiosk.scheduler.timetable import Schedule, parse_weekdays
+from kiosk.model import Schedule, SessionInfo, parse_weekdays
 from kiosk.store.database import DB_FILE
 from kiosk.store.schema import SCHEMA_VERSION
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
-from kiosk.attendance.model import SessionInfo
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

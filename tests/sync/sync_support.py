@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 from pymongo import MongoClient
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.config import Config
+from kiosk.model import SessionInfo
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
 EXTERNAL_URI = os.environ.get("KIOSK_TEST_MONGO_URI", "")
@@ -89,7 +89,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 
 
 def session_info(code: str = "HAM101", start: datetime = T0) -> SessionInfo:
-    from kiosk.scheduler.timetable import session_id
+    from kiosk.model import session_id
 
     return SessionInfo(session_id(code, start), code, code, "B12", start, start + timedelta(hours=1),
                        start - timedelta(minutes=10), "active")
@@ -115,7 +115,7 @@ def seed_central(central, model: str = "sface") -> None:
     """Three people, one class with a roster of two, one weekly schedule, written centrally."""
     from datetime import time
 
-    from kiosk.scheduler.timetable import Schedule
+    from kiosk.model import Schedule
     from kiosk.store.sqlite_store import Person
     from kiosk.sync import admin
 

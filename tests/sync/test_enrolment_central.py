@@ -7,7 +7,7 @@ import numpy as np
 from sync_support import open_store, vectors
 
 from kiosk.enrolment.service import Enrolment, enrol
-from kiosk.store.privacy import Consent
+from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person
 from kiosk.sync.central import Central
 

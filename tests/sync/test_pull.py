@@ -7,7 +7,7 @@ from datetime import time
 import numpy as np
 from sync_support import open_store, queue_checkins, vectors
 
-from kiosk.scheduler.timetable import Schedule
+from kiosk.model import Schedule
 from kiosk.store.sqlite_store import Person
 from kiosk.sync import admin
 from kiosk.sync.central import Central

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sync_support import kiosk_config, open_store, queue_checkins, seed_central
 
 from kiosk.clock import FixedClock
+from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.sync import admin
 from kiosk.sync.central import Central
 from kiosk.sync.thread import SyncThread, next_delay

@@ -6,8 +6,8 @@ import threading
 import pygame
 import pytest
 
-from kiosk.attendance.model import Status
 from kiosk.config import UiSection
+from kiosk.model import Status
 from kiosk.ui.app import QUIT_KEYS_HELP, KioskApp
 from kiosk.ui.events import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, Notice, RecognitionState, SessionChanged,

@@ -1,7 +1,7 @@
 """The screen's rules, without a display: which card wins, fading, the recent list."""
 
-from kiosk.attendance.model import Status
 from kiosk.config import UiSection
+from kiosk.model import Status
 from kiosk.ui.events import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
 )

@@ -14,11 +14,10 @@ import pygame
 import pytest
 
 from kiosk.attendance.admin import AdminWorker
-from kiosk.attendance.model import Status
 from kiosk.clock import FixedClock
 from kiosk.config import Config, UiSection
+from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.store import roster_admin
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin

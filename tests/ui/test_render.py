@@ -4,9 +4,9 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.attendance.model import Status
 from kiosk.camera.base import Frame
 from kiosk.config import UiSection
+from kiosk.model import Status
 from kiosk.ui import theme as th
 from kiosk.ui.events import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,

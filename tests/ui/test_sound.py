@@ -4,8 +4,8 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.attendance.model import Status
 from kiosk.config import SoundSection
+from kiosk.model import Status
 from kiosk.ui.admin_events import PinChecked
 from kiosk.ui.events import CheckInPosted
 from kiosk.ui.sound import TONES, SoundCues, SoundPlayer, synthesise

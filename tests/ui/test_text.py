@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from kiosk.attendance.model import Status
+from kiosk.model import Status
 from kiosk.ui import text
 
 from ui_support import NOW, TZ, at, checkin, session

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import cv2
 import pytest
 
-from kiosk.attendance.model import Status
 from kiosk.camera.base import Frame
 from kiosk.clock import system_clock
 from kiosk.config import config_from_dict
 from kiosk.liveness.gate import track_key
+from kiosk.model import Status
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.ui.events import CheckInPosted, LivenessFailed

@@ -11,13 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.enrolment.events import EnrolledPerson
-from kiosk.enrolment.rules import (
-    MAX_ID_LEN,
-    MAX_NAME_LEN,
-    name_problem,
-    person_id_problem,
-)
-from kiosk.store.privacy import Consent
+from kiosk.enrolment.rules import MAX_ID_LEN, MAX_NAME_LEN, name_problem, person_id_problem
+from kiosk.model import Consent
 from kiosk.ui import text
 
 TEXT_FIELDS = {"id": MAX_ID_LEN, "name": MAX_NAME_LEN, "guardian": MAX_NAME_LEN}  # field -> longest value

@@ -14,18 +14,10 @@ from ui_support import NOW, SIZES, SyntheticCamera, not_blank, post_key
 
 from kiosk.config import UiSection
 from kiosk.enrolment.events import (
-    CaptureComplete,
-    CaptureGuidance,
-    EnrolledPerson,
-    EnrolmentSaved,
-    ListPeople,
-    PauseForEnrolment,
-    PeopleListed,
-    ResumeRecognition,
-    SaveEnrolment,
-    StartCapture,
+    CaptureComplete, CaptureGuidance, EnrolledPerson, EnrolmentSaved, ListPeople, PauseForEnrolment, PeopleListed,
+    ResumeRecognition, SaveEnrolment, StartCapture,
 )
-from kiosk.store.privacy import Consent
+from kiosk.model import Consent
 from kiosk.ui import text
 from kiosk.ui.admin_events import ActionDone
 from kiosk.ui.app import KioskApp

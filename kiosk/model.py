@@ -1,0 +1,196 @@
+"""The kiosk's value types, below every stage that uses them: attendance outcomes,
+class meetings and their schedules, consent, and a session's reconciliation.
+
+Plain frozen dataclasses and pure functions over them. No module here imports
+another part of the kiosk, so the store, the scheduler, the workers and the
+screen can all share them without importing one another.
+
+Schedules hold wall-clock times in their own IANA timezone, so a 09:00 class
+stays at 09:00 across DST changes. Meetings are aware datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+
+# -- attendance outcomes ------------------------------------------------------------
+
+class Status(str, Enum):
+    """What the door says to the person in front of it."""
+
+    PRESENT = "present"  # stored
+    LATE = "late"  # stored
+    ALREADY = "already"  # a repeat sighting; nothing new stored
+    NOT_ON_ROSTER = "not_on_roster"
+    NO_SESSION = "no_session"
+    UNKNOWN = "unknown"  # a face that matches nobody enrolled
+
+    @property
+    def stored(self) -> bool:
+        return self in (Status.PRESENT, Status.LATE)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One meeting of a class: the window in which attendance counts."""
+
+    session_id: str
+    class_code: str
+    class_name: str
+    room: str
+    starts_at: datetime  # aware
+    ends_at: datetime  # aware
+    opens_at: datetime  # aware; starts_at minus the early window
+    state: str  # "scheduled" | "active" | "ended"
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The outcome of one recognised (or unrecognised) face at the door."""
+
+    status: Status
+    person_id: str | None = None
+    name: str | None = None
+    session_id: str | None = None
+    class_code: str | None = None
+    at: datetime | None = None  # the stored check-in time (the first one for ALREADY)
+    latency_ms: float | None = None
+    score: float | None = None
+
+
+# -- schedules and their meetings (the calendar maths of one schedule) -------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A class's meeting time: one date, or a set of weekdays (0 = Monday)."""
+
+    class_code: str
+    start: time
+    end: time
+    timezone: str
+    on_date: date | None = None
+    weekdays: frozenset[int] | None = None
+    id: int | None = None
+    cancelled: frozenset[date] = frozenset()  # local dates this meeting does not happen (holidays)
+
+    def meets_on(self, day: date) -> bool:
+        if day in self.cancelled:
+            return False
+        if self.on_date is not None:
+            return day == self.on_date
+        return self.weekdays is not None and day.weekday() in self.weekdays
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    code: str
+    name: str
+    room: str = ""
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """'mon,wed' -> {0, 2}; ValueError with the offending word."""
+    days = set()
+    for word in (w.strip().lower()[:3] for w in text.split(",") if w.strip()):
+        if word not in WEEKDAYS:
+            raise ValueError(f"unknown weekday {word!r}; use mon,tue,wed,thu,fri,sat,sun")
+        days.add(WEEKDAYS.index(word))
+    if not days:
+        raise ValueError("no weekdays given")
+    return frozenset(days)
+
+
+def format_weekdays(days: frozenset[int]) -> str:
+    return ",".join(WEEKDAYS[d] for d in sorted(days))
+
+
+def session_id(class_code: str, starts_at: datetime) -> str:
+    """Stable across kiosks: the same class meeting gets the same id everywhere."""
+    utc = starts_at.astimezone(timezone.utc)
+    return f"{class_code}@{utc:%Y-%m-%dT%H:%MZ}"
+
+
+def meeting(schedule: Schedule, day: date, info: ClassInfo, early_open: timedelta) -> SessionInfo:
+    tz = ZoneInfo(schedule.timezone)
+    # Round-trip through UTC so a wall time inside a DST gap lands on a real instant.
+    starts = datetime.combine(day, schedule.start, tz).astimezone(timezone.utc).astimezone(tz)
+    ends = datetime.combine(day, schedule.end, tz).astimezone(timezone.utc).astimezone(tz)
+    return SessionInfo(
+        session_id=session_id(schedule.class_code, starts),
+        class_code=schedule.class_code,
+        class_name=info.name,
+        room=info.room,
+        starts_at=starts,
+        ends_at=ends,
+        opens_at=starts - early_open,
+        state="scheduled",
+    )
+
+
+def overlaps(a: Schedule, b: Schedule, horizon_days: int = 14) -> bool:
+    """Whether two schedules ever meet at overlapping times (checked day by day)."""
+    start = a.on_date or b.on_date or date.today()
+    info = ClassInfo("", "")
+    for offset in range(-horizon_days, horizon_days + 1):
+        day = start + timedelta(days=offset)
+        if a.meets_on(day) and b.meets_on(day):
+            ma = meeting(a, day, info, timedelta(0))
+            mb = meeting(b, day, info, timedelta(0))
+            if ma.starts_at < mb.ends_at and mb.starts_at < ma.ends_at:
+                return True
+    return False
+
+
+# -- who was expected, who came, who did not ------------------------------------------
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One session's attendance. Names are sorted; `absent` holds everyone
+    on the roster not present or late (whether or not an absent row exists yet)."""
+
+    expected: int
+    present: tuple[str, ...]
+    late: tuple[str, ...]
+    absent: tuple[str, ...]
+    not_on_roster: tuple[str, ...] = ()  # rows for people since removed from the roster
+    failed_live_checks: int = 0  # spoof events recorded during the session
+
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        return self.expected, len(self.present), len(self.late), len(self.absent)
+
+
+def reconcile(roster: Mapping[str, str], rows: Iterable[tuple[str, str]]) -> Reconciliation:
+    """`roster`: person id -> name; `rows`: (person id, status) stored for the session."""
+    status = dict(rows)
+    present = _names(roster, [p for p in roster if status.get(p) == "present"])
+    late = _names(roster, [p for p in roster if status.get(p) == "late"])
+    absent = _names(roster, [p for p in roster if status.get(p) not in ("present", "late")])
+    stray = tuple(sorted((p for p, s in status.items() if p not in roster and s != "absent"), key=str.casefold))
+    return Reconciliation(len(roster), present, late, absent, stray)
+
+
+def _names(roster: Mapping[str, str], ids: list[str]) -> tuple[str, ...]:
+    return tuple(sorted((roster[p] or p for p in ids), key=str.casefold))
+
+
+def absentees(roster: Iterable[str], seen: Iterable[str]) -> list[str]:
+    """Roster members with no row at all: they get an 'absent' row when the session ends."""
+    have = set(seen)
+    return sorted(p for p in set(roster) if p not in have)
+
+
+# -- consent to enrolment -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Consent:
+    given_by: str  # "self" or the name of whoever consented
+    guardian: str = ""  # for a minor: the parent or guardian who consented
