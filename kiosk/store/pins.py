@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import sqlite3
 
 from kiosk.errors import StoreError
 from kiosk.store.database import Database, utc_now
@@ -63,11 +64,20 @@ def set_pin(db: Database, person_id: str, pin: str) -> None:
         raise StoreError(f"{person_id!r} is a {row['role']}; only instructors and admins have PINs")
     hashed = hash_pin(pin)
     with db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO pins (person_id, pin_hash, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(person_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
-            (person_id, hashed, utc_now()),
-        )
+        write_pin_hash(conn, person_id, hashed)
+
+
+def write_pin_hash(conn: sqlite3.Connection, person_id: str, pin_hash: str) -> None:
+    """Store a salted hash (never the PIN) for one person, replacing theirs."""
+    conn.execute(
+        "INSERT INTO pins (person_id, pin_hash, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT(person_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
+        (person_id, pin_hash, utc_now()),
+    )
+
+
+def delete_pin(conn: sqlite3.Connection, person_id: str) -> int:
+    return conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,)).rowcount
 
 
 def pin_holders(db: Database, instructor_ids: list[str]) -> list[tuple[Person, str]]:

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 
 from kiosk.errors import StoreError
+from kiosk.store import writes
 from kiosk.store.database import Database, utc_now
 
 ID_COLUMNS = ("id", "person_id", "student_id")
@@ -33,18 +34,14 @@ def add_staff(db: Database, person_id: str, name: str, role: str = "instructor")
     now = utc_now()
     with db.transaction() as conn:
         exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone()
-        conn.execute(
-            "INSERT INTO people (id, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role,"
-            " updated_at = excluded.updated_at",
-            (person_id, name.strip(), role, now, now))
+        writes.upsert_person(conn, person_id, name.strip(), role, now)
     return exists is None
 
 
 def remove_class(db: Database, code: str) -> None:
     """The class, its roster, schedules and cancellations go; past attendance stays for reports."""
     with db.transaction() as conn:
-        if conn.execute("DELETE FROM classes WHERE code = ?", (code,)).rowcount != 1:
+        if writes.delete_class(conn, code) != 1:
             raise StoreError(f"unknown class {code!r}")
 
 
@@ -53,7 +50,7 @@ def remove_schedule(db: Database, schedule_id: int) -> str:
         row = conn.execute("SELECT class_code FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
         if row is None:
             raise StoreError(f"unknown schedule {schedule_id}; see 'schedule list'")
-        conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
+        writes.delete_schedule(conn, schedule_id)
     return row[0]
 
 
@@ -65,18 +62,17 @@ def add_students(db: Database, code: str, ids: list[str]) -> list[str]:
         unknown = [i for i in ids if i not in known]
         if unknown:
             raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
-        return [i for i in ids if conn.execute(
-            "INSERT OR IGNORE INTO roster (class_code, person_id) VALUES (?, ?)", (code, i)).rowcount]
+        return writes.add_to_roster(conn, code, ids)
 
 
 def remove_students(db: Database, code: str, ids: list[str]) -> None:
     with db.transaction() as conn:
         _require_class(conn, code)
-        on = {r[0] for r in conn.execute("SELECT person_id FROM roster WHERE class_code = ?", (code,))}
+        on = writes.roster_ids(conn, code)
         missing = [i for i in ids if i not in on]
         if missing:
             raise StoreError(f"not on {code}'s roster: {', '.join(missing)}")
-        conn.executemany("DELETE FROM roster WHERE class_code = ? AND person_id = ?", [(code, i) for i in ids])
+        writes.remove_from_roster(conn, code, ids)
 
 
 def import_roster(db: Database, code: str, text: str) -> RosterImport:
@@ -87,14 +83,14 @@ def import_roster(db: Database, code: str, text: str) -> RosterImport:
     with db.transaction() as conn:
         _require_class(conn, code)
         people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM people")}
-        on = {r[0] for r in conn.execute("SELECT person_id FROM roster WHERE class_code = ?", (code,))}
+        on = writes.roster_ids(conn, code)
         for line, pid, reason in _rows(text, people):
             if reason:
                 report.bad.append((line, reason))
             elif pid in on:
                 report.already.append(pid)
             else:
-                conn.execute("INSERT INTO roster (class_code, person_id) VALUES (?, ?)", (code, pid))
+                writes.add_to_roster(conn, code, [pid])
                 on.add(pid)
                 report.added.append(pid)
     return report

@@ -30,14 +30,18 @@ class Actor:
     kiosk_id: str = ""
 
 
+# A session with its class's name and room: every SessionInfo read from the store comes from this.
+SESSION_WITH_CLASS = ("SELECT s.*, c.name AS class_name, c.room FROM sessions s"
+                      " LEFT JOIN classes c ON c.code = s.class_code")
+
+
 def session_info(conn: sqlite3.Connection, session_id: str) -> SessionInfo | None:
-    row = conn.execute(
-        "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
-        " WHERE s.id = ?", (session_id,)).fetchone()
-    return _info(row) if row else None
+    row = conn.execute(SESSION_WITH_CLASS + " WHERE s.id = ?", (session_id,)).fetchone()
+    return session_from_row(row) if row else None
 
 
-def _info(row: sqlite3.Row) -> SessionInfo:
+def session_from_row(row: sqlite3.Row) -> SessionInfo:
+    """A row of SESSION_WITH_CLASS as a SessionInfo (a class since removed: its code stands for its name)."""
     return SessionInfo(row["id"], row["class_code"], row["class_name"] or row["class_code"], row["room"] or "",
                        from_iso(row["starts_at"]), from_iso(row["ends_at"]), from_iso(row["opens_at"]),
                        row["state"])
@@ -46,10 +50,9 @@ def _info(row: sqlite3.Row) -> SessionInfo:
 def focus_session(db: Database, now: datetime) -> SessionInfo | None:
     """The session the instructor means: the active one, else the one that ended last (recently)."""
     row = db.conn.execute(
-        "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
-        " WHERE s.state = 'active' OR s.ended_at >= ? ORDER BY s.state = 'active' DESC, s.starts_at DESC LIMIT 1",
-        (to_iso(now - RECENT_ENDED),)).fetchone()
-    return _info(row) if row else None
+        SESSION_WITH_CLASS + " WHERE s.state = 'active' OR s.ended_at >= ?"
+        " ORDER BY s.state = 'active' DESC, s.starts_at DESC LIMIT 1", (to_iso(now - RECENT_ENDED),)).fetchone()
+    return session_from_row(row) if row else None
 
 
 def started_early_ids(db: Database) -> frozenset[str]:

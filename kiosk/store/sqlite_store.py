@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from kiosk.errors import StoreError
-from kiosk.model import ClassInfo, Schedule, SessionInfo, format_weekdays, overlaps, parse_weekdays
+from kiosk.model import ClassInfo, Schedule, SessionInfo, overlaps, parse_weekdays
+from kiosk.store import writes
 from kiosk.store.cancellations import cancelled_dates
 from kiosk.store.database import Database, from_iso, to_iso, utc_now
+from kiosk.store.sessions import SESSION_WITH_CLASS, session_from_row
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +82,8 @@ class SqliteStore(Database):
             exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person.id,)).fetchone()
             if exists and not replace:
                 raise StoreError(f"person {person.id!r} is already enrolled; use --replace to re-enrol")
-            conn.execute(
-                "INSERT INTO people (id, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role,"
-                " updated_at = excluded.updated_at",
-                (person.id, person.name.strip(), person.role, now, now),
-            )
-            conn.execute("DELETE FROM embeddings WHERE person_id = ? AND model = ?", (person.id, model))
-            conn.executemany(
-                "INSERT INTO embeddings (person_id, model, vector, source, created_at) VALUES (?, ?, ?, ?, ?)",
-                [(person.id, model, np.asarray(v, np.float32).tobytes(), s, now) for v, s in zip(vectors, sources)],
-            )
+            writes.upsert_person(conn, person.id, person.name.strip(), person.role, now)
+            writes.replace_embeddings(conn, person.id, _embedding_rows(model, vectors, sources), now, model=model)
 
     def add_embeddings(self, person_id: str, model: str, vectors: np.ndarray, sources: list[str]) -> int:
         """Add photos to an enrolled person; a face already stored (the same photo again) is
@@ -102,10 +95,8 @@ class SqliteStore(Database):
                 "SELECT vector FROM embeddings WHERE person_id = ? AND model = ?", (person_id, model))]
             fresh = unseen_rows(stored, vectors)
             now = utc_now()
-            conn.executemany(
-                "INSERT INTO embeddings (person_id, model, vector, source, created_at) VALUES (?, ?, ?, ?, ?)",
-                [(person_id, model, np.asarray(vectors[i], np.float32).tobytes(), sources[i], now) for i in fresh],
-            )
+            writes.insert_embeddings(conn, person_id, _embedding_rows(model, [vectors[i] for i in fresh],
+                                                                  [sources[i] for i in fresh]), now)
             if fresh:
                 conn.execute("UPDATE people SET updated_at = ? WHERE id = ?", (now, person_id))
         return len(fresh)
@@ -155,13 +146,8 @@ class SqliteStore(Database):
                 raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
             if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
                 raise StoreError(f"class {code!r} already exists")
-            conn.execute(
-                "INSERT INTO classes (code, name, room, instructor_id) VALUES (?, ?, ?, ?)",
-                (code, name.strip(), room, instructor_id),
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO roster (class_code, person_id) VALUES (?, ?)", [(code, s) for s in student_ids]
-            )
+            writes.upsert_class(conn, code, name.strip(), room, instructor_id)
+            writes.add_to_roster(conn, code, student_ids)
 
     def class_record(self, code: str) -> ClassRecord | None:
         row = self.conn.execute("SELECT * FROM classes WHERE code = ?", (code,)).fetchone()
@@ -190,19 +176,7 @@ class SqliteStore(Database):
                         f"overlaps schedule {other.id} of {other.class_code} "
                         f"({other.start:%H:%M}-{other.end:%H:%M}) in the same room"
                     )
-            cur = conn.execute(
-                "INSERT INTO schedules (class_code, start_time, end_time, on_date, weekdays, timezone)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    schedule.class_code,
-                    f"{schedule.start:%H:%M}",
-                    f"{schedule.end:%H:%M}",
-                    schedule.on_date.isoformat() if schedule.on_date else None,
-                    format_weekdays(schedule.weekdays) if schedule.weekdays else None,
-                    schedule.timezone,
-                ),
-            )
-            return cur.lastrowid
+            return writes.insert_schedule(conn, schedule)
 
     def schedules(self) -> list[Schedule]:
         return self._schedules(self.conn)
@@ -246,16 +220,9 @@ class SqliteStore(Database):
 
     def active_session(self) -> SessionInfo | None:
         """The active session that started last (the next class wins a passing period)."""
-        row = self.conn.execute(
-            "SELECT s.*, c.name AS class_name, c.room FROM sessions s LEFT JOIN classes c ON c.code = s.class_code"
-            " WHERE s.state = 'active' ORDER BY s.starts_at DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
-        return SessionInfo(
-            row["id"], row["class_code"], row["class_name"] or row["class_code"], row["room"] or "",
-            from_iso(row["starts_at"]), from_iso(row["ends_at"]), from_iso(row["opens_at"]), "active",
-        )
+        row = self.conn.execute(SESSION_WITH_CLASS + " WHERE s.state = 'active' ORDER BY s.starts_at DESC LIMIT 1"
+                                ).fetchone()
+        return session_from_row(row) if row else None
 
     # -- attendance ------------------------------------------------------------
     def record_attendance(self, row: AttendanceRow) -> tuple[datetime, bool]:
@@ -298,6 +265,10 @@ class SqliteStore(Database):
         sql += " ORDER BY s.starts_at, a.checked_in_at"
         rows = self.query(sql, tuple(params))
         return [r for r in rows if day is None or from_iso(r["session_start"]).astimezone(tz).date() == day]
+
+
+def _embedding_rows(model: str, vectors, sources) -> list[writes.EmbeddingRow]:
+    return [(model, np.asarray(v, np.float32).tobytes(), s) for v, s in zip(vectors, sources)]
 
 
 def unseen_rows(stored: list[np.ndarray], vectors: np.ndarray) -> list[int]:

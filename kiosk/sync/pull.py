@@ -1,7 +1,8 @@
 """Pull: central people, embeddings, classes, rosters, schedules and PIN hashes into SQLite.
 
 Everything is fetched first, then applied in ONE local transaction, so an
-outage mid-pull changes nothing. Central wins: a pulled document replaces
+outage mid-pull changes nothing. The rows are written by the store's own
+writers (kiosk/store/writes.py, pins.py), as for a change made at this kiosk. Central wins: a pulled document replaces
 the local row. Deletions arrive as tombstones (`deleted: true`); a row is
 never deleted because it is merely absent from a reply. Attendance and
 sessions are never touched by a pull. A document that does not validate,
@@ -16,9 +17,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from kiosk.model import format_weekdays
+from kiosk.store import writes
 from kiosk.store.database import to_iso, utc_now
 from kiosk.store.outbox import get_state, set_state
+from kiosk.store.pins import delete_pin, write_pin_hash
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.sync.central import ADMIN_COLLECTIONS, Central
 from kiosk.sync.documents import (
@@ -115,30 +117,22 @@ def _apply_all(conn: sqlite3.Connection, name: str, docs: list[dict], apply, war
 
 def _apply_person(conn: sqlite3.Connection, p: PulledPerson, warnings: list[str]) -> int:
     if p.deleted:  # attendance keeps its rows: it has no foreign key to people
-        return conn.execute("DELETE FROM people WHERE id = ?", (p.id,)).rowcount
+        return writes.delete_person(conn, p.id)
     row = conn.execute("SELECT name, role FROM people WHERE id = ?", (p.id,)).fetchone()
     have = sorted((r[0], bytes(r[1]), r[2]) for r in conn.execute(
         "SELECT model, vector, source FROM embeddings WHERE person_id = ?", (p.id,)))
     if row and (row["name"], row["role"]) == (p.name, p.role) and have == sorted(p.embeddings):
         return 0  # unchanged: leave it alone so the gallery is not rebuilt for nothing
     now = utc_now()
-    conn.execute(
-        "INSERT INTO people (id, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, updated_at = excluded.updated_at",
-        (p.id, p.name, p.role, now, now),
-    )
+    writes.upsert_person(conn, p.id, p.name, p.role, now)
     if have != sorted(p.embeddings):
-        conn.execute("DELETE FROM embeddings WHERE person_id = ?", (p.id,))
-        conn.executemany(
-            "INSERT INTO embeddings (person_id, model, vector, source, created_at) VALUES (?, ?, ?, ?, ?)",
-            [(p.id, model, vector, source, now) for model, vector, source in p.embeddings],
-        )
+        writes.replace_embeddings(conn, p.id, p.embeddings, now)
     return 1
 
 
 def _apply_class(conn: sqlite3.Connection, c: PulledClass, warnings: list[str]) -> int:
     if c.deleted:  # cascades to its roster and schedules; sessions and attendance stay
-        return conn.execute("DELETE FROM classes WHERE code = ?", (c.code,)).rowcount
+        return writes.delete_class(conn, c.code)
     known = {r[0] for r in conn.execute("SELECT id FROM people")}
     instructor = c.instructor_id
     if instructor and instructor not in known:
@@ -148,58 +142,43 @@ def _apply_class(conn: sqlite3.Connection, c: PulledClass, warnings: list[str]) 
     for unknown in (p for p in c.roster if p not in known):
         warnings.append(f"class {c.code}: roster names unknown person {unknown!r}; entry skipped")
     row = conn.execute("SELECT name, room, instructor_id FROM classes WHERE code = ?", (c.code,)).fetchone()
-    have = {r[0] for r in conn.execute("SELECT person_id FROM roster WHERE class_code = ?", (c.code,))}
+    have = writes.roster_ids(conn, c.code)
     if row and tuple(row) == (c.name, c.room, instructor) and have == set(roster):
         return 0
-    conn.execute(
-        "INSERT INTO classes (code, name, room, instructor_id) VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE"
-        " SET name = excluded.name, room = excluded.room, instructor_id = excluded.instructor_id",
-        (c.code, c.name, c.room, instructor),
-    )
-    conn.executemany("DELETE FROM roster WHERE class_code = ? AND person_id = ?", [(c.code, p) for p in have - set(roster)])
-    conn.executemany("INSERT OR IGNORE INTO roster (class_code, person_id) VALUES (?, ?)", [(c.code, p) for p in roster])
+    writes.upsert_class(conn, c.code, c.name, c.room, instructor)
+    writes.remove_from_roster(conn, c.code, have - set(roster))
+    writes.add_to_roster(conn, c.code, roster)
     return 1
 
 
 def _apply_schedule(conn: sqlite3.Connection, s: PulledSchedule, warnings: list[str]) -> int:
     if s.deleted:
-        return conn.execute("DELETE FROM schedules WHERE central_id = ?", (s.central_id,)).rowcount
+        return writes.delete_schedule(conn, central_id=s.central_id)
     sch = s.schedule
     if not conn.execute("SELECT 1 FROM classes WHERE code = ?", (sch.class_code,)).fetchone():
         warnings.append(f"schedule {s.central_id}: class {sch.class_code!r} is unknown on this kiosk; skipped")
         return 0
-    values = (sch.class_code, f"{sch.start:%H:%M}", f"{sch.end:%H:%M}",
-              sch.on_date.isoformat() if sch.on_date else None,
-              format_weekdays(sch.weekdays) if sch.weekdays else None, sch.timezone)
     row = conn.execute(
         "SELECT class_code, start_time, end_time, on_date, weekdays, timezone FROM schedules WHERE central_id = ?",
         (s.central_id,),
     ).fetchone()
-    if row and tuple(row) == values:
+    if row and tuple(row) == writes.schedule_values(sch):
         return 0
     if row:
-        conn.execute(
-            "UPDATE schedules SET class_code = ?, start_time = ?, end_time = ?, on_date = ?, weekdays = ?,"
-            " timezone = ? WHERE central_id = ?", (*values, s.central_id))
+        writes.update_schedule(conn, s.central_id, sch)
     else:
-        conn.execute(
-            "INSERT INTO schedules (class_code, start_time, end_time, on_date, weekdays, timezone, central_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, s.central_id))
+        writes.insert_schedule(conn, sch, central_id=s.central_id)
     return 1
 
 
 def _apply_pin(conn: sqlite3.Connection, k: PulledPin, warnings: list[str]) -> int:
     if k.deleted:  # a PIN removed centrally stops working at every door
-        return conn.execute("DELETE FROM pins WHERE person_id = ?", (k.person_id,)).rowcount
+        return delete_pin(conn, k.person_id)
     if not conn.execute("SELECT 1 FROM people WHERE id = ?", (k.person_id,)).fetchone():
         warnings.append(f"pin {k.person_id}: person is not enrolled on this kiosk; skipped")
         return 0
     row = conn.execute("SELECT pin_hash FROM pins WHERE person_id = ?", (k.person_id,)).fetchone()
     if row and row[0] == k.pin_hash:
         return 0
-    conn.execute(
-        "INSERT INTO pins (person_id, pin_hash, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT(person_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
-        (k.person_id, k.pin_hash, utc_now()),
-    )
+    write_pin_hash(conn, k.person_id, k.pin_hash)
     return 1
