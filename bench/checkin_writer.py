@@ -20,8 +20,8 @@ from kiosk.attendance.service import AttendanceService  # noqa: E402
 from kiosk.clock import FixedClock  # noqa: E402
 from kiosk.config import Config  # noqa: E402
 from kiosk.errors import StoreError  # noqa: E402
-from kiosk.scheduler.thread import SessionScheduler  # noqa: E402
 from kiosk.model import Schedule  # noqa: E402
+from kiosk.scheduler.thread import SessionScheduler  # noqa: E402
 from kiosk.store.sqlite_store import SqliteStore  # noqa: E402
 
 PEOPLE = 2000

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 
 from kiosk.config import PinSection
+from kiosk.messages.admin import Candidate, OverlayContext, PinChecked, SessionEnded
 from kiosk.model import SessionInfo, reconcile
-from kiosk.ui.admin_events import Candidate, OverlayContext, PinChecked, SessionEnded
 from kiosk.ui.admin_layer import AdminLayer
 from kiosk.ui.pin_overlay import PinOverlay
 
@@ -67,7 +67,7 @@ def summary_scene(session: SessionInfo):
         absent_all = {pid: SEEN.get(pid, "absent") for pid in ROSTER}
         # Queued after the scene's check-ins, as the scheduler would post it at the end time.
         summary = dataclasses.replace(reconcile(ROSTER, absent_all.items()), failed_live_checks=1)
-        app.events.put(SessionEnded(ended, summary))
+        app.inbox.outbox("scheduler").deliver(SessionEnded(ended, summary))
 
     return setup
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import sys
 import threading
 from datetime import datetime
@@ -29,14 +28,15 @@ sys.path.insert(0, str(REPO))
 
 import cv2  # noqa: E402
 
-from kiosk.model import CheckIn, SessionInfo, Status  # noqa: E402
-from kiosk.camera.base import Frame  # noqa: E402
 from kiosk.config import PinSection, UiSection  # noqa: E402
+from kiosk.messages.lanes import Lanes  # noqa: E402
+from kiosk.messages.screen import (  # noqa: E402
+    LIVENESS_BLINK_ONLY, CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState,
+    SessionChanged,
+)
+from kiosk.model import CheckIn, Frame, SessionInfo, Status  # noqa: E402
 from kiosk.ui.admin_layer import AdminLayer  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.events import (  # noqa: E402
-    CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
-)
 from kiosk.vision.base import FaceBox  # noqa: E402
 
 sys.path.insert(0, str(REPO / "docs"))
@@ -128,7 +128,7 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
          base() + recent_checkins() + [card(Status.ALREADY, when=at(9, 2))], labels(boxes, STAR), 160),
         ("08_active_1920x1080", (1920, 1080), checked, labels(boxes, STAR), 160),
         ("09_starting_look_at_camera", (1280, 720),
-         base(ready=False) + [Notice("Recognition models loading, about 10 s"), LookAtCamera()],
+         base(ready=False) + [Notice(LIVENESS_BLINK_ONLY), LookAtCamera()],
          labels(crowd, None, confirmed=False), 240),
         ("24_ended_early", (1280, 720),
          recent_checkins() + base(session=SessionInfo(**{**CS101.__dict__, "state": "ended"}), present=21), (), 160),
@@ -139,20 +139,21 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
 
 def render(name: str, size: tuple[int, int], events: list, faces: tuple, image, out: Path, seconds: float,
            confirm_s: float, setup=None) -> Path:
-    q: queue.Queue = queue.Queue()
+    lanes = Lanes()
+    outbox = lanes.outbox("screenshots")
     for event in events:
-        q.put(event)
+        outbox.send(event)
     counter = iter(range(1, 10**9))
 
     def latest_frame() -> Frame:
-        index = next(counter)
+        frame = Frame(image, 0.0, next(counter))
         if faces:  # like the recognition worker: a FacesSeen for every frame it processed
-            q.put(FacesSeen(index, faces))
-        return Frame(image, 0.0, index)
+            outbox.latest(FacesSeen(frame.index, faces, frame))
+        return frame
 
     cfg = UiSection(width=size[0], height=size[1], confirm_s=confirm_s)
     layers = [lambda live: AdminLayer(PinSection(), live, lambda command: None, lambda command: None)]  # Staff
-    app = KioskApp(cfg, latest_frame, q, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12",
+    app = KioskApp(cfg, latest_frame, lanes, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12",
                    layers=layers)
     app.open()
     if setup is not None:  # overlay scenes: open the instructor overlay or the summary

@@ -29,3 +29,14 @@ class StoreError(KioskError):
 
 class ModelError(KioskError):
     """A model file is missing or cannot be loaded."""
+
+
+class Refused(KioskError):
+    """An action refused for a reason the screen words itself: `reason` is a code from
+    kiosk/messages/ (e.g. NOT_YOURS), with what it is about."""
+
+    def __init__(self, reason: str, class_code: str = "", within_h: int = 0):
+        super().__init__(f"{reason}: {class_code}" if class_code else reason)
+        self.reason = reason
+        self.class_code = class_code
+        self.within_h = within_h

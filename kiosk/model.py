@@ -1,5 +1,6 @@
-"""The kiosk's value types, below every stage that uses them: attendance outcomes,
-class meetings and their schedules, consent, and a session's reconciliation.
+"""The kiosk's value types, below every stage that uses them: a camera frame,
+attendance outcomes, class meetings and their schedules, consent, and a
+session's reconciliation.
 
 Plain frozen dataclasses and pure functions over them. No module here imports
 another part of the kiosk, so the store, the scheduler, the workers and the
@@ -16,6 +17,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
+
+import numpy as np
+
+
+# -- a camera frame -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Frame:
+    """One captured image. `captured_at` is time.monotonic() at capture,
+    the clock that check-in latency is measured on."""
+
+    image: np.ndarray
+    captured_at: float
+    index: int
 
 
 # -- attendance outcomes ------------------------------------------------------------

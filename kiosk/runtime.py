@@ -1,34 +1,36 @@
-"""Wires the stages together: capture, scheduler and recognition threads
-feeding one pygame loop, all stopped by one threading.Event."""
+"""Wires the stages together: capture, scheduler, recognition, admin (and sync)
+threads feeding one pygame loop, all stopped by one threading.Event.
+
+It owns the two lanes to the screen (kiosk/messages/lanes.py): each thread
+gets its own outbox, sending latest values (faces seen, camera, sync and
+recognition state) and lossless messages (check-ins, refusals, PIN verdicts,
+action results, session ends, a finished capture); the screen takes both.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import queue
 import resource
 import signal
-import statistics
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from kiosk.attendance.admin import AdminWorker
 from kiosk.camera import CAMERAS, CaptureThread
 from kiosk.clock import system_clock
 from kiosk.config import Config
+from kiosk.messages.lanes import Lanes
+from kiosk.recognition.worker import RecognitionWorker
 from kiosk.scheduler.thread import SchedulerThread
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.systemd_notify import SystemdNotifier, Watchdog
-from kiosk.vision.worker import RecognitionWorker
 
 log = logging.getLogger(__name__)
 
-EVENT_QUEUE_SIZE = 512
 JOIN_TIMEOUT_S = 3.0
 
 
@@ -44,7 +46,7 @@ class RunOptions:
 def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     started = process_started_at()
     stop = threading.Event()
-    events: queue.Queue = queue.Queue(maxsize=EVENT_QUEUE_SIZE)
+    lanes = Lanes()
     clock = system_clock(cfg.kiosk.timezone)
     SqliteStore.in_dir(cfg.data_dir).close()  # create and migrate before any thread needs it
 
@@ -52,10 +54,10 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
         return SqliteStore.in_dir(cfg.data_dir)
 
     source = CAMERAS.get("opencv")(cfg.camera, source=opts.camera, loop=opts.loop)
-    capture = CaptureThread(source, stop, events, cfg.camera.retry_max_s)
-    scheduler = SchedulerThread(cfg, store_factory, clock, events, stop)
-    worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, events, stop)
-    admin = AdminWorker(cfg, store_factory, clock, events, stop)  # PIN checks and instructor actions
+    capture = CaptureThread(source, stop, lanes.outbox("capture"), cfg.camera.retry_max_s)
+    scheduler = SchedulerThread(cfg, store_factory, clock, lanes.outbox("scheduler"), stop)
+    worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, lanes.outbox("recognition"), stop)
+    admin = AdminWorker(cfg, store_factory, clock, lanes.outbox("admin"), stop)  # PIN checks, instructor actions
     threads = [capture, scheduler, worker, admin]
     app = None  # the KioskApp, built below; the sync heartbeat reads its fps
     if cfg.mongo.uri:  # a central MongoDB: sync in the background; without one the kiosk is standalone
@@ -64,7 +66,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
 
         # `app` is read when the heartbeat runs (late binding): None until the UI exists.
         health = capture_health(capture.stats, lambda: app.current_fps if app is not None else None)
-        threads.append(SyncThread(cfg, store_factory, events, stop, health))
+        threads.append(SyncThread(cfg, store_factory, lanes.outbox("sync"), stop, health))
     _stop_on_signals(stop)
     for thread in threads:
         thread.start()
@@ -73,7 +75,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     from kiosk.ui.admin_layer import kiosk_layers
     from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted
 
-    app = KioskApp(cfg.ui, capture.frames.latest, events, stop, clock, windowed=opts.windowed,
+    app = KioskApp(cfg.ui, capture.frames.latest, lanes, stop, clock, windowed=opts.windowed,
                    kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, admin.submit, worker.submit))
     watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()])
     app.on_frame = watchdog.on_frame
@@ -83,40 +85,39 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     for thread in threads:
         thread.join(JOIN_TIMEOUT_S)
     if opts.stats_path:
-        write_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started))
+        write_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started, lanes))
     return 0
 
 
-def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, started: float) -> dict:
-    latencies = worker.stats.latencies_ms
-    capture_stats = capture.stats()
+def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, started: float,
+                lanes: Lanes | None = None) -> dict:
+    stats, capture_stats = worker.stats, capture.stats()
     return {
         "frames_shown": ui_stats.frames_shown,
         "ui_fps_median": round(ui_stats.ui_fps_median, 1),
         "ui_fps_min": round(ui_stats.ui_fps_min, 1),
-        "recognitions": worker.stats.recognitions,
-        "checkins": worker.stats.checkins,
-        "latency_ms_p50": _percentile(latencies, 50),
-        "latency_ms_p95": _percentile(latencies, 95),
+        "recognitions": stats.recognitions,
+        "checkins": stats.checkins,
+        "latency_ms_p50": stats.latencies_ms.percentile(50),  # over the newest check-ins (stats.KEEP)
+        "latency_ms_p95": stats.latencies_ms.percentile(95),
         "dropped_frames": ui_stats.dropped_frames + capture_stats.skipped,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "frames_captured": capture_stats.frames_captured,
-        "frames_processed": worker.stats.frames_processed,
-        "process_ms_median": round(statistics.median(worker.stats.process_ms), 1) if worker.stats.process_ms else None,
+        "frames_processed": stats.frames_processed,
+        "process_ms_median": stats.process_ms.percentile(50),
+        "judge_ms_median": stats.judge_ms.percentile(50),
+        "camera_frames_shown": ui_stats.camera_frames_shown,
         # Cold start, counted from the process's own start (interpreter and imports included).
         "first_frame_s": _since(started, ui_stats.first_frame_at),
         "ready_s": _since(started, worker.ready_at),
         "frame_ms_histogram": ui_stats.frame_ms_histogram,  # whole ms of UI work per frame -> frames
+        **(lanes.stats() if lanes is not None else {}),  # lane_delivered, lane_waits, lane_replaced, lane_max_backlog
     }
 
 
 def write_stats(path: Path, summary: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-
-
-def _percentile(values: list[float], pct: float) -> float | None:
-    return round(float(np.percentile(values, pct)), 1) if values else None
 
 
 def _since(started: float, moment: float | None) -> float | None:

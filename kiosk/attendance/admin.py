@@ -1,21 +1,19 @@
 """The instructor's actions at the kiosk, run off the UI thread.
 
-The overlay puts command objects on `AdminWorker.commands`; the worker
-verifies PINs (scrypt is slow on purpose), checks who may do what, writes
-to the store (each action with its audit row, in one transaction) and
-posts the outcome back to the UI queue as kiosk.ui.admin_events objects.
-`AdminDesk` holds the logic and runs without a thread in tests.
+The overlay submits kiosk/messages/admin.py commands to `AdminWorker`'s
+bounded queue; the worker verifies PINs (scrypt is slow on purpose), checks
+who may do what, writes to the store (each action with its audit row, in one
+transaction) and delivers the answers, facts and reason codes, by the
+screen's lossless lane. `AdminDesk` holds the logic and runs without a thread in tests.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, ClassVar
+from typing import Callable
 
 from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
 from kiosk.attendance.rules import may_manage
@@ -23,7 +21,13 @@ from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_s
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.enrolment.desk import ENROL_ACTIONS
-from kiosk.errors import KioskError
+from kiosk.errors import KioskError, Refused
+from kiosk.messages import admin as msg
+from kiosk.messages.admin import (
+    ActionDone, Candidate, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked, Refresh,
+    SessionEnded, StartNext,
+)
+from kiosk.messages.lanes import Commands, Outbox
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.pins import pin_holders, verify_pin
@@ -32,46 +36,10 @@ from kiosk.store.sessions import (
     session_statuses, start_early, started_early_ids,
 )
 from kiosk.store.sqlite_store import Person, SqliteStore
-from kiosk.ui import text
-from kiosk.ui.admin_events import ActionDone, Candidate, OverlayContext, PinChecked, SessionEnded
 
 log = logging.getLogger(__name__)
 
 START_EARLY_MAX = timedelta(hours=2)  # "start next early" reaches at most this far ahead
-
-
-@dataclass(frozen=True)
-class CheckPin:
-    action: ClassVar[str] = "check_pin"
-    pin: str
-
-
-@dataclass(frozen=True)
-class EndSession:
-    action: ClassVar[str] = "end_session"
-
-
-@dataclass(frozen=True)
-class StartNext:
-    action: ClassVar[str] = "start_early"
-
-
-@dataclass(frozen=True)
-class MarkStudent:
-    action: ClassVar[str] = "manual_mark"
-    person_id: str
-    status: str  # present | late | absent
-
-
-@dataclass(frozen=True)
-class Refresh:
-    action: ClassVar[str] = "refresh"
-
-
-@dataclass(frozen=True)
-class Logout:
-    action: ClassVar[str] = "logout"
-    reason: str = "dismiss"  # dismiss | timeout
 
 
 class AdminDesk:
@@ -94,12 +62,12 @@ class AdminDesk:
         if isinstance(command, Logout):
             return self._logout(command.reason)
         if self.actor is None:
-            return [ActionDone(command.action, False, text.ERR_SIGN_IN)]
+            return [ActionDone(command.action, False, msg.NOT_SIGNED_IN)]
         try:
             return self._ACTIONS[type(command)](self, command)
         except KioskError as err:  # a refused action: say why, change nothing but the audit trail
             self._audit(f"{command.action}_refused", detail=str(err))
-            return [ActionDone(command.action, False, str(err), self.context())]
+            return [refusal(command.action, err, self.context())]
 
     # -- signing in and out -------------------------------------------------------
 
@@ -110,7 +78,7 @@ class AdminDesk:
         locks = self.lockouts.state([self.door] + [staff_subject(p.id) for p, _ in holders])
         wait = keypad_wait(locks[self.door], [locks[staff_subject(p.id)] for p, _ in holders])
         if wait > 0:
-            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(wait)), locked_for=wait)
+            return PinChecked(False, refusal=msg.PIN_LOCKED, locked_for=wait)
         # A holder locked out (here or at the web login) cannot sign in until the lock runs out.
         open_holders = [(p, hashed) for p, hashed in holders if locks[staff_subject(p.id)].remaining() == 0]
         person = next((p for p, hashed in open_holders if verify_pin(pin, hashed)), None)
@@ -133,15 +101,14 @@ class AdminDesk:
         if locked:
             self._audit("lockout", detail=f"{locked:.0f} s")
             log.warning("PIN keypad locked for %.0f s after repeated wrong PINs", locked)
-            return PinChecked(False, message=text.PIN_LOCKED.format(time=text.wait_text(locked)), locked_for=locked)
-        message = text.PIN_WRONG_LAST if left == 1 else text.PIN_WRONG.format(n=left)
-        return PinChecked(False, message=message if anyone else text.PIN_NOBODY)
+            return PinChecked(False, refusal=msg.PIN_LOCKED, locked_for=locked)
+        return PinChecked(False, refusal=msg.PIN_WRONG if anyone else msg.PIN_NOBODY, tries_left=left)
 
     def _logout(self, reason: str) -> list[object]:
         if self.actor is not None:
             self._audit(reason)
         self.actor = None
-        return [ActionDone("logout", True, "")]
+        return [ActionDone("logout", True)]
 
     # -- actions --------------------------------------------------------------------
 
@@ -149,17 +116,17 @@ class AdminDesk:
         focus = self._require_focus(active=True)
         summary = end_session_complete(self.store, focus.session_id, self._who(), self.clock())
         if summary is None:
-            raise KioskError(text.ERR_NO_ACTIVE)
-        done = ActionDone("end_session", True, text.DONE_END.format(code=focus.class_code), self.context())
+            raise Refused(msg.NO_ACTIVE)
+        done = ActionDone("end_session", True, class_code=focus.class_code, context=self.context())
         return [done, SessionEnded(session_info(self.store.conn, focus.session_id), summary)]
 
     def _start(self, command: StartNext) -> list[object]:
         _, upcoming = self._focus_and_next()
         if upcoming is None:
-            raise KioskError(text.ERR_NO_NEXT.format(h=int(START_EARLY_MAX.total_seconds() // 3600)))
+            raise Refused(msg.NO_NEXT, within_h=int(START_EARLY_MAX.total_seconds() // 3600))
         self._require_allowed(upcoming.class_code)
         ended = start_early(self.store, upcoming, self._who(), self.clock())
-        done = ActionDone("start_early", True, text.DONE_START.format(code=upcoming.class_code), self.context())
+        done = ActionDone("start_early", True, class_code=upcoming.class_code, context=self.context())
         return [done] + [SessionEnded(session_info(self.store.conn, sid), session_reconciliation(self.store, sid))
                          for sid in ended]
 
@@ -167,11 +134,10 @@ class AdminDesk:
         focus = self._require_focus(active=False)
         mark_manual(self.store, focus.session_id, command.person_id, command.status, self._who(), self.clock())
         name = roster_names(self.store.conn, focus.class_code).get(command.person_id, command.person_id)
-        status = text.MARK_STATUS.get(command.status, command.status).lower()
-        return [ActionDone("manual_mark", True, text.DONE_MARK.format(name=name, status=status), self.context())]
+        return [ActionDone("manual_mark", True, person=name, status=command.status, context=self.context())]
 
     def _refresh(self, command: Refresh) -> list[object]:
-        return [ActionDone("refresh", True, "", self.context())]
+        return [ActionDone("refresh", True, context=self.context())]
 
     _ACTIONS = {EndSession: _end, StartNext: _start, MarkStudent: _mark, Refresh: _refresh,
                 **ENROL_ACTIONS}  # ListPeople, SaveEnrolment: kiosk/enrolment/desk.py
@@ -201,14 +167,14 @@ class AdminDesk:
     def _require_focus(self, active: bool):
         focus = focus_session(self.store, self.clock())
         if focus is None or (active and focus.state != "active"):
-            raise KioskError(text.ERR_NO_ACTIVE if active else text.ERR_NO_FOCUS)
+            raise Refused(msg.NO_ACTIVE if active else msg.NO_FOCUS)
         self._require_allowed(focus.class_code)
         return focus
 
     def _require_allowed(self, class_code: str) -> None:
         record = self.store.class_record(class_code)
         if not may_manage(self.actor.role, self.actor.id, record.instructor_id if record else None):
-            raise KioskError(text.ERR_NOT_YOURS.format(code=class_code))
+            raise Refused(msg.NOT_YOURS, class_code)
 
     def _record(self, session):
         return self.store.class_record(session.class_code) if session else None
@@ -222,36 +188,42 @@ class AdminDesk:
             write_audit(conn, AuditEntry(self.clock(), self.kiosk_id, actor, action, session_id, detail=detail))
 
 
+def refusal(action: str, err: Exception, context: OverlayContext | None = None) -> ActionDone:
+    """A refused or failed action as its answer: a reason code, or the store's one-line error."""
+    if isinstance(err, Refused):
+        return ActionDone(action, False, err.reason, class_code=err.class_code, within_h=err.within_h, context=context)
+    return ActionDone(action, False, msg.FAILED, detail=str(err), context=context)
+
+
 class AdminWorker(threading.Thread):
     """Runs AdminDesk in its own thread with its own store connection."""
 
     def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
-                 events: queue.Queue, stop: threading.Event, lock_clock: Callable[[], float] = time.time):
+                 outbox: Outbox, stop: threading.Event, lock_clock: Callable[[], float] = time.time):
         super().__init__(name="admin", daemon=True)
         self.cfg = cfg
         self.store_factory = store_factory
         self.clock = clock
-        self.events = events
+        self.outbox = outbox
         self.stop = stop
         self.lock_clock = lock_clock
-        self.commands: queue.Queue = queue.Queue()
+        self.commands = Commands("admin")
 
-    def submit(self, command: object) -> None:
+    def submit(self, command: object) -> bool:
         """Called from the UI thread; never blocks."""
-        self.commands.put_nowait(command)
+        return self.commands.submit(command)
 
     def run(self) -> None:
         store = self.store_factory()
         desk = AdminDesk(store, self.cfg, self.clock, self.lock_clock)
         try:
             while not self.stop.is_set():
-                try:
-                    command = self.commands.get(timeout=0.2)
-                except queue.Empty:
+                self.outbox.flush()  # answers the screen had no room for yet
+                command = self.commands.get(timeout=0.2)
+                if command is None:
                     continue
-                for event in self._safe(desk, command):
-                    # A blocking put, unlike the other workers' post(): a PIN verdict must not be dropped.
-                    self.events.put(event)
+                for answer in self._safe(desk, command):
+                    self.outbox.deliver(answer)  # a PIN verdict or a result is never dropped
         finally:
             store.close()
 
@@ -260,4 +232,4 @@ class AdminWorker(threading.Thread):
             return desk.handle(command)
         except Exception as err:  # a locked file or a bad row must not kill the overlay's worker
             log.warning("admin action %s failed: %s", type(command).__name__, err)
-            return [ActionDone(getattr(command, "action", "unknown"), False, str(err))]
+            return [refusal(getattr(command, "action", "unknown"), err)]

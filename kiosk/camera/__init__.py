@@ -4,7 +4,7 @@ Backends such as kiosk.camera.opencv_source import cv2 and are loaded only
 through CAMERAS.get(name).
 """
 
-from kiosk.camera.base import CAMERAS, CameraSource, Frame
+from kiosk.camera.base import CAMERAS, CameraSource
 from kiosk.camera.capture import CaptureStats, CaptureThread, LatestFrame
 
-__all__ = ["CAMERAS", "CameraSource", "Frame", "CaptureStats", "CaptureThread", "LatestFrame"]
+__all__ = ["CAMERAS", "CameraSource", "CaptureStats", "CaptureThread", "LatestFrame"]

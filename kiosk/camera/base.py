@@ -1,23 +1,13 @@
-"""Camera sources: one base class, a registry keyed by config name, and Frame."""
+"""Camera sources: one base class and a registry keyed by config name (the frames they
+make are kiosk.model.Frame)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 
 import numpy as np
 
 from kiosk.registry import Registry
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One captured image. `captured_at` is time.monotonic() at capture,
-    the clock that check-in latency is measured on."""
-
-    image: np.ndarray
-    captured_at: float
-    index: int
 
 
 class CameraSource(ABC):

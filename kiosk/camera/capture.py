@@ -1,22 +1,23 @@
 """The capture thread: owns the camera, reconnects with backoff, and hands
-the newest frame to whoever wants it without ever waiting for them.
+the newest frame to whoever wants it without ever waiting for them. Its
+state (ok, or unavailable and why) goes to the screen as a latest value.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from dataclasses import dataclass
 
-from kiosk.camera.base import CameraSource, Frame
-from kiosk.ui.events import CameraState, post
+from kiosk.camera.base import CameraSource
+from kiosk.messages.lanes import Outbox
+from kiosk.messages.screen import CameraState
+from kiosk.model import Frame
 
 log = logging.getLogger(__name__)
 
 FIRST_RETRY_S = 0.5
-UNAVAILABLE_MESSAGE = "Camera unavailable — retrying"
 
 
 class LatestFrame:
@@ -74,7 +75,6 @@ class CaptureStats:
     frames_dropped: int  # replaced in the slot before the recognition worker took them
     reconnects: int  # successful re-opens after the first open
     skipped: int  # late video-file frames the source skipped to stay real time
-    events_dropped: int  # state events lost because the UI queue was full
 
 
 class CaptureThread(threading.Thread):
@@ -82,18 +82,17 @@ class CaptureThread(threading.Thread):
         self,
         source: CameraSource,
         stop: threading.Event,
-        events: queue.Queue,
+        outbox: Outbox,
         retry_max_s: float,
     ):
         super().__init__(name="capture", daemon=True)
         self.source = source
         self.frames = LatestFrame()
         self._stop_event = stop
-        self._events = events
+        self._outbox = outbox
         self._retry_max_s = max(retry_max_s, FIRST_RETRY_S)
         self._next_index = 0
         self._opens = 0
-        self._events_dropped = 0
         self._ok: bool | None = None  # last state posted; None before the first
 
     def stats(self) -> CaptureStats:
@@ -102,7 +101,6 @@ class CaptureThread(threading.Thread):
             frames_dropped=self.frames.dropped,
             reconnects=max(0, self._opens - 1),
             skipped=int(getattr(self.source, "skipped_frames", 0)),
-            events_dropped=self._events_dropped,
         )
 
     def run(self) -> None:
@@ -154,7 +152,7 @@ class CaptureThread(threading.Thread):
         if self._ok is not True:
             self._ok = True
             log.info("camera ok: %s", self.source.description)
-            self._post(CameraState(ok=True))
+            self._outbox.latest(CameraState(ok=True))
 
     def _set_unavailable(self, reason: str) -> None:
         if self._ok is False:
@@ -162,12 +160,7 @@ class CaptureThread(threading.Thread):
             return
         self._ok = False
         log.warning("camera unavailable (%s), retrying", reason)
-        self._post(CameraState(ok=False, message=UNAVAILABLE_MESSAGE))
-
-    def _post(self, event: object) -> None:
-        if not post(self._events, event):
-            self._events_dropped += 1
-
+        self._outbox.latest(CameraState(ok=False, detail=reason))
 
 def _one_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()

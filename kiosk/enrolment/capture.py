@@ -2,37 +2,27 @@
 
 For each new frame: detect, measure the largest face (pose, tilt, light,
 focus, eyes, motion), let CaptureProgress decide what to say and whether
-to keep it, embed the kept ones, and post a CaptureGuidance. When every
-pose has its photos, post CaptureComplete with the embeddings.
+to keep it, embed the kept ones, and send a CaptureGuidance (a latest
+value). When every pose has its photos, deliver CaptureComplete with the
+embeddings (lossless: the screen must get them).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import queue
-from collections.abc import Callable
 
 import numpy as np
 
-from kiosk.camera.base import Frame
 from kiosk.config import VisionSection
-from kiosk.enrolment.events import CaptureComplete, CaptureGuidance
-from kiosk.enrolment.guidance import (
-    BACKGROUND_SHARE,
-    Advice,
-    CaptureProgress,
-    FaceReading,
-    FrameReading,
-    poses_for,
-)
+from kiosk.enrolment.guidance import BACKGROUND_SHARE, Advice, CaptureProgress, FaceReading, FrameReading, poses_for
+from kiosk.messages.enrolment import CaptureComplete, CaptureGuidance
+from kiosk.messages.lanes import Outbox
+from kiosk.model import Frame
 from kiosk.vision.base import FaceBox
 from kiosk.vision.quality import head_tilted, signed_yaw_degrees
 
 log = logging.getLogger(__name__)
-
-COMPLETE_PUT_TIMEOUT_S = 2.0  # the embeddings must reach the screen; a progress tick may be dropped
-
 
 def read_frame(pipeline, frame: Frame, previous: tuple[FaceBox, float] | None) -> FrameReading:
     """Measure the largest face of one frame; `previous` (box, captured_at) gives its motion."""
@@ -60,12 +50,10 @@ def _motion(box: FaceBox, at: float, previous: tuple[FaceBox, float] | None) -> 
 class GuidedCapture:
     """One student's capture; the worker feeds it frames until it is done or cancelled."""
 
-    def __init__(self, pipeline, cfg: VisionSection, events: queue.Queue, post: Callable[[object], None],
-                 label: str = "kiosk"):
+    def __init__(self, pipeline, cfg: VisionSection, outbox: Outbox, label: str = "kiosk"):
         self.pipeline = pipeline
         self.cfg = cfg
-        self.events = events
-        self.post = post  # non-blocking: a dropped guidance tick is replaced by the next one
+        self.outbox = outbox  # the worker's: guidance is a latest value, the finished capture is delivered
         self.label = label  # names the source of each embedding, e.g. the kiosk id
         self.progress = CaptureProgress(poses_for(cfg.max_yaw_deg))
         self.vectors: list[np.ndarray] = []
@@ -85,7 +73,7 @@ class GuidedCapture:
             self.sources.append(f"{self.label} {pose.name} {self.progress.count(pose)}")
             log.info("enrolment: kept a %s photo (yaw %+.0f)", pose.name, reading.face.yaw)
             advice = Advice.DONE if self.progress.done else advice
-        self.post(self._guidance(frame.index, advice.value, reading, pose is not None))
+        self.outbox.latest(self._guidance(frame.index, advice.value, reading, pose is not None))
         if self.progress.done:
             self.finished = True
             self._complete()
@@ -98,8 +86,4 @@ class GuidedCapture:
         return CaptureGuidance(index, advice, box, counts, progress.per_pose, target, kept)
 
     def _complete(self) -> None:
-        done = CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources))
-        try:
-            self.events.put(done, timeout=COMPLETE_PUT_TIMEOUT_S)
-        except queue.Full:
-            log.error("enrolment: the screen did not take the finished capture; it must be retaken")
+        self.outbox.deliver(CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources)))

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.enrolment.events import (
-    EnrolledPerson,
-    EnrolmentSaved,
-    ListPeople,
-    PeopleListed,
-    SaveEnrolment,
-)
 from kiosk.enrolment.service import DuplicateFace, Enrolment, NotThisPerson, enrol
-from kiosk.errors import KioskError
+from kiosk.errors import Refused
+from kiosk.messages.admin import ADMIN_ONLY
+from kiosk.messages.enrolment import (
+    DUPLICATE_FACE, NOT_THIS_PERSON, EnrolledPerson, EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment,
+)
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import Person
-from kiosk.ui import text
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +35,7 @@ def save_enrolment(desk, command: SaveEnrolment) -> list[object]:
     """Screen and store the captured faces; a duplicate face is refused unless an admin overrides."""
     admin = desk.actor.role == "admin"
     if command.allow_duplicate and not admin:
-        raise KioskError(text.ENROL_OVERRIDE_ADMIN_ONLY)
+        raise Refused(ADMIN_ONLY)
     existing = desk.store.person(command.person_id)
     role = existing.role if existing is not None and command.mode != "new" else "student"
     request = Enrolment(Person(command.person_id, command.name.strip(), role), command.vectors, command.sources,
@@ -51,14 +47,13 @@ def save_enrolment(desk, command: SaveEnrolment) -> list[object]:
         match = refused.match
         _audit_refusal(desk, command.person_id, f"matches {match.person_id} score {match.score:.3f}")
         log.info("enrolment of %s refused: the face matches %s", command.person_id, match.person_id)
-        return [EnrolmentSaved(False, command.person_id, command.name,
-                               text.ENROL_DUPLICATE.format(id=match.person_id, name=match.name),
+        return [EnrolmentSaved(False, command.person_id, command.name, DUPLICATE_FACE,
                                duplicate_of=(match.person_id, match.name), may_override=admin)]
     except NotThisPerson as refused:
         _audit_refusal(desk, command.person_id, str(refused))
         log.info("extending %s refused: the photos show someone else", command.person_id)
         name = existing.name if existing else command.person_id
-        return [EnrolmentSaved(False, command.person_id, name, text.ENROL_NOT_THIS_PERSON.format(name=name))]
+        return [EnrolmentSaved(False, command.person_id, name, NOT_THIS_PERSON)]
     name = existing.name if command.mode == "extend" and existing else command.name.strip()
     lookalikes = tuple((n.person_id, n.name) for n in result.lookalikes)
     return [EnrolmentSaved(True, command.person_id, name, stored=result.stored, lookalikes=lookalikes)]

@@ -135,6 +135,10 @@ class LivenessJudge:
         track = self._tracks.get(key)
         return track.result if track else None
 
+    def verdicts(self) -> dict[Hashable, LivenessResult]:
+        """Every followed face's verdict so far (a new dict: the values are frozen)."""
+        return {key: track.result for key, track in self._tracks.items() if track.result is not None}
+
     def samples(self, key: Hashable) -> list[FaceSample]:
         track = self._tracks.get(key)
         return list(track.samples) if track else []

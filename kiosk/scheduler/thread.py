@@ -9,7 +9,6 @@ a kiosk that was off at 09:00 all come out right.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from datetime import timedelta
@@ -19,13 +18,14 @@ import schedule
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.messages.admin import SessionEnded
+from kiosk.messages.lanes import Outbox
+from kiosk.messages.screen import SessionChanged
 from kiosk.model import SessionInfo
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.ui.admin_events import SessionEnded
-from kiosk.ui.events import SessionChanged, post
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ SUMMARY_STALE = timedelta(minutes=15)  # a session found ended long after (kiosk
 
 
 class SessionScheduler:
-    """One reconcile step, testable with an injected clock and no thread."""
+    """One reconcile step, testable with an injected clock and no thread. `post` sends a message
+    by its own lane (Outbox.send)."""
 
     def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, post: Callable[[object], None]):
         self.store = store
@@ -80,18 +81,18 @@ class SessionScheduler:
 
 class SchedulerThread(threading.Thread):
     def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], clock: Clock,
-                 events: queue.Queue, stop: threading.Event):
+                 outbox: Outbox, stop: threading.Event):
         super().__init__(name="scheduler", daemon=True)
         self.heartbeat = time.monotonic()  # last loop turn; the systemd watchdog reads it
         self.cfg = cfg
         self.store_factory = store_factory
         self.clock = clock
-        self.events = events
+        self.outbox = outbox
         self.stop = stop
 
     def run(self) -> None:
         store = self.store_factory()  # this thread's own connection
-        sessions = SessionScheduler(store, self.cfg, self.clock, self._post)
+        sessions = SessionScheduler(store, self.cfg, self.clock, self.outbox.send)
         jobs = schedule.Scheduler()
         jobs.every(max(1, round(self.cfg.scheduler.tick_s))).seconds.do(self._safe_tick, sessions)
         jobs.every().day.at("03:00").do(self._purge_old_rows, store)
@@ -100,6 +101,7 @@ class SchedulerThread(threading.Thread):
         try:
             while not self.stop.wait(0.2):
                 self.heartbeat = time.monotonic()
+                self.outbox.flush()  # a session summary the screen had no room for yet
                 jobs.run_pending()
         finally:
             store.close()
@@ -119,7 +121,3 @@ class SchedulerThread(threading.Thread):
             return
         if any(purged.values()):
             log.info("retention: purged %s", purged)
-
-    def _post(self, event: object) -> None:
-        if not post(self.events, event):
-            log.warning("UI event queue full; session change dropped")

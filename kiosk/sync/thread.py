@@ -9,16 +9,16 @@ queued"). Started by runtime.py only when mongo.uri is set.
 from __future__ import annotations
 
 import logging
-import queue
 import random
 import threading
 from typing import Callable
 
 from kiosk.config import Config
+from kiosk.messages.lanes import Outbox
+from kiosk.messages.screen import SyncState
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.sync.engine import CycleReport, SyncEngine
 from kiosk.sync.heartbeat import HealthSource
-from kiosk.ui.events import SyncState, post
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +37,17 @@ def next_delay(failures: int, interval_s: float, backoff_max_s: float, jitter: f
 
 
 def sync_state(report: CycleReport) -> SyncState:
-    from kiosk.ui import text
-
-    if not report.online:
-        return SyncState(False, report.queued, report.error)
-    if report.error or report.warnings:
-        detail = report.error or f"{len(report.warnings)} {text.SYNC_WARNINGS}: {report.warnings[0]}"
-        return SyncState(True, report.queued, detail)
-    return SyncState(True, report.queued, "")
+    first = report.warnings[0] if report.warnings else ""
+    return SyncState(report.online, report.queued, report.error, len(report.warnings), first)
 
 
 class SyncThread(threading.Thread):
-    def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], events: queue.Queue,
+    def __init__(self, cfg: Config, store_factory: Callable[[], SqliteStore], outbox: Outbox,
                  stop: threading.Event, health: HealthSource | None = None):
         super().__init__(name="sync", daemon=True)
         self.cfg = cfg
         self.store_factory = store_factory
-        self.events = events
+        self.outbox = outbox
         self.stop_event = stop
         self.health = health
         self.failures = 0
@@ -80,7 +74,7 @@ class SyncThread(threading.Thread):
             report = CycleReport(online=False, queued=0, pending=0, error=f"{type(err).__name__}: {err}"[:200])
         self.cycles += 1
         self._note(report)
-        self._post(sync_state(report))
+        self.outbox.latest(sync_state(report))
         mongo = self.cfg.mongo
         return next_delay(self.failures, mongo.sync_interval_s, mongo.backoff_max_s, random.random())
 
@@ -92,9 +86,6 @@ class SyncThread(threading.Thread):
         elif report.online and was_failing:
             log.info("sync back online; %d check-in(s) still queued", report.queued)
         self.last_report = report
-
-    def _post(self, event: SyncState) -> None:
-        post(self.events, event)
 
 
 def _shown_uri(cfg: Config) -> str:

@@ -18,15 +18,15 @@ import pygame
 from pygame import Rect
 
 from kiosk.config import Config, PinSection
+from kiosk.messages.admin import PinChecked, SessionEnded
+from kiosk.messages.screen import CheckInPosted
 from kiosk.ui import text, theme as th
-from kiosk.ui.admin_events import PinChecked, SessionEnded
 from kiosk.ui.enrol.state import EnrolState
-from kiosk.ui.events import CheckInPosted
-from kiosk.ui.widgets import staff_button_size
 from kiosk.ui.pin_overlay import PinOverlay
 from kiosk.ui.sound import SoundCues, SoundPlayer
 from kiosk.ui.states import LiveState, State
 from kiosk.ui.touch import draw_backdrop, draw_counts, draw_panel, is_click, lock_icon, panel_rect
+from kiosk.ui.widgets import staff_button_size
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,10 @@
 """The fullscreen kiosk window: pygame display, the main loop, the state stack.
 
-Worker threads never touch pygame: they post kiosk.ui.events objects on a
-queue and publish the newest camera Frame through `latest_frame`. Each tick
-the loop drains the queue without blocking, shows the newest frame, and
-draws the states. Quit is Ctrl+Shift+Q (Esc and the window's close button
+Worker threads never touch pygame: they send kiosk/messages/ objects by the
+two lanes (kiosk/messages/lanes.py) and publish the newest camera Frame
+through `latest_frame`. Each tick the loop takes what the lanes hold without
+blocking, shows a frame (the one the face boxes were found in, while it is
+fresh), and draws the states. Quit is Ctrl+Shift+Q (Esc and the window's close button
 also quit in windowed mode only), and quitting sets the shared stop event.
 
 Fullscreen uses the display's native size (no mode switch); cfg.width and
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 import time
 from datetime import datetime
@@ -24,8 +24,9 @@ from typing import Callable, Sequence
 
 import pygame
 
-from kiosk.camera.base import Frame
 from kiosk.config import UiSection
+from kiosk.messages.lanes import Lanes
+from kiosk.model import Frame
 from kiosk.ui.states import LiveState, State, StateStack
 from kiosk.ui.stats import FrameStats, UiStats
 from kiosk.ui.text import QUIT_KEYS_HELP
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["KioskApp", "UiStats", "QUIT_KEYS_HELP", "is_quit_keys"]
 
-MAX_EVENTS_PER_TICK = 500  # a flooded queue must not starve drawing
+MAX_EVENTS_PER_TICK = 500  # lossless messages per tick: a burst must not starve drawing
 
 
 def is_quit_keys(event: pygame.event.Event) -> bool:
@@ -46,12 +47,12 @@ def is_quit_keys(event: pygame.event.Event) -> bool:
 
 
 class KioskApp:
-    def __init__(self, cfg: UiSection, latest_frame: Callable[[], Frame | None], events: queue.Queue,
+    def __init__(self, cfg: UiSection, latest_frame: Callable[[], Frame | None], inbox: Lanes,
                  stop: threading.Event, clock: Callable[[], datetime], windowed: bool = False,
                  kiosk_name: str = "", layers: Sequence[Callable[[LiveState], State]] = ()):
         self.cfg = cfg
         self.latest_frame = latest_frame
-        self.events = events
+        self.inbox = inbox
         self.stop = stop
         self.clock = clock
         self.fullscreen = cfg.fullscreen and not windowed
@@ -129,25 +130,20 @@ class KioskApp:
 
     def _publish_fps(self) -> None:
         """Once per second, when FrameStats closes a one-second window."""
-        windows = self._frames.fps_windows
-        if windows and len(windows) != self._published_windows:
-            self._published_windows = len(windows)
-            self.current_fps = float(windows[-1])
+        frames = self._frames
+        if frames.windows_closed != self._published_windows:
+            self._published_windows = frames.windows_closed
+            self.current_fps = float(frames.fps_windows[-1])
 
     # -- one tick ------------------------------------------------------------------
 
     def tick(self, dt: float) -> None:
-        """Drain worker events, take the newest frame, advance and draw (no flip)."""
-        for _ in range(MAX_EVENTS_PER_TICK):
-            try:
-                event = self.events.get_nowait()
-            except queue.Empty:
-                break
-            self.stack.handle_event(event)
-        frame = self.latest_frame()
-        if frame is not None:
-            self._frames.saw_frame(frame.index)
-        self.live.set_frame(frame)
+        """Take the workers' messages, pick the frame to show, advance and draw (no flip)."""
+        for message in self.inbox.take(MAX_EVENTS_PER_TICK):
+            self.stack.handle_event(message)
+        shown = self.live.set_frame(self.latest_frame())
+        if shown is not None:
+            self._frames.saw_frame(shown.index)
         self.stack.update(dt)
         self.stack.draw(self.screen)
 

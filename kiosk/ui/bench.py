@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import threading
 import time
 from datetime import datetime
@@ -22,11 +21,12 @@ if "DISPLAY" not in os.environ:
 
 import cv2  # noqa: E402
 
-from kiosk.model import CheckIn, SessionInfo, Status  # noqa: E402
-from kiosk.camera.base import Frame  # noqa: E402
+from kiosk.model import Frame  # noqa: E402
 from kiosk.config import PROJECT_ROOT, UiSection  # noqa: E402
+from kiosk.messages.lanes import Lanes, Outbox  # noqa: E402
+from kiosk.messages.screen import CheckInPosted, FaceLabel, FacesSeen, RecognitionState, SessionChanged  # noqa: E402
+from kiosk.model import CheckIn, SessionInfo, Status  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.events import CheckInPosted, FaceLabel, FacesSeen, RecognitionState, SessionChanged  # noqa: E402
 from kiosk.vision.base import FaceBox  # noqa: E402
 
 VIDEO = PROJECT_ROOT.parent / "shared" / "data" / "face_recognition" / "short_hamilton_clip.mp4"
@@ -74,15 +74,18 @@ def busy_detector(stop: threading.Event, camera: VideoCamera) -> None:
             detector.detect(frame.image)
 
 
-def feeder(events: queue.Queue, stop: threading.Event, now: datetime) -> None:
+def feeder(outbox: Outbox, camera: VideoCamera, stop: threading.Event, now: datetime) -> None:
+    """Like the recognition worker: boxes on the newest frame, a check-in every two seconds."""
     face = FaceLabel(FaceBox(200, 30, 85, 115, 0.9), "Maya Chen", 0.8, True)
     count = 0
     while not stop.wait(1 / 30):
         count += 1
-        events.put(FacesSeen(count, (face,)))
+        frame = camera.latest
+        outbox.latest(FacesSeen(frame.index if frame else count, (face,), frame))
         if count % 60 == 0:
             status = (Status.PRESENT, Status.LATE, Status.ALREADY)[count // 60 % 3]
-            events.put(CheckInPosted(CheckIn(status, f"p{count}", f"Student {count}", "s", "CS101", now)))
+            outbox.deliver(CheckInPosted(CheckIn(status, f"p{count}", f"Student {count}", "s", "CS101", now)))
+        outbox.flush()
 
 
 def main() -> None:
@@ -97,18 +100,19 @@ def main() -> None:
     now = datetime.now().astimezone()
     stop, workers_stop = threading.Event(), threading.Event()
     camera = VideoCamera(args.video, 30.0, workers_stop)  # stops with the workers
-    events: queue.Queue = queue.Queue()
+    lanes = Lanes()
+    outbox = lanes.outbox("bench")
     session = SessionInfo("s", "CS101", "Intro to Programming", "B12", now, now.replace(hour=23, minute=59),
                           now, "active")
-    events.put(RecognitionState(True))
-    events.put(SessionChanged(session, None, 3, 25))
-    workers = [threading.Thread(target=feeder, args=(events, workers_stop, now), name="bench-events")]
+    outbox.latest(RecognitionState(True))
+    outbox.latest(SessionChanged(session, None, 3, 25))
+    workers = [threading.Thread(target=feeder, args=(outbox, camera, workers_stop, now), name="bench-events")]
     if args.busy:
         workers.append(threading.Thread(target=busy_detector, args=(workers_stop, camera), name="bench-busy"))
     for worker in workers:
         worker.start()
     cfg = UiSection(width=width, height=height, fps=args.fps)
-    app = KioskApp(cfg, camera, events, stop, lambda: datetime.now().astimezone(), windowed=True)
+    app = KioskApp(cfg, camera, lanes, stop, lambda: datetime.now().astimezone(), windowed=True)
     try:
         stats = app.run(exit_after=args.seconds)
     finally:

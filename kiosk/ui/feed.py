@@ -12,9 +12,9 @@ import numpy as np
 import pygame
 from pygame import Rect
 
-from kiosk.camera.base import Frame
+from kiosk.messages.screen import FaceLabel
+from kiosk.model import Frame
 from kiosk.ui import text, theme as th
-from kiosk.ui.events import FaceLabel
 from kiosk.ui.theme import Theme
 
 
@@ -100,8 +100,9 @@ def _corner_mask(radius: int, bg) -> pygame.Surface:
 
 
 def draw_faces(surface: pygame.Surface, feed: Rect, frame_size: tuple[int, int], faces: tuple[FaceLabel, ...],
-               alpha: float, theme: Theme, show_scores: bool) -> None:
-    """Boxes (and name tags for confirmed faces) scaled from frame pixels into the feed rect."""
+               alpha: float, theme: Theme, show_scores: bool, age: float | None = None) -> None:
+    """Boxes (and name tags for confirmed faces) scaled from frame pixels into the feed rect.
+    `age`: the boxes were found in a frame this many seconds older than the one shown."""
     if not faces or alpha <= 0 or not frame_size[0]:
         return
     scale = feed.w / frame_size[0]
@@ -111,7 +112,7 @@ def draw_faces(surface: pygame.Surface, feed: Rect, frame_size: tuple[int, int],
         box = face.box
         rect = Rect(round(feed.x + box.x * scale), round(feed.y + box.y * scale),
                     max(2, round(box.w * scale)), max(2, round(box.h * scale)))
-        label = text.face_label(face.name, face.score, face.confirmed, show_scores, face.liveness)
+        label = text.face_label(face.name, face.score, face.confirmed, show_scores, face.liveness, age)
         _draw_face(surface, feed, rect, label, face, alpha, theme)
     surface.set_clip(old_clip)
 

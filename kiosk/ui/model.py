@@ -1,4 +1,4 @@
-"""What the live screen shows, as plain data: worker events go in, widgets read it.
+"""What the live screen shows, as plain data: worker messages go in, widgets read it.
 
 No pygame here, so every rule (which card wins, when boxes fade, what the
 recent list holds) is testable without a display. Time is the screen's own
@@ -14,16 +14,20 @@ from datetime import datetime
 from enum import Enum
 
 from kiosk.config import UiSection
-from kiosk.model import CheckIn, SessionInfo, Status
-from kiosk.ui import text
-from kiosk.ui.events import (
+from kiosk.messages.screen import (
     CameraState, ChallengePrompt, CheckInPosted, FaceLabel, FacesSeen, LivenessFailed, LookAtCamera, Notice,
     RecognitionState, SessionChanged, SyncState,
 )
+from kiosk.model import CheckIn, Frame, SessionInfo, Status
+from kiosk.ui import text
 
 log = logging.getLogger(__name__)
 
 FACES_HOLD_S = 0.5  # boxes stay solid this long after the last FacesSeen
+# While recognition keeps up, the screen shows the frame the boxes were found in (the picture lags
+# by one recognition pass, tens of ms). A boxes' frame older than this next to the newest one means
+# recognition is behind: the newest frame is shown and the boxes say how old they are.
+BOXES_MAX_AGE_S = 0.2
 FACES_FADE_S = 0.4  # then fade out over this long
 HINT_S = 2.0
 TOAST_S = 5.0
@@ -87,6 +91,8 @@ class ScreenModel:
         self.toast: Toast | None = None
         self.faces: tuple[FaceLabel, ...] = ()
         self.faces_at = -1e9
+        self.faces_frame: Frame | None = None  # the frame of the last FacesSeen, when it came with it
+        self.shown: Frame | None = None  # the camera frame on screen
         self.camera_ok: bool | None = None  # None until the camera says anything
         self.camera_message = ""
         self.recognition_ready = False
@@ -107,6 +113,7 @@ class ScreenModel:
     def _on_faces(self, event: FacesSeen, wall: datetime) -> None:
         self.faces = event.faces
         self.faces_at = self.now
+        self.faces_frame = event.frame
 
     def _on_checkin(self, event: CheckInPosted, wall: datetime) -> None:
         checkin = event.checkin
@@ -134,18 +141,19 @@ class ScreenModel:
 
     def _on_camera(self, event: CameraState, wall: datetime) -> None:
         self.camera_ok = event.ok
-        self.camera_message = event.message
+        self.camera_message = "" if event.ok else text.CAMERA_UNAVAILABLE
 
     def _on_recognition(self, event: RecognitionState, wall: datetime) -> None:
         self.recognition_ready = event.ready
-        self.recognition_message = event.message
+        self.recognition_message = text.recognition_status(event)
 
     def _on_sync(self, event: SyncState, wall: datetime) -> None:
         self.sync = event
 
     def _on_notice(self, event: Notice, wall: datetime) -> None:
         self._serial += 1
-        self.toast = Toast(event.text, event.level, self.now, self._serial)
+        words, level = text.notice(event)
+        self.toast = Toast(words, level, self.now, self._serial)
 
     def _on_liveness_failed(self, event: LivenessFailed, wall: datetime) -> None:
         self.card = self._new_card(CardKind.LIVENESS, text.CARD_LIVENESS_FAILED,
@@ -191,8 +199,24 @@ class ScreenModel:
             self.card = None
         if self.toast and self.now - self.toast.shown_at >= TOAST_S:
             self.toast = None
-        if self.faces and self.now - self.faces_at >= FACES_HOLD_S + FACES_FADE_S:
-            self.faces = ()
+        if self.now - self.faces_at >= FACES_HOLD_S + FACES_FADE_S:
+            self.faces, self.faces_frame = (), None
+
+    def choose_picture(self, newest: Frame | None) -> float | None:
+        """Pick the camera frame to show (`shown`): the frame the boxes were found in while it is
+        fresh, else the newest; never an older one than already shown. Returns the age in seconds
+        of the boxes drawn on it when they come from an earlier frame (None: from this one, or
+        their frame is unknown)."""
+        found, shown = self.faces_frame, self.shown
+        candidate = newest or shown
+        fresh = found is not None and candidate is not None and \
+            candidate.captured_at - found.captured_at <= BOXES_MAX_AGE_S
+        if fresh and (shown is None or found.index >= shown.index):
+            candidate = found
+        self.shown = candidate
+        if not self.faces or found is None or candidate is None or candidate is found:
+            return None
+        return max(0.0, candidate.captured_at - found.captured_at)
 
     def faces_alpha(self) -> float:
         """1.0 while FacesSeen keeps coming, fading to 0 after FACES_HOLD_S of silence."""

@@ -19,10 +19,12 @@ from typing import Callable
 
 import pygame
 
-from kiosk.attendance.admin import CheckPin, EndSession, Logout, MarkStudent, Refresh, StartNext
 from kiosk.config import PinSection
-from kiosk.ui import overlay_views as views
-from kiosk.ui.admin_events import ActionDone, Candidate, OverlayContext, PinChecked
+from kiosk.messages.admin import (
+    ActionDone, Candidate, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked, Refresh,
+    StartNext,
+)
+from kiosk.ui import overlay_views as views, text
 from kiosk.ui.states import State
 from kiosk.ui.theme import Theme
 from kiosk.ui.touch import Button, press
@@ -148,8 +150,9 @@ class PinOverlay(State):
             self.stack.pop()
 
     def _send(self, command: object) -> None:
-        self.pending = True
-        self.submit(command)
+        self.pending = self.submit(command) is not False  # refused: the worker is far behind
+        if not self.pending:
+            self.message, self.message_level = text.WORKER_BUSY, "error"
 
     # -- worker answers -------------------------------------------------------------------
 
@@ -169,7 +172,7 @@ class PinOverlay(State):
             self.screen = "menu"
             self.message = ""
             return
-        self.message, self.message_level = event.message, "error"
+        self.message, self.message_level = text.pin_refusal(event), "error"
         if event.locked_for > 0:
             self.locked_until = self.now + event.locked_for
 
@@ -180,8 +183,9 @@ class PinOverlay(State):
         if event.ok and event.action in ("end_session", "start_early"):
             self.close("done")  # the summary / the new class takes the screen
             return
-        if event.message:
-            self.message, self.message_level = event.message, "good" if event.ok else "error"
+        words = text.action_result(event)
+        if words:
+            self.message, self.message_level = words, "good" if event.ok else "error"
 
     # -- time -----------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ import numpy as np
 import pygame
 
 from kiosk.config import SoundSection
+from kiosk.messages.admin import PinChecked
+from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Status
-from kiosk.ui.admin_events import PinChecked
-from kiosk.ui.events import CheckInPosted
 from kiosk.ui.states import State
 
 log = logging.getLogger(__name__)

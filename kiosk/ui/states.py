@@ -3,7 +3,7 @@
 Rules of the stack:
 - pygame input goes to the top state; a transparent state that does not
   consume an input lets it fall through to the state below;
-- worker events (kiosk.ui.events) and time go to every state, bottom first,
+- worker messages (kiosk/messages/) and time go to every state, bottom first,
   so the live screen stays current under an overlay (e.g. a PIN pad);
 - drawing starts at the highest opaque state and goes up;
 - only handle_input / handle_event / update may push, pop or change data;
@@ -18,8 +18,8 @@ from typing import Callable
 
 import pygame
 
-from kiosk.camera.base import Frame
 from kiosk.config import UiSection
+from kiosk.model import Frame
 from kiosk.ui import cards, theme as th, widgets
 from kiosk.ui.feed import FeedView, draw_faces, round_corners
 from kiosk.ui.layout import Layout, compute_layout
@@ -116,6 +116,7 @@ class LiveState(State):
         self.clock = clock
         self.kiosk_name = kiosk_name
         self.model = ScreenModel(cfg)
+        self.boxes_age: float | None = None  # seconds, when the boxes on screen come from an older frame
         self.feed = FeedView()
         self.wall = clock()
         self.resize(size)
@@ -126,8 +127,11 @@ class LiveState(State):
 
     # -- changes ----------------------------------------------------------------
 
-    def set_frame(self, frame: Frame | None) -> None:
-        self.feed.set_frame(frame)
+    def set_frame(self, newest: Frame | None) -> Frame | None:
+        """Show the newest camera frame, or the one the face boxes were found in; returns it."""
+        self.boxes_age = self.model.choose_picture(newest)
+        self.feed.set_frame(self.model.shown)
+        return self.model.shown
 
     def handle_event(self, event: object) -> None:
         self.model.apply(event, self.wall)
@@ -168,5 +172,5 @@ class LiveState(State):
             cards.draw_starting(surface, feed, theme, model.now)
         else:
             draw_faces(surface, feed, self.feed.frame_size, model.faces, model.faces_alpha(), theme,
-                       self.cfg.show_scores)
+                       self.cfg.show_scores, self.boxes_age)
         round_corners(surface, feed, theme.px(18), theme)

@@ -8,13 +8,14 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 WARMUP_S = 1.0  # the first second (font loading, first surfaces) is not counted in fps
+KEEP_WINDOWS = 3600  # one-second fps windows kept for the median: the last hour
 
 
 @dataclass
 class UiStats:
     frames_shown: int = 0
-    ui_fps_median: float = 0.0  # over whole 1-second windows after warm-up
-    ui_fps_min: float = 0.0
+    ui_fps_median: float = 0.0  # over whole 1-second windows after warm-up (the last hour of them)
+    ui_fps_min: float = 0.0  # the slowest whole second of the run
     frame_ms: list[float] = field(default_factory=list)  # work per frame (events+update+draw+flip), newest 9000
     frame_ms_histogram: dict[int, int] = field(default_factory=dict)  # whole ms -> frames, whole run
     dropped_frames: int = 0  # camera frames the screen never showed (gaps in Frame.index)
@@ -40,7 +41,9 @@ class FrameStats:
         self.frames = 0
         self.work_ms: deque[float] = deque(maxlen=keep_samples)
         self.histogram: Counter[int] = Counter()
-        self.fps_windows: list[int] = []  # flips in each whole second after warm-up
+        self.fps_windows: deque[int] = deque(maxlen=KEEP_WINDOWS)  # flips in each whole second after warm-up
+        self.windows_closed = 0
+        self.fps_min: int | None = None
         self._first: float | None = None
         self._window_start = 0.0
         self._window_count = 0
@@ -63,6 +66,8 @@ class FrameStats:
             return
         while flipped_at >= self._window_start + 1.0:  # close finished windows (zeros for stalls)
             self.fps_windows.append(self._window_count)
+            self.windows_closed += 1
+            self.fps_min = self._window_count if self.fps_min is None else min(self.fps_min, self._window_count)
             self._window_count = 0
             self._window_start += 1.0
         self._window_count += 1
@@ -84,7 +89,7 @@ class FrameStats:
         return UiStats(
             frames_shown=self.frames,
             ui_fps_median=statistics.median(fps) if fps else overall,
-            ui_fps_min=min(fps) if fps else overall,
+            ui_fps_min=float(self.fps_min) if self.fps_min is not None else overall,
             frame_ms=list(self.work_ms),
             frame_ms_histogram=dict(sorted(self.histogram.items())),
             dropped_frames=self.dropped,

@@ -1,14 +1,17 @@
 """Every word the kiosk screen shows, in one place so it can be localised.
 
 Templates are plain str.format strings; the small functions below pick and
-fill them. Nothing here imports pygame.
+fill them, and turn the workers' messages (facts and reason codes,
+kiosk/messages/) into words. Nothing here imports pygame.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kiosk.messages import admin as adm, screen as scr
 from kiosk.model import CheckIn, SessionInfo, Status
+from kiosk.ui.enrol import phrases as enrol_phrases
 
 QUIT_KEYS_HELP = "Ctrl+Shift+Q"
 
@@ -62,6 +65,7 @@ CAMERA_STARTING = "Starting camera…"
 FACE_UNKNOWN = "Unknown"
 FACE_LABEL_SCORE = "{name} · {score:.2f}"
 FACE_LIVENESS = "live {score:.2f}"
+FACE_AGE = "{s:.1f} s ago"  # the box was found in an older frame than the one shown
 
 # Liveness (anti-spoofing): plain words, never an accusation.
 CARD_LIVENESS_FAILED = "Live check failed"
@@ -73,6 +77,8 @@ LIVENESS_LIMITED = "Ready · live check limited"  # the notice says why
 LIVENESS_ASK_EVERYONE = "Live check model not installed (ask IT): everyone is asked to blink"
 LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not installed (ask IT)"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
+STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
+RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
 RECENT_HEADER = "Recent check-ins"
@@ -91,6 +97,25 @@ STATUS_WORDS = {
     Status.NO_SESSION: "No session",
     Status.UNKNOWN: "Unknown",
 }
+
+
+def recognition_status(state: scr.RecognitionState) -> str:
+    """The side panel's recognition line."""
+    if not state.ready:
+        return RECOGNITION_UNAVAILABLE.format(error=state.error) if state.error else RECOGNITION_STARTING
+    return {scr.LIVENESS_OFF: LIVENESS_OFF, scr.LIVENESS_LIMITED: LIVENESS_LIMITED}.get(state.liveness,
+                                                                                      RECOGNITION_READY)
+
+
+_NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
+            scr.LIVENESS_BLINK_ONLY: (LIVENESS_ASK_EVERYONE, "warning"),
+            scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning")}
+
+
+def notice(event: scr.Notice) -> tuple[str, str]:
+    """(words, level: info | warning | error) of a toast."""
+    template, level = _NOTICES.get(event.reason, ("{reason}", "info"))
+    return template.format(reason=event.detail or event.reason, layer=event.detail), level
 
 
 def status_word(status: Status) -> str:
@@ -192,8 +217,16 @@ def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
 
 
 def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
-               liveness: float | None = None) -> str | None:
+               liveness: float | None = None, age: float | None = None) -> str | None:
     """The tag above a face box; None draws the box without a tag."""
+    label = _face_label(name, score, confirmed, show_score, liveness)
+    if age is None:
+        return label
+    return f"{label} · {FACE_AGE.format(s=age)}" if label else FACE_AGE.format(s=age)
+
+
+def _face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
+                liveness: float | None) -> str | None:
     live = FACE_LIVENESS.format(score=liveness) if show_score and liveness is not None else None
     if not confirmed:
         return live
@@ -217,6 +250,7 @@ PIN_WRONG = "Wrong PIN · {n} tries left"
 PIN_WRONG_LAST = "Wrong PIN · 1 try left before the keypad locks"
 PIN_LOCKED = "Keypad locked · try again in {time}"
 PIN_NOBODY = "No PIN is set for this class's instructor; ask an admin"
+WORKER_BUSY = "The kiosk is busy; try again in a moment"
 KEY_CLEAR = "Clear"
 KEY_DELETE = "Del"
 KEY_OK = "OK"
@@ -274,20 +308,40 @@ def wait_text(seconds: float) -> str:
     return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
 
 
+def pin_refusal(event: adm.PinChecked) -> str:
+    if event.refusal == adm.PIN_LOCKED:
+        return PIN_LOCKED.format(time=wait_text(event.locked_for))
+    if event.refusal == adm.PIN_NOBODY:
+        return PIN_NOBODY
+    return PIN_WRONG_LAST if event.tries_left == 1 else PIN_WRONG.format(n=event.tries_left)
+
+
+def action_result(event: adm.ActionDone) -> str:
+    """What an instructor's action did, or why not ('' when there is nothing to say)."""
+    if event.ok:
+        status = MARK_STATUS.get(event.status, event.status).lower()
+        done = {"end_session": DONE_END, "start_early": DONE_START, "manual_mark": DONE_MARK}.get(event.action, "")
+        return done.format(code=event.class_code, name=event.person, status=status)
+    refused = {adm.NOT_SIGNED_IN: ERR_SIGN_IN, adm.NOT_YOURS: ERR_NOT_YOURS, adm.NO_ACTIVE: ERR_NO_ACTIVE,
+               adm.NO_FOCUS: ERR_NO_FOCUS, adm.NO_NEXT: ERR_NO_NEXT,
+               adm.ADMIN_ONLY: enrol_phrases.ENROL_OVERRIDE_ADMIN_ONLY}
+    template = refused.get(event.refusal)
+    return template.format(code=event.class_code, h=event.within_h) if template else event.detail or event.refusal
+
+
 # -- Central sync, in a corner of the banner (only when a MongoDB is configured). --
 SYNC_ONLINE = "Online · synced"
 SYNC_ONLINE_QUEUED = "Online · {n} to send"
 SYNC_OFFLINE = "Offline · {n} check-ins queued"
 SYNC_OFFLINE_ONE = "Offline · 1 check-in queued"
 SYNC_WARNING = "Online · sync warning"
-SYNC_WARNINGS = "sync warning(s)"
 
 
-def sync_status(online: bool, queued: int, message: str) -> tuple[str, bool]:
+def sync_status(online: bool, queued: int, problem: bool) -> tuple[str, bool]:
     """The corner's words, and whether they need someone's attention."""
     if not online:
         return (SYNC_OFFLINE_ONE if queued == 1 else SYNC_OFFLINE.format(n=queued)), True
-    if message:
+    if problem:
         return SYNC_WARNING, True
     return (SYNC_ONLINE_QUEUED.format(n=queued) if queued else SYNC_ONLINE), False
 
@@ -299,50 +353,4 @@ CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is
 # Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
 FAILED_LIVE_CHECKS = "Live check failed: {n} attempt(s) this session (not marked)"
 
-# -- Guided enrolment at the kiosk (kiosk/ui/enrol/), opened from the instructor overlay. --
-ACTION_ENROL = "Enrol a student"
-ENROL_TITLE = "Enrol a student"
-ENROL_STEPS = (("person", "1 Who"), ("capture", "2 Photos"), ("done", "3 Save"))
-ENROL_MODES = (("new", "New student"), ("extend", "Add photos"), ("replace", "Replace photos"))
-ENROL_FIELDS = {"id": "Student ID", "name": "Full name", "consent": "Consent to face recognition",
-                "guardian": "Parent or guardian's name"}
-ENROL_PLACEHOLDERS = {"id": "letters, digits, . _ -", "name": "as it should appear on screen",
-                      "guardian": "who gave consent for the minor"}
-ENROL_CONSENT = (("self", "Student consents"), ("guardian", "Guardian (minor)"))
-ENROL_KNOWN = "{name} · {n} photo(s) enrolled"
-ENROL_PICK = "Tap to pick:"
-ENROL_NEXT = "Take photos"
-ENROL_CANCEL = "Cancel"
-ENROL_RESTART = "Start again"
-KEY_SHIFT, KEY_SPACE, KEY_NEXT_FIELD = "Shift", "Space", "Next field"
-ENROL_ERR_FIELD = "{field}: {problem}"
-ENROL_ERR_EXISTS = "{id} is already enrolled ({name}): choose Add photos or Replace photos"
-ENROL_ERR_UNKNOWN = "No one is enrolled as '{id}'"
-ENROL_ERR_CONSENT = "Confirm consent: the student, or a guardian for a minor"
-ENROL_CAPTURE_TITLE = "Photos of {name}"
-ENROL_POSES = {"front": "Straight ahead", "left": "Slightly left", "right": "Slightly right"}
-ENROL_POSE_COUNT = "{n} / {total}"
-ENROL_PROGRESS = "Photos"
-ENROL_WAITING = "Waiting for the camera and the face models…"
-ENROL_ADVICE = {
-    "look": "Look at the camera", "one_person": "One person at a time, please", "closer": "Come closer",
-    "back": "Move back a little", "centre": "Centre your face", "level": "Keep your head level",
-    "straight": "Look straight at the camera", "left": "Turn slightly left", "right": "Turn slightly right",
-    "still": "Hold still", "more_light": "Too dark: find more light", "less_light": "Too bright: avoid the glare",
-    "eyes": "Keep your eyes open", "good": "Good, hold it there", "done": "All photos taken",
-}
-ENROL_TURN_NOTE = "Your own left or right: the picture is not a mirror"
-ENROL_SAVING = "Saving…"
-ENROL_SAVED = "Enrolled: {name}"
-ENROL_SAVED_DETAIL = "{id} · {n} photo(s) stored · recognised from now on"
-ENROL_SAVED_CONSENT = {"self": "Consent given by the student", "guardian": "Consent given by {guardian}, guardian"}
-ENROL_LOOKALIKE = "Flagged as a look-alike of {name} ({id}): the kiosk needs a clearer match to name either"
-ENROL_NOT_SAVED = "Not saved"
-ENROL_DUPLICATE = "This face is already enrolled as {name} ({id})"
-ENROL_NOT_THIS_PERSON = "These photos do not match {name} as enrolled. Check who is at the camera, or choose Replace photos"
-ENROL_OVERRIDE_HINT = "An admin may enrol anyway if this really is a different person; it is recorded."
-ENROL_OVERRIDE = "Enrol anyway"
-ENROL_OVERRIDE_ADMIN_ONLY = "Only an admin can enrol a face that matches someone else"
-ENROL_RETAKE = "Retake photos"
-ENROL_DONE = "Done"
-ENROL_ANOTHER = "Enrol another"
+ACTION_ENROL = "Enrol a student"  # the overlay's way into guided enrolment (its words: kiosk/ui/enrol/words.py)

@@ -16,7 +16,8 @@ import pytest
 from kiosk.camera import CameraSource, CaptureThread
 from kiosk.camera.opencv_source import OpenCvSource
 from kiosk.config import CameraSection
-from kiosk.ui.events import CameraState
+from kiosk.messages.screen import CameraState
+from tests.lanes_support import OutboxSpy
 
 CLIP_FRAMES = 275
 WAIT_S = 5.0  # generous upper bound for anything to happen; tests finish far sooner
@@ -37,7 +38,9 @@ def run_capture():
 
     def start(source: CameraSource, events: queue.Queue) -> tuple[CaptureThread, threading.Event]:
         stop = threading.Event()
-        thread = CaptureThread(source, stop, events, retry_max_s=0.5)
+        spy = OutboxSpy("capture")
+        spy.seen = events
+        thread = CaptureThread(source, stop, spy, retry_max_s=0.5)
         thread.start()
         started.append((thread, stop))
         return thread, stop
@@ -90,7 +93,7 @@ def test_end_of_file_goes_unavailable_then_recovers_when_file_changes(
 
     assert next_state(events) == CameraState(ok=True)
     lost = next_state(events)
-    assert not lost.ok and "unavailable" in lost.message
+    assert not lost.ok and "no frame" in lost.detail
     ended_at = capture.frames.latest().index
     assert ended_at == CLIP_FRAMES - 1
 
@@ -120,15 +123,15 @@ def test_missing_file_keeps_retrying_until_stopped(tmp_path, run_capture, caplog
     stop_and_join(capture, stop)
 
 
-def test_full_event_queue_never_blocks_capture(tmp_path, run_capture):
-    events = queue.Queue(maxsize=1)
-    events.put("something the UI has not read yet")
-    capture, stop = run_capture(file_source(tmp_path / "absent.mp4"), events)
-    deadline = time.monotonic() + WAIT_S
-    while capture.stats().events_dropped == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert capture.stats().events_dropped == 1
+def test_the_screen_reads_the_newest_camera_state_and_capture_never_waits_for_it(clip, tmp_path, run_capture):
+    path = Path(shutil.copy(clip, tmp_path / "camera.mp4"))
+    events = queue.Queue()
+    capture, stop = run_capture(file_source(path, realtime=False), events)  # ok, then the file ends
+    assert next_state(events).ok and not next_state(events).ok
     stop_and_join(capture, stop)
+    unread = capture._outbox.lanes.take(10)  # the screen never looked meanwhile
+    assert len(unread) == 1 and not unread[0].ok
+    assert capture.stats().frames_captured == CLIP_FRAMES
 
 
 class FakeBrokenSource(CameraSource):

@@ -7,7 +7,8 @@ import time
 
 import numpy as np
 
-from kiosk.camera import Frame, LatestFrame
+from kiosk.camera import LatestFrame
+from kiosk.model import Frame
 
 
 def frame(index: int) -> Frame:

@@ -9,10 +9,13 @@ import numpy as np
 import pytest
 from enrol_support import lookalike_of
 
-from kiosk.attendance.admin import AdminDesk, CheckPin
+from kiosk.attendance.admin import AdminDesk
 from kiosk.clock import FixedClock
-from kiosk.enrolment.events import EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment
 from kiosk.enrolment.service import Enrolment, enrol
+from kiosk.messages.admin import ADMIN_ONLY, NOT_SIGNED_IN, ActionDone, CheckPin
+from kiosk.messages.enrolment import (
+    DUPLICATE_FACE, NOT_THIS_PERSON, EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment,
+)
 from kiosk.model import Consent, Schedule
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.store import roster_admin
@@ -20,7 +23,7 @@ from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person
 from kiosk.ui import text
-from kiosk.ui.admin_events import ActionDone
+from kiosk.ui.enrol import phrases
 from kiosk.vision.matching import lookalike_floor, same_face_score
 
 TZ = ZoneInfo("Europe/London")
@@ -71,10 +74,12 @@ def test_duplicate_is_refused_naming_the_person_and_only_an_admin_may_override(d
     desk.handle(CheckPin("4829"))
     refused = save(desk, "barack", "B", faces["obama2"])
     assert not refused.ok and refused.duplicate_of == ("obama", "Barack Obama") and not refused.may_override
-    assert refused.message == text.ENROL_DUPLICATE.format(id="obama", name="Barack Obama")
+    assert refused.refusal == DUPLICATE_FACE  # the screen's words for it:
+    assert phrases.enrolment_refusal(refused) == phrases.ENROL_DUPLICATE.format(id="obama", name="Barack Obama")
     assert audit_entries(desk.store, "enroll_refused")[0].target_id == "barack"
     (denied,) = desk.handle(SaveEnrolment("barack", "B", "new", Consent("self"), faces["obama2"][None], ("x",), True))
-    assert isinstance(denied, ActionDone) and denied.message == text.ENROL_OVERRIDE_ADMIN_ONLY
+    assert isinstance(denied, ActionDone) and denied.refusal == ADMIN_ONLY
+    assert text.action_result(denied) == phrases.ENROL_OVERRIDE_ADMIN_ONLY
     assert desk.store.person("barack") is None
 
     desk.handle(CheckPin("5930"))  # the admin
@@ -102,11 +107,13 @@ def test_extend_keeps_the_enrolled_name(desk, faces):
 def test_extending_with_someone_else_is_refused_and_audited(desk, faces):
     desk.handle(CheckPin("4829"))
     refused = save(desk, "obama", "", faces["lin"], mode="extend")
-    assert not refused.ok and refused.message == text.ENROL_NOT_THIS_PERSON.format(name="Barack Obama")
+    assert not refused.ok and refused.refusal == NOT_THIS_PERSON
+    assert phrases.enrolment_refusal(refused) == phrases.ENROL_NOT_THIS_PERSON.format(name="Barack Obama")
     assert desk.store.embedding_counts("sface")["obama"] == 1
     assert "does not look like obama" in audit_entries(desk.store, "enroll_refused")[0].detail
 
 
 def test_nothing_without_sign_in(desk, faces):
     (event,) = desk.handle(ListPeople())
-    assert isinstance(event, ActionDone) and not event.ok and event.message == text.ERR_SIGN_IN
+    assert isinstance(event, ActionDone) and not event.ok and event.refusal == NOT_SIGNED_IN
+    assert text.action_result(event) == text.ERR_SIGN_IN

@@ -6,15 +6,15 @@ The clip's main face, Lin-Manuel Miranda, looks ahead and turns to his own right
 left turn, as a camera facing the other way would see it.
 """
 
-import queue
 
 import cv2
 import pytest
 
-from kiosk.camera.base import Frame
 from kiosk.config import Config
 from kiosk.enrolment.capture import GuidedCapture, read_frame
-from kiosk.enrolment.events import CaptureComplete, CaptureGuidance
+from kiosk.model import Frame
+from tests.lanes_support import OutboxSpy
+from kiosk.messages.enrolment import CaptureComplete, CaptureGuidance
 
 FPS = 29.97
 SOLO = range(84, 212, 2)  # the frames where he is alone in the picture, every other one
@@ -53,15 +53,15 @@ def test_a_crowd_frame_asks_for_one_person(clip, pipeline):
 
 
 def test_capture_keeps_two_photos_of_each_pose_then_hands_over_the_embeddings(clip, pipeline):
-    events: queue.Queue = queue.Queue()
-    capture = GuidedCapture(pipeline, Config().vision, events, events.put, "door-7")
+    outbox = OutboxSpy("recognition")
+    capture = GuidedCapture(pipeline, Config().vision, outbox, "door-7")
     t = 0.0
     for mirrored in (False, True):
         for index in SOLO:
             image = cv2.flip(clip[index], 1) if mirrored else clip[index]
             t += 2 / FPS
             capture.process(Frame(image, t, index))
-    posted = [events.get_nowait() for _ in range(events.qsize())]
+    posted = outbox.sent()
     guidance = [e for e in posted if isinstance(e, CaptureGuidance)]
     (done,) = [e for e in posted if isinstance(e, CaptureComplete)]
     assert done.vectors.shape == (6, 128)

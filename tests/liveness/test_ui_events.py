@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pygame
 
 from kiosk.config import UiSection
+from kiosk.messages.screen import ChallengePrompt, FaceLabel, FacesSeen, LivenessFailed
 from kiosk.ui import cards
-from kiosk.ui.events import ChallengePrompt, FaceLabel, FacesSeen, LivenessFailed
 from kiosk.ui.model import CardKind, ScreenModel
 from kiosk.ui.theme import Theme
 from kiosk.vision.base import FaceBox

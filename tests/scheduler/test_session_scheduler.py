@@ -8,14 +8,14 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.config import Config
+from kiosk.messages.admin import SessionEnded
+from kiosk.messages.screen import SessionChanged
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.cancellations import cancel_date
 from kiosk.store.sessions import Actor, start_early
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
-from kiosk.ui.admin_events import SessionEnded
-from kiosk.ui.events import SessionChanged
 
 TZ = ZoneInfo("Europe/London")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -11,13 +10,14 @@ from kiosk.config import UiSection
 from kiosk.sync.central import Central
 from kiosk.sync.heartbeat import capture_health, send_heartbeat
 from kiosk.ui.app import KioskApp
+from tests.lanes_support import ScreenLanes
 
 LONG = 20.0  # only reached if fps is never published
 
 
 def test_heartbeat_sends_the_running_ui_fps(kiosk_cfg, central_server):
     stop = threading.Event()
-    app = KioskApp(UiSection(width=320, height=240, fullscreen=False), lambda: None, queue.Queue(), stop,
+    app = KioskApp(UiSection(width=320, height=240, fullscreen=False), lambda: None, ScreenLanes(), stop,
                    lambda: datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc), windowed=True)
     probe = capture_health(lambda: SimpleNamespace(frames_captured=1), lambda: app.current_fps)
     assert probe().ui_fps is None  # not running yet: sent as null

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import socket
 import threading
 import time
@@ -12,12 +11,13 @@ from zoneinfo import ZoneInfo
 from sync_support import kiosk_config, open_store, queue_checkins, seed_central
 
 from kiosk.clock import FixedClock
+from kiosk.messages.lanes import Lanes
+from kiosk.messages.screen import SyncState
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.sync import admin
 from kiosk.sync.central import Central
 from kiosk.sync.thread import SyncThread, next_delay
-from kiosk.ui.events import SyncState
 
 
 def wait_for(condition, timeout: float = 20.0) -> bool:
@@ -29,13 +29,9 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
     return condition()
 
 
-def states(events: queue.Queue) -> list[SyncState]:
-    found = []
-    while not events.empty():
-        event = events.get_nowait()
-        if isinstance(event, SyncState):
-            found.append(event)
-    return found
+def states(lanes: Lanes) -> list[SyncState]:
+    """What the screen would read now: the newest SyncState (a latest value)."""
+    return [m for m in lanes.take(100) if isinstance(m, SyncState)]
 
 
 def test_backoff_doubles_to_the_cap_and_resets():
@@ -48,8 +44,8 @@ def test_central_schedule_and_roster_changes_reach_a_running_kiosk_within_one_in
     central = Central.open(kiosk_cfg.mongo)
     seed_central(central)
     store = open_store(kiosk_cfg)  # created and migrated before the thread opens its own (as runtime.py does)
-    events, stop = queue.Queue(), threading.Event()
-    thread = SyncThread(kiosk_cfg, lambda: open_store(kiosk_cfg), events, stop)
+    lanes, stop = Lanes(), threading.Event()
+    thread = SyncThread(kiosk_cfg, lambda: open_store(kiosk_cfg), lanes.outbox("sync"), stop)
     thread.start()
     try:
         assert wait_for(lambda: thread.cycles >= 1)
@@ -69,8 +65,8 @@ def test_central_schedule_and_roster_changes_reach_a_running_kiosk_within_one_in
         stop.set()
         thread.join(5)
     assert not thread.is_alive()
-    posted = states(events)
-    assert posted and all(s.online for s in posted)
+    posted = states(lanes)
+    assert len(posted) == 1 and posted[0].online and not posted[0].needs_attention
 
 
 def test_unreachable_server_shows_offline_with_the_queue_and_backs_off(tmp_path, central_server):
@@ -81,8 +77,8 @@ def test_unreachable_server_shows_offline_with_the_queue_and_backs_off(tmp_path,
     cfg = cfg.replace("mongo", uri=f"mongodb://kiosk:hunter2@127.0.0.1:{dead_port}/")
     store = open_store(cfg)
     queue_checkins(store, 12)
-    events, stop = queue.Queue(), threading.Event()
-    thread = SyncThread(cfg, lambda: open_store(cfg), events, stop)
+    lanes, stop = Lanes(), threading.Event()
+    thread = SyncThread(cfg, lambda: open_store(cfg), lanes.outbox("sync"), stop)
     thread.start()
     try:
         assert wait_for(lambda: thread.cycles >= 1)
@@ -90,9 +86,9 @@ def test_unreachable_server_shows_offline_with_the_queue_and_backs_off(tmp_path,
         stop.set()
         thread.join(5)
     assert not thread.is_alive()  # the stop event ends the backoff wait at once
-    [state, *_] = states(events)
-    assert state == SyncState(False, 12, state.message)
-    assert "unreachable" in state.message and "hunter2" not in state.message
+    [state] = states(lanes)
+    assert state == SyncState(False, 12, state.error)
+    assert "unreachable" in state.error and "hunter2" not in state.error
     assert thread.failures >= 1
     assert store.query("SELECT count(*) FROM attendance")[0][0] == 12  # nothing local is touched
 

@@ -1,18 +1,18 @@
 """The real app loop on the dummy SDL display, fed by a synthetic camera."""
 
-import queue
 import threading
 
 import pygame
 import pytest
 
 from kiosk.config import UiSection
-from kiosk.model import Status
-from kiosk.ui.app import QUIT_KEYS_HELP, KioskApp
-from kiosk.ui.events import (
+from kiosk.messages.screen import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, Notice, RecognitionState, SessionChanged,
 )
+from kiosk.model import Status
+from kiosk.ui.app import QUIT_KEYS_HELP, KioskApp
 from kiosk.vision.base import FaceBox
+from tests.lanes_support import ScreenLanes
 
 from ui_support import NOW, SIZES, SyntheticCamera, checkin, not_blank, post_key, session
 
@@ -21,14 +21,14 @@ LONG = 20.0  # only reached if quitting is broken
 
 
 def make_app(camera, windowed=False, size=(1280, 720), **cfg):
-    events: queue.Queue = queue.Queue()
+    events = ScreenLanes()
     stop = threading.Event()
     ui = UiSection(width=size[0], height=size[1], confirm_s=cfg.pop("confirm_s", 30.0), **cfg)
     app = KioskApp(ui, camera, events, stop, lambda: NOW, windowed=windowed, kiosk_name="door-B12")
     return app, events, stop
 
 
-def busy_class(events: queue.Queue) -> None:
+def busy_class(events: ScreenLanes) -> None:
     events.put(RecognitionState(True))
     events.put(CameraState(True))
     events.put(SessionChanged(session(), None, 12, 25))

@@ -1,10 +1,11 @@
 """The screen's rules, without a display: which card wins, fading, the recent list."""
 
 from kiosk.config import UiSection
-from kiosk.model import Status
-from kiosk.ui.events import (
-    CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
+from kiosk.messages.screen import (
+    STORAGE_FAILING, CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState,
+    SessionChanged,
 )
+from kiosk.model import Status
 from kiosk.ui.model import CardKind, ScreenModel
 from kiosk.vision.base import FaceBox
 
@@ -110,10 +111,10 @@ def test_face_boxes_hold_then_fade_then_vanish():
 def test_camera_recognition_and_notice_state():
     m = model()
     assert m.camera_ok is None and not m.recognition_ready
-    post(m, CameraState(False, "no signal"), RecognitionState(True), Notice("Backup done", "warning"))
-    assert m.camera_ok is False and m.camera_message == "no signal"
-    assert m.recognition_ready
-    assert m.toast.text == "Backup done" and m.toast.level == "warning"
+    post(m, CameraState(False, "no signal"), RecognitionState(True), Notice(STORAGE_FAILING, "disk full"))
+    assert m.camera_ok is False and m.camera_message == "Camera unavailable — retrying"  # the screen's words
+    assert m.recognition_ready and m.recognition_message == "Ready"
+    assert m.toast.text == "Check-ins are not being saved: disk full. Please tell IT." and m.toast.level == "error"
     m.tick(10)
     assert m.toast is None
 

@@ -3,7 +3,6 @@ pygame events, with the real admin worker thread and a real SQLite file."""
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from datetime import date, datetime, time as dtime
@@ -16,6 +15,7 @@ import pytest
 from kiosk.attendance.admin import AdminWorker
 from kiosk.clock import FixedClock
 from kiosk.config import Config, UiSection
+from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.store import roster_admin
@@ -24,8 +24,8 @@ from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.ui.admin_layer import AdminLayer, SummaryState
 from kiosk.ui.app import KioskApp
-from kiosk.ui.events import CheckInPosted
 from kiosk.ui.pin_overlay import PinOverlay
+from tests.lanes_support import ScreenLanes
 
 from ui_support import SyntheticCamera, checkin, post_key
 
@@ -57,11 +57,12 @@ def kiosk(data_dir):
     store.add_class("CS101", "Intro", ["maya", "lin", "tom"], room="B12", instructor_id="prof")
     store.add_schedule(Schedule("CS101", dtime(9), dtime(10), "Europe/London", on_date=date(2026, 11, 25)))
     clock = FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=TZ))
-    events: queue.Queue = queue.Queue()
+    events = ScreenLanes()
     SessionScheduler(store, cfg, clock, events.put).tick()  # CS101 is active
     stop = threading.Event()
     ticks = Ticks()
-    worker = AdminWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events, stop, lock_clock=ticks)
+    worker = AdminWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events.outbox("admin"), stop,
+                         lock_clock=ticks)
     worker.start()
     layers = [lambda live: AdminLayer(cfg.pin, live, worker.submit)]
     app = KioskApp(UiSection(width=1024, height=600), SyntheticCamera(), events, stop, clock, windowed=True,
@@ -219,7 +220,7 @@ def test_reconciliation_view_counts(kiosk):
 def test_live_view_keeps_updating_under_the_overlay(kiosk):
     open_overlay(kiosk)
     frames_before = kiosk.live.feed.frame.index
-    kiosk.events.put(CheckInPosted(checkin(Status.PRESENT, name="Tom Okafor")))
+    kiosk.inbox.put(CheckInPosted(checkin(Status.PRESENT, name="Tom Okafor")))
     step(kiosk, frames=3)
     assert kiosk.live.card.title == "Checked in: Tom Okafor"
     assert kiosk.live.feed.frame.index > frames_before

@@ -4,13 +4,12 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.camera.base import Frame
 from kiosk.config import UiSection
-from kiosk.model import Status
-from kiosk.ui import theme as th
-from kiosk.ui.events import (
+from kiosk.messages.screen import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
 )
+from kiosk.model import Frame, Status
+from kiosk.ui import theme as th
 from kiosk.ui.states import LiveState
 from kiosk.vision.base import FaceBox
 

@@ -5,9 +5,9 @@ import pygame
 import pytest
 
 from kiosk.config import SoundSection
+from kiosk.messages.admin import PIN_WRONG, PinChecked
+from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Status
-from kiosk.ui.admin_events import PinChecked
-from kiosk.ui.events import CheckInPosted
 from kiosk.ui.sound import TONES, SoundCues, SoundPlayer, synthesise
 
 from ui_support import checkin
@@ -51,6 +51,6 @@ def test_cues_follow_checkins_and_refused_pins():
     cues = SoundCues(SoundPlayer(SoundSection(enabled=False)))
     for status in (Status.PRESENT, Status.LATE, Status.UNKNOWN, Status.NOT_ON_ROSTER):
         cues.handle_event(CheckInPosted(checkin(status)))
-    cues.handle_event(PinChecked(False, message="Wrong PIN"))
+    cues.handle_event(PinChecked(False, refusal=PIN_WRONG, tries_left=4))
     cues.handle_event(PinChecked(True, "Prof"))
     assert cues.played == ["checked_in", "late", "denied", "denied", "denied"]

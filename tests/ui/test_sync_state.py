@@ -5,8 +5,8 @@ import pygame
 import pytest
 
 from kiosk.config import UiSection
+from kiosk.messages.screen import CameraState, RecognitionState, SessionChanged, SyncState
 from kiosk.ui import text
-from kiosk.ui.events import CameraState, RecognitionState, SessionChanged, SyncState
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.states import LiveState
 
@@ -14,11 +14,11 @@ from ui_support import NOW, SIZES, session
 
 
 def test_sync_words():
-    assert text.sync_status(False, 12, "server unreachable") == ("Offline · 12 check-ins queued", True)
-    assert text.sync_status(False, 1, "") == ("Offline · 1 check-in queued", True)
-    assert text.sync_status(True, 0, "") == ("Online · synced", False)
-    assert text.sync_status(True, 3, "") == ("Online · 3 to send", False)
-    assert text.sync_status(True, 0, "2 sync warning(s)") == ("Online · sync warning", True)
+    assert text.sync_status(False, 12, True) == ("Offline · 12 check-ins queued", True)
+    assert text.sync_status(False, 1, False) == ("Offline · 1 check-in queued", True)
+    assert text.sync_status(True, 0, False) == ("Online · synced", False)
+    assert text.sync_status(True, 3, False) == ("Online · 3 to send", False)
+    assert text.sync_status(True, 0, True) == ("Online · sync warning", True)
 
 
 def test_model_keeps_the_latest_sync_state():

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pygame
 
-from kiosk.camera.base import Frame
-from kiosk.model import CheckIn, SessionInfo, Status
+from kiosk.model import CheckIn, Frame, SessionInfo, Status
 
 TZ = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 3, 4, 9, 28, tzinfo=TZ)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pygame
 from pygame import Rect
 
-from kiosk.ui import cards, text
-from kiosk.ui import theme as th
+from kiosk.ui import cards, text, theme as th
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.chrome import Column
 from kiosk.ui.feed import round_corners
 from kiosk.ui.icons import icon
@@ -48,7 +48,7 @@ def geometry(s, body: Rect) -> dict[str, Rect]:
 def build(s, body: Rect) -> list[Button]:
     g = geometry(s, body)
     return [Button(g["back"], text.BACK, s.back_to_person, role="row_detail"),
-            Button(g["restart"], text.ENROL_RESTART, s.start_capture, role="row_detail")]
+            Button(g["restart"], phrases.ENROL_RESTART, s.start_capture, role="row_detail")]
 
 
 def draw(surface: pygame.Surface, s, body: Rect) -> None:
@@ -83,16 +83,16 @@ def _draw_advice(surface: pygame.Surface, s, rect: Rect) -> None:
     """The one instruction to follow now: words and an icon, green when good, amber otherwise."""
     t, guidance = s.theme, s.guidance
     if guidance is None:
-        waiting = s.live.model.recognition_message if not s.live.model.recognition_ready else text.ENROL_WAITING
-        line = t.text_fit(waiting or text.ENROL_WAITING, "notice_detail", th.TEXT_MUTED, rect.w)
+        waiting = s.live.model.recognition_message if not s.live.model.recognition_ready else phrases.ENROL_WAITING
+        line = t.text_fit(waiting or phrases.ENROL_WAITING, "notice_detail", th.TEXT_MUTED, rect.w)
         surface.blit(line, line.get_rect(center=rect.center))
         return
     good = guidance.advice in GOOD_ADVICE
     colour = th.GREEN_BRIGHT if good else th.AMBER
     mark = icon(t, "check" if good else "face", t.px(44), th.TEXT_DARK, disc=colour)
-    words = text.ENROL_ADVICE.get(guidance.advice, guidance.advice)
+    words = phrases.ENROL_ADVICE.get(guidance.advice, guidance.advice)
     title = t.text_fit(words, "notice_title", colour, rect.w - mark.get_width() - t.px(16), bold=True)
-    note = (t.text_fit(text.ENROL_TURN_NOTE, "row_detail", th.TEXT_MUTED, rect.w - mark.get_width() - t.px(16))
+    note = (t.text_fit(phrases.ENROL_TURN_NOTE, "row_detail", th.TEXT_MUTED, rect.w - mark.get_width() - t.px(16))
             if guidance.advice in TURN_ADVICE else None)
     height = title.get_height() + (note.get_height() if note else 0)
     width = mark.get_width() + t.px(16) + max(title.get_width(), note.get_width() if note else 0)
@@ -110,16 +110,16 @@ def _draw_progress(surface: pygame.Surface, s, side: Rect, bottom: int) -> None:
     draw_panel(surface, t, panel)
     column = Column(panel.inflate(-2 * t.px(20), -2 * t.px(18)))
     name = s.form.display_name() or s.form.values["id"]
-    surface.blit(t.text_fit(text.ENROL_CAPTURE_TITLE.format(name=name), "row_name", th.TEXT, column.rect.w,
+    surface.blit(t.text_fit(phrases.ENROL_CAPTURE_TITLE.format(name=name), "row_name", th.TEXT, column.rect.w,
                             bold=True), column.take(t.px(34)).topleft)
     surface.blit(t.text_fit(s.form.values["id"], "row_detail", th.TEXT_MUTED, column.rect.w),
                  column.take(t.px(34), t.px(10)).topleft)
     header = column.take(t.px(30), t.px(4))
-    surface.blit(t.text(text.ENROL_PROGRESS.upper(), "panel_header", th.TEXT_MUTED, bold=True), header.topleft)
+    surface.blit(t.text(phrases.ENROL_PROGRESS.upper(), "panel_header", th.TEXT_MUTED, bold=True), header.topleft)
     guidance = s.guidance
     counts = dict(guidance.counts) if guidance else {}
     per_pose = guidance.per_pose if guidance else 0
-    for pose, words in text.ENROL_POSES.items():
+    for pose, words in phrases.ENROL_POSES.items():
         row = column.take(t.px(58))
         if row.bottom > panel.bottom:
             break
@@ -135,7 +135,7 @@ def _draw_pose_row(surface: pygame.Surface, t: Theme, row: Rect, words: str, don
     else:
         mark = icon(t, "dot" if current else "ring", t.px(34), th.BLUE_BRIGHT if current else th.TEXT_MUTED)
     surface.blit(mark, mark.get_rect(midleft=(row.x, row.centery)))
-    count = t.text(text.ENROL_POSE_COUNT.format(n=done, total=total or "–"), "row_detail",
+    count = t.text(phrases.ENROL_POSE_COUNT.format(n=done, total=total or "–"), "row_detail",
                    th.GREEN_BRIGHT if finished else th.TEXT_MUTED)
     surface.blit(count, count.get_rect(midright=(row.right, row.centery)))
     room = row.w - mark.get_width() - count.get_width() - t.px(24)

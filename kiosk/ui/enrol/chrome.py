@@ -6,8 +6,8 @@ from __future__ import annotations
 import pygame
 from pygame import Rect
 
-from kiosk.ui import text
 from kiosk.ui import theme as th
+from kiosk.ui.enrol import phrases
 from kiosk.ui.icons import icon
 from kiosk.ui.theme import Theme
 
@@ -48,7 +48,7 @@ def draw_header(surface: pygame.Surface, s) -> None:
     head = header_rect(t)
     surface.fill(th.SURFACE, head)
     pygame.draw.line(surface, th.LINE, head.bottomleft, (head.right, head.bottom))
-    title = t.text(text.ENROL_TITLE, "banner_title", th.TEXT, bold=True)
+    title = t.text(phrases.ENROL_TITLE, "banner_title", th.TEXT, bold=True)
     surface.blit(title, title.get_rect(midleft=(t.px(24), head.centery)))
     steps_left = t.px(24) + title.get_width() + t.px(32)
     room = head.w - steps_left - close_rect(t).w - t.px(48)
@@ -58,10 +58,10 @@ def draw_header(surface: pygame.Surface, s) -> None:
 
 def _draw_steps(surface: pygame.Surface, t: Theme, rect: Rect, step: str) -> None:
     """'1 Who · 2 Photos · 3 Saved': done ones ticked, the current one highlighted."""
-    order = [name for name, _ in text.ENROL_STEPS]
+    order = [name for name, _ in phrases.ENROL_STEPS]
     current = order.index({"saving": "done", "refused": "done"}.get(step, step))
     x = rect.x
-    for i, (_, words) in enumerate(text.ENROL_STEPS):
+    for i, (_, words) in enumerate(phrases.ENROL_STEPS):
         colour = th.WHITE if i == current else th.GREEN_BRIGHT if i < current else th.TEXT_MUTED
         label = t.text(words, "banner_detail", colour, bold=i == current)
         mark = icon(t, "check", t.px(22), colour) if i < current else None

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.enrolment.events import EnrolledPerson
 from kiosk.enrolment.rules import MAX_ID_LEN, MAX_NAME_LEN, name_problem, person_id_problem
+from kiosk.messages.enrolment import EnrolledPerson
 from kiosk.model import Consent
-from kiosk.ui import text
+from kiosk.ui.enrol import phrases
 
 TEXT_FIELDS = {"id": MAX_ID_LEN, "name": MAX_NAME_LEN, "guardian": MAX_NAME_LEN}  # field -> longest value
 CONSENT_KEYS = {"s": "self", "1": "self", "g": "guardian", "2": "guardian"}  # typed on the consent field
@@ -149,17 +149,17 @@ class PersonForm:
         pid, name, guardian = (self.values[k].strip() for k in ("id", "name", "guardian"))
         bad = person_id_problem(self.values["id"])
         if bad:
-            return "id", text.ENROL_ERR_FIELD.format(field=text.ENROL_FIELDS["id"], problem=bad)
+            return "id", phrases.ENROL_ERR_FIELD.format(field=phrases.ENROL_FIELDS["id"], problem=bad)
         known = self.known()
         if self.mode == "new" and known is not None:
-            return "id", text.ENROL_ERR_EXISTS.format(id=pid, name=known.name)
+            return "id", phrases.ENROL_ERR_EXISTS.format(id=pid, name=known.name)
         if self.mode != "new" and known is None:
-            return "id", text.ENROL_ERR_UNKNOWN.format(id=pid)
+            return "id", phrases.ENROL_ERR_UNKNOWN.format(id=pid)
         bad = name_problem(name) if self.mode != "extend" else None
         if bad:
             return "name", _sentence(bad)
         if not self.consent:
-            return "consent", text.ENROL_ERR_CONSENT
+            return "consent", phrases.ENROL_ERR_CONSENT
         bad = name_problem(guardian, "guardian's name") if self.consent == "guardian" else None
         return ("guardian", _sentence(bad)) if bad else None
 

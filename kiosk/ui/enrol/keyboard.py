@@ -14,6 +14,7 @@ import pygame
 from pygame import Rect
 
 from kiosk.ui import text
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.form import PersonForm
 from kiosk.ui.theme import Theme
 from kiosk.ui.touch import Button
@@ -70,10 +71,10 @@ def _bottom_row(form: PersonForm, row: Rect, gap: int, submit: Callable[[], None
         form.shift = not form.shift
 
     typing = form.focus != "consent"
-    keys = [(text.KEY_SHIFT, toggle_shift, "primary" if form.shift else "key", 2, typing),
-            (text.KEY_SPACE, lambda: form.type_text(" "), "key", 5, typing),
+    keys = [(phrases.KEY_SHIFT, toggle_shift, "primary" if form.shift else "key", 2, typing),
+            (phrases.KEY_SPACE, lambda: form.type_text(" "), "key", 5, typing),
             (text.KEY_DELETE, form.backspace, "key", 2, typing),
-            (text.KEY_NEXT_FIELD, next_or_submit, "plain", 3, True)]
+            (phrases.KEY_NEXT_FIELD, next_or_submit, "plain", 3, True)]
     unit = (row.w - gap * (len(keys) - 1)) / sum(k[3] for k in keys)
     buttons, spans = [], 0
     for i, (label, action, kind, span, enabled) in enumerate(keys):

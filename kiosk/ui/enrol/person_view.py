@@ -10,8 +10,8 @@ from __future__ import annotations
 import pygame
 from pygame import Rect
 
-from kiosk.ui import text
 from kiosk.ui import theme as th
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.chrome import FIELD, Column, draw_field, draw_message
 from kiosk.ui.enrol.keyboard import keyboard_buttons
 from kiosk.ui.icons import icon
@@ -55,13 +55,13 @@ def build(s, body: Rect) -> list[Button]:
     form, t = s.form, s.theme
     g = geometry(s, body)
     buttons = _row(g["modes"], t, [(words, lambda m=mode: form.set_mode(m), form.mode == mode)
-                                   for mode, words in text.ENROL_MODES])
+                                   for mode, words in phrases.ENROL_MODES])
     buttons += [Button(g[name], "", lambda n=name: form.set_focus(n), FIELD) for name in ("id", "name", "guardian")
                 if name in g]
     buttons += _row(g["consent"], t, [(words, lambda k=kind: form.choose_consent(k), form.consent == kind)
-                                      for kind, words in text.ENROL_CONSENT])
+                                      for kind, words in phrases.ENROL_CONSENT])
     buttons += _suggestions(s, g["info"])
-    buttons.append(Button(g["next"], text.ENROL_NEXT, s.submit_person, "primary", icon="face"))
+    buttons.append(Button(g["next"], phrases.ENROL_NEXT, s.submit_person, "primary", icon="face"))
     return buttons + keyboard_buttons(form, g["keyboard"], t, s.submit_person)
 
 
@@ -80,7 +80,7 @@ def _suggestions(s, rect: Rect) -> list[Button]:
     if not people:
         return []
     t = s.theme
-    lead = t.font("row_detail").size(text.ENROL_PICK)[0] + t.px(12)
+    lead = t.font("row_detail").size(phrases.ENROL_PICK)[0] + t.px(12)
     gap = t.px(8)
     width = (rect.w - lead - gap * (len(people) - 1)) // len(people)
     return [Button(Rect(rect.x + lead + i * (width + gap), rect.y, width, rect.h), f"{p.id} · {p.name}",
@@ -92,11 +92,11 @@ def draw(surface: pygame.Surface, s, body: Rect) -> None:
     g = geometry(s, body)
     for name in ("id", "name", "guardian"):
         if name in g:
-            draw_field(surface, t, g[f"{name}_label"], g[name], text.ENROL_FIELDS[name], form.values[name],
-                       text.ENROL_PLACEHOLDERS[name], form.focus == name)
+            draw_field(surface, t, g[f"{name}_label"], g[name], phrases.ENROL_FIELDS[name], form.values[name],
+                       phrases.ENROL_PLACEHOLDERS[name], form.focus == name)
     _draw_info(surface, s, g["info"])
     label_colour = th.BLUE_BRIGHT if form.focus == "consent" else th.TEXT_MUTED
-    surface.blit(t.text_fit(text.ENROL_FIELDS["consent"], "row_detail", label_colour, g["consent_label"].w),
+    surface.blit(t.text_fit(phrases.ENROL_FIELDS["consent"], "row_detail", label_colour, g["consent_label"].w),
                  g["consent_label"].topleft)
     draw_message(surface, t, g["message"], s.message)
 
@@ -109,9 +109,9 @@ def _draw_info(surface: pygame.Surface, s, rect: Rect) -> None:
         colour, icon_name = (th.AMBER, "warning") if form.mode == "new" else (th.GREEN_BRIGHT, "check")
         mark = icon(t, icon_name, t.px(24), th.TEXT_DARK, disc=colour)
         surface.blit(mark, mark.get_rect(midleft=(rect.x, rect.centery)))
-        words = text.ENROL_KNOWN.format(name=known.name, n=known.photos)
+        words = phrases.ENROL_KNOWN.format(name=known.name, n=known.photos)
         line = t.text_fit(words, "row_detail", colour, rect.w - mark.get_width() - t.px(10))
         surface.blit(line, line.get_rect(midleft=(rect.x + mark.get_width() + t.px(10), rect.centery)))
     elif form.suggestions():
-        lead = t.text(text.ENROL_PICK, "row_detail", th.TEXT_MUTED)
+        lead = t.text(phrases.ENROL_PICK, "row_detail", th.TEXT_MUTED)
         surface.blit(lead, lead.get_rect(midleft=(rect.x, rect.centery)))

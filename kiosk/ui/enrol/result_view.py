@@ -6,8 +6,8 @@ from __future__ import annotations
 import pygame
 from pygame import Rect
 
-from kiosk.ui import text
 from kiosk.ui import theme as th
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.chrome import Column, draw_message
 from kiosk.ui.icons import icon
 from kiosk.ui.touch import Button, draw_panel
@@ -25,13 +25,13 @@ def geometry(s, body: Rect) -> dict[str, Rect]:
 def build(s, body: Rect) -> list[Button]:
     g = geometry(s, body)
     if s.step == "done":
-        actions = [(text.ENROL_ANOTHER, s.enrol_another, "plain", None),
-                   (text.ENROL_DONE, s.close, "primary", "check")]
+        actions = [(phrases.ENROL_ANOTHER, s.enrol_another, "plain", None),
+                   (phrases.ENROL_DONE, s.close, "primary", "check")]
     elif s.step == "refused":
         duplicate = s.result is not None and s.result.duplicate_of is not None
-        actions = [(text.ENROL_RETAKE, s.start_capture, "plain", "face")]
+        actions = [(phrases.ENROL_RETAKE, s.start_capture, "plain", "face")]
         if duplicate and s.result.may_override:
-            actions.append((text.ENROL_OVERRIDE, lambda: s.save(allow_duplicate=True), "danger", "warning"))
+            actions.append((phrases.ENROL_OVERRIDE, lambda: s.save(allow_duplicate=True), "danger", "warning"))
     else:
         return []
     row, gap = g["buttons"], s.theme.px(14)
@@ -63,13 +63,13 @@ def _words(s) -> tuple[str, list[str], tuple[str, tuple]]:
     """(title, detail lines, (icon, colour)) for the step."""
     result = s.result
     if s.step == "saving":
-        return text.ENROL_SAVING, [s.form.display_name()], ("clock", th.BLUE_BRIGHT)
+        return phrases.ENROL_SAVING, [s.form.display_name()], ("clock", th.BLUE_BRIGHT)
     if s.step == "done" and result is not None:
         consent = s.form.consent_record()
-        detail = [text.ENROL_SAVED_DETAIL.format(id=result.person_id, n=result.stored),
-                  text.ENROL_SAVED_CONSENT[consent.given_by].format(guardian=consent.guardian)]
-        return text.ENROL_SAVED.format(name=result.name), detail, ("check", th.GREEN_BRIGHT)
-    return text.ENROL_NOT_SAVED, [result.message if result else s.message], ("cross", th.RED_BRIGHT)
+        detail = [phrases.ENROL_SAVED_DETAIL.format(id=result.person_id, n=result.stored),
+                  phrases.ENROL_SAVED_CONSENT[consent.given_by].format(guardian=consent.guardian)]
+        return phrases.ENROL_SAVED.format(name=result.name), detail, ("check", th.GREEN_BRIGHT)
+    return phrases.ENROL_NOT_SAVED, [phrases.enrolment_refusal(result) if result else s.message], ("cross", th.RED_BRIGHT)
 
 
 def _notices(s) -> list[tuple[str, tuple, str]]:
@@ -78,8 +78,8 @@ def _notices(s) -> list[tuple[str, tuple, str]]:
     if result is None:
         return []
     if result.ok:
-        return [(text.ENROL_LOOKALIKE.format(name=name, id=pid), th.AMBER, "warning") for pid, name in result.lookalikes]
+        return [(phrases.ENROL_LOOKALIKE.format(name=name, id=pid), th.AMBER, "warning") for pid, name in result.lookalikes]
     if result.duplicate_of is not None:
-        hint = text.ENROL_OVERRIDE_HINT if result.may_override else text.ENROL_OVERRIDE_ADMIN_ONLY
+        hint = phrases.ENROL_OVERRIDE_HINT if result.may_override else phrases.ENROL_OVERRIDE_ADMIN_ONLY
         return [(hint, th.TEXT_MUTED, "info")]
     return []

@@ -19,18 +19,12 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk.enrolment.events import (
-    CaptureComplete,
-    CaptureGuidance,
-    EnrolmentSaved,
-    ListPeople,
-    PauseForEnrolment,
-    PeopleListed,
-    ResumeRecognition,
-    SaveEnrolment,
-    StartCapture,
+from kiosk.messages.admin import ActionDone
+from kiosk.messages.enrolment import (
+    CaptureComplete, CaptureGuidance, EnrolmentSaved, ListPeople, PauseForEnrolment, PeopleListed,
+    ResumeRecognition, SaveEnrolment, StartCapture,
 )
-from kiosk.ui.admin_events import ActionDone
+from kiosk.ui import text
 from kiosk.ui.enrol import views
 from kiosk.ui.enrol.form import PersonForm
 from kiosk.ui.enrol.keyboard import CANCEL, ENTER_KEYS, SUBMIT, physical_key
@@ -150,7 +144,7 @@ class EnrolState(State):
             self.step = "done" if event.ok else "refused"
             self.idle = 0.0
         elif isinstance(event, ActionDone) and event.action == SaveEnrolment.action and self.step == "saving":
-            self.result, self.message, self.step = None, event.message, "refused"  # e.g. a locked database
+            self.result, self.message, self.step = None, text.action_result(event), "refused"  # a locked database
         else:
             return
         self._relayout()

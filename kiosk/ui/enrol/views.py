@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.ui import text
-from kiosk.ui import theme as th
-from kiosk.ui.enrol import capture_view, person_view, result_view
+from kiosk.ui import text, theme as th
+from kiosk.ui.enrol import capture_view, person_view, phrases, result_view
 from kiosk.ui.enrol.chrome import FIELD, body_rect, close_rect, draw_header
 from kiosk.ui.touch import Button, draw_button
 
@@ -21,7 +20,7 @@ PAINTERS = {"person": person_view.draw, "capture": capture_view.draw}
 
 
 def build(s) -> list[Button]:
-    words = text.CLOSE if s.step == "done" else text.ENROL_CANCEL
+    words = text.CLOSE if s.step == "done" else phrases.ENROL_CANCEL
     buttons = [Button(close_rect(s.theme), words, s.close, icon="cross", role="banner_detail")]
     return buttons + BUILDERS.get(s.step, result_view.build)(s, body_rect(s.theme))
 

@@ -15,7 +15,6 @@ KIOSK_DOCS_SCREENSHOTS=1 also writes docs/screenshots/enrol_{person,capture,done
 from __future__ import annotations
 
 import os
-import queue
 import threading
 import time
 from pathlib import Path
@@ -32,6 +31,8 @@ from kiosk.camera.capture import CaptureThread
 from kiosk.clock import system_clock
 from kiosk.config import Config, UiSection
 from kiosk.enrolment.service import Enrolment, enrol
+from kiosk.messages.lanes import Lanes
+from kiosk.recognition.worker import RecognitionWorker
 from kiosk.store import roster_admin
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
@@ -39,11 +40,11 @@ from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.ui import text
 from kiosk.ui.admin_layer import kiosk_layers
 from kiosk.ui.app import KioskApp
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.state import EnrolState
 from kiosk.ui.pin_overlay import PinOverlay
 from kiosk.vision.images import load_image
 from kiosk.vision.pipeline import FacePipeline
-from kiosk.vision.worker import RecognitionWorker
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 LONG = 120.0  # only reached if something is broken; nothing here measures speed
@@ -87,17 +88,18 @@ def kiosk(shared, data_dir, tmp_path):
     obama = FacePipeline(cfg.vision, tmp_path).enrolment_face(load_image(shared / "face_recognition" / "obama.jpg"),
                                                               "obama.jpg").vector
     enrol(cfg, store, Enrolment(Person("obama", "Barack Obama", "student"), obama[None], ("obama.jpg",)))
-    stop, events = threading.Event(), queue.Queue(maxsize=512)
-    capture = CaptureThread(ClipThenMirror(shared / "face_recognition" / "short_hamilton_clip.mp4"), stop, events, 1.0)
+    stop, lanes = threading.Event(), Lanes()
+    capture = CaptureThread(ClipThenMirror(shared / "face_recognition" / "short_hamilton_clip.mp4"), stop,
+                            lanes.outbox("capture"), 1.0)
 
     def factory() -> SqliteStore:  # each thread opens its own connection
         return SqliteStore.in_dir(data_dir)
 
-    worker = RecognitionWorker(cfg, capture.frames, factory, system_clock(), events, stop)
-    admin = AdminWorker(cfg, factory, system_clock(), events, stop)
+    worker = RecognitionWorker(cfg, capture.frames, factory, system_clock(), lanes.outbox("recognition"), stop)
+    admin = AdminWorker(cfg, factory, system_clock(), lanes.outbox("admin"), stop)
     for thread in (capture, worker, admin):
         thread.start()
-    app = KioskApp(UiSection(width=1280, height=720), capture.frames.latest, events, stop, system_clock(),
+    app = KioskApp(UiSection(width=1280, height=720), capture.frames.latest, lanes, stop, system_clock(),
                    windowed=True, layers=kiosk_layers(cfg, admin.submit, worker.submit))
     app.open()
     app.store, app.worker = store, worker
@@ -192,7 +194,7 @@ def test_enrol_lin_at_the_kiosk_then_he_is_recognised(kiosk, tmp_path):
     assert [(e.actor_id, e.target_id) for e in audit_entries(store, "enroll")] == [("boss", "lin")]
     assert app.worker.stats.frames_processed == paused_at  # no recognition, no check-in, while enrolling
 
-    click(app, text.ENROL_DONE)
+    click(app, phrases.ENROL_DONE)
     assert isinstance(top(app), PinOverlay) and top(app).screen == "menu"
     post_key(pygame.K_ESCAPE)
     step(app, lambda: not isinstance(top(app), PinOverlay))

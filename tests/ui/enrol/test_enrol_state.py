@@ -4,7 +4,6 @@ the workers are recorded."""
 
 from __future__ import annotations
 
-import queue
 import threading
 
 import numpy as np
@@ -13,25 +12,26 @@ import pytest
 from ui_support import NOW, SIZES, SyntheticCamera, not_blank, post_key
 
 from kiosk.config import UiSection
-from kiosk.enrolment.events import (
-    CaptureComplete, CaptureGuidance, EnrolledPerson, EnrolmentSaved, ListPeople, PauseForEnrolment, PeopleListed,
-    ResumeRecognition, SaveEnrolment, StartCapture,
+from kiosk.messages.admin import FAILED, ActionDone
+from kiosk.messages.enrolment import (
+    DUPLICATE_FACE, CaptureComplete, CaptureGuidance, EnrolledPerson, EnrolmentSaved, ListPeople, PauseForEnrolment,
+    PeopleListed, ResumeRecognition, SaveEnrolment, StartCapture,
 )
 from kiosk.model import Consent
 from kiosk.ui import text
-from kiosk.ui.admin_events import ActionDone
 from kiosk.ui.app import KioskApp
-from kiosk.ui.enrol import state as enrol_state
+from kiosk.ui.enrol import phrases, state as enrol_state
 from kiosk.ui.enrol.chrome import FIELD
 from kiosk.ui.enrol.state import EnrolState
 from kiosk.vision.base import FaceBox
+from tests.lanes_support import ScreenLanes
 
 COUNTS = (("front", 2), ("left", 0), ("right", 1))
 
 
 class Harness:
     def __init__(self, size=(1280, 720), is_admin=False):
-        self.events: queue.Queue = queue.Queue()
+        self.events = ScreenLanes()
         self.admin, self.vision = [], []
         self.app = KioskApp(UiSection(width=size[0], height=size[1]), SyntheticCamera(), self.events,
                             threading.Event(), lambda: NOW, windowed=True)
@@ -61,7 +61,7 @@ class Harness:
         self.type(pid)
         post_key(pygame.K_TAB)
         self.type(name)
-        self.click(dict(text.ENROL_CONSENT)["self"])
+        self.click(dict(phrases.ENROL_CONSENT)["self"])
         post_key(pygame.K_RETURN)  # on the last field: on to the photos
         self.tick()
 
@@ -110,7 +110,7 @@ def test_person_capture_save_done_then_close_resumes_recognition(harness):
     harness.events.put(EnrolmentSaved(True, "maya", "Maya Chen", stored=6, lookalikes=(("lin", "Lin-Manuel Miranda"),)))
     harness.tick()
     assert harness.state.step == "done"
-    harness.click(text.ENROL_DONE)
+    harness.click(phrases.ENROL_DONE)
     assert harness.state.stack is None and harness.vision[-1] == ResumeRecognition()
 
 
@@ -131,13 +131,13 @@ def test_duplicate_refused_offers_override_to_an_admin_only():
         h = Harness(is_admin=is_admin)
         h.fill_person()
         h.captured()
-        h.events.put(EnrolmentSaved(False, "maya", "Maya Chen", text.ENROL_DUPLICATE.format(id="lin", name="Lin"),
-                                    duplicate_of=("lin", "Lin"), may_override=is_admin))
+        h.events.put(EnrolmentSaved(False, "maya", "Maya Chen", DUPLICATE_FACE, duplicate_of=("lin", "Lin"),
+                                    may_override=is_admin))
         h.tick()
         labels = [b.label for b in h.state.buttons]
-        assert h.state.step == "refused" and (text.ENROL_OVERRIDE in labels) is is_admin
+        assert h.state.step == "refused" and (phrases.ENROL_OVERRIDE in labels) is is_admin
         if is_admin:
-            h.click(text.ENROL_OVERRIDE)
+            h.click(phrases.ENROL_OVERRIDE)
             assert h.admin[-1].allow_duplicate and h.state.step == "saving"
         h.close()
 
@@ -145,10 +145,10 @@ def test_duplicate_refused_offers_override_to_an_admin_only():
 def test_a_failed_save_says_why_and_can_be_retaken(harness):
     harness.fill_person()
     harness.captured()
-    harness.events.put(ActionDone("enroll", False, "database is locked"))
+    harness.events.put(ActionDone("enroll", False, FAILED, detail="database is locked"))
     harness.tick()
     assert harness.state.step == "refused" and harness.state.message == "database is locked"
-    harness.click(text.ENROL_RETAKE)
+    harness.click(phrases.ENROL_RETAKE)
     assert harness.state.step == "capture" and harness.vision[-1] == StartCapture()
 
 
@@ -185,11 +185,11 @@ def test_every_step_fits_the_screen(size):
 
 def test_the_overlay_offers_enrolment_and_stays_signed_in_under_it():
     from kiosk.config import PinSection
-    from kiosk.ui.admin_events import PinChecked
+    from kiosk.messages.admin import PinChecked
     from kiosk.ui.admin_layer import AdminLayer
     from kiosk.ui.pin_overlay import PinOverlay
 
-    events, admin, vision = queue.Queue(), [], []
+    events, admin, vision = ScreenLanes(), [], []
     app = KioskApp(UiSection(width=1280, height=720), SyntheticCamera(), events, threading.Event(), lambda: NOW,
                    windowed=True, layers=[lambda live: AdminLayer(PinSection(), live, admin.append, vision.append)])
     app.open()
@@ -210,10 +210,10 @@ def test_the_overlay_offers_enrolment_and_stays_signed_in_under_it():
 
 def test_without_the_recognition_worker_enrolment_is_not_offered():
     from kiosk.config import PinSection
-    from kiosk.ui.admin_events import PinChecked
+    from kiosk.messages.admin import PinChecked
     from kiosk.ui.admin_layer import AdminLayer
 
-    app = KioskApp(UiSection(width=1280, height=720), SyntheticCamera(), queue.Queue(), threading.Event(),
+    app = KioskApp(UiSection(width=1280, height=720), SyntheticCamera(), ScreenLanes(), threading.Event(),
                    lambda: NOW, windowed=True, layers=[lambda live: AdminLayer(PinSection(), live, lambda c: None)])
     app.open()
     overlay = app.stack.top.open_overlay()

@@ -6,9 +6,10 @@ import pytest
 from pygame import Rect
 from ui_support import SIZES
 
-from kiosk.enrolment.events import EnrolledPerson
+from kiosk.messages.enrolment import EnrolledPerson
 from kiosk.model import Consent
 from kiosk.ui import text
+from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.form import PersonForm
 from kiosk.ui.enrol.keyboard import CANCEL, SUBMIT, keyboard_buttons, physical_key
 from kiosk.ui.theme import Theme
@@ -59,7 +60,7 @@ def test_physical_keyboard_fills_the_form_and_enter_submits_on_the_last_field():
     (filled(pid=""), "Student ID: the id is empty"),
     (filled(pid="maya chen"), "Student ID: an id may use only letters, digits"),
     (filled(name="  "), "The name is empty"),
-    (filled(consent=""), text.ENROL_ERR_CONSENT),
+    (filled(consent=""), phrases.ENROL_ERR_CONSENT),
     (filled(consent="guardian"), "The guardian's name is empty"),
     (filled(pid="lin"), "lin is already enrolled (Lin-Manuel Miranda): choose Add photos or Replace photos"),
     (filled(mode="extend", pid="ghost"), "No one is enrolled as 'ghost'"),
@@ -118,10 +119,10 @@ def test_on_screen_keyboard_fits_and_types(size):
     assert all(area.contains(b.rect) for b in buttons)
     assert not any(a.rect.colliderect(b.rect) for i, a in enumerate(buttons) for b in buttons[i + 1:])
     press = {b.label: b.action for b in buttons}
-    for label in ("l", "i", "n", text.KEY_SPACE, text.KEY_DELETE, "7"):
+    for label in ("l", "i", "n", phrases.KEY_SPACE, text.KEY_DELETE, "7"):
         press[label]()
     assert form.values["id"] == "lin7"
     form.set_focus("consent")
     form.choose_consent("self")
-    press[text.KEY_NEXT_FIELD]()  # on the last field, Next submits
+    press[phrases.KEY_NEXT_FIELD]()  # on the last field, Next submits
     assert submitted == [True]

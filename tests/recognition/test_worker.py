@@ -7,7 +7,6 @@ on the helper thread beside the embedding), his latency counted from it, and one
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from datetime import datetime, timedelta
@@ -16,15 +15,15 @@ from zoneinfo import ZoneInfo
 import cv2
 import pytest
 
-from kiosk.camera.base import Frame
 from kiosk.clock import system_clock
 from kiosk.config import config_from_dict
-from kiosk.liveness.gate import track_key
-from kiosk.model import Status
+from kiosk.messages.screen import CheckInPosted, LivenessFailed
+from kiosk.model import Frame, Status
+from kiosk.recognition.gate import track_key
+from kiosk.recognition.worker import RecognitionWorker
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.ui.events import CheckInPosted, LivenessFailed
-from kiosk.vision.worker import RecognitionWorker
+from tests.lanes_support import OutboxSpy
 from tests.test_end_to_end import midday_zone
 
 CUT = 82  # the first frame of Lin-Manuel's shot
@@ -45,14 +44,13 @@ def hamilton_kiosk(cli, shared, data_dir, monkeypatch):
     assert cli("schedule", "add", "HAM", "--start", f"{start:%H:%M}", "--end", f"{end:%H:%M}",
                "--date", f"{now:%Y-%m-%d}")[0] == 0
     cfg = config_from_dict({"store": {"data_dir": str(data_dir)}, "kiosk": {"timezone": zone}})
-    events: queue.Queue = queue.Queue()
-    worker = RecognitionWorker(cfg, None, lambda: SqliteStore.in_dir(data_dir), system_clock(zone), events,
+    outbox = OutboxSpy("recognition")
+    worker = RecognitionWorker(cfg, None, lambda: SqliteStore.in_dir(data_dir), system_clock(zone), outbox,
                                threading.Event())
-    worker._load()
-    SessionScheduler(worker.store, cfg, system_clock(zone), events.put).tick()  # the class opens, as at the door
-    yield worker, events
-    worker._beside.shutdown(wait=True)
-    worker.store.close()
+    worker.load()
+    SessionScheduler(worker.store, cfg, system_clock(zone), outbox.send).tick()  # the class opens, as at the door
+    yield worker, outbox
+    worker.close()
 
 
 def clip_frames(shared):
@@ -66,26 +64,22 @@ def clip_frames(shared):
 
 
 def test_a_cut_to_lin_manuel_is_a_new_face_checked_in_once_from_the_cut(hamilton_kiosk, shared):
-    worker, events = hamilton_kiosk
+    worker, outbox = hamilton_kiosk
     captured, checked_in_at = {}, None
     for index, image in clip_frames(shared):
         captured[index] = time.monotonic()
         worker.process(Frame(image, captured[index], index))
-        posted = [e for e in drain(events) if isinstance(e, (CheckInPosted, LivenessFailed))]
+        posted = [e for e in outbox.sent() if isinstance(e, (CheckInPosted, LivenessFailed))]
         assert not [e for e in posted if isinstance(e, LivenessFailed)]
         if [e for e in posted if isinstance(e, CheckInPosted) and e.checkin.status is Status.PRESENT]:
             assert checked_in_at is None, "checked in twice"
             checked_in_at = index
     assert checked_in_at is not None and checked_in_at <= CUT + 4  # frames, not seconds
-    track = next(t for t in worker._tracker.tracks if t.confirmed and t.confirmed.person_id == "lin")
+    track = next(t for t in worker.tracker.tracks if t.confirmed and t.confirmed.person_id == "lin")
     assert track.first_seen == pytest.approx(captured[CUT])  # no frame skipped: the cut frame exactly
-    samples = worker.liveness.judge.samples(track_key(track))
-    assert samples[0].t == captured[CUT]  # his liveness evidence starts on the cut frame itself
-    assert worker.liveness.result(track).live
-
-
-def drain(events: queue.Queue) -> list:
-    out = []
-    while not events.empty():
-        out.append(events.get_nowait())
-    return out
+    first_sample = worker.judging.ask(lambda judge: judge.samples(track_key(track))[0].t)
+    assert first_sample == captured[CUT]  # his liveness evidence starts on the cut frame itself
+    assert worker.gate.result(track).live
+    checkins = [m for m in outbox.lanes.take(100) if isinstance(m, CheckInPosted)]
+    stored = [c.checkin.status for c in checkins if c.checkin.status.stored]
+    assert stored == [Status.PRESENT]  # on the lossless lane, for the screen (with the stranger's "not recognised")

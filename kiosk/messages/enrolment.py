@@ -1,8 +1,8 @@
 """Guided enrolment's messages between the screen and the workers.
 
-Commands go from the UI to a worker's queue; events come back on the UI
-queue. Workers never touch pygame: these are plain data. Embeddings travel
-inside them (a few hundred floats each), never photos.
+Commands go from the screen to a worker's bounded queue; answers come back
+by the screen's lanes (CaptureGuidance is a latest value, the rest are
+lossless). Embeddings travel inside them (a few hundred floats each), never photos.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class CaptureGuidance:
 class CaptureComplete:
     """Every pose has its photos: the embeddings and where each came from."""
 
+    LOSSLESS: ClassVar[bool] = True
+
     vectors: np.ndarray
     sources: tuple[str, ...]
 
@@ -79,6 +81,10 @@ class SaveEnrolment:
 
 # -- from the admin worker --------------------------------------------------------------
 
+# EnrolmentSaved.refusal
+DUPLICATE_FACE = "duplicate_face"  # duplicate_of names who it already is
+NOT_THIS_PERSON = "not_this_person"  # the photos do not match the person being extended
+
 
 @dataclass(frozen=True)
 class EnrolledPerson:
@@ -90,6 +96,7 @@ class EnrolledPerson:
 
 @dataclass(frozen=True)
 class PeopleListed:
+    LOSSLESS: ClassVar[bool] = True
     people: tuple[EnrolledPerson, ...]
 
 
@@ -97,10 +104,11 @@ class PeopleListed:
 class EnrolmentSaved:
     """The outcome of SaveEnrolment: stored (maybe with look-alikes flagged) or refused."""
 
+    LOSSLESS: ClassVar[bool] = True
     ok: bool
     person_id: str
     name: str
-    message: str = ""  # why not, when refused or failed
+    refusal: str = ""  # DUPLICATE_FACE | NOT_THIS_PERSON, when refused
     stored: int = 0  # embeddings added
     lookalikes: tuple[tuple[str, str], ...] = ()  # (id, name) of people who look alike
     duplicate_of: tuple[str, str] | None = None  # (id, name): the same face, already enrolled

@@ -1,0 +1,17 @@
+"""The one contract between the threads: every event and command that crosses a
+thread is a frozen dataclass in this package. They hold facts and reason codes,
+never screen text: only kiosk/ui/ turns them into words (kiosk/ui/text.py).
+
+Nothing here imports pygame, and nothing here imports a stage: the messages sit
+just above the value types (kiosk/model.py), so the workers and the screen
+share them without importing each other.
+
+- screen.py: what the capture, recognition, scheduler and sync threads tell the screen;
+- admin.py: the instructor's commands to the admin worker, and its answers;
+- enrolment.py: guided enrolment's commands and answers;
+- lanes.py: how they travel (one lossy keyed lane, one lossless lane, bounded
+  command queues), created and owned by kiosk/runtime.py.
+
+A message class with ``LOSSLESS = True`` records a stored fact or an answer
+someone waits for: it may only go by the lossless lane and is never dropped.
+"""

@@ -1,0 +1,114 @@
+"""Announcing: what recognition decided becomes stored check-ins and messages for the screen.
+
+Check-ins go through the attendance service and are delivered by the lossless
+lane after they are stored; the faces in view, hints and notices are latest
+values. The screen's three throttles live here: a repeated "Already checked
+in", "Please look at the camera", and the storage-failure notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from kiosk.attendance.service import AttendanceService
+from kiosk.config import Config
+from kiosk.liveness.judge import LEARNED_CUE
+from kiosk.messages import screen as msg
+from kiosk.messages.lanes import Outbox
+from kiosk.model import CheckIn, Frame, Status
+from kiosk.recognition.judging import JudgeInfo
+from kiosk.recognition.stats import WorkerStats
+from kiosk.vision.tracker import UNKNOWN, Track
+
+log = logging.getLogger(__name__)
+
+STORAGE_NOTICE_S = 10.0  # how often a storage failure is repeated on screen
+LOOK_HINT_S = 3.0  # at most one "please look at the camera" per this many seconds
+
+
+class Announcer:
+    def __init__(self, cfg: Config, attendance: AttendanceService, outbox: Outbox, stats: WorkerStats):
+        self.cfg = cfg
+        self.attendance = attendance
+        self.outbox = outbox
+        self.stats = stats
+        self._last_notice: dict[str, float] = {}  # person id -> monotonic time last shown
+        self._last_look_hint = -1e9
+        self._last_storage_notice = -1e9
+
+    def announce(self, track: Track) -> None:
+        """A live (or unchecked) face: check in a newly confirmed person, or say "not recognised" once."""
+        confirmed = track.confirmed
+        if confirmed is not None and track.announced_as != confirmed.person_id:
+            log.debug("track %d confirmed as %s (%.2f) after %d votes", track.id, confirmed.person_id,
+                      confirmed.score, len(track.votes))
+            checkin = self.attendance.check_in(  # a StoreError leaves the track to try again
+                confirmed.person_id, confirmed.name, round(confirmed.score, 3), track.first_seen
+            )
+            track.announced_as = confirmed.person_id
+            if checkin.status.stored and checkin.latency_ms is not None:
+                self.stats.checkins += 1
+                self.stats.latencies_ms.add(checkin.latency_ms)
+            if self._worth_showing(checkin):
+                self.outbox.deliver(msg.CheckInPosted(checkin))
+        elif confirmed is None and track.unknown and track.announced_as is None:
+            track.announced_as = UNKNOWN
+            self.outbox.deliver(msg.CheckInPosted(CheckIn(Status.UNKNOWN, score=round(track.votes[-1].score, 3))))
+
+    def _worth_showing(self, checkin: CheckIn) -> bool:
+        """A flickering track must not repeat "Already checked in" every second."""
+        now = time.monotonic()
+        last = self._last_notice.get(checkin.person_id, -1e9)
+        self._last_notice[checkin.person_id] = now
+        if len(self._last_notice) > 4096:  # a whole school day of people; older ones no longer matter
+            cutoff = now - self.cfg.attendance.repeat_notice_s
+            self._last_notice = {p: t for p, t in self._last_notice.items() if t >= cutoff}
+        return checkin.status is not Status.ALREADY or now - last >= self.cfg.attendance.repeat_notice_s
+
+    def faces_seen(self, frame: Frame, tracks: list[Track], liveness_score) -> None:
+        self.outbox.latest(msg.FacesSeen(frame.index, tuple(_label(t, liveness_score(t)) for t in tracks), frame))
+
+    def liveness_failed(self, score: float) -> None:
+        self.outbox.deliver(msg.LivenessFailed(round(score, 3)))
+
+    def prompt(self, prompt: msg.ChallengePrompt) -> None:
+        self.outbox.latest(prompt)
+
+    def look_at_camera(self, now: float) -> None:
+        if now - self._last_look_hint >= LOOK_HINT_S:
+            self._last_look_hint = now
+            self.outbox.latest(msg.LookAtCamera())
+
+    def storage_failing(self, reason: str) -> None:
+        now = time.monotonic()
+        if now - self._last_storage_notice >= STORAGE_NOTICE_S:
+            self._last_storage_notice = now
+            self.outbox.latest(msg.Notice(msg.STORAGE_FAILING, reason), key=(msg.Notice, msg.STORAGE_FAILING))
+
+    def liveness_notices(self, info: JudgeInfo | None) -> None:
+        """At start: which live checks run, when not all of them."""
+        if info is None:
+            log.warning("liveness checks are OFF (liveness.enabled = false)")
+            return
+        for name, _ in info.disabled:
+            if name != LEARNED_CUE:  # without the learned model the limited notice below says it all
+                self.outbox.latest(msg.Notice(msg.LIVENESS_CUE_OFF, name), key=(msg.Notice, msg.LIVENESS_CUE_OFF, name))
+        log.info("liveness: cues %s active%s", ", ".join(info.active) or "none",
+                 f"; disabled: {', '.join(n for n, _ in info.disabled)}" if info.disabled else "")
+        if info.limited:
+            reason = msg.LIVENESS_BLINK_ONLY if info.proof_by_challenge else msg.LIVENESS_TEXTURE_ONLY
+            self.outbox.latest(msg.Notice(reason), key=(msg.Notice, reason))
+            log.warning("liveness model not running: %s, until `main.py models import` installs it",
+                        "every face must blink" if info.proof_by_challenge else "texture cues only")
+
+    def ready(self, info: JudgeInfo | None) -> None:
+        liveness = msg.LIVENESS_OFF if info is None else msg.LIVENESS_LIMITED if info.limited else msg.LIVENESS_FULL
+        self.outbox.latest(msg.RecognitionState(True, liveness))
+
+
+def _label(track: Track, liveness: float | None = None) -> msg.FaceLabel:
+    if track.confirmed is not None:
+        return msg.FaceLabel(track.box, track.confirmed.name, track.confirmed.score, True, liveness)
+    last = track.votes[-1] if track.votes else None
+    return msg.FaceLabel(track.box, None, last.score if last else None, False, liveness)

@@ -1,0 +1,64 @@
+"""Identification: the faces due this pass -> embeddings -> gallery matches -> each track's vote.
+
+The one unit that decides who a face is. It owns the face pipeline's embedder
+side and the gallery (reloaded when an enrolment changes it); the votes and
+the confirmation rule live on the tracks (kiosk/vision/tracker.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from kiosk.config import VisionSection
+from kiosk.enrolment.gallery import build_gallery
+from kiosk.model import Frame
+from kiosk.store.sqlite_store import SqliteStore
+from kiosk.vision.base import Match, model_key
+from kiosk.vision.tracker import Track
+
+log = logging.getLogger(__name__)
+
+GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
+
+
+class Identifier:
+    """Build in the recognition thread (it reads the store through that thread's connection)."""
+
+    def __init__(self, pipeline, vision: VisionSection, store: SqliteStore):
+        self.pipeline = pipeline
+        self.vision = vision
+        self.store = store
+        self._signature = store.gallery_signature(model_key(vision))
+        self._checked = time.monotonic()
+        self.gallery = build_gallery(store, vision)
+
+    def identify(self, tracks: list[Track], frame: Frame) -> list[Track]:
+        """Embed and vote; returns the tracks found to hold a new face."""
+        if not tracks:
+            return []
+        vectors = self.pipeline.embed(frame.image, [t.box for t in tracks])
+        matches = self.gallery.match(vectors) if len(self.gallery) else [Match(None, None, -1.0)] * len(tracks)
+        swapped = []
+        for track, vector, match in zip(tracks, vectors, matches):
+            if track.observe(vector, frame.captured_at, frame.index, match.person_id):
+                swapped.append(track)
+            track.vote(match, self.vision.confirm_frames)
+            log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)
+        return swapped
+
+    def refresh_gallery(self) -> None:
+        """Pick up enrolments made since (at most every GALLERY_POLL_S)."""
+        now = time.monotonic()
+        if now - self._checked < GALLERY_POLL_S:
+            return
+        self._checked = now
+        signature = self.store.gallery_signature(model_key(self.vision))
+        if signature != self._signature:
+            self._signature = signature
+            self.gallery = build_gallery(self.store, self.vision)
+            log.info("gallery loaded: %d enrolled vectors", len(self.gallery))
+
+    def reload_soon(self) -> None:
+        """On the next refresh, reload whatever the store holds (a student was just enrolled)."""
+        self._signature, self._checked = (), -1e9

@@ -1,0 +1,169 @@
+"""The import structure of kiosk/, read from the source with ast: every import counts,
+at the top of a module, inside a function or under TYPE_CHECKING.
+
+- no import cycle among kiosk modules;
+- each package imports only from packages on a lower layer (LAYERS), or from itself;
+- the acceptance rules of the message contract: only ui/, runtime.py and cli/ import ui/;
+  no thread outside ui/ imports pygame.
+
+Backends a Registry loads by name (kiosk/registry.py) are not imports of the module that
+names them: a backend imports its base, never the other way round.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
+
+# Lowest first. A module may import its own package and any package on a lower layer.
+LAYERS = [
+    {"kiosk", "errors", "clock", "systemd_notify"},
+    {"config", "registry"},
+    {"model"},  # value types shared by every stage
+    {"vision", "store"},  # the face library; the local database
+    {"liveness"},  # the anti-spoofing library (on top of vision's face boxes and mesh)
+    {"messages"},  # the contract between the threads
+    {"camera", "scheduler", "sync"},
+    {"enrolment"},
+    {"attendance"},
+    {"recognition"},  # the stage that uses the libraries with attendance and the store
+    {"ui"},
+    {"runtime"},  # wires the threads and owns the lanes
+    {"cli"},
+]
+RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
+NO_PYGAME = set(RANK) - {"ui", "runtime", "cli"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(KIOSK.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "kiosk"
+
+
+def imported_names(path: Path, module: str) -> set[str]:
+    """Every dotted name this module imports (absolute), wherever the import statement is."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names)
+    return names
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in KIOSK.rglob("*.py")}
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    edges = {}
+    for module, path in modules.items():
+        found = {resolve(n) for n in imported_names(path, module) if n.split(".")[0] == "kiosk"}
+        edges[module] = {m for m in found if m and m != module}
+    return edges
+
+
+@pytest.fixture(scope="module")
+def pygame_users() -> set[str]:
+    return {module_name(p) for p in KIOSK.rglob("*.py")
+            if any(n.split(".")[0] == "pygame" for n in imported_names(p, module_name(p)))}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_there_is_no_import_cycle(graph):
+    assert cycles(graph) == []
+
+
+def test_every_package_is_on_a_layer(graph):
+    assert {package_of(m) for m in graph} <= set(RANK)
+
+
+def test_imports_run_only_down_the_layers(graph):
+    upward = sorted(f"{m} -> {d}" for m, deps in graph.items() for d in deps
+                    if package_of(d) != package_of(m) and RANK[package_of(d)] >= RANK[package_of(m)])
+    assert upward == []
+
+
+def test_only_the_screen_runtime_and_cli_import_the_ui(graph):
+    users = sorted(m for m, deps in graph.items() if any(package_of(d) == "ui" for d in deps))
+    assert all(package_of(m) in ("ui", "runtime", "cli") for m in users), users
+
+
+@pytest.mark.parametrize("package, forbidden", [
+    ("store", {"scheduler", "attendance", "vision", "liveness", "sync", "enrolment", "ui"}),
+    ("vision", {"attendance", "store", "enrolment", "sync", "ui"}),
+    ("liveness", {"attendance", "store", "enrolment", "sync", "ui"}),
+    ("messages", set(RANK) - {"kiosk", "model", "vision", "config", "registry", "errors", "messages"}),
+])
+def test_the_lower_stages_know_nothing_of_the_higher(graph, package, forbidden):
+    found = sorted(f"{m} -> {d}" for m, deps in graph.items() if package_of(m) == package
+                   for d in deps if package_of(d) in forbidden)
+    assert found == []
+
+
+def test_messages_use_only_the_value_types_and_face_boxes(graph):
+    allowed = {"kiosk.model", "kiosk.vision.base"}
+    used = {d for m, deps in graph.items() if package_of(m) == "messages" for d in deps
+            if package_of(d) != "messages"}
+    assert used <= allowed
+
+
+def test_no_thread_outside_the_screen_imports_pygame(pygame_users):
+    assert sorted(m for m in pygame_users if package_of(m) in NO_PYGAME) == []
+
+
+def test_the_checker_sees_imports_inside_functions_and_a_cycle(tmp_path):
+    source = tmp_path / "kiosk" / "a.py"
+    source.parent.mkdir()
+    source.write_text("def f():\n    from kiosk.b import g\n")
+    assert imported_names(source, "kiosk.a") == {"kiosk.b", "kiosk.b.g"}
+    assert cycles({"kiosk.a": {"kiosk.b"}, "kiosk.b": {"kiosk.a"}, "kiosk.c": {"kiosk.a"}}) == [["kiosk.a", "kiosk.b"]]
