@@ -34,7 +34,7 @@ SIDE_YAW = (12.0, 30.0)
 
 
 class Advice(Enum):
-    """What the screen tells the student; kiosk/ui/text.py holds the words."""
+    """What the screen tells the student; the screen alone holds the words."""
 
     LOOK_AT_CAMERA = "look"
     ONE_PERSON = "one_person"

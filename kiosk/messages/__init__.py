@@ -1,6 +1,6 @@
 """The one contract between the threads: every event and command that crosses a
 thread is a frozen dataclass in this package. They hold facts and reason codes,
-never screen text: only kiosk/ui/ turns them into words (kiosk/ui/text.py).
+never screen text: only the screen (the ui package) turns them into words.
 
 Nothing here imports pygame, and nothing here imports a stage: the messages sit
 just above the value types (kiosk/model.py), so the workers and the screen

@@ -2,7 +2,7 @@
 
 Commands go from the screen to AdminWorker's bounded queue; the answers, and
 the end-of-session summary the scheduler also sends, go by the lossless lane.
-Refusals carry a reason code (the constants below); kiosk/ui/text.py has the words.
+Refusals carry a reason code (the constants below); only the screen has words for them.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ class CaptureGuidance:
     """What one processed frame says; posted for every frame while capturing."""
 
     frame_index: int
-    advice: str  # kiosk.enrolment.guidance.Advice value; the words are in kiosk/ui/text.py
+    advice: str  # an enrolment.guidance.Advice value; only the screen has words for it
     box: FaceBox | None  # the student's face in that frame's pixels
     counts: tuple[tuple[str, int], ...]  # (pose name, photos kept), in capture order
     per_pose: int

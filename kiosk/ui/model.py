@@ -204,19 +204,17 @@ class ScreenModel:
 
     def choose_picture(self, newest: Frame | None) -> float | None:
         """Pick the camera frame to show (`shown`): the frame the boxes were found in while it is
-        fresh, else the newest; never an older one than already shown. Returns the age in seconds
-        of the boxes drawn on it when they come from an earlier frame (None: from this one, or
-        their frame is unknown)."""
-        found, shown = self.faces_frame, self.shown
-        candidate = newest or shown
-        fresh = found is not None and candidate is not None and \
-            candidate.captured_at - found.captured_at <= BOXES_MAX_AGE_S
-        if fresh and (shown is None or found.index >= shown.index):
-            candidate = found
-        self.shown = candidate
-        if not self.faces or found is None or candidate is None or candidate is found:
+        fresh (the picture then lags by one recognition pass, and steps back a frame or two once
+        when recognition starts or catches up), else the newest. Returns the age in seconds of the
+        boxes drawn on it when they come from an earlier frame (None: from this one, or unknown)."""
+        found = self.faces_frame
+        shown = newest or self.shown
+        if found is not None and shown is not None and shown.captured_at - found.captured_at <= BOXES_MAX_AGE_S:
+            shown = found
+        self.shown = shown
+        if not self.faces or found is None or shown is None or shown is found:
             return None
-        return max(0.0, candidate.captured_at - found.captured_at)
+        return max(0.0, shown.captured_at - found.captured_at)
 
     def faces_alpha(self) -> float:
         """1.0 while FacesSeen keeps coming, fading to 0 after FACES_HOLD_S of silence."""

@@ -1,11 +1,14 @@
 """The screen's rules, without a display: which card wins, fading, the recent list."""
 
+import numpy as np
+import pytest
+
 from kiosk.config import UiSection
 from kiosk.messages.screen import (
     STORAGE_FAILING, CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState,
     SessionChanged,
 )
-from kiosk.model import Status
+from kiosk.model import Frame, Status
 from kiosk.ui.model import CardKind, ScreenModel
 from kiosk.vision.base import FaceBox
 
@@ -123,3 +126,33 @@ def test_unknown_events_are_ignored():
     m = model()
     post(m, object())
     assert m.card is None
+
+
+def frame(index: int, at: float) -> Frame:
+    return Frame(np.zeros((4, 4, 3), np.uint8), at, index)
+
+
+def test_boxes_are_drawn_on_the_frame_they_were_found_in_while_it_is_fresh():
+    m = model()
+    newest = frame(11, 10.033)
+    assert m.choose_picture(newest) is None and m.shown is newest  # no faces yet: the newest frame
+    found = frame(10, 10.0)
+    post(m, FacesSeen(10, (FaceLabel(FaceBox(1, 1, 2, 2, 0.9), "Maya Chen", 0.8, True),), found))
+    assert m.choose_picture(frame(12, 10.066)) is None and m.shown is found  # one pass behind: its own frame
+    later = frame(13, 10.1)
+    post(m, FacesSeen(13, m.faces, later))
+    assert m.choose_picture(frame(14, 10.133)) is None and m.shown is later  # and on, frame by frame
+
+
+def test_boxes_from_a_stale_frame_are_drawn_on_the_newest_with_their_age():
+    m = model()
+    post(m, FacesSeen(10, (FaceLabel(FaceBox(1, 1, 2, 2, 0.9), None, None, False),), frame(10, 10.0)))
+    newest = frame(25, 10.5)  # recognition is half a second behind
+    assert m.choose_picture(newest) == pytest.approx(0.5) and m.shown is newest
+
+
+def test_the_frame_of_old_boxes_is_let_go_with_them():
+    m = model()
+    post(m, FacesSeen(1, (), frame(1, 0.0)))
+    m.tick(1.0)
+    assert m.faces_frame is None

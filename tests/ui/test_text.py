@@ -57,3 +57,28 @@ def test_face_labels():
     assert text.face_label("Maya Chen", 0.81, True, False) == "Maya Chen"
     assert text.face_label(None, None, True, True) == "Unknown"
     assert text.face_label("Maya Chen", 0.5, False, True) is None
+    assert text.face_label("Maya Chen", 0.81, True, False, age=0.42) == "Maya Chen · 0.4 s ago"  # from an older frame
+    assert text.face_label(None, None, False, True, age=0.42) == "0.4 s ago"
+
+
+def test_the_workers_reason_codes_become_words():
+    from kiosk.messages import admin as adm, screen as scr
+
+    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=3)) == "Wrong PIN · 3 tries left"
+    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=1)) == text.PIN_WRONG_LAST
+    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_LOCKED, locked_for=29.2)) == \
+        "Keypad locked · try again in 30 s"
+    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_NOBODY)) == text.PIN_NOBODY
+    assert text.action_result(adm.ActionDone("manual_mark", True, person="Lin", status="late")) == "Marked Lin late"
+    assert text.action_result(adm.ActionDone("end_session", True, class_code="CS101")) == "CS101 ended"
+    assert text.action_result(adm.ActionDone("refresh", True)) == ""
+    assert text.action_result(adm.ActionDone("end_session", False, adm.NOT_YOURS, class_code="CS101")) == \
+        "Only CS101's instructor or an admin can do that"
+    assert text.action_result(adm.ActionDone("start_early", False, adm.NO_NEXT, within_h=2)) == \
+        "No class starts in the next 2 hours"
+    assert text.action_result(adm.ActionDone("x", False, adm.FAILED, detail="database is locked")) == \
+        "database is locked"
+    assert text.recognition_status(scr.RecognitionState(False, error="no model")) == "Recognition unavailable: no model"
+    assert text.recognition_status(scr.RecognitionState(True, scr.LIVENESS_OFF)) == text.LIVENESS_OFF
+    assert text.notice(scr.Notice(scr.LIVENESS_CUE_OFF, "screen")) == (
+        "Live check: screen unavailable, using the other checks", "warning")

@@ -1,10 +1,11 @@
-"""The import structure of kiosk/, read from the source with ast: every import counts,
+"""The structure of kiosk/, read from the source with ast. Every import counts,
 at the top of a module, inside a function or under TYPE_CHECKING.
 
 - no import cycle among kiosk modules;
 - each package imports only from packages on a lower layer (LAYERS), or from itself;
 - the acceptance rules of the message contract: only ui/, runtime.py and cli/ import ui/;
-  no thread outside ui/ imports pygame.
+  no thread outside ui/ imports pygame;
+- modules under 400 lines, functions under 50.
 
 Backends a Registry loads by name (kiosk/registry.py) are not imports of the module that
 names them: a backend imports its base, never the other way round.
@@ -167,3 +168,21 @@ def test_the_checker_sees_imports_inside_functions_and_a_cycle(tmp_path):
     source.write_text("def f():\n    from kiosk.b import g\n")
     assert imported_names(source, "kiosk.a") == {"kiosk.b", "kiosk.b.g"}
     assert cycles({"kiosk.a": {"kiosk.b"}, "kiosk.b": {"kiosk.a"}, "kiosk.c": {"kiosk.a"}}) == [["kiosk.a", "kiosk.b"]]
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 50
+
+
+def test_modules_and_functions_stay_short():
+    too_long = []
+    for path in sorted(KIOSK.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if source.count("\n") >= MAX_MODULE_LINES:
+            too_long.append(f"{module_name(path)}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines >= MAX_FUNCTION_LINES:
+                    too_long.append(f"{module_name(path)}.{node.name}: {lines} lines")
+    assert too_long == []

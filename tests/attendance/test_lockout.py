@@ -1,0 +1,38 @@
+"""The PIN lockout, as tables of cases (a pure state machine over an injected clock)."""
+
+from kiosk.attendance.lockout import Lockout
+
+
+class Ticks:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_five_wrong_tries_lock_with_doubling_backoff():
+    clock = Ticks()
+    lock = Lockout(max_tries=5, base_s=30, now=clock)
+    assert [lock.fail() for _ in range(4)] == [0, 0, 0, 0]
+    assert lock.tries_left == 1 and lock.remaining() == 0
+    assert lock.fail() == 30 and lock.remaining() == 30
+    clock.t += 10
+    assert lock.remaining() == 20
+    clock.t += 20
+    assert lock.remaining() == 0
+    assert [lock.fail() for _ in range(5)][-1] == 60  # second lockout: twice as long
+    clock.t += 60
+    assert [lock.fail() for _ in range(5)][-1] == 120
+
+
+def test_success_resets_the_tries_but_a_quiet_hour_resets_the_backoff():
+    clock = Ticks()
+    lock = Lockout(max_tries=3, base_s=10, now=clock)
+    lock.fail(), lock.fail()
+    lock.succeed()
+    assert lock.tries_left == 3
+    for _ in range(3):
+        lock.fail()
+    clock.t += 4000
+    assert [lock.fail() for _ in range(3)][-1] == 10
