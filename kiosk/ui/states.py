@@ -42,7 +42,7 @@ class State:
         return False
 
     def handle_event(self, event: object) -> None:
-        """A worker event from the UI queue."""
+        """A message from a worker (kiosk/messages/), taken from the lanes."""
 
     def update(self, dt: float) -> None:
         """Advance time by dt seconds."""
