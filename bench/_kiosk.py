@@ -1,4 +1,5 @@
-"""Run the real kiosk as a subprocess in a throw-away data folder (the recipe of bench/latency.py)."""
+"""Run the real kiosk as a subprocess in a throw-away data folder: enrol, add a class, schedule it
+now and run main.py, as bench/latency.py and the other kiosk benchmarks do."""
 
 from __future__ import annotations
 
@@ -12,13 +13,32 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from _common import OUT, REPO
-from latency import TZ, kiosk  # reuse: enrol / class / schedule / run via main.py
+from _common import OUT, REPO, SHARED
+
+TZ = "Etc/GMT-12"  # any fixed zone works; the schedule is built in it
+LIVENESS_ONNX = SHARED / "antispoof" / "silent-face" / "onnx"
 
 
 def env_for(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
             "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TIMEZONE": TZ}
+
+
+def kiosk(data_dir: Path, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
+    """One main.py command on this data folder; a failure ends the benchmark with its last line."""
+    done = subprocess.run([sys.executable, str(REPO / "main.py"), *argv], env=env_for(data_dir), cwd=REPO,
+                          capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise SystemExit(f"error: main.py {argv[0]} failed: {done.stderr.strip().splitlines()[-1:]}")
+    return done
+
+
+def install_liveness_model(data: Path) -> bool:
+    """Import the MiniFASNet files as a school would, so the full liveness stack runs."""
+    files = sorted(LIVENESS_ONNX.glob("*.onnx"))
+    for onnx in files:
+        kiosk(data, "models", "import", str(onnx))
+    return bool(files)
 
 
 def schedule_now(data_dir: Path, code: str, config: Path | None = None, minutes: int = 30) -> None:
@@ -31,18 +51,17 @@ def schedule_now(data_dir: Path, code: str, config: Path | None = None, minutes:
           "--end", f"{end:%H:%M}", "--date", f"{now:%Y-%m-%d}")
 
 
-def prepare_hamilton(data_dir: Path, minutes: int = 30) -> None:
+def prepare_hamilton(data_dir: Path, minutes: int = 30) -> bool:
     """The Hamilton-clip setup of bench/latency.py: the liveness model, Lin-Manuel and
-    Obama enrolled from one photo each, and their class in session now."""
-    from _common import SHARED
-    from latency import install_liveness_model
-
+    Obama enrolled from one photo each, and their class in session now. True when the
+    liveness model was installed (its files were found)."""
     photos = SHARED / "face_recognition"
-    install_liveness_model(data_dir)
+    full_liveness = install_liveness_model(data_dir)
     kiosk(data_dir, "enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(photos / "lin-manuel-miranda.png"))
     kiosk(data_dir, "enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"))
     kiosk(data_dir, "class", "add", "HAM", "--name", "Hamilton", "--students", "lin,obama")
     schedule_now(data_dir, "HAM", minutes=minutes)
+    return full_liveness
 
 
 def config_args(config: Path | None) -> list[str]:

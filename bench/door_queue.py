@@ -39,8 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from _common import OUT, deepface_identities, knn_identities
-from _kiosk import check_video, config_args, fail, schedule_now, write_config
-from latency import kiosk
+from _kiosk import check_video, config_args, fail, kiosk, schedule_now, write_config
 
 FPS = 30.0
 SIZE = (1280, 720)

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from _common import OUT, REPO, SHARED
-from _kiosk import check_video, fail, prepare_hamilton
-from latency import kiosk
+from _kiosk import check_video, fail, kiosk, prepare_hamilton
 
 CLIP = SHARED / "face_recognition" / "short_hamilton_clip.mp4"
 BUDGET_MS = 1000 / 30

@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 from _common import OUT
-from _kiosk import config_args, schedule_now, start_run, write_config
+from _kiosk import config_args, kiosk, schedule_now, start_run, write_config
 from door_queue import build_video, pick_students
-from latency import kiosk
 
 CHECKED_IN = re.compile(r"checked in (\S+) to (\S+)")
 

@@ -22,21 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from _common import OUT, REPO, SHARED
+from _kiosk import config_args, kiosk, prepare_hamilton, write_config
 
 PHOTOS = SHARED / "face_recognition"
 CLIP = PHOTOS / "short_hamilton_clip.mp4"
-TZ = "Etc/GMT-12"  # any fixed zone works; the schedule is built in it
 DLIB_COSINE_THRESHOLD = 1 - 0.07  # DeepFace's own verification threshold for Dlib + cosine
 
 
@@ -57,8 +53,6 @@ def main() -> int:
     except ValueError as err:
         print(f"error: --set {err}", file=sys.stderr)
         return 2
-    from _kiosk import write_config  # _kiosk imports this module: import it here, not at the top
-
     with tempfile.TemporaryDirectory() as tmp:
         config = write_config(Path(tmp) / "kiosk.toml", overrides) if overrides else None
         kiosk_runs = [run_kiosk_once(args.clip, config) for _ in range(args.runs)]
@@ -71,27 +65,6 @@ def main() -> int:
     print_table(result)
     print(markdown_table(result))
     return 0
-
-
-def kiosk(data_dir: Path, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TIMEZONE": TZ}
-    done = subprocess.run([sys.executable, str(REPO / "main.py"), *argv], env=env, cwd=REPO,
-                          capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise SystemExit(f"error: main.py {argv[0]} failed: {done.stderr.strip().splitlines()[-1:]}")
-    return done
-
-
-LIVENESS_ONNX = SHARED / "antispoof" / "silent-face" / "onnx"
-
-
-def install_liveness_model(data: Path) -> bool:
-    """Import the MiniFASNet files as a school would, so the full liveness stack runs."""
-    files = sorted(LIVENESS_ONNX.glob("*.onnx"))
-    for onnx in files:
-        kiosk(data, "models", "import", str(onnx))
-    return bool(files)
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
@@ -116,18 +89,9 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, object]]:
 def run_kiosk_once(clip: Path, config: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        full_liveness = install_liveness_model(data)
-        kiosk(data, "enroll", "--id", "lin", "--name", "Lin-Manuel Miranda", str(PHOTOS / "lin-manuel-miranda.png"))
-        kiosk(data, "enroll", "--id", "obama", "--name", "Barack Obama", str(PHOTOS / "obama.jpg"))
-        kiosk(data, "class", "add", "HAM", "--name", "Hamilton", "--students", "lin,obama")
-        now = datetime.now(ZoneInfo(TZ))
-        start, end = now - timedelta(minutes=1), now + timedelta(minutes=30)
-        if start.date() != end.date():
-            raise SystemExit("error: run this benchmark away from midnight in " + TZ)
-        kiosk(data, "schedule", "add", "HAM", "--start", f"{start:%H:%M}", "--end", f"{end:%H:%M}",
-              "--date", f"{now:%Y-%m-%d}")
+        full_liveness = prepare_hamilton(data)
         stats_path = data / "stats.json"
-        kiosk(data, *(["--config", str(config)] if config else []), "run", "--camera", str(clip), "--windowed", "--exit-after", "10",
+        kiosk(data, *config_args(config), "run", "--camera", str(clip), "--windowed", "--exit-after", "10",
               "--stats", str(stats_path))
         return {**json.loads(stats_path.read_text()), "full_liveness": full_liveness}
 

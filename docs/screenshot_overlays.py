@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from kiosk.config import PinSection
-from kiosk.messages.admin import Candidate, OverlayContext, PinChecked, SessionEnded
+from kiosk.messages.admin import PIN_LOCKED, Candidate, OverlayContext, PinChecked, SessionEnded
 from kiosk.model import SessionInfo, reconcile
 from kiosk.ui.admin_layer import AdminLayer
 from kiosk.ui.pin_overlay import PinOverlay
@@ -55,7 +55,7 @@ def overlay_scene(screen: str, session: SessionInfo, upcoming: SessionInfo | Non
 def locked_scene(setup_time: float = 27.0):
     def setup(app) -> None:
         over: PinOverlay = layer(app).open_overlay()
-        over.handle_event(PinChecked(False, message="", locked_for=setup_time))
+        over.handle_event(PinChecked(False, refusal=PIN_LOCKED, locked_for=setup_time))
         over.update(0.0)
 
     return setup

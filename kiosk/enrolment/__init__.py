@@ -5,5 +5,7 @@ service   screen the faces, store them, flag look-alikes, record consent
 guidance  what one camera frame tells a student during guided capture (pure)
 capture   the guided capture, run by the recognition worker on live frames
 desk      the kiosk's enrolment commands, run by the admin worker
-events    what those workers post to the screen, and the commands they take
+gallery   the enrolled gallery as the store holds it (recognition, the duplicate check, identify)
+
+Their messages to and from the screen are in kiosk/messages/enrolment.py.
 """

@@ -24,9 +24,9 @@ from kiosk.ui import text
 log = logging.getLogger(__name__)
 
 FACES_HOLD_S = 0.5  # boxes stay solid this long after the last FacesSeen
-# While recognition keeps up, the screen shows the frame the boxes were found in (the picture lags
-# by one recognition pass, tens of ms). A boxes' frame older than this next to the newest one means
-# recognition is behind: the newest frame is shown and the boxes say how old they are.
+# With faces in view and recognition keeping up, the screen shows the frame the boxes were found in
+# (the picture lags by one recognition pass, tens of ms). A boxes' frame older than this next to the
+# newest one means recognition is behind: the newest frame is shown and the boxes say how old they are.
 BOXES_MAX_AGE_S = 0.2
 FACES_FADE_S = 0.4  # then fade out over this long
 HINT_S = 2.0
@@ -203,11 +203,12 @@ class ScreenModel:
             self.faces, self.faces_frame = (), None
 
     def choose_picture(self, newest: Frame | None) -> float | None:
-        """Pick the camera frame to show (`shown`): the frame the boxes were found in while it is
-        fresh (the picture then lags by one recognition pass, and steps back a frame or two once
-        when recognition starts or catches up), else the newest. Returns the age in seconds of the
-        boxes drawn on it when they come from an earlier frame (None: from this one, or unknown)."""
-        found = self.faces_frame
+        """Pick the camera frame to show (`shown`). With faces in view, the frame their boxes were
+        found in while it is fresh: the picture then follows recognition's passes, one pass behind
+        the camera (and steps back a frame or two when faces appear). Else the newest frame, live.
+        Returns the age in seconds of the boxes drawn on it when they come from an earlier frame
+        (None: from this one, none shown, or unknown)."""
+        found = self.faces_frame if self.faces else None
         shown = newest or self.shown
         if found is not None and shown is not None and shown.captured_at - found.captured_at <= BOXES_MAX_AGE_S:
             shown = found

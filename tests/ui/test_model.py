@@ -156,3 +156,10 @@ def test_the_frame_of_old_boxes_is_let_go_with_them():
     post(m, FacesSeen(1, (), frame(1, 0.0)))
     m.tick(1.0)
     assert m.faces_frame is None
+
+
+def test_with_nobody_in_view_the_picture_is_the_newest_frame():
+    m = model()
+    post(m, FacesSeen(10, (), frame(10, 10.0)))  # a pass that found no face
+    newest = frame(11, 10.033)
+    assert m.choose_picture(newest) is None and m.shown is newest
