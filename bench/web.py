@@ -34,9 +34,9 @@ from urllib.parse import urlencode
 from _common import OUT
 from web_school import ADMIN_PIN, TZ, build
 
-from kiosk.attendance.model import SessionInfo
 from kiosk.attendance.service import AttendanceService
 from kiosk.clock import FixedClock
+from kiosk.model import SessionInfo
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.web.app import create_app
 from kiosk.web.server import BackgroundServer

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from _common import REPO  # noqa: F401  (puts the repository on sys.path)
 
 from kiosk.config import Config
-from kiosk.scheduler.timetable import ClassInfo, Schedule, meeting
+from kiosk.model import ClassInfo, Schedule, meeting
 from kiosk.store.database import to_iso, utc_now
 from kiosk.store.pins import hash_pin
 from kiosk.store.sqlite_store import SqliteStore

@@ -2,7 +2,8 @@
 at the top of a module, inside a function or under TYPE_CHECKING.
 
 - no import cycle among kiosk modules;
-- each package imports only from packages on a lower layer (LAYERS), or from itself;
+- each package imports only from packages on a lower layer (LAYERS), or from itself, save the
+  listed exceptions (ALLOWED_UPWARD);
 - the acceptance rules of the message contract: only ui/, runtime.py and cli/ import ui/;
   no thread outside ui/ imports pygame;
 - modules under 400 lines, functions under 50.
@@ -33,9 +34,12 @@ LAYERS = [
     {"attendance"},
     {"recognition"},  # the stage that uses the libraries with attendance and the store
     {"ui"},
-    {"runtime"},  # wires the threads and owns the lanes
+    {"runtime", "web"},  # the kiosk's threads and its lanes; the staff web view
     {"cli"},
 ]
+# Known exceptions, each with its reason. The web view shares the CLI's export and report code
+# (columns, rows, chart, xlsx); those belong below both, and move when the exports are reworked.
+ALLOWED_UPWARD = {("web", "kiosk.cli.reports")}
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 NO_PYGAME = set(RANK) - {"ui", "runtime", "cli"}
 
@@ -130,8 +134,15 @@ def test_every_package_is_on_a_layer(graph):
 
 def test_imports_run_only_down_the_layers(graph):
     upward = sorted(f"{m} -> {d}" for m, deps in graph.items() for d in deps
-                    if package_of(d) != package_of(m) and RANK[package_of(d)] >= RANK[package_of(m)])
+                    if package_of(d) != package_of(m) and RANK[package_of(d)] >= RANK[package_of(m)]
+                    and (package_of(m), d) not in ALLOWED_UPWARD)
     assert upward == []
+
+
+def test_the_known_exceptions_still_exist(graph):
+    """An exception that is no longer needed is removed from ALLOWED_UPWARD."""
+    for package, target in ALLOWED_UPWARD:
+        assert any(package_of(m) == package and target in deps for m, deps in graph.items()), (package, target)
 
 
 def test_only_the_screen_runtime_and_cli_import_the_ui(graph):

@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.scheduler.timetable import ClassInfo, meetings_around
+from kiosk.model import ClassInfo
+from kiosk.scheduler.timetable import meetings_around
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, PulledClass, parse_class, parse_schedule
 from kiosk.sync.heartbeat import fleet

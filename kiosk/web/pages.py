@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kiosk.cli.reports import EXPORT_COLUMNS, _tally, draw_chart, should_reenrol, write_xlsx
-from kiosk.scheduler.timetable import session_id as meeting_id
+from kiosk.model import session_id as meeting_id
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state

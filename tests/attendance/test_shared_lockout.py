@@ -3,7 +3,6 @@ admin worker, and shared with the web login (a wrong PIN there counts at the doo
 
 from __future__ import annotations
 
-import queue
 import threading
 from datetime import date, datetime, time as dtime
 from zoneinfo import ZoneInfo
@@ -11,16 +10,18 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kiosk.attendance.admin import AdminWorker, CheckPin
+from kiosk.attendance.admin import AdminWorker
 from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
 from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_subject
 from kiosk.clock import FixedClock
 from kiosk.config import Config
+from kiosk.messages.admin import PIN_WRONG, CheckPin
+from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.store import roster_admin
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
+from tests.lanes_support import OutboxSpy
 
 TZ = ZoneInfo("Europe/London")
 
@@ -138,15 +139,15 @@ class RunningWorker:
     """The real admin worker thread on its own connection; `ask` waits for its verdict."""
 
     def __init__(self, cfg, clock, lock_clock):
-        self.events: queue.Queue = queue.Queue()
+        self.outbox = OutboxSpy("admin")
         self.stop = threading.Event()
-        self.thread = AdminWorker(cfg, lambda: SqliteStore.in_dir(cfg.data_dir), clock, self.events, self.stop,
+        self.thread = AdminWorker(cfg, lambda: SqliteStore.in_dir(cfg.data_dir), clock, self.outbox, self.stop,
                                   lock_clock=lock_clock)
         self.thread.start()
 
     def ask(self, pin: str):
         self.thread.submit(CheckPin(pin))
-        return self.events.get(timeout=10)
+        return self.outbox.seen.get(timeout=10)
 
     def close(self) -> None:
         self.stop.set()
@@ -197,7 +198,8 @@ def test_tries_at_the_web_and_at_the_door_add_up(door):
         web.fail([staff_subject("prof")])
     worker = RunningWorker(cfg, clock, ticks)
     try:
-        assert worker.ask("1111").message.startswith("Wrong PIN · 1 try left")
+        verdict = worker.ask("1111")
+        assert (verdict.refusal, verdict.tries_left) == (PIN_WRONG, 1)  # the screen: "Wrong PIN · 1 try left ..."
         assert worker.ask("1111").locked_for == 30  # 3 at the web + 2 at the door
     finally:
         worker.close()

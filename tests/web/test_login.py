@@ -8,7 +8,8 @@ import logging
 import pytest
 from web_support import ART2, CS101, PINS
 
-from kiosk.attendance.admin import AdminDesk, CheckPin
+from kiosk.attendance.admin import AdminDesk
+from kiosk.messages.admin import PIN_WRONG, CheckPin
 from kiosk.store.audit import audit_entries
 
 
@@ -58,7 +59,7 @@ def test_wrong_pins_at_the_web_lock_that_instructor_out_at_the_door(web, cfg, cl
     desk = AdminDesk(store, cfg, clock)  # the door's keypad
     (verdict,) = desk.handle(CheckPin(PINS["prof"]))
     # Prof's own PIN no longer opens it (and says only "wrong": a locked PIN is never confirmed) ...
-    assert not verdict.ok and verdict.message.startswith("Wrong PIN")
+    assert not verdict.ok and verdict.refusal == PIN_WRONG
     (verdict,) = desk.handle(CheckPin(PINS["boss"]))
     assert verdict.ok and verdict.role == "admin"  # ... while the admin, not locked, still gets in
 

@@ -17,7 +17,7 @@ from web_support import ART2, CS101, DAY, STUDENTS, RunningWeb, clock_at, pin_ha
 
 from kiosk.attendance.service import AttendanceService
 from kiosk.cli.main import main
-from kiosk.scheduler.timetable import ClassInfo, Schedule, meeting
+from kiosk.model import ClassInfo, Schedule, meeting
 from kiosk.store.sessions import Actor, mark_manual
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.sync import admin

@@ -18,8 +18,8 @@ import numpy as np
 from kiosk.attendance.service import AttendanceService
 from kiosk.clock import FixedClock
 from kiosk.config import Config
+from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.scheduler.timetable import Schedule
 from kiosk.store import roster_admin
 from kiosk.store.pins import hash_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
