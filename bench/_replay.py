@@ -63,14 +63,15 @@ def frame_type(tree: Path):
     return Frame
 
 
-def start_worker(tree: Path, data: Path):
-    """(worker with its models loaded and the class open, drain() of what it sent, tracks())."""
+def start_worker(tree: Path, data: Path, extra: dict | None = None):
+    """(worker with its models loaded and the class open, drain() of what it sent, tracks());
+    `extra` adds config sections (e.g. {"liveness": {"enabled": False}})."""
     from kiosk.clock import system_clock
     from kiosk.config import config_from_dict
     from kiosk.scheduler.thread import SessionScheduler
     from kiosk.store.sqlite_store import SqliteStore
 
-    cfg = config_from_dict({"store": {"data_dir": str(data)}, "kiosk": {"timezone": ZONE}})
+    cfg = config_from_dict({"store": {"data_dir": str(data)}, "kiosk": {"timezone": ZONE}, **(extra or {})})
     store_factory, clock, sent = (lambda: SqliteStore.in_dir(data)), system_clock(ZONE), queue.Queue()
     if (tree / "kiosk" / "recognition").is_dir():
         from kiosk.messages.lanes import Lanes

@@ -31,6 +31,8 @@ def main() -> int:
     parser.add_argument("--base", type=Path, required=True, help="the other checkout")
     parser.add_argument("--pairs", type=int, default=8)
     parser.add_argument("--out", type=Path, default=OUT / "compare.json")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a config override for both trees' runs (bench/latency.py --set)")
     args = parser.parse_args()
     base = args.base.resolve()
     if not (base / "bench" / "latency.py").is_file() or not (base.parent / "shared" / "data").is_dir():
@@ -41,7 +43,7 @@ def main() -> int:
     for pair in range(args.pairs):
         order = [("base", base), ("new", REPO)] if pair % 2 == 0 else [("new", REPO), ("base", base)]
         for name, tree in order:
-            runs[name].append(run_once(tree))
+            runs[name].append(run_once(tree, args.set))
             print(f"pair {pair + 1}/{args.pairs} {name}: {brief(runs[name][-1])}", flush=True)
     result = {"base": str(base), "base_commit": commit(base), "new_commit": commit(REPO), "runs": runs,
               "median": {name: medians(r) for name, r in runs.items()}}
@@ -52,11 +54,12 @@ def main() -> int:
     return 0
 
 
-def run_once(tree: Path) -> dict:
+def run_once(tree: Path, overrides: list[str] = ()) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "latency.json"
+        extra = [arg for item in overrides for arg in ("--set", item)]
         done = subprocess.run([sys.executable, str(tree / "bench" / "latency.py"), "--runs", "1", "--skip-baseline",
-                               "--out", str(out)], cwd=tree, capture_output=True, text=True)
+                               "--out", str(out), *extra], cwd=tree, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"error: {tree}: {done.stderr.strip().splitlines()[-1:]}")
         return json.loads(out.read_text())["kiosk_runs"][0]

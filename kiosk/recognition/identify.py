@@ -1,8 +1,10 @@
-"""Identification: the faces due this pass -> embeddings -> gallery matches -> each track's vote.
+"""Identification: the faces due this pass -> embeddings -> each track's evidence -> who it is.
 
 The one unit that decides who a face is. It owns the face pipeline's embedder
-side and the gallery (reloaded when an enrolment changes it); the votes and
-the confirmation rule live on the tracks (kiosk/vision/tracker.py).
+side and the gallery (reloaded when an enrolment changes it). Each embedding
+joins its track's evidence, weighted by the frame's quality, and the track is
+named from the mean of its frames (kiosk/vision/evidence.py); each frame's own
+match still tells when someone else stepped into the track.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from kiosk.enrolment.gallery import build_gallery
 from kiosk.model import Frame
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.base import Match, model_key
+from kiosk.vision.evidence import frame_weight, judge
 from kiosk.vision.tracker import Track
 
 log = logging.getLogger(__name__)
@@ -42,9 +45,13 @@ class Identifier:
         swapped = []
         for track, vector, match in zip(tracks, vectors, matches):
             if track.observe(vector, frame.captured_at, frame.index, match.person_id):
-                swapped.append(track)
-            track.vote(match, self.vision.confirm_frames)
-            log.debug("frame %d track %d: %s %.2f", frame.index, track.id, match.person_id, match.score)
+                swapped.append(track)  # its evidence started again with this frame
+            track.evidence.add(vector, frame_weight(track.box))
+            verdict = judge(track.evidence, self.gallery, self.vision.confirm_frames)
+            track.decide(match, verdict)
+            log.debug("frame %d track %d: frame %s %.2f, track %s %.2f over %d frames", frame.index, track.id,
+                      match.person_id, match.score, verdict.match.person_id, verdict.match.score,
+                      track.evidence.frames)
         return swapped
 
     def refresh_gallery(self) -> None:
