@@ -100,8 +100,15 @@ class Track:
         return len(recent) == UNKNOWN_VOTES and all(m.person_id is None for m in recent)
 
 
+JUMP_SIZES = 1.5  # a face may move this many face widths between passes (a slow camera, a brisk walk)
+JUMP_SIZE_RATIO = 0.6  # ...and change size by at most this factor either way
+
+
 class Tracker:
-    """Greedy IoU association of each frame's detections with live tracks."""
+    """Greedy association of each frame's detections with live tracks: by overlap first, then, for
+    a face no track overlaps, the nearest track of a similar size within JUMP_SIZES face widths.
+    At 3-10 fps a walking face overlaps its last box too little; the appearance check (observe)
+    still starts a new face if someone else took the place."""
 
     def __init__(self, min_iou: float = 0.3, max_age_s: float = 1.0):
         # A face unseen for max_age_s is gone. Not shorter: a failed live check sticks to its
@@ -117,18 +124,42 @@ class Tracker:
         """Tracks for these faces, in the same order as `faces`."""
         self.tracks = [t for t in self.tracks if captured_at - t.last_seen <= self.max_age_s]
         free = list(self.tracks)
-        result = []
-        for face in faces:
-            best = max(free, key=lambda t: t.box.iou(face), default=None)
-            if best is not None and best.box.iou(face) >= self.min_iou:
-                free.remove(best)
-                if best.last_seen != self._last_frame_at:  # missed on the previous pass
-                    best.sighted_since = captured_at
-                best.box, best.last_seen = face, captured_at
-                result.append(best)
-            else:
-                track = Track(next(self._ids), face, captured_at, captured_at, sighted_since=captured_at)
-                self.tracks.append(track)
-                result.append(track)
+        chosen: list[Track | None] = [self._take(free, face, lambda t, f=face: t.box.iou(f) >= self.min_iou,
+                                                 lambda t, f=face: -t.box.iou(f)) for face in faces]
+        for i, face in enumerate(faces):
+            if chosen[i] is None:
+                chosen[i] = self._take(free, face, lambda t, f=face: _near(t.box, f),
+                                       lambda t, f=face: _distance(t.box, f))
+        result = [self._follow(track, face, captured_at) for track, face in zip(chosen, faces)]
         self._last_frame_at = captured_at
         return result
+
+    @staticmethod
+    def _take(free: list[Track], face: FaceBox, fits, cost) -> Track | None:
+        candidates = [t for t in free if fits(t)]
+        best = min(candidates, key=cost, default=None)
+        if best is not None:
+            free.remove(best)
+        return best
+
+    def _follow(self, track: Track | None, face: FaceBox, captured_at: float) -> Track:
+        if track is None:
+            track = Track(next(self._ids), face, captured_at, captured_at, sighted_since=captured_at)
+            self.tracks.append(track)
+            return track
+        if track.last_seen != self._last_frame_at:  # missed on the previous pass
+            track.sighted_since = captured_at
+        track.box, track.last_seen = face, captured_at
+        return track
+
+
+def _distance(a: FaceBox, b: FaceBox) -> float:
+    """Centre distance in face widths (of the older box)."""
+    dx = (a.x + a.w / 2) - (b.x + b.w / 2)
+    dy = (a.y + a.h / 2) - (b.y + b.h / 2)
+    return float(np.hypot(dx, dy)) / max(a.w, 1.0)
+
+
+def _near(a: FaceBox, b: FaceBox) -> bool:
+    ratio = b.size / max(a.size, 1e-6)
+    return _distance(a, b) <= JUMP_SIZES and JUMP_SIZE_RATIO <= ratio <= 1 / JUMP_SIZE_RATIO

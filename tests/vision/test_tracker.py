@@ -151,3 +151,19 @@ def test_a_new_face_in_the_track_starts_its_evidence_again():
     track.evidence.add(axes[0])
     assert track.observe(axes[5], 0.2)  # unlike the last embedding: another face
     assert track.evidence.frames == 0 and track.evidence.mean is None
+
+
+def test_a_face_that_moved_past_its_box_at_a_low_frame_rate_keeps_its_track():
+    tracker = Tracker()
+    first = tracker.update([FaceBox(100, 100, 80, 80, 0.9)], 0.0)[0]
+    moved = tracker.update([FaceBox(190, 110, 84, 84, 0.9)], 0.33)[0]  # 3 fps: no overlap, 1.1 widths away
+    assert moved is first
+
+
+def test_a_far_or_much_bigger_face_is_a_new_track():
+    tracker = Tracker()
+    first = tracker.update([FaceBox(100, 100, 80, 80, 0.9)], 0.0)[0]
+    far = tracker.update([FaceBox(400, 100, 80, 80, 0.9)], 0.33)[0]
+    assert far is not first
+    big = tracker.update([FaceBox(100, 100, 200, 200, 0.9)], 0.66)[0]
+    assert big is not first
