@@ -25,7 +25,7 @@ def write_calibration(results: list[dict], shipped: dict, note: str) -> Path:
             continue
         curve = tuple((int(n), float(t)) for n, t in rule["by_people"])
         table[key] = {"threshold": threshold_for_people(curve, REFERENCE_PEOPLE), "margin": rule["margin"],
-                      "same_face": rule["same_face"], "by_people": curve}
+                      "same_face": rule["same_face"], "verify": rule["verify"], "by_people": curve}
     path.write_text(CALIBRATION_TEMPLATE.format(note=note, rows="\n".join(_table_lines(table))),
                     encoding="utf-8")
     return path
@@ -37,6 +37,8 @@ def _table_lines(table: dict) -> list[str]:
         row = f'    "{key}": {{"threshold": {v["threshold"]:.3f}, "margin": {v["margin"]:.2f}'
         if "same_face" in v:
             row += f', "same_face": {v["same_face"]:.2f}'
+        if "verify" in v:
+            row += f', "verify": {v["verify"]:.3f}'
         if "by_people" in v:
             points = ", ".join(f"({n}, {t:.3f})" for n, t in v["by_people"])
             row += f',\n        "by_people": ({points})'

@@ -11,7 +11,8 @@ its size. Two track rules, each judged on the same tracks:
 
 - votes: each frame is matched alone; a name is confirmed when
   vision.confirm_frames consecutive frames agree (kiosk/vision/tracker.py);
-- evidence: the mean of the frames so far is matched (kiosk/vision/evidence.py).
+- evidence: the mean of the frames so far is matched (kiosk/vision/evidence.py);
+- kiosk: either (kiosk/vision/tracker.py Track.decide), what the kiosk ships.
 
 Reported: tracks named right, wrong names, strangers named, and the frame at
 which each genuine track was confirmed. Output: bench/out/walkup.json.
@@ -67,6 +68,23 @@ def by_evidence(gallery, frames) -> tuple[str | None, int | None]:
     return None, None
 
 
+def by_kiosk(gallery, frames) -> tuple[str | None, int | None]:
+    """What the kiosk does (Track.decide): agreeing frames, or the mean of the frames."""
+    from kiosk.vision.base import FaceBox
+    from kiosk.vision.evidence import judge
+    from kiosk.vision.tracker import Track
+
+    track = Track(1, FaceBox(0, 0, 100, 100, 1.0), 0.0, 0.0)
+    for i, vector in enumerate(frames, 1):
+        track.evidence.add(vector)
+        track.decide(gallery.match(vector[None])[0], judge(track.evidence, gallery, CONFIRM_FRAMES), CONFIRM_FRAMES)
+        if track.confirmed is not None:
+            return track.confirmed.person_id, i
+        if track.refused:
+            return None, None
+    return None, None
+
+
 def run() -> dict:
     from kiosk.config import VisionSection
     from kiosk.vision.matching import decision_settings
@@ -75,7 +93,7 @@ def run() -> dict:
     everyone = ev.enrol_set(emb, ("1.jpg",), "sface")
     frames_of = tracks(emb)
     fold = ev.folds()
-    counts = {rule: defaultdict(int) for rule in ("votes", "evidence")}
+    counts = {rule: defaultdict(int) for rule in RULES}
     confirm_at = {rule: [] for rule in counts}
     for k in range(ev.K_FOLDS):
         held = {p for p, f in fold.items() if f == k}
@@ -86,13 +104,16 @@ def run() -> dict:
             genuine = person in enrolled_here
             if not genuine and person not in held:
                 continue  # enrolled but its enrolment was refused: neither genuine nor a fair stranger
-            for rule, decide in (("votes", by_votes), ("evidence", by_evidence)):
+            for rule, decide in RULES.items():
                 named, at = decide(gallery, frames)
                 _count(counts[rule], genuine, person, named, len(frames))
                 if genuine and named == person:
                     confirm_at[rule].append(at)
     return {rule: {**dict(c), "median_confirm_frame": float(np.median(confirm_at[rule]))}
             for rule, c in counts.items()}
+
+
+RULES = {"votes": by_votes, "evidence": by_evidence, "kiosk": by_kiosk}
 
 
 def _count(c, genuine: bool, person: str, named: str | None, frames: int) -> None:

@@ -48,7 +48,7 @@ class Identifier:
                 swapped.append(track)  # its evidence started again with this frame
             track.evidence.add(vector, frame_weight(track.box))
             verdict = judge(track.evidence, self.gallery, self.vision.confirm_frames)
-            track.decide(match, verdict)
+            track.decide(match, verdict, self.vision.confirm_frames)
             log.debug("frame %d track %d: frame %s %.2f, track %s %.2f over %d frames", frame.index, track.id,
                       match.person_id, match.score, verdict.match.person_id, verdict.match.score,
                       track.evidence.frames)

@@ -5,14 +5,14 @@ gallery of that many people (kiosk/vision/matching.py reads it in log(people));
 `threshold` is its value at matching.REFERENCE_PEOPLE. Written by
 bench/accuracy.py --write-calibration; how they are derived is in docs/ACCURACY.md.
 
-Produced by bench/accuracy.py --write-calibration on 2026-12-03; full results in calib_run3.json.
+Produced by bench/accuracy.py --write-calibration on 2026-12-03; full results in accuracy.json.
 """
 
 CALIBRATED: dict[str, dict[str, float]] = {
-    "sface": {"threshold": 0.412, "margin": 0.08, "same_face": 0.49,
-        "by_people": ((1, 0.293), (3, 0.325), (10, 0.357), (30, 0.390), (100, 0.412), (196, 0.436), (300, 0.446), (1000, 0.475), (3000, 0.501), (10000, 0.529))},
-    "sface-fp32": {"threshold": 0.413, "margin": 0.10, "same_face": 0.49,
-        "by_people": ((1, 0.293), (3, 0.326), (10, 0.356), (30, 0.389), (100, 0.413), (196, 0.436), (300, 0.446), (1000, 0.476), (3000, 0.503), (10000, 0.532))},
+    "sface": {"threshold": 0.453, "margin": 0.08, "same_face": 0.49, "verify": 0.378,
+        "by_people": ((1, 0.453), (3, 0.453), (10, 0.453), (30, 0.453), (100, 0.453), (196, 0.453), (300, 0.464), (1000, 0.497), (3000, 0.526), (10000, 0.558))},
+    "sface-fp32": {"threshold": 0.452, "margin": 0.10, "same_face": 0.49, "verify": 0.377,
+        "by_people": ((1, 0.452), (3, 0.452), (10, 0.452), (30, 0.452), (100, 0.452), (196, 0.452), (300, 0.463), (1000, 0.494), (3000, 0.522), (10000, 0.553))},
     "dlib": {"threshold": 0.950, "margin": 0.01},
     "deepface:SFace": {"threshold": 0.490, "margin": 0.12},
     "deepface:Dlib": {"threshold": 0.955, "margin": 0.01},

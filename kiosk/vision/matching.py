@@ -19,8 +19,8 @@ from kiosk.errors import ConfigError
 from kiosk.vision.base import model_key
 
 REFERENCE_PEOPLE = 100  # the gallery size a caller that knows none is judged at (one school year)
-# One-to-one checks ("is this new photo the enrolled person?") use the threshold of a gallery of this
-# many: a stranger beats it about once in 1,000 comparisons, where at a gallery of 1 it is 1 in 100.
+# One-to-one checks ("is this new photo the enrolled person?") without a calibrated `verify` bar use
+# the threshold of a gallery of this many.
 VERIFY_PEOPLE = 10
 
 
@@ -41,8 +41,12 @@ def decision_settings(cfg: VisionSection, people: int | None = None) -> tuple[fl
 
 
 def verification_threshold(cfg: VisionSection) -> float:
-    """The score a photo needs against one person's enrolled face to be that person."""
-    return decision_settings(cfg, people=VERIFY_PEOPLE)[0]
+    """The score a photo needs against one person's enrolled face to be that person: the calibrated
+    one-to-one bar (`verify`: a stranger passes about 1 in 2,000 comparisons), else a ten-person gallery's."""
+    from kiosk.vision.calibration import CALIBRATED
+
+    calibrated = CALIBRATED.get(model_key(cfg), {})
+    return (not cfg.threshold and calibrated.get("verify")) or decision_settings(cfg, people=VERIFY_PEOPLE)[0]
 
 
 def same_face_score(cfg: VisionSection) -> float:

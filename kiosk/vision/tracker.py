@@ -85,9 +85,12 @@ class Track:
         if self.confirmed is None and len(named) >= needed and len(ids) == 1:
             self.confirmed = max(named, key=lambda m: m.score)
 
-    def decide(self, match: Match, verdict: Verdict) -> None:
-        """Record this frame's own match, and take the track's verdict from its evidence."""
-        self.votes = (self.votes + [match])[-UNKNOWN_VOTES:]
+    def decide(self, match: Match, verdict: Verdict, needed: int) -> None:
+        """Record this frame's own match and the evidence's verdict: a name is confirmed when
+        `needed` frames agree on it (vote) or when the mean of the frames clears the rule with
+        its headroom. Either alone named no stranger on the walk-up sequences; the votes are a
+        frame quicker on a sharp face, the mean names 24 more of 784 tracks (bench/walkup.py)."""
+        self.vote(match, needed)
         if self.confirmed is None and verdict.confirmed:
             self.confirmed = verdict.match
         self.refused = self.confirmed is None and verdict.stranger

@@ -118,14 +118,14 @@ def test_a_track_is_named_by_the_mean_of_its_frames():
     from kiosk.vision.gallery import Gallery
 
     ann = np.eye(8, dtype=np.float32)[0]
-    gallery = Gallery(["ann"], ["Ann"], ann[None], threshold=0.5, margin=0.0)
+    gallery = Gallery(["ann"], ["Ann"], ann[None], threshold=0.52, margin=0.0)
     track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
-    # Two noisy frames, each alone at 0.5 (under the threshold plus the track headroom), whose
-    # noise points different ways: their mean scores 0.63.
+    # Two noisy frames, each alone at 0.5 (under the threshold: no frame votes for Ann), whose
+    # noise points different ways: their mean scores 0.63, over the threshold plus the headroom.
     for noise_axis in (1, 2):
         frame = 0.5 * ann + 0.866 * np.eye(8, dtype=np.float32)[noise_axis]
         track.evidence.add(frame / np.linalg.norm(frame))
-        track.decide(gallery.match(frame[None])[0], judge(track.evidence, gallery, min_frames=2))
+        track.decide(gallery.match(frame[None])[0], judge(track.evidence, gallery, min_frames=2), 2)
     assert track.confirmed is not None and track.confirmed.person_id == "ann"
     assert track.confirmed.score == pytest.approx(0.632, abs=1e-3) and not track.unknown
 
@@ -140,7 +140,7 @@ def test_a_track_clearly_below_the_threshold_is_refused_after_three_frames():
     for i in range(3):
         assert not track.unknown
         track.evidence.add(axes[3])
-        track.decide(gallery.match(axes[3][None])[0], judge(track.evidence, gallery, min_frames=2))
+        track.decide(gallery.match(axes[3][None])[0], judge(track.evidence, gallery, min_frames=2), 2)
     assert track.unknown and track.confirmed is None
 
 
