@@ -14,6 +14,10 @@ from kiosk.store.schema import SCHEMA_VERSION
 MIN_FREE_MB = 200
 
 
+class Advice(Exception):
+    """Not a failure, but something to fix: printed as `warn`, and the exit code stays 0."""
+
+
 def register(commands) -> None:
     doctor = commands.add_parser("doctor", help="check camera, models, database, disk, config and clock")
     doctor.add_argument("--camera", metavar="SRC", help="camera to check (default: config)")
@@ -27,6 +31,7 @@ def doctor_command(args, cfg: Config) -> int:
         ("clock", lambda: _clock(cfg)),
         ("disk", lambda: _disk(cfg)),
         ("database", lambda: _database(cfg)),
+        ("room", lambda: _room(cfg)),
         ("models", lambda: _models(cfg)),
         ("liveness", lambda: _liveness(cfg)),
     ]
@@ -36,6 +41,8 @@ def doctor_command(args, cfg: Config) -> int:
     for name, check in checks:
         try:
             print(f"ok    {name:9} {check()}")
+        except Advice as advice:
+            print(f"warn  {name:9} {advice}")
         except (KioskError, OSError) as err:
             failed += 1
             print(f"FAIL  {name:9} {err}")
@@ -72,6 +79,28 @@ def _database(cfg: Config) -> str:
         store.close()
 
 
+def _room(cfg: Config) -> str:
+    """The room this kiosk serves: only that room's classes open and end here."""
+    from kiosk.scheduler.timetable import room_key, room_scope, rooms
+    from kiosk.store.sqlite_store import SqliteStore
+
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        classes = store.classes()
+    finally:
+        store.close()
+    named = ", ".join(sorted({c.room.strip() for c in classes.values() if room_key(c.room)})) or "none"
+    served = room_scope(classes, cfg.kiosk.room)
+    if not room_key(cfg.kiosk.room) and len(rooms(classes)) > 1:
+        raise Advice(f"kiosk.room is not set and the timetable has rooms {named}: this kiosk opens no class; "
+                     "set [kiosk] room (or KIOSK_ROOM) to this door's room")
+    if room_key(cfg.kiosk.room) and classes and not served:
+        raise Advice(f"no class is in room {cfg.kiosk.room!r} (rooms in the timetable: {named}); "
+                     "check [kiosk] room, or give the classes this room with 'class add --room'")
+    where = f"room {cfg.kiosk.room}" if room_key(cfg.kiosk.room) else "no room set (one-room timetable)"
+    return f"{where}: serves {len(served)} of {len(classes)} class(es)"
+
+
 def _models(cfg: Config) -> str:
     from kiosk.vision.pipeline import FacePipeline
 
@@ -84,7 +113,10 @@ def _models(cfg: Config) -> str:
 def _liveness(cfg: Config) -> str:
     from kiosk.liveness.models import layer_status
 
-    return layer_status(cfg)
+    complete, line = layer_status(cfg)
+    if not complete:
+        raise Advice(line)
+    return line
 
 
 def _camera(cfg: Config, source: str | None) -> str:
