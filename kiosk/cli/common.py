@@ -1,5 +1,6 @@
-"""Helpers every admin command shares: the local store for one command, and the
-parsing of dates, times and weekdays from the command line.
+"""Helpers every admin command shares: the local store for one command (created, or for a
+read, required to exist), and the parsing of dates (today, yesterday and tomorrow too),
+times and weekdays from the command line.
 
 Commands import these from here, never from one another, so no command module
 depends on another.
@@ -7,7 +8,7 @@ depends on another.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
 from kiosk.config import Config
@@ -16,6 +17,7 @@ from kiosk.model import parse_weekdays
 from kiosk.store.sqlite_store import SqliteStore
 
 T = TypeVar("T")
+RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
 def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
@@ -27,6 +29,17 @@ def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
         store.close()
 
 
+def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
+    """with_store for a command that only reads: a folder with no database is a mistake
+    (a mistyped --data-dir), not an empty school, so it is named rather than created."""
+    from kiosk.store.database import DB_FILE
+
+    if not (cfg.data_dir / DB_FILE).is_file():
+        raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
+                         "KIOSK_DATA_DIR, or [store] data_dir in the config")
+    return with_store(cfg, action)
+
+
 def hhmm(text: str) -> time:
     try:
         return datetime.strptime(text, "%H:%M").time()
@@ -34,11 +47,22 @@ def hhmm(text: str) -> time:
         raise UsageError(f"{text!r} is not a time in HH:MM") from None
 
 
-def iso_date(text: str) -> date:
+def iso_date(text: str) -> date | str:
+    """YYYY-MM-DD, or today / yesterday / tomorrow (kept as the word until resolve_day, which
+    knows the kiosk's timezone)."""
+    if text.strip().lower() in RELATIVE_DAYS:
+        return text.strip().lower()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD") from None
+        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD (or today, yesterday)") from None
+
+
+def resolve_day(value: date | str | None, tz: tzinfo) -> date | None:
+    """A --date value as a local date in `tz`."""
+    if isinstance(value, str):
+        return datetime.now(tz).date() + timedelta(days=RELATIVE_DAYS[value])
+    return value
 
 
 def weekdays(text: str) -> frozenset[int]:

@@ -10,15 +10,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.common import with_store
+from kiosk.cli.common import read_store, resolve_day
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.database import Database, from_iso
 
 EXPORT_COLUMNS = ["person_id", "name", "class", "session_start", "status", "checked_in_at", "latency_ms",
-                  "method", "made_by"]
+                  "method", "made_by", "enrolment"]
 STATUSES = ("present", "late", "absent")
+NOT_YET = "not yet"  # on the roster of a session still running, and not seen so far
+AWAITING = "awaiting enrolment"  # on a roster, with no face enrolled yet (marked by hand until then)
 # A roster member the kiosk keeps missing ends up marked by hand (a false reject, or a
 # student who walks past it). This often, and this large a share, suggests re-enrolling.
 REENROL_MIN_BY_HAND = 2
@@ -28,45 +30,85 @@ REENROL_SHARE = 0.25
 def register(att_cmds) -> None:
     report = att_cmds.add_parser("report", help="chart of attendance per session, and a per-student summary")
     report.add_argument("--class", dest="class_code", required=True)
-    report.add_argument("--out", type=Path, required=True, help="PNG file for the chart")
+    report.add_argument("--out", type=Path, required=True, help="PNG file: the chart and the per-student table")
     report.set_defaults(handler=attendance_report)
 
 
 def export_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
-    sql = ("SELECT a.person_id, p.name, s.class_code, s.starts_at, a.status, a.checked_in_at, a.latency_ms,"
-           " a.method, a.made_by FROM attendance a JOIN sessions s ON s.id = a.session_id"
-           " LEFT JOIN people p ON p.id = a.person_id" + (" WHERE s.class_code = ?" if args.class_code else "")
-           + " ORDER BY s.starts_at, a.status = 'absent', a.checked_in_at, a.person_id")
-    rows = db.query(sql, (args.class_code,) if args.class_code else ())
+    """Every roster member of each session, with a status: the stored rows (present, late,
+    absent), and during a session that is still running, everyone not seen yet ("not yet").
+    `args.date` (a local date in `tz`) and `args.class_code` narrow it; an unknown class is
+    a UsageError. The CLI export, the report and the web view all read these rows."""
+    if args.class_code:
+        require_known_class(db, args.class_code)
+    where, params = (" AND s.class_code = ?", (args.class_code,)) if args.class_code else ("", ())
+    stored = db.query(
+        "SELECT a.person_id, p.name, s.class_code, s.starts_at, a.status, a.checked_in_at, a.latency_ms, a.method,"
+        " a.made_by FROM attendance a JOIN sessions s ON s.id = a.session_id LEFT JOIN people p ON p.id = a.person_id"
+        " WHERE 1 = 1" + where, params)
+    unseen = db.query(
+        "SELECT r.person_id, p.name, s.class_code, s.starts_at FROM sessions s JOIN roster r ON r.class_code ="
+        " s.class_code JOIN people p ON p.id = r.person_id WHERE s.state = 'active' AND NOT EXISTS (SELECT 1 FROM"
+        " attendance a WHERE a.session_id = s.id AND a.person_id = r.person_id)" + where, params)
+    faces = _enrolment_states(db)
     out = []
-    for r in rows:
+    for r in [*stored, *({**dict(r), "status": NOT_YET, "checked_in_at": None, "latency_ms": None, "method": "",
+                          "made_by": ""} for r in unseen)]:
         start = from_iso(r["starts_at"]).astimezone(tz)
         if args.date and start.date() != args.date:
             continue
-        when = "" if r["status"] == "absent" else _local(r["checked_in_at"], tz)  # absent: never checked in
+        seen = r["status"] in ("present", "late")  # absent and not yet: never checked in
         out.append([r["person_id"], r["name"] or "", r["class_code"], start.isoformat(timespec="seconds"),
-                    r["status"], when, "" if r["latency_ms"] is None else r["latency_ms"], r["method"], r["made_by"]])
-    return out
+                    r["status"], _local(r["checked_in_at"], tz) if seen else "",
+                    "" if r["latency_ms"] is None else r["latency_ms"], r["method"], r["made_by"],
+                    faces.get(r["person_id"], "")])
+    return sorted(out, key=lambda row: (row[3], not row[5], row[5], row[1].casefold(), row[0]))
+
+
+def _enrolment_states(db: Database) -> dict[str, str]:
+    """person id -> "enrolled" (has a face) or "awaiting enrolment" (a student with none yet)."""
+    return {r[0]: "enrolled" if r[2] else AWAITING if r[1] == "student" else "" for r in db.query(
+        "SELECT p.id, p.role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) FROM people p")}
+
+
+def require_known_class(db: Database, code: str) -> None:
+    """A class that exists, or has history (a removed class keeps its sessions)."""
+    if db.class_record(code) is None and db.conn.execute(
+            "SELECT 1 FROM sessions WHERE class_code = ?", (code,)).fetchone() is None:
+        known = ", ".join(sorted(db.classes())) or "none yet"
+        raise UsageError(f"unknown class {code!r}; known classes: {known} (see 'class list')")
 
 
 def attendance_export(args, cfg: Config) -> int:
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
     if args.format == "xlsx" and not args.out:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
-    rows = with_store(cfg, lambda s: export_rows(s, args, tz))
+    args.date = resolve_day(args.date, tz)
+    rows = read_store(cfg, lambda s: export_rows(s, args, tz))
     if args.format == "xlsx":
         write_xlsx(args.out, rows)
-        print(f"{len(rows)} row(s) written to {args.out}")
-        return 0
-    handle = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
-    try:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-    finally:
-        if args.out:
-            handle.close()
+    elif args.out:
+        write_csv(args.out, rows)
+    else:
+        _csv_to(sys.stdout, rows)
+    where = f" written to {args.out}" if args.out else ""
+    empty = f" (no sessions{f' on {args.date}' if args.date else ''} yet)" if not rows else ""
+    print(f"{len(rows)} row(s){where}{empty}", file=sys.stdout if args.out else sys.stderr)
     return 0
+
+
+def write_csv(path: Path, rows: list[list]) -> None:
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            _csv_to(handle, rows)
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}; give --out a file in a folder that exists") from None
+
+
+def _csv_to(handle, rows: list[list]) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
 
 
 def write_xlsx(path: Path, rows: list[list]) -> None:
@@ -82,92 +124,77 @@ def write_xlsx(path: Path, rows: list[list]) -> None:
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (14, 24, 10, 26, 10, 26, 11, 9, 12)):
+    for column, width in zip("ABCDEFGHIJ", (14, 24, 10, 26, 10, 26, 11, 9, 12, 20)):
         sheet.column_dimensions[column].width = width
     try:
         book.save(path)
     except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+        raise UsageError(f"cannot write {path}: {err.strerror}; give --out a file in a folder that exists") from None
 
 
 def attendance_report(args, cfg: Config) -> int:
+    from kiosk.cli.report_png import draw_report
+
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
     args.date = None
-    rows = with_store(cfg, lambda s: _report_rows(s, args, tz))
-    sessions, students = _tally(rows)
+    rows = read_store(cfg, lambda s: export_rows(s, args, tz))
+    sessions, students = tally(rows)
     if not sessions:
-        raise UsageError(f"no attendance recorded for class {args.class_code!r}")
-    draw_chart(args.out, args.class_code, sessions)
-    print(f"chart of {len(sessions)} session(s) written to {args.out}")
-    print("person_id\tname\tpresent\tlate\tabsent\tattended\tby_hand")
-    for (pid, name), counts in sorted(students.items(), key=lambda kv: kv[0][1].casefold()):
-        total = sum(counts[s] for s in STATUSES)
-        rate = (counts["present"] + counts["late"]) / total if total else 0.0
-        print(f"{pid}\t{name}\t{counts['present']}\t{counts['late']}\t{counts['absent']}\t{rate:.0%}"
-              f"\t{counts['by_hand']}")
+        raise UsageError(f"no attendance recorded for class {args.class_code!r} yet; "
+                         "a report needs at least one session")
+    table = student_table(students)
+    draw_report(args.out, args.class_code, sessions, table)
+    print(f"chart of {len(sessions)} session(s) and a table of {len(table)} student(s) written to {args.out}")
+    print("person_id\tname\tpresent\tlate\tabsent\tattended\tby_hand\tnote")
+    for row in table:
+        print("\t".join(map(str, row)))
     reenrol = should_reenrol(students)
     if reenrol:
         print("\nshould be re-enrolled (often marked by hand; `main.py enroll --id ID --extend PHOTO...`):")
-        for (pid, name), counts in reenrol:
+        for (pid, name, _), counts in reenrol:
             print(f"  {pid}\t{name}\tmarked by hand {counts['by_hand']} of "
                   f"{counts['present'] + counts['late']} attended sessions")
     return 0
 
 
-def should_reenrol(students: dict[tuple[str, str], Counter]) -> list[tuple[tuple[str, str], Counter]]:
+def student_table(students: dict[tuple[str, str, str], Counter]) -> list[list]:
+    """One row per student, by name: id, name, present, late, absent, attended, by hand, note."""
+    flagged = {key for key, _ in should_reenrol(students)}
+    table = []
+    for key, counts in sorted(students.items(), key=lambda kv: (kv[0][1].casefold(), kv[0][0])):
+        pid, name, enrolment = key
+        total = sum(counts[s] for s in STATUSES)
+        rate = (counts["present"] + counts["late"]) / total if total else 0.0
+        note = AWAITING if enrolment == AWAITING else "re-enrol?" if key in flagged else ""
+        table.append([pid, name, counts["present"], counts["late"], counts["absent"], f"{rate:.0%}",
+                      counts["by_hand"], note])
+    return table
+
+
+def should_reenrol(students: dict[tuple, Counter]) -> list[tuple[tuple, Counter]]:
     """Roster members whose attendance was marked by hand often enough to suspect the kiosk
-    does not recognise them well (most by-hand marks first)."""
+    does not recognise them well (most by-hand marks first). Someone with no face enrolled
+    yet is marked by hand because of that, and is not flagged."""
     flagged = []
     for key, counts in students.items():
         attended = counts["present"] + counts["late"]
+        if key[2] == AWAITING:
+            continue
         if counts["by_hand"] >= REENROL_MIN_BY_HAND and counts["by_hand"] >= REENROL_SHARE * attended:
             flagged.append((key, counts))
     return sorted(flagged, key=lambda kv: (-kv[1]["by_hand"], kv[0][1].casefold()))
 
 
-def _report_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
-    if db.conn.execute("SELECT 1 FROM sessions WHERE class_code = ?", (args.class_code,)).fetchone() is None \
-            and db.class_record(args.class_code) is None:
-        raise UsageError(f"unknown class {args.class_code!r}")
-    return export_rows(db, args, tz)
-
-
-def _tally(rows: list[list]):
+def tally(rows: list[list]):
+    """Counts per session start, and per student (id, name, enrolment state)."""
     sessions: dict[str, Counter] = defaultdict(Counter)
-    students: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for pid, name, _, start, status, _, _, method, _ in rows:
+    students: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
+    for pid, name, _, start, status, _, _, method, _, enrolment in rows:
         sessions[start][status] += 1
-        students[(pid, name or pid)][status] += 1
-        if method == "manual" and status != "absent":
-            students[(pid, name or pid)]["by_hand"] += 1
+        students[(pid, name or pid, enrolment)][status] += 1
+        if method == "manual" and status in ("present", "late"):
+            students[(pid, name or pid, enrolment)]["by_hand"] += 1
     return dict(sorted(sessions.items())), students
-
-
-def draw_chart(path: Path, class_code: str, sessions: dict[str, Counter]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = [start[:16].replace("T", "\n") for start in sessions]
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(labels) + 2), 4.5), dpi=120)
-    bottom = [0] * len(labels)
-    # Colour is never the only signal: each status has its own hatch and a labelled legend.
-    for status, colour, hatch in (("present", "#1e8c4e", ""), ("late", "#f5b02e", "//"), ("absent", "#ce4038", "xx")):
-        values = [counts[status] for counts in sessions.values()]
-        ax.bar(labels, values, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", label=status.title())
-        bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_title(f"{class_code}: attendance per session")
-    ax.set_ylabel("students")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
-    try:
-        fig.savefig(path)
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror}") from None
-    finally:
-        plt.close(fig)
 
 
 def _local(text: str, tz: ZoneInfo) -> str:

@@ -174,6 +174,9 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
         raise StoreError(f"{request.person.id or 'person'}: {problem}")
     if len(request.vectors) == 0:
         raise StoreError(f"{request.person.id}: no usable photo")
+    if cfg.privacy.require_consent and request.consent is None and request.mode != "extend":
+        raise StoreError(f"{request.person.id}: consent is required here ([privacy] require_consent); record who "
+                         "consented, e.g. --consent-by self, or --consent-by NAME --guardian NAME for a minor")
     check_one_person(cfg.vision, request)
     neighbours = screen(store, cfg.vision, request.person.id, request.vectors)
     duplicate = next((n for n in neighbours if n.duplicate), None)

@@ -78,7 +78,8 @@ def enroll_person(central: Central, person: Person, model: str, vectors: np.ndar
     if not person.name.strip() or not person.id.strip():
         raise StoreError("a person needs a non-empty id and name")
     existing = _live(central, "people", person.id)
-    if existing and not replace:
+    awaiting = existing and existing.get("role") == "student" and not existing.get("embeddings")
+    if existing and not replace and not awaiting:  # a student with no face yet is awaiting enrolment
         raise StoreError(f"person {person.id!r} is already enrolled centrally; use --replace to re-enrol")
     fields = person_fields(person.name.strip(), person.role, model, vectors, sources)
     if existing:  # keep the person's embeddings for other models
