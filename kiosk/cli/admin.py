@@ -46,7 +46,8 @@ def register(commands) -> None:
     att = commands.add_parser("attendance", help="export attendance, or chart it")
     att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = att_cmds.add_parser("export", help="write attendance as CSV (stdout or --out) or XLSX (--out)")
-    export.add_argument("--date", type=iso_date, help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
+    export.add_argument("--date", type=iso_date,
+                        help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
     export.add_argument("--class", dest="class_code", help="only this class")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
@@ -71,7 +72,8 @@ def class_list(args, cfg: Config) -> int:
     records = read_store(cfg, lambda s: s.class_records())
     for record in records:
         room = f" room {record.room}" if record.room else ""
-        print(f"{record.code}\t{record.name}{room}\t{len(record.roster)} student(s): {', '.join(sorted(record.roster))}")
+        students = ", ".join(sorted(record.roster))
+        print(f"{record.code}\t{record.name}{room}\t{len(record.roster)} student(s): {students}")
     if not records:
         print("no classes yet; add one with: class add CODE --name NAME --students ID,ID --room ROOM")
     return 0

@@ -54,8 +54,9 @@ def class_remove(args, cfg: Config) -> int:
 
 
 def class_add_students(args, cfg: Config) -> int:
-    added = audited(cfg, "roster_add", args.code, lambda s: roster_admin.add_students(s, args.code, _ids(args.students)),
-                    lambda ids: ", ".join(ids) or "none new")
+    ids = _ids(args.students)
+    added = audited(cfg, "roster_add", args.code, lambda s: roster_admin.add_students(s, args.code, ids),
+                    lambda new: ", ".join(new) or "none new")
     print(f"{len(added)} student(s) added to {args.code}" + (f": {', '.join(added)}" if added else ""))
     return 0
 

@@ -18,7 +18,8 @@ from kiosk.config import PROJECT_ROOT, Config
 from kiosk.errors import UsageError
 
 MARKER = ".kiosk-demo"  # a folder holding this may be reset by the demo; no other folder is touched
-DEMO_PEOPLE = (("lin", "Lin-Manuel Miranda", "lin-manuel-miranda.png"), ("alex", "Alex Lacamoire", "alex-lacamoire.png"))
+DEMO_PEOPLE = (("lin", "Lin-Manuel Miranda", "lin-manuel-miranda.png"),
+               ("alex", "Alex Lacamoire", "alex-lacamoire.png"))
 CLIP = "short_hamilton_clip.mp4"
 CLASS = "DEMO"
 

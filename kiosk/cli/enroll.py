@@ -42,7 +42,8 @@ def register(commands) -> None:
     enroll.add_argument("--allow-duplicate", action="store_true",
                         help="enrol even if the face matches someone enrolled under another id (audited)")
     enroll.add_argument("--report", type=Path, metavar="CSV",
-                        help="with --from-dir or --from-csv: write file, person, accepted/rejected/skipped, reason per photo")
+                        help="with --from-dir or --from-csv: write file, person, accepted/rejected/skipped "
+                             "and reason per photo")
     enroll.set_defaults(handler=enroll_command)
 
     pairs = commands.add_parser("lookalikes", help="list enrolled people flagged as look-alike pairs")

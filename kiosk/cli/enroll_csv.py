@@ -83,7 +83,7 @@ def _enrol_one(args, cfg: Config, pipeline, person: PhotoDayPerson, known: set[s
     where = f"{args.from_csv.name} line {person.lines[0]}"
     mode = "replace" if args.replace else "new"
     name = person.name or names.get(person.id, "")
-    problem = (person_problem(Person(person.id, name, args.role or "student"), mode) if person.id else "the id is empty")
+    problem = person_problem(Person(person.id, name, args.role or "student"), mode) if person.id else "the id is empty"
     if not problem and not name:
         problem = "no name, and nobody with this id is known here; fill in the name column"
     missing = [p for p in person.photos if not p.is_file()]

@@ -22,7 +22,7 @@ from kiosk.messages.admin import SessionEnded
 from kiosk.messages.lanes import Outbox
 from kiosk.messages.screen import SessionChanged
 from kiosk.model import SessionInfo
-from kiosk.scheduler.timetable import current_and_next, room_scope
+from kiosk.scheduler.timetable import current_and_next, room_scope, rooms
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
@@ -43,12 +43,18 @@ class SessionScheduler:
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         self.kiosk_id = cfg.kiosk.id
         self.room = cfg.kiosk.room
+        self._warned_room = False
         self._last_posted: SessionChanged | None = None
 
     def tick(self) -> SessionChanged:
         now = self.clock()
         classes = self.store.classes()
         served = room_scope(classes, self.room)  # this door's room only: another room's class never ends ours
+        if not served and classes and not self._warned_room:
+            self._warned_room = True
+            named = ", ".join(sorted(rooms(classes))) or "none"
+            log.warning("this kiosk serves no class: kiosk.room is %r and the timetable's rooms are %s; "
+                        "set [kiosk] room (main.py doctor checks it)", self.room, named)
         current, upcoming = current_and_next(self.store.schedules(), served, now, self.early_open,
                                              started_early_ids(self.store))
         for session_id in self.store.active_session_ids():

@@ -106,7 +106,8 @@ def add_students(db: Database, code: str, ids: list[str]) -> list[str]:
         known = {r[0] for r in conn.execute("SELECT id FROM people")}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+            raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them, or import them by id "
+                             "and name with 'class import-roster' (they await enrolment)")
         return writes.add_to_roster(conn, code, ids)
 
 

@@ -142,7 +142,8 @@ class SqliteStore(Database):
             if instructor_id and instructor_id not in known:
                 unknown.append(instructor_id)
             if unknown:
-                raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+                raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them, or import them by id "
+                                 "and name with 'class import-roster' (they await enrolment)")
             if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
                 raise StoreError(f"class {code!r} already exists")
             writes.upsert_class(conn, code, name.strip(), room, instructor_id)

@@ -48,3 +48,11 @@ def test_the_published_files_install(cli, onnx_dir, data_dir):
     assert out.count("installed") == 2
     for model in MODELS:
         assert sha256(data_dir / "models" / "antispoof" / model.file) == model.sha256
+
+
+def test_the_liveness_doc_gives_each_files_url_and_hash():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "LIVENESS.md").read_text()
+    for model in MODELS:
+        assert model.url in doc and model.sha256 in doc
