@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import datetime
 from typing import Callable
@@ -81,7 +82,7 @@ def _database(cfg: Config) -> str:
 
 def _room(cfg: Config) -> str:
     """The room this kiosk serves: only that room's classes open and end here."""
-    from kiosk.scheduler.timetable import room_key, room_scope, rooms
+    from kiosk.scheduler.timetable import room_key, room_names, room_scope, rooms
     from kiosk.store.sqlite_store import SqliteStore
 
     store = SqliteStore.in_dir(cfg.data_dir)
@@ -89,7 +90,7 @@ def _room(cfg: Config) -> str:
         classes = store.classes()
     finally:
         store.close()
-    named = ", ".join(sorted({c.room.strip() for c in classes.values() if room_key(c.room)})) or "none"
+    named = room_names(classes)
     served = room_scope(classes, cfg.kiosk.room)
     if not room_key(cfg.kiosk.room) and len(rooms(classes)) > 1:
         raise Advice(f"kiosk.room is not set and the timetable has rooms {named}: this kiosk opens no class; "
@@ -113,7 +114,12 @@ def _models(cfg: Config) -> str:
 def _liveness(cfg: Config) -> str:
     from kiosk.liveness.models import layer_status
 
-    complete, line = layer_status(cfg)
+    judge_log = logging.getLogger("kiosk.liveness.judge")
+    level, judge_log.level = judge_log.level, logging.ERROR  # the line below says it; no second copy in the log
+    try:
+        complete, line = layer_status(cfg)
+    finally:
+        judge_log.setLevel(level)
     if not complete:
         raise Advice(line)
     return line

@@ -61,7 +61,7 @@ def staff_remove(args, cfg: Config) -> int:
     done = audited(cfg, "staff_remove", args.id, lambda s: remove_staff(s, args.id), lambda what: what)
     if cfg.mongo.uri:  # the PIN hash is central too: a tombstone stops it at every door
         central.write_through(cfg, lambda c: central.remove_pin(c, args.id))
-    print(f"staff {args.id}: PIN removed, {done}")
+    print(f"staff {args.id}: PIN and staff role removed; {done}")
     return 0
 
 

@@ -104,6 +104,12 @@ def rooms(classes: dict[str, ClassInfo]) -> set[str]:
     return {room_key(info.room) for info in classes.values() if room_key(info.room)}
 
 
+def room_names(classes: dict[str, ClassInfo]) -> str:
+    """The timetable's rooms as written, for messages ("B12, C3", or "none")."""
+    named = {room_key(info.room): info.room.strip() for info in classes.values() if room_key(info.room)}
+    return ", ".join(sorted(named.values(), key=str.casefold)) or "none"
+
+
 def meetings_around(
     schedules: list[Schedule],
     classes: dict[str, ClassInfo],

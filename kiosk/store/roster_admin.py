@@ -78,9 +78,9 @@ def remove_staff(db: Database, person_id: str) -> str:
         conn.execute("UPDATE classes SET instructor_id = NULL WHERE instructor_id = ?", (person_id,))
         if conn.execute("SELECT 1 FROM embeddings WHERE person_id = ? LIMIT 1", (person_id,)).fetchone():
             conn.execute("UPDATE people SET role = 'student', updated_at = ? WHERE id = ?", (utc_now(), person_id))
-            return "now a student (their face stays enrolled)"
+            return "they stay enrolled as a student"
         conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-        return "removed"
+        return "they had no face enrolled, so they are removed"
 
 
 def remove_class(db: Database, code: str) -> None:

@@ -114,7 +114,7 @@ def test_a_door_with_no_room_in_a_two_room_school_opens_nothing(tmp_path):
     door.thread.start()
     try:
         change = door.wait_for(lambda c: True)
-        assert change.current is None and change.upcoming is None
+        assert change.current is None and change.upcoming is None and change.no_class_for_room
         assert door.store.active_session_ids() == []
     finally:
         stop.set()
