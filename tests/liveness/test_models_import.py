@@ -48,6 +48,8 @@ def test_the_published_files_install(cli, onnx_dir, data_dir):
     assert out.count("installed") == 2
     for model in MODELS:
         assert sha256(data_dir / "models" / "antispoof" / model.file) == model.sha256
+    audit = cli("audit", "list", "--kind", "models")[1].splitlines()
+    assert [line.split("\t")[5] for line in audit] == [m.file for m in MODELS]
 
 
 def test_the_liveness_doc_gives_each_files_url_and_hash():
