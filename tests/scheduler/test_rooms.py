@@ -120,3 +120,20 @@ def test_a_door_with_no_room_in_a_two_room_school_opens_nothing(tmp_path):
         stop.set()
         door.thread.join(timeout=5)
         door.store.close()
+
+
+def test_start_next_early_offers_only_this_rooms_next_class(tmp_path):
+    from kiosk.attendance.admin import AdminDesk
+    from kiosk.scheduler.thread import SessionScheduler
+
+    school(tmp_path / "db")
+    store = SqliteStore.in_dir(tmp_path / "db")
+    clock = FixedClock(datetime.combine(DAY, time(9, 5), TZ))
+    cfg = Config().replace("kiosk", room="B12")
+    SessionScheduler(store, cfg, clock, lambda e: None).tick()
+    context = AdminDesk(store, cfg, clock).context()
+    assert context.session.class_code == "B12MATH"
+    assert context.upcoming is None  # C3ART at 09:20 is another room's next class
+    c3 = AdminDesk(store, Config().replace("kiosk", room="C3"), clock).context()
+    assert c3.upcoming.class_code == "C3ART"
+    store.close()
