@@ -20,7 +20,9 @@ from kiosk.store.audit import KINDS, AuditEntry, audit_since, write_audit
 from kiosk.store.database import from_iso, to_iso
 from kiosk.store.sqlite_store import SqliteStore
 
+
 T = TypeVar("T")
+
 
 def register(commands) -> None:
     audit = commands.add_parser("audit", help="list admin actions and failed live checks")
@@ -31,12 +33,14 @@ def register(commands) -> None:
     listing.add_argument("--kind", choices=sorted(KINDS), help="only this kind of action")
     listing.set_defaults(handler=audit_list)
 
+
 def cli_actor() -> str:
     """Who ran the command, as audit rows name them."""
     try:
         return f"cli:{getpass.getuser()}"
     except (OSError, KeyError):  # no login name (a container user with no passwd entry)
         return "cli"
+
 
 def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore], T],
             detail: Callable[[T], str] = lambda _: "") -> T:
@@ -50,6 +54,7 @@ def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore
     finally:
         store.close()
 
+
 def audited_admin(cfg: Config, action: str, target: str, central_change, local_change,
                   detail: Callable[[T], str] = lambda _: "") -> T:
     """central_or_local with its audit row: with mongo.uri the central write comes first (then
@@ -62,6 +67,7 @@ def audited_admin(cfg: Config, action: str, target: str, central_change, local_c
     record(cfg, action, target, detail(result))
     return result
 
+
 def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:
     """One audit row on its own (for a change made outside the local database)."""
     store = SqliteStore.in_dir(cfg.data_dir)
@@ -71,8 +77,10 @@ def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None
     finally:
         store.close()
 
+
 def _entry(cfg: Config, action: str, target: str, detail: str) -> AuditEntry:
     return AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target, detail=detail)
+
 
 def audit_list(args, cfg: Config) -> int:
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
@@ -85,6 +93,7 @@ def audit_list(args, cfg: Config) -> int:
         print("no audit rows" + (f" of kind {args.kind}" if args.kind else "") + (f" since {day}" if day else ""))
     return 0
 
+
 def _rows(store: SqliteStore, since: datetime | None, kind: str | None) -> list[tuple]:
     rows = [] if kind == "spoof" else [
         (e.at, e.kiosk_id, e.actor_id, e.action, e.session_id, e.target_id, e.detail)
@@ -92,6 +101,7 @@ def _rows(store: SqliteStore, since: datetime | None, kind: str | None) -> list[
     if kind in (None, "spoof"):
         rows += _spoof_rows(store, since)
     return rows
+
 
 def _spoof_rows(store: SqliteStore, since: datetime | None) -> list[tuple]:
     """Failed live checks: when, where, the best identity guess, and the scores."""
