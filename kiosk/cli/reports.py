@@ -42,18 +42,18 @@ def export_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
     if args.class_code:
         require_known_class(db, args.class_code)
     where, params = (" AND s.class_code = ?", (args.class_code,)) if args.class_code else ("", ())
-    stored = db.query(
+    rows = db.query(
         "SELECT a.person_id, p.name, s.class_code, s.starts_at, a.status, a.checked_in_at, a.latency_ms, a.method,"
         " a.made_by FROM attendance a JOIN sessions s ON s.id = a.session_id LEFT JOIN people p ON p.id = a.person_id"
-        " WHERE 1 = 1" + where, params)
-    unseen = db.query(
-        "SELECT r.person_id, p.name, s.class_code, s.starts_at FROM sessions s JOIN roster r ON r.class_code ="
-        " s.class_code JOIN people p ON p.id = r.person_id WHERE s.state = 'active' AND NOT EXISTS (SELECT 1 FROM"
-        " attendance a WHERE a.session_id = s.id AND a.person_id = r.person_id)" + where, params)
+        " WHERE 1 = 1" + where + " UNION ALL "
+        # A running session's roster members with no row yet: "not yet".
+        "SELECT r.person_id, p.name, s.class_code, s.starts_at, ?, NULL, NULL, '', '' FROM sessions s"
+        " JOIN roster r ON r.class_code = s.class_code JOIN people p ON p.id = r.person_id WHERE s.state = 'active'"
+        " AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND a.person_id = r.person_id)" + where,
+        params + (NOT_YET,) + params)
     faces = _enrolment_states(db)
     out = []
-    for r in [*stored, *({**dict(r), "status": NOT_YET, "checked_in_at": None, "latency_ms": None, "method": "",
-                          "made_by": ""} for r in unseen)]:
+    for r in rows:
         start = from_iso(r["starts_at"]).astimezone(tz)
         if args.date and start.date() != args.date:
             continue
@@ -62,7 +62,8 @@ def export_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
                     r["status"], _local(r["checked_in_at"], tz) if seen else "",
                     "" if r["latency_ms"] is None else r["latency_ms"], r["method"], r["made_by"],
                     faces.get(r["person_id"], "")])
-    return sorted(out, key=lambda row: (row[3], not row[5], row[5], row[1].casefold(), row[0]))
+    # Session by session; in each, check-ins in time order, then everyone not checked in by name.
+    return sorted(out, key=lambda row: (row[3], row[2], not row[5], row[5], row[1].casefold(), row[0]))
 
 
 def _enrolment_states(db: Database) -> dict[str, str]:
