@@ -77,17 +77,20 @@ def test_enrolling_later_keeps_the_rosters_and_the_export_shows_who_waits(cli, m
     photos = tmp_path / "photo-day"
     photos.mkdir()
     shutil.copyfile(shared / "face_recognition" / "lin-manuel-miranda.png", photos / "lin.png")
+    shutil.copyfile(shared / "face_recognition" / "alex-lacamoire.png", photos / "alex.png")
     sheet = _write(photos, "people.csv", "id,name,photo,consent\n1001,Lin-Manuel Miranda,lin.png,yes\n"
+                                         "1002,,alex.png,self\n"  # no name: the roster's stays
                                          "1003,Nobody Here,missing.png,self\n1004,No Consent,lin.png,no\n")
     code, out, err = cli("enroll", "--from-csv", str(sheet))
     assert code == 1
-    assert "enrolled 1001 from 1 photo(s)" in out
+    assert "enrolled 1001 from 1 photo(s)" in out and "enrolled 1002 from 1 photo(s)" in out
     assert "no such photo" in err and "missing.png" in err
     assert "consent column says 'no'" in err
-    assert "people.csv: 1 enrolled, 0 skipped, 2 photo(s) or row(s) rejected" in out
+    assert "people.csv: 2 enrolled, 0 skipped, 2 photo(s) or row(s) rejected" in out
     store = SqliteStore.in_dir(data_dir)
     assert store.class_record("MA7B").roster == {"1001", "1002"}  # still on the roster, now with a face
-    assert store.embedding_counts("sface") == {"1001": 1}
+    assert store.embedding_counts("sface") == {"1001": 1, "1002": 1}
+    assert store.person("1002").name == "Alex Lacamoire"
     assert store.query("SELECT consent_by FROM people WHERE id = '1001'")[0][0] == "self"
     store.close()
     assert "1001\tLin-Manuel Miranda\tstudent\t1 embedding(s)" in cli("person", "list")[1]
