@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.audit_cmd import audited
+from kiosk.cli.audit_cmd import audited, audited_admin
 from kiosk.cli.common import iso_date, resolve_day
 from kiosk.cli.people_csv import read_people_csv
 from kiosk.clock import local_zone_name
@@ -16,6 +16,7 @@ from kiosk.enrolment.rules import person_id_problem
 from kiosk.errors import UsageError
 from kiosk.store import roster_admin
 from kiosk.store.cancellations import cancel_date, restore_date
+from kiosk.sync import admin as central
 
 
 def register_class(class_cmds) -> None:
@@ -79,9 +80,11 @@ def class_import_roster(args, cfg: Config) -> int:
             bad.append((row.line, f"{row.get('id')!r}: {problem}"))
         else:
             entries.append(roster_admin.RosterEntry(row.line, row.get("id"), row.get("name")))
-    report = audited(cfg, "roster_import", args.code, lambda s: roster_admin.import_roster(s, args.code, entries),
-                     lambda r: f"{args.csv.name}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
-                               f"{len(r.already)} already, {len(r.bad) + len(bad)} bad")
+    report = audited_admin(  # with mongo.uri: imported centrally, then pulled here
+        cfg, "roster_import", args.code, lambda c: central.import_roster(c, args.code, entries),
+        lambda s: roster_admin.import_roster(s, args.code, entries),
+        lambda r: f"{args.csv.name}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
+                  f"{len(r.already)} already, {len(r.bad) + len(bad)} bad")
     bad += report.bad
     for line, reason in sorted(bad):
         print(f"{args.csv.name} line {line}: {reason}", file=sys.stderr)

@@ -121,42 +121,47 @@ def remove_students(db: Database, code: str, ids: list[str]) -> None:
         writes.remove_from_roster(conn, code, ids)
 
 
-def import_roster(db: Database, code: str, entries: list[RosterEntry]) -> RosterImport:
-    """Put the listed people on the roster, in one transaction.
+def plan_roster_import(entries: list[RosterEntry], people: dict[str, str], on_roster: set[str]) -> RosterImport:
+    """What importing `entries` does, decided without writing (the local and the central
+    import both apply it). Someone not known yet is created with the row's name as a student
+    awaiting enrolment (no face yet: marked by hand until photo day, and their place on the
+    roster stays when they are enrolled). A name that differs from the one stored is a
+    warning; the stored name is kept. A row with an empty id, or a new person with no name,
+    is reported and skipped. `people` (id -> name) gains the people it creates."""
+    report, on = RosterImport(), set(on_roster)
+    for entry in entries:
+        pid, name = entry.person_id.strip(), entry.name.strip()
+        if not pid:
+            report.bad.append((entry.line, "empty id"))
+            continue
+        if pid not in people:
+            if not name:
+                report.bad.append((entry.line, f"{pid!r} is not known here and the row has no name; "
+                                               "add a name column to import them as awaiting enrolment"))
+                continue
+            people[pid] = name
+            report.created.append(pid)
+        elif name and name.casefold() != people[pid].casefold():
+            report.warnings.append((entry.line, f"name {name!r} differs from {people[pid]!r} stored for "
+                                                f"{pid!r}; kept {people[pid]!r}"))
+        if pid in on:
+            report.already.append(pid)
+            continue
+        on.add(pid)
+        report.added.append(pid)
+    return report
 
-    Someone not known yet is added with the row's name as a student awaiting
-    enrolment (no face yet: marked by hand until photo day, and their place on
-    the roster stays when they are enrolled). A name that differs from the one
-    stored is a warning; the stored name is kept. A row with an empty id, or a
-    new person with no name, is reported and skipped."""
-    report = RosterImport()
+
+def import_roster(db: Database, code: str, entries: list[RosterEntry]) -> RosterImport:
+    """Put the listed people on the roster (plan_roster_import), in one transaction."""
     now = utc_now()
     with db.transaction() as conn:
         _require_class(conn, code)
         people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM people")}
-        on = writes.roster_ids(conn, code)
-        for entry in entries:
-            pid, name = entry.person_id.strip(), entry.name.strip()
-            if not pid:
-                report.bad.append((entry.line, "empty id"))
-                continue
-            if pid not in people:
-                if not name:
-                    report.bad.append((entry.line, f"{pid!r} is not known here and the row has no name; "
-                                                   "add a name column to import them as awaiting enrolment"))
-                    continue
-                writes.upsert_person(conn, pid, name, "student", now)
-                people[pid] = name
-                report.created.append(pid)
-            elif name and name.casefold() != people[pid].casefold():
-                report.warnings.append((entry.line, f"name {name!r} differs from {people[pid]!r} stored for "
-                                                    f"{pid!r}; kept {people[pid]!r}"))
-            if pid in on:
-                report.already.append(pid)
-                continue
-            writes.add_to_roster(conn, code, [pid])
-            on.add(pid)
-            report.added.append(pid)
+        report = plan_roster_import(entries, people, writes.roster_ids(conn, code))
+        for pid in report.created:
+            writes.upsert_person(conn, pid, people[pid], "student", now)
+        writes.add_to_roster(conn, code, report.added)
     return report
 
 
