@@ -112,12 +112,13 @@ def odd_photos(vectors: np.ndarray, threshold: float) -> tuple[list[int], int, f
 
 
 def check_one_person(vision: VisionSection, request: Enrolment) -> None:
-    """Several photos in one enrolment must all be one person (else NotOnePerson, naming the odd ones)."""
-    from kiosk.vision.matching import decision_settings
+    """Several photos in one enrolment must all be one person (else NotOnePerson, naming the odd ones).
+    A one-to-one check, so at the calibrated one-to-one bar, as --extend checks a photo."""
+    from kiosk.vision.matching import verification_threshold
 
     if len(request.vectors) < 2:
         return
-    threshold, _ = decision_settings(vision)
+    threshold = verification_threshold(vision)
     odd, reference, best = odd_photos(request.vectors, threshold)
     if odd:
         raise NotOnePerson([request.sources[i] for i in odd], request.sources[reference], best, threshold)

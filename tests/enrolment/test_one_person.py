@@ -18,7 +18,7 @@ from kiosk.store.pins import set_pin
 from kiosk.store.roster_admin import add_staff
 from kiosk.store.sqlite_store import Person
 from kiosk.ui.enrol import phrases
-from kiosk.vision.matching import decision_settings
+from kiosk.vision.matching import verification_threshold
 
 
 def two_people(faces, *keys) -> Enrolment:
@@ -42,7 +42,7 @@ def test_the_odd_one_out_of_several_is_named(cfg, store, faces):
 
 
 def test_the_rule_follows_the_kiosks_threshold(cfg, store, faces):
-    threshold, _ = decision_settings(cfg.vision)
+    threshold = verification_threshold(cfg.vision)
     score = float(faces["obama"] @ faces["biden"])
     assert score < threshold  # refused at the calibrated rule (above)
     loose = cfg.replace("vision", threshold=round(score - 0.01, 3))
