@@ -27,8 +27,27 @@ def draw_report(path: Path, class_code: str, sessions: dict[str, Counter], table
     _chart(ax, class_code, sessions)
     _table(grid, table)
     fig.tight_layout()
+    _save(fig, path)
+
+
+def draw_chart(path, class_code: str, sessions: dict[str, Counter]) -> None:
+    """The chart alone (the web view's class page), to a path or a binary file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(sessions) + 2), 4.5), dpi=120)
+    _chart(ax, class_code, sessions)
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def _save(fig, path) -> None:
+    import matplotlib.pyplot as plt
+
     try:
-        fig.savefig(path)
+        fig.savefig(path, format="png")
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror}; give --out a file in a folder that exists") from None
     finally:

@@ -62,8 +62,12 @@ def export_rows(db: Database, args, tz: ZoneInfo) -> list[list]:
                     r["status"], _local(r["checked_in_at"], tz) if seen else "",
                     "" if r["latency_ms"] is None else r["latency_ms"], r["method"], r["made_by"],
                     faces.get(r["person_id"], "")])
-    # Session by session; in each, check-ins in time order, then everyone not checked in by name.
-    return sorted(out, key=lambda row: (row[3], row[2], not row[5], row[5], row[1].casefold(), row[0]))
+    return sorted(out, key=export_order)
+
+
+def export_order(row: list) -> tuple:
+    """Session by session; in each, check-ins in time order, then everyone not checked in by name."""
+    return row[3], row[2], not row[5], row[5], row[1].casefold(), row[0]
 
 
 def _enrolment_states(db: Database) -> dict[str, str]:

@@ -11,7 +11,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kiosk.cli.reports import EXPORT_COLUMNS, _tally, draw_chart, should_reenrol, write_xlsx
+from kiosk.cli.report_png import draw_chart
+from kiosk.cli.reports import AWAITING, EXPORT_COLUMNS, should_reenrol, tally, write_xlsx
 from kiosk.model import session_id as meeting_id
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
@@ -85,19 +86,21 @@ async def class_page(request: Request) -> Response:
     web = state(request)
     summary = await _class(request)
     rows = await blocking(web.source.export_rows, None, summary.code)
-    sessions, students = _tally(rows)
+    sessions, students = tally(rows)
     meetings = [(meeting_id(summary.code, datetime.fromisoformat(start)), datetime.fromisoformat(start), counts)
                 for start, counts in sessions.items()]
-    table = sorted(((pid, name, counts) for (pid, name), counts in students.items()),
+    table = sorted(((pid, name, counts) for (pid, name, _), counts in students.items()),
                    key=lambda item: item[1].casefold())
-    reenrol = {pid for (pid, _), _ in should_reenrol(students)}
-    return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol)
+    reenrol = {key[0] for key, _ in should_reenrol(students)}
+    awaiting = {pid for pid, _, enrolment in students if enrolment == AWAITING}
+    return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol,
+                awaiting=awaiting)
 
 
 async def class_chart(request: Request) -> Response:
     web = state(request)
     summary = await _class(request)
-    sessions, _ = _tally(await blocking(web.source.export_rows, None, summary.code))
+    sessions, _ = tally(await blocking(web.source.export_rows, None, summary.code))
     if not sessions:
         raise WebError(404, f"no attendance recorded for {summary.code} yet")
     data = io.BytesIO()
