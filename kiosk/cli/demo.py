@@ -154,11 +154,9 @@ def _add_demo_class(cfg: Config) -> tuple[time, time]:
 
 
 def _print_attendance(cfg: Config) -> None:
-    from types import SimpleNamespace
-
     from kiosk.cli.common import with_store
-    from kiosk.cli.reports import export_rows
+    from kiosk.reports.rows import export_rows
 
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
-    rows = with_store(cfg, lambda s: export_rows(s, SimpleNamespace(date=None, class_code=CLASS), tz))
+    rows = with_store(cfg, lambda s: export_rows(s, None, CLASS, tz))
     print("attendance: " + "; ".join(f"{r[1]} {r[4]}" + (f" at {r[5][11:16]}" if r[5] else "") for r in rows))

@@ -14,10 +14,10 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from kiosk.cli.reports import AWAITING, NOT_YET, export_order
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.model import ClassInfo
+from kiosk.reports.rows import NOT_YET, enrolment_state, export_order
 from kiosk.scheduler.timetable import meetings_around
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, PulledClass, parse_class, parse_schedule
@@ -71,7 +71,7 @@ class MongoSource:
         return next((v for v in self.day(day) if v.session_id == session_id), None)
 
     def export_rows(self, day: date | None, class_code: str | None) -> list[list]:
-        """As `attendance export` (kiosk/cli/reports.py): the stored rows, and a running session's
+        """As `attendance export` (kiosk/reports/rows.py): the stored rows, and a running session's
         roster members not seen yet as "not yet", with each person's enrolment state."""
         query: dict = {"class_code": class_code} if class_code else {}
         if day is not None:
@@ -196,12 +196,8 @@ class MongoSource:
 
 
 def _enrolment(person: dict) -> str:
-    """As the CLI export's column: a face enrolled, or a student still awaiting one."""
-    if not person:
-        return ""
-    if person.get("embeddings"):
-        return "enrolled"
-    return AWAITING if person.get("role", "student") == "student" else ""
+    """The export's column for a central people document ('' for an id with none)."""
+    return enrolment_state(person.get("role", "student"), bool(person.get("embeddings"))) if person else ""
 
 
 def _audit_order(doc: dict):

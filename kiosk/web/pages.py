@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from datetime import date, datetime, timedelta
@@ -11,9 +10,11 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kiosk.cli.report_png import draw_chart
-from kiosk.cli.reports import AWAITING, EXPORT_COLUMNS, should_reenrol, tally, write_xlsx
 from kiosk.model import session_id as meeting_id
+from kiosk.reports.chart import draw_chart
+from kiosk.reports.files import csv_to, write_xlsx
+from kiosk.reports.rows import AWAITING
+from kiosk.reports.summary import should_reenrol, tally
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
@@ -72,9 +73,7 @@ async def session_download(request: Request) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
+        csv_to(out, rows)
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     data = io.BytesIO()
     await blocking(write_xlsx, data, rows)

@@ -14,7 +14,7 @@ import pytest
 from web_support import CS101, Client, check_in, clock_at
 
 from kiosk.attendance.service import AttendanceService
-from kiosk.cli.reports import EXPORT_COLUMNS
+from kiosk.reports.rows import EXPORT_COLUMNS
 from kiosk.store.sqlite_store import SqliteStore
 
 

@@ -1,6 +1,7 @@
 """The `attendance report` PNG: a chart of attendance per session, and under it the
-per-student table (present, late, absent, attended, marked by hand, and a note).
-matplotlib (Agg) is imported only here, inside the command that needs it."""
+per-student table (present, late, absent, attended, marked by hand, and a note); and the
+chart alone for the web view's class page. matplotlib (Agg) is imported only inside
+the functions that draw."""
 
 from __future__ import annotations
 
@@ -8,19 +9,17 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.errors import UsageError
+from kiosk.reports.files import cannot_write
+from kiosk.reports.rows import NOT_YET
 
 BARS = (("present", "#1e8c4e", ""), ("late", "#f5b02e", "//"), ("absent", "#ce4038", "xx"),
-        ("not yet", "#9aa3ad", ".."))
+        (NOT_YET, "#9aa3ad", ".."))
 TABLE_HEAD = ("id", "name", "present", "late", "absent", "attended", "by hand", "note")
 ROW_IN = 0.26  # table height per student, inches
 
 
 def draw_report(path: Path, class_code: str, sessions: dict[str, Counter], table: list[list]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     chart_in, table_in = 4.2, ROW_IN * (len(table) + 1) + 0.5
     fig, (ax, grid) = plt.subplots(2, 1, figsize=(max(7.5, 0.9 * len(sessions) + 2), chart_in + table_in), dpi=120,
                                    gridspec_kw={"height_ratios": [chart_in, table_in]})
@@ -32,26 +31,28 @@ def draw_report(path: Path, class_code: str, sessions: dict[str, Counter], table
 
 def draw_chart(path, class_code: str, sessions: dict[str, Counter]) -> None:
     """The chart alone (the web view's class page), to a path or a binary file."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(sessions) + 2), 4.5), dpi=120)
+    fig, ax = _pyplot().subplots(figsize=(max(6.0, 0.9 * len(sessions) + 2), 4.5), dpi=120)
     _chart(ax, class_code, sessions)
     fig.tight_layout()
     _save(fig, path)
 
 
-def _save(fig, path) -> None:
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: draw to files only
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _save(fig, path) -> None:
     try:
         fig.savefig(path, format="png")
     except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror}; give --out a file in a folder that exists") from None
+        raise UsageError(cannot_write(path, err)) from None
     finally:
-        plt.close(fig)
+        _pyplot().close(fig)
 
 
 def _chart(ax, class_code: str, sessions: dict[str, Counter]) -> None:
@@ -60,7 +61,7 @@ def _chart(ax, class_code: str, sessions: dict[str, Counter]) -> None:
     # Colour is never the only signal: each status has its own hatch and a labelled legend.
     for status, colour, hatch in BARS:
         values = [counts[status] for counts in sessions.values()]
-        if status == "not yet" and not any(values):
+        if status == NOT_YET and not any(values):
             continue
         ax.bar(labels, values, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", label=status.capitalize())
         bottom = [b + v for b, v in zip(bottom, values)]
