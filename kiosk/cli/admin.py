@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.cli import class_admin, reports
-from kiosk.cli.common import hhmm, iso_date, read_store, resolve_day, weekdays
+from kiosk.cli.common import audited_admin, hhmm, iso_date, read_store, resolve_day, weekdays
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
@@ -56,8 +56,6 @@ def register(commands) -> None:
 
 
 def class_add(args, cfg: Config) -> int:
-    from kiosk.cli.audit_cmd import audited_admin
-
     students = [s.strip() for s in args.students.split(",") if s.strip()]
     audited_admin(  # with mongo.uri: written centrally, then pulled here (kiosk/sync/admin.py)
         cfg, "class_add", args.code,
@@ -80,8 +78,6 @@ def class_list(args, cfg: Config) -> int:
 
 
 def schedule_add(args, cfg: Config) -> int:
-    from kiosk.cli.audit_cmd import audited_admin
-
     tz = args.timezone or local_zone_name(cfg.kiosk.timezone)
     try:
         ZoneInfo(tz)

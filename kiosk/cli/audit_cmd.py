@@ -1,27 +1,21 @@
-"""Admin actions from the command line leave an audit row, like the kiosk's; `audit list`
-shows them, and the failed live checks (spoof events).
+"""`audit list`: the admin actions, from the command line (written by cli/common.py's
+audited helpers) and at the kiosk, and the failed live checks (spoof events).
 
 Audit rows are covered by the hash-chained ledger (m006), so `verify-log` checks them.
-A local action and its audit row commit together (the store's nested transaction).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-from datetime import UTC, datetime
-from typing import Callable, TypeVar
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.cli.common import iso_date, read_store, resolve_day
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
-from kiosk.store.audit import KINDS, AuditEntry, audit_since, write_audit
+from kiosk.store.audit import KINDS, audit_since
 from kiosk.store.database import from_iso, to_iso
 from kiosk.store.sqlite_store import SqliteStore
-
-
-T = TypeVar("T")
 
 
 def register(commands) -> None:
@@ -32,54 +26,6 @@ def register(commands) -> None:
                          help="from this local date on: YYYY-MM-DD, today or yesterday")
     listing.add_argument("--kind", choices=sorted(KINDS), help="only this kind of action")
     listing.set_defaults(handler=audit_list)
-
-
-def cli_actor() -> str:
-    """Who ran the command, as audit rows name them."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):  # no login name (a container user with no passwd entry)
-        return "cli"
-
-
-def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore], T],
-            detail: Callable[[T], str] = lambda _: "") -> T:
-    """Run a local change and write its audit row in the same transaction."""
-    store = SqliteStore.in_dir(cfg.data_dir)
-    try:
-        with store.transaction() as conn:
-            result = change(store)
-            write_audit(conn, _entry(cfg, action, target, detail(result)))
-        return result
-    finally:
-        store.close()
-
-
-def audited_admin(cfg: Config, action: str, target: str, central_change, local_change,
-                  detail: Callable[[T], str] = lambda _: "") -> T:
-    """central_or_local with its audit row: with mongo.uri the central write comes first (then
-    pulled here), and the row is written locally after it, to be pushed with the others."""
-    from kiosk.sync.admin import write_through
-
-    if not cfg.mongo.uri:
-        return audited(cfg, action, target, local_change, detail)
-    result = write_through(cfg, central_change)
-    record(cfg, action, target, detail(result))
-    return result
-
-
-def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:
-    """One audit row on its own (for a change made outside the local database)."""
-    store = SqliteStore.in_dir(cfg.data_dir)
-    try:
-        with store.transaction() as conn:
-            write_audit(conn, _entry(cfg, action, target, detail))
-    finally:
-        store.close()
-
-
-def _entry(cfg: Config, action: str, target: str, detail: str) -> AuditEntry:
-    return AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target, detail=detail)
 
 
 def audit_list(args, cfg: Config) -> int:

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.audit_cmd import audited, audited_admin
-from kiosk.cli.common import iso_date, resolve_day
+from kiosk.cli.common import audited, audited_admin, iso_date, resolve_day
 from kiosk.cli.people_csv import read_people_csv
 from kiosk.clock import local_zone_name
 from kiosk.config import Config

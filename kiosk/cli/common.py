@@ -1,6 +1,7 @@
 """Helpers every admin command shares: the local store for one command (created, or for a
-read, required to exist), and the parsing of dates (today, yesterday and tomorrow too),
-times and weekdays from the command line.
+read, required to exist); an admin change with its audit row, as the kiosk writes one
+(covered by the hash-chained ledger, so `verify-log` checks them); and the parsing of
+dates (today, yesterday and tomorrow too), times and weekdays from the command line.
 
 Commands import these from here, never from one another, so no command module
 depends on another.
@@ -8,12 +9,14 @@ depends on another.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+import getpass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import parse_weekdays
+from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import SqliteStore
 
 T = TypeVar("T")
@@ -38,6 +41,46 @@ def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
         raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
                          "KIOSK_DATA_DIR, or [store] data_dir in the config")
     return with_store(cfg, action)
+
+
+def cli_actor() -> str:
+    """Who ran the command, as audit rows name them."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name (a container user with no passwd entry)
+        return "cli"
+
+
+def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore], T],
+            detail: Callable[[T], str] = lambda _: "") -> T:
+    """Run a local change and write its audit row in the same transaction (the store's
+    nested transaction lets the change open one of its own)."""
+    def run(store: SqliteStore) -> T:
+        with store.transaction() as conn:
+            result = change(store)
+            write_audit(conn, AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target,
+                                         detail=detail(result)))
+        return result
+
+    return with_store(cfg, run)
+
+
+def audited_admin(cfg: Config, action: str, target: str, central_change, local_change,
+                  detail: Callable[[T], str] = lambda _: "") -> T:
+    """central_or_local with its audit row: with mongo.uri the central write comes first (then
+    pulled here), and the row is written locally after it, to be pushed with the others."""
+    from kiosk.sync.admin import write_through
+
+    if not cfg.mongo.uri:
+        return audited(cfg, action, target, local_change, detail)
+    result = write_through(cfg, central_change)
+    record(cfg, action, target, detail(result))
+    return result
+
+
+def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:
+    """One audit row on its own (for a change made outside the local database)."""
+    audited(cfg, action, target, lambda _: None, lambda _: detail)
 
 
 def hhmm(text: str) -> time:

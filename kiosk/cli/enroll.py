@@ -6,19 +6,17 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from kiosk.cli.audit_cmd import cli_actor
 from kiosk.cli.common import read_store, with_store
-from kiosk.cli.progress import Progress
+from kiosk.cli.enrol_photos import (
+    embed_all, enrol_checked, enrol_photos, enrolled_ids, enrolment_request, face_pipeline, write_report,
+)
 from kiosk.config import Config
-from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol, person_problem
-from kiosk.errors import ImageError, KioskError, StoreError, UsageError
+from kiosk.enrolment.service import person_problem
+from kiosk.errors import ImageError, StoreError, UsageError
 from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-ALLOW_HINT = "use --allow-duplicate if this is really a different person"
 
 
 def register(commands) -> None:
@@ -69,10 +67,11 @@ def enroll_command(args, cfg: Config) -> int:
     person = _person(args, mode)
     if mode == "extend" and not cfg.mongo.uri and with_store(cfg, lambda s: s.person(person.id)) is None:
         raise StoreError(f"enroll: {person.id} is not enrolled; --extend adds photos to an enrolled person")
-    vectors = _embed_all(_pipeline(cfg), args.images, f"enrolling {person.id}")
+    vectors = embed_all(face_pipeline(cfg), args.images, f"enrolling {person.id}")
     consent = Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
-    request = _request(cfg, person, vectors, tuple(p.name for p in args.images), mode, consent, args.allow_duplicate)
-    result = _enrol(cfg, request)
+    request = enrolment_request(cfg, person, vectors, tuple(p.name for p in args.images), mode, consent,
+                                args.allow_duplicate)
+    result = enrol_checked(cfg, request)
     if mode == "extend":
         print(f"extended {person.id}: {result.stored} photo(s) added, {result.skipped} already enrolled")
     else:
@@ -95,18 +94,6 @@ def _person(args, mode: str) -> Person:
     return person
 
 
-def _enrol(cfg: Config, request: Enrolment):
-    """The shared enrolment service, with a duplicate refusal worded for the command line."""
-    try:
-        result = with_store(cfg, lambda s: enrol(cfg, s, request))
-    except DuplicateFace as err:
-        raise StoreError(f"enroll: {request.person.id}: {err}; {ALLOW_HINT}") from None
-    for n in result.neighbours:
-        kind = "duplicate allowed" if n.duplicate else "look-alike flagged"
-        print(f"{kind}: {request.person.id} ~ {n.person_id} ({n.name}), score {n.score:.2f}")
-    return result
-
-
 def _enroll_folder(args, cfg: Config) -> int:
     folder = args.from_dir
     if not folder.is_dir():
@@ -114,7 +101,7 @@ def _enroll_folder(args, cfg: Config) -> int:
     people = sorted(p for p in folder.iterdir() if p.is_dir())
     if not people:
         raise UsageError(f"enroll: {folder} has no sub-folders (one per person)")
-    pipeline = _pipeline(cfg)
+    pipeline = face_pipeline(cfg)
     known = enrolled_ids(cfg)
     report = []  # rows: (file, person, outcome, reason)
     for person_dir in people:
@@ -138,60 +125,6 @@ def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, known: 
     return enrol_photos(cfg, pipeline, Person(pid, pid, role), images, mode, None, args.allow_duplicate)
 
 
-def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode: str, consent: Consent | None,
-                 allow_duplicate: bool) -> list[tuple]:
-    """Enrol one person from the usable photos among `images`; returns report rows
-    (file, person, outcome, reason), with every refusal printed as one line."""
-    pid = person.id
-    report, accepted, vectors = [], [], []
-    for image, vector in _embed_each(pipeline, images, f"enrolling {pid}"):
-        if isinstance(vector, KioskError):
-            print(f"rejected {vector}", file=sys.stderr)
-            report.append((str(image), pid, "rejected", str(vector).removeprefix(f"{image}: ")))
-        else:
-            accepted.append(image)
-            vectors.append(vector)
-    if not vectors:
-        print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
-        return report
-    request = _request(cfg, person, np.stack(vectors), tuple(p.name for p in accepted), mode, consent,
-                       allow_duplicate)
-    try:
-        _enrol(cfg, request)
-    except StoreError as err:
-        reason = str(err).removeprefix(f"enroll: {pid}: ")
-        print(f"rejected {pid}: {reason}", file=sys.stderr)
-        return report + [(str(i), pid, "rejected", reason) for i in accepted]
-    print(f"enrolled {pid} from {len(accepted)} photo(s)")
-    return report + [(str(i), pid, "accepted", "") for i in accepted]
-
-
-def enrolled_ids(cfg: Config) -> set[str]:
-    """Who an enrolment run skips without --replace: people with a face, and staff (not those awaiting enrolment)."""
-    return {r[0] for r in with_store(cfg, lambda s: s.query(
-        "SELECT id FROM people p WHERE role != 'student' OR EXISTS (SELECT 1 FROM embeddings e"
-        " WHERE e.person_id = p.id)"))}
-
-
-def _request(cfg: Config, person: Person, vectors, sources: tuple[str, ...], mode: str, consent: Consent | None,
-             allow_duplicate: bool) -> Enrolment:
-    """An enrolment from the command line: audited like the kiosk's, under the user's name."""
-    return Enrolment(person, vectors, sources, mode, consent, allow_duplicate, cli_actor(), cfg.kiosk.id,
-                     audited=True)
-
-
-def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    import csv
-
-    try:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(("file", "person", "outcome", "reason"))
-            writer.writerows(sorted(rows))
-    except OSError as err:
-        raise UsageError(f"enroll: cannot write report {path}: {err.strerror}") from None
-
-
 def lookalikes_command(args, cfg: Config) -> int:
     from kiosk.store.lookalikes import lookalike_pairs
 
@@ -203,43 +136,11 @@ def lookalikes_command(args, cfg: Config) -> int:
     return 0
 
 
-def _embed_all(pipeline, images: list[Path], label: str) -> np.ndarray:
-    vectors = []
-    for image, vector in _embed_each(pipeline, images, label):
-        if isinstance(vector, KioskError):
-            raise vector  # one bad photo: nothing is stored, and the message names it
-        vectors.append(vector)
-    return np.stack(vectors)
-
-
-def _embed_each(pipeline, images: list[Path], label: str) -> list[tuple[Path, object]]:
-    """(image, vector or the ImageError that refused it) for each photo. All are embedded
-    before anything is printed, so the progress bar ends its line before any message."""
-    from kiosk.vision.images import load_image
-
-    progress, notes, results = Progress(len(images), label), [], []
-    try:
-        for image in images:
-            try:
-                found = pipeline.enrolment_face(load_image(image), str(image))
-                if found.note:
-                    notes.append(f"{image}: {found.note}")
-                results.append((image, found.vector))
-            except ImageError as err:
-                results.append((image, err))
-            progress.step()
-    finally:
-        progress.done()
-    for note in notes:  # after the bar, which owns the line while it runs
-        print(f"note: {note}")
-    return results
-
-
 def identify_command(args, cfg: Config) -> int:
     from kiosk.enrolment.gallery import build_gallery
     from kiosk.vision.images import load_image
 
-    pipeline = _pipeline(cfg)
+    pipeline = face_pipeline(cfg)
     gallery = read_store(cfg, lambda s: build_gallery(s, cfg.vision))
     failed = 0
     for path in args.images:
@@ -257,9 +158,3 @@ def identify_command(args, cfg: Config) -> int:
                 "name": match.name, "score": round(float(match.score), 4),
             }))
     return 1 if failed else 0
-
-
-def _pipeline(cfg: Config):
-    from kiosk.vision.pipeline import FacePipeline
-
-    return FacePipeline(cfg.vision, cfg.data_dir / "models")

@@ -13,9 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.cli.audit_cmd import record
-from kiosk.cli.common import with_store
-from kiosk.cli.enroll import _pipeline, enrol_photos, enrolled_ids, write_report
+from kiosk.cli.common import record, with_store
+from kiosk.cli.enrol_photos import enrol_photos, enrolled_ids, face_pipeline, write_report
 from kiosk.cli.people_csv import CsvRow, read_people_csv
 from kiosk.config import Config
 from kiosk.enrolment.service import person_problem
@@ -52,7 +51,7 @@ def enroll_from_csv(args, cfg: Config) -> int:
     people = _people(table.rows, args.from_csv.resolve().parent)
     known = enrolled_ids(cfg)
     names = {p.id: p.name for p in _stored_people(cfg)}
-    pipeline = _pipeline(cfg) if people else None
+    pipeline = face_pipeline(cfg) if people else None
     for person in people.values():
         report += _enrol_one(args, cfg, pipeline, person, known, names)
     if args.report:

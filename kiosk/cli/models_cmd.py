@@ -18,7 +18,7 @@ def register(commands) -> None:
 def import_command(args, cfg: Config) -> int:
     from kiosk.liveness.models import install
 
-    from kiosk.cli.audit_cmd import record as audit
+    from kiosk.cli.common import record as audit
 
     for path in args.paths:
         target, record = install(cfg, path)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kiosk.cli.audit_cmd import cli_actor
-from kiosk.cli.common import read_store, with_store
+from kiosk.cli.common import cli_actor, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger

@@ -6,8 +6,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.cli.audit_cmd import audited, audited_admin
-from kiosk.cli.common import read_store, with_store
+from kiosk.cli.common import audited, audited_admin, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import StoreError, UsageError
 from kiosk.store.pins import hash_pin, pin_holder_problem, pin_problem, set_pin

@@ -351,8 +351,10 @@ CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"
 CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
 
-# Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
+# Roster members imported before photo day, in the instructor's reconciliation.
 AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"
+
+# Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
 FAILED_LIVE_CHECKS = "Live check failed: {n} attempt(s) this session (not marked)"
 
 ACTION_ENROL = "Enrol a student"  # the overlay's way into guided enrolment (its words: kiosk/ui/enrol/words.py)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.model import ClassInfo, Schedule, overlaps, parse_weekdays, session_id
+from kiosk.model import ClassInfo, Schedule, parse_weekdays, session_id
 from kiosk.scheduler.timetable import current_and_next, room_scope, rooms
 
 LONDON = ZoneInfo("Europe/London")
