@@ -74,8 +74,12 @@ def _database(cfg: Config) -> str:
         verdict = store.query("PRAGMA integrity_check")[0][0]
         if verdict != "ok":
             raise KioskError(f"integrity check failed: {verdict}")
-        people = len(store.people())
-        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {people} people enrolled"
+        faces, awaiting = store.query(
+            "SELECT count(*) FILTER (WHERE has_face), count(*) FILTER (WHERE NOT has_face AND role = 'student')"
+            " FROM (SELECT role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) AS has_face"
+            " FROM people p)")[0]
+        waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
+        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
     finally:
         store.close()
 

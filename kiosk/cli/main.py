@@ -25,7 +25,7 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-GLOBAL_OPTIONS = ("--config", "--data-dir", "--log-level")  # each takes one value
+GLOBAL_OPTIONS = {"--config": "FILE.toml", "--data-dir": "DIR", "--log-level": "INFO"}  # each takes one value
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -40,6 +40,8 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             break
         if arg.split("=", 1)[0] in GLOBAL_OPTIONS:
             taken = 1 if "=" in arg else 2
+            if taken == 2 and (i + 1 == len(argv) or argv[i + 1].startswith("--")):
+                raise UsageError(f"main.py: {arg} needs a value, e.g. {arg} {GLOBAL_OPTIONS[arg]} (see --help)")
             front += argv[i:i + taken]
             i += taken
             continue
@@ -75,8 +77,8 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
     try:
+        argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:  # bare `python main.py` starts the kiosk

@@ -39,6 +39,13 @@ def test_global_options_may_follow_the_command(capsys, school, tmp_path):
         ["--data-dir", "d", "enroll", "--id", "x", "a.jpg", "--", "--config"]
 
 
+@pytest.mark.parametrize("argv", [["class", "list", "--data-dir"], ["class", "list", "--config", "--data-dir", "d"]])
+def test_a_global_option_with_no_value_is_named(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{argv[2]} needs a value" in err
+
+
 @pytest.mark.parametrize("argv", [["class", "list"], ["schedule", "list"], ["person", "list"], ["staff", "list"],
                                   ["attendance", "export"], ["verify-log"], ["audit", "list"], ["lookalikes"]])
 def test_a_read_command_on_a_folder_with_no_database_names_the_path(capsys, tmp_path, argv):
