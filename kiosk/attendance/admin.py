@@ -28,7 +28,7 @@ from kiosk.messages.admin import (
     SessionEnded, StartNext,
 )
 from kiosk.messages.lanes import Commands, Outbox
-from kiosk.scheduler.timetable import current_and_next
+from kiosk.scheduler.timetable import current_and_next, room_scope
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.pins import pin_holders, verify_pin
 from kiosk.store.sessions import (
@@ -157,8 +157,8 @@ class AdminDesk:
     def _focus_and_next(self):
         now = self.clock()
         focus = focus_session(self.store, now)
-        _, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open,
-                                       started_early_ids(self.store))
+        _, upcoming = current_and_next(self.store.schedules(), room_scope(self.store.classes(), self.cfg.kiosk.room),
+                                       now, self.early_open, started_early_ids(self.store))
         if upcoming is not None and (upcoming.starts_at - now > START_EARLY_MAX
                                      or (focus and upcoming.session_id == focus.session_id)):
             upcoming = None

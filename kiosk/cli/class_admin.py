@@ -3,13 +3,19 @@ removing a schedule, cancelling one meeting (a holiday)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from kiosk.cli.common import iso_date, with_store
+from kiosk.cli.common import audited, audited_admin, iso_date, resolve_day
+from kiosk.cli.people_csv import read_people_csv
+from kiosk.clock import local_zone_name
 from kiosk.config import Config
+from kiosk.enrolment.rules import person_id_problem
 from kiosk.errors import UsageError
 from kiosk.store import roster_admin
 from kiosk.store.cancellations import cancel_date, restore_date
+from kiosk.sync import admin as central
 
 
 def register_class(class_cmds) -> None:
@@ -22,7 +28,8 @@ def register_class(class_cmds) -> None:
         edit.add_argument("code")
         edit.add_argument("--students", required=True, help="comma-separated person ids")
         edit.set_defaults(handler=handler)
-    imp = class_cmds.add_parser("import-roster", help="add the people in a CSV (id[,name] columns) to a roster")
+    imp = class_cmds.add_parser("import-roster", help="add the people in a CSV (id and name columns) to a roster; "
+                                                      "people not enrolled yet are added awaiting enrolment")
     imp.add_argument("code")
     imp.add_argument("csv", type=Path)
     imp.set_defaults(handler=class_import_roster)
@@ -41,51 +48,69 @@ def register_schedule(sched_cmds) -> None:
 
 
 def class_remove(args, cfg: Config) -> int:
-    with_store(cfg, lambda s: roster_admin.remove_class(s, args.code))
+    audited(cfg, "class_remove", args.code, lambda s: roster_admin.remove_class(s, args.code))
     print(f"class {args.code} removed (its past attendance is kept)")
     return 0
 
 
 def class_add_students(args, cfg: Config) -> int:
-    added = with_store(cfg, lambda s: roster_admin.add_students(s, args.code, _ids(args.students)))
+    ids = _ids(args.students)
+    added = audited(cfg, "roster_add", args.code, lambda s: roster_admin.add_students(s, args.code, ids),
+                    lambda new: ", ".join(new) or "none new")
     print(f"{len(added)} student(s) added to {args.code}" + (f": {', '.join(added)}" if added else ""))
     return 0
 
 
 def class_remove_students(args, cfg: Config) -> int:
     ids = _ids(args.students)
-    with_store(cfg, lambda s: roster_admin.remove_students(s, args.code, ids))
+    audited(cfg, "roster_remove", args.code, lambda s: roster_admin.remove_students(s, args.code, ids),
+            lambda _: ", ".join(ids))
     print(f"{len(ids)} student(s) removed from {args.code}")
     return 0
 
 
 def class_import_roster(args, cfg: Config) -> int:
     """Exit 0 when every row was good, 1 when some were rejected (the good ones are imported)."""
-    try:
-        content = args.csv.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read {args.csv}: {getattr(err, 'strerror', None) or err}") from None
-    report = with_store(cfg, lambda s: roster_admin.import_roster(s, args.code, content))
-    for line, reason in report.bad:
-        print(f"{args.csv.name} line {line}: {reason}")
-    print(f"{args.code}: {len(report.added)} added, {len(report.already)} already on the roster, "
-          f"{len(report.bad)} bad row(s) skipped")
-    return 1 if report.bad else 0
+    table = read_people_csv(args.csv, required=("id",))
+    entries, bad = [], list(table.bad)
+    for row in table.rows:
+        problem = person_id_problem(row.get("id")) if row.get("id") else None
+        if problem:
+            bad.append((row.line, f"{row.get('id')!r}: {problem}"))
+        else:
+            entries.append(roster_admin.RosterEntry(row.line, row.get("id"), row.get("name")))
+    report = audited_admin(  # with mongo.uri: imported centrally, then pulled here
+        cfg, "roster_import", args.code, lambda c: central.import_roster(c, args.code, entries),
+        lambda s: roster_admin.import_roster(s, args.code, entries),
+        lambda r: f"{args.csv.name}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
+                  f"{len(r.already)} already, {len(r.bad) + len(bad)} bad")
+    bad += report.bad
+    for line, reason in sorted(bad):
+        print(f"{args.csv.name} line {line}: {reason}", file=sys.stderr)
+    for line, warning in report.warnings:
+        print(f"{args.csv.name} line {line}: warning: {warning}", file=sys.stderr)
+    awaiting = f" ({len(report.created)} new, awaiting enrolment)" if report.created else ""
+    print(f"{args.code}: {len(report.added)} added{awaiting}, {len(report.already)} already on the roster, "
+          f"{len(bad)} bad row(s) skipped")
+    return 1 if bad else 0
 
 
 def schedule_remove(args, cfg: Config) -> int:
-    code = with_store(cfg, lambda s: roster_admin.remove_schedule(s, args.id))
+    code = audited(cfg, "schedule_remove", str(args.id), lambda s: roster_admin.remove_schedule(s, args.id),
+                   lambda c: f"schedule {args.id} of {c}")
     print(f"schedule {args.id} of {code} removed")
     return 0
 
 
 def schedule_cancel_date(args, cfg: Config) -> int:
+    day = resolve_day(args.date, ZoneInfo(local_zone_name(cfg.kiosk.timezone)))
     if args.undo:
-        with_store(cfg, lambda s: restore_date(s, args.code, args.date))
-        print(f"{args.code} on {args.date} restored")
+        audited(cfg, "schedule_restore", args.code, lambda s: restore_date(s, args.code, day), lambda _: str(day))
+        print(f"{args.code} on {day} restored")
         return 0
-    ids = with_store(cfg, lambda s: cancel_date(s, args.code, args.date, args.reason))
-    print(f"{args.code} on {args.date} ({args.date:%A}) cancelled (schedule {', '.join(map(str, ids))})")
+    ids = audited(cfg, "schedule_cancel", args.code, lambda s: cancel_date(s, args.code, day, args.reason),
+                  lambda found: f"{day} (schedule {', '.join(map(str, found))}) {args.reason}".strip())
+    print(f"{args.code} on {day} ({day:%A}) cancelled (schedule {', '.join(map(str, ids))})")
     return 0
 
 

@@ -1,5 +1,7 @@
-"""Helpers every admin command shares: the local store for one command, and the
-parsing of dates, times and weekdays from the command line.
+"""Helpers every admin command shares: the local store for one command (created, or for a
+read, required to exist); an admin change with its audit row, as the kiosk writes one
+(covered by the hash-chained ledger, so `verify-log` checks them); and the parsing of
+dates (today, yesterday and tomorrow too), times and weekdays from the command line.
 
 Commands import these from here, never from one another, so no command module
 depends on another.
@@ -7,15 +9,18 @@ depends on another.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import getpass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import parse_weekdays
+from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import SqliteStore
 
 T = TypeVar("T")
+RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
 def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
@@ -27,6 +32,57 @@ def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
         store.close()
 
 
+def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
+    """with_store for a command that only reads: a folder with no database is a mistake
+    (a mistyped --data-dir), not an empty school, so it is named rather than created."""
+    from kiosk.store.database import DB_FILE
+
+    if not (cfg.data_dir / DB_FILE).is_file():
+        raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
+                         "KIOSK_DATA_DIR, or [store] data_dir in the config")
+    return with_store(cfg, action)
+
+
+def cli_actor() -> str:
+    """Who ran the command, as audit rows name them."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name (a container user with no passwd entry)
+        return "cli"
+
+
+def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore], T],
+            detail: Callable[[T], str] = lambda _: "") -> T:
+    """Run a local change and write its audit row in the same transaction (the store's
+    nested transaction lets the change open one of its own)."""
+    def run(store: SqliteStore) -> T:
+        with store.transaction() as conn:
+            result = change(store)
+            write_audit(conn, AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target,
+                                         detail=detail(result)))
+        return result
+
+    return with_store(cfg, run)
+
+
+def audited_admin(cfg: Config, action: str, target: str, central_change, local_change,
+                  detail: Callable[[T], str] = lambda _: "") -> T:
+    """central_or_local with its audit row: with mongo.uri the central write comes first (then
+    pulled here), and the row is written locally after it, to be pushed with the others."""
+    from kiosk.sync.admin import write_through
+
+    if not cfg.mongo.uri:
+        return audited(cfg, action, target, local_change, detail)
+    result = write_through(cfg, central_change)
+    record(cfg, action, target, detail(result))
+    return result
+
+
+def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:
+    """One audit row on its own (for a change made outside the local database)."""
+    audited(cfg, action, target, lambda _: None, lambda _: detail)
+
+
 def hhmm(text: str) -> time:
     try:
         return datetime.strptime(text, "%H:%M").time()
@@ -34,11 +90,22 @@ def hhmm(text: str) -> time:
         raise UsageError(f"{text!r} is not a time in HH:MM") from None
 
 
-def iso_date(text: str) -> date:
+def iso_date(text: str) -> date | str:
+    """YYYY-MM-DD, or today / yesterday / tomorrow (kept as the word until resolve_day, which
+    knows the kiosk's timezone)."""
+    if text.strip().lower() in RELATIVE_DAYS:
+        return text.strip().lower()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD") from None
+        raise UsageError(f"{text!r} is not a date in YYYY-MM-DD (or today, yesterday)") from None
+
+
+def resolve_day(value: date | str | None, tz: tzinfo) -> date | None:
+    """A --date value as a local date in `tz`."""
+    if isinstance(value, str):
+        return datetime.now(tz).date() + timedelta(days=RELATIVE_DAYS[value])
+    return value
 
 
 def weekdays(text: str) -> frozenset[int]:

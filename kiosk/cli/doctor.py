@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import datetime
 from typing import Callable
@@ -12,6 +13,10 @@ from kiosk.errors import KioskError
 from kiosk.store.schema import SCHEMA_VERSION
 
 MIN_FREE_MB = 200
+
+
+class Advice(Exception):
+    """Not a failure, but something to fix: printed as `warn`, and the exit code stays 0."""
 
 
 def register(commands) -> None:
@@ -27,6 +32,7 @@ def doctor_command(args, cfg: Config) -> int:
         ("clock", lambda: _clock(cfg)),
         ("disk", lambda: _disk(cfg)),
         ("database", lambda: _database(cfg)),
+        ("room", lambda: _room(cfg)),
         ("models", lambda: _models(cfg)),
         ("liveness", lambda: _liveness(cfg)),
     ]
@@ -36,6 +42,8 @@ def doctor_command(args, cfg: Config) -> int:
     for name, check in checks:
         try:
             print(f"ok    {name:9} {check()}")
+        except Advice as advice:
+            print(f"warn  {name:9} {advice}")
         except (KioskError, OSError) as err:
             failed += 1
             print(f"FAIL  {name:9} {err}")
@@ -66,10 +74,36 @@ def _database(cfg: Config) -> str:
         verdict = store.query("PRAGMA integrity_check")[0][0]
         if verdict != "ok":
             raise KioskError(f"integrity check failed: {verdict}")
-        people = len(store.people())
-        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {people} people enrolled"
+        faces, awaiting = store.query(
+            "SELECT count(*) FILTER (WHERE has_face), count(*) FILTER (WHERE NOT has_face AND role = 'student')"
+            " FROM (SELECT role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) AS has_face"
+            " FROM people p)")[0]
+        waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
+        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
     finally:
         store.close()
+
+
+def _room(cfg: Config) -> str:
+    """The room this kiosk serves: only that room's classes open and end here."""
+    from kiosk.scheduler.timetable import room_key, room_names, room_scope, rooms
+    from kiosk.store.sqlite_store import SqliteStore
+
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        classes = store.classes()
+    finally:
+        store.close()
+    named = room_names(classes)
+    served = room_scope(classes, cfg.kiosk.room)
+    if not room_key(cfg.kiosk.room) and len(rooms(classes)) > 1:
+        raise Advice(f"kiosk.room is not set and the timetable has rooms {named}: this kiosk opens no class; "
+                     "set [kiosk] room (or KIOSK_ROOM) to this door's room")
+    if room_key(cfg.kiosk.room) and classes and not served:
+        raise Advice(f"no class is in room {cfg.kiosk.room!r} (rooms in the timetable: {named}); "
+                     "check [kiosk] room, or give the classes this room with 'class add --room'")
+    where = f"room {cfg.kiosk.room}" if room_key(cfg.kiosk.room) else "no room set (one-room timetable)"
+    return f"{where}: serves {len(served)} of {len(classes)} class(es)"
 
 
 def _models(cfg: Config) -> str:
@@ -84,7 +118,15 @@ def _models(cfg: Config) -> str:
 def _liveness(cfg: Config) -> str:
     from kiosk.liveness.models import layer_status
 
-    return layer_status(cfg)
+    judge_log = logging.getLogger("kiosk.liveness.judge")
+    level, judge_log.level = judge_log.level, logging.ERROR  # the line below says it; no second copy in the log
+    try:
+        complete, line = layer_status(cfg)
+    finally:
+        judge_log.setLevel(level)
+    if not complete:
+        raise Advice(line)
+    return line
 
 
 def _camera(cfg: Config, source: str | None) -> str:

@@ -6,18 +6,17 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from kiosk.cli.common import with_store
-from kiosk.cli.progress import Progress
+from kiosk.cli.common import read_store, with_store
+from kiosk.cli.enrol_photos import (
+    embed_all, enrol_checked, enrol_photos, enrolled_ids, enrolment_request, face_pipeline, write_report,
+)
 from kiosk.config import Config
-from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol, person_problem
-from kiosk.errors import ImageError, KioskError, StoreError, UsageError
+from kiosk.enrolment.service import person_problem
+from kiosk.errors import ImageError, StoreError, UsageError
 from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-ALLOW_HINT = "use --allow-duplicate if this is really a different person"
 
 
 def register(commands) -> None:
@@ -28,6 +27,9 @@ def register(commands) -> None:
     enroll.add_argument("--role", choices=["student", "instructor", "admin"], default=None,
                         help="default: student")
     enroll.add_argument("--from-dir", type=Path, help="one sub-folder of photos per person; folder name = id and name")
+    enroll.add_argument("--from-csv", type=Path, metavar="CSV",
+                        help="photo day: columns id, name, photo (path from the CSV's folder), consent [, guardian]; "
+                             "one row per photo")
     again = enroll.add_mutually_exclusive_group()
     again.add_argument("--replace", action="store_true", help="re-enrol a person: their photos are replaced")
     again.add_argument("--extend", action="store_true",
@@ -38,7 +40,8 @@ def register(commands) -> None:
     enroll.add_argument("--allow-duplicate", action="store_true",
                         help="enrol even if the face matches someone enrolled under another id (audited)")
     enroll.add_argument("--report", type=Path, metavar="CSV",
-                        help="with --from-dir: write file, person, accepted/rejected/skipped, reason per photo")
+                        help="with --from-dir or --from-csv: write file, person, accepted/rejected/skipped "
+                             "and reason per photo")
     enroll.set_defaults(handler=enroll_command)
 
     pairs = commands.add_parser("lookalikes", help="list enrolled people flagged as look-alike pairs")
@@ -50,20 +53,25 @@ def register(commands) -> None:
 
 
 def enroll_command(args, cfg: Config) -> int:
-    if args.from_dir:
-        if args.images or args.person_id or args.name or args.extend:
-            raise UsageError("enroll: use either --from-dir DIR or --id ID --name NAME IMAGE...")
+    if args.from_dir or args.from_csv:
+        if args.images or args.person_id or args.name or args.extend or (args.from_dir and args.from_csv):
+            raise UsageError("enroll: use one of --from-dir DIR, --from-csv CSV, or --id ID --name NAME IMAGE...")
+        if args.from_csv:
+            from kiosk.cli.enroll_csv import enroll_from_csv
+
+            return enroll_from_csv(args, cfg)
         return _enroll_folder(args, cfg)
     if args.report:
-        raise UsageError("enroll: --report goes with --from-dir")
+        raise UsageError("enroll: --report goes with --from-dir or --from-csv")
     mode = "extend" if args.extend else "replace" if args.replace else "new"
     person = _person(args, mode)
     if mode == "extend" and not cfg.mongo.uri and with_store(cfg, lambda s: s.person(person.id)) is None:
         raise StoreError(f"enroll: {person.id} is not enrolled; --extend adds photos to an enrolled person")
-    vectors = _embed_all(_pipeline(cfg), args.images, f"enrolling {person.id}")
+    vectors = embed_all(face_pipeline(cfg), args.images, f"enrolling {person.id}")
     consent = Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
-    request = Enrolment(person, vectors, tuple(p.name for p in args.images), mode, consent, args.allow_duplicate)
-    result = _enrol(cfg, request)
+    request = enrolment_request(cfg, person, vectors, tuple(p.name for p in args.images), mode, consent,
+                                args.allow_duplicate)
+    result = enrol_checked(cfg, request)
     if mode == "extend":
         print(f"extended {person.id}: {result.stored} photo(s) added, {result.skipped} already enrolled")
     else:
@@ -86,18 +94,6 @@ def _person(args, mode: str) -> Person:
     return person
 
 
-def _enrol(cfg: Config, request: Enrolment):
-    """The shared enrolment service, with a duplicate refusal worded for the command line."""
-    try:
-        result = with_store(cfg, lambda s: enrol(cfg, s, request))
-    except DuplicateFace as err:
-        raise StoreError(f"enroll: {request.person.id}: {err}; {ALLOW_HINT}") from None
-    for n in result.neighbours:
-        kind = "duplicate allowed" if n.duplicate else "look-alike flagged"
-        print(f"{kind}: {request.person.id} ~ {n.person_id} ({n.name}), score {n.score:.2f}")
-    return result
-
-
 def _enroll_folder(args, cfg: Config) -> int:
     folder = args.from_dir
     if not folder.is_dir():
@@ -105,17 +101,17 @@ def _enroll_folder(args, cfg: Config) -> int:
     people = sorted(p for p in folder.iterdir() if p.is_dir())
     if not people:
         raise UsageError(f"enroll: {folder} has no sub-folders (one per person)")
-    pipeline = _pipeline(cfg)
-    enrolled_ids = {p.id for p in with_store(cfg, lambda s: s.people())}
+    pipeline = face_pipeline(cfg)
+    known = enrolled_ids(cfg)
     report = []  # rows: (file, person, outcome, reason)
     for person_dir in people:
-        report += _enroll_person_folder(args, cfg, pipeline, person_dir, enrolled_ids)
+        report += _enroll_person_folder(args, cfg, pipeline, person_dir, known)
     if args.report:
-        _write_report(args.report, report)
+        write_report(args.report, report)
     return 1 if any(row[2] == "rejected" for row in report) else 0
 
 
-def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, enrolled_ids: set[str]) -> list[tuple]:
+def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, known: set[str]) -> list[tuple]:
     """Enrol one sub-folder (its name is the id and the name); returns its report rows."""
     pid, role, mode = person_dir.name, args.role or "student", "replace" if args.replace else "new"
     images = sorted(p for p in person_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -123,48 +119,16 @@ def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, enrolle
     if problem:
         print(f"rejected {pid}: folder name: {problem}", file=sys.stderr)
         return [(str(i), pid, "rejected", f"folder name: {problem}") for i in images]
-    if pid in enrolled_ids and mode == "new":
+    if pid in known and mode == "new":
         print(f"{pid}: already enrolled, skipped (use --replace to re-enrol)")
         return [(str(i), pid, "skipped", "already enrolled") for i in images]
-    report, accepted, vectors = [], [], []
-    for image, vector in _embed_each(pipeline, images, f"enrolling {pid}"):
-        if isinstance(vector, KioskError):
-            print(f"rejected {vector}", file=sys.stderr)
-            report.append((str(image), pid, "rejected", str(vector).removeprefix(f"{image}: ")))
-        else:
-            accepted.append(image)
-            vectors.append(vector)
-    if not vectors:
-        print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
-        return report
-    request = Enrolment(Person(pid, pid, role), np.stack(vectors), tuple(p.name for p in accepted), mode,
-                        allow_duplicate=args.allow_duplicate)
-    try:
-        _enrol(cfg, request)
-    except StoreError as err:
-        reason = str(err).removeprefix(f"enroll: {pid}: ")
-        print(f"rejected {pid}: {reason}", file=sys.stderr)
-        return report + [(str(i), pid, "rejected", reason) for i in accepted]
-    print(f"enrolled {pid} from {len(accepted)} photo(s)")
-    return report + [(str(i), pid, "accepted", "") for i in accepted]
-
-
-def _write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    import csv
-
-    try:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(("file", "person", "outcome", "reason"))
-            writer.writerows(sorted(rows))
-    except OSError as err:
-        raise UsageError(f"enroll: cannot write report {path}: {err.strerror}") from None
+    return enrol_photos(cfg, pipeline, Person(pid, pid, role), images, mode, None, args.allow_duplicate)
 
 
 def lookalikes_command(args, cfg: Config) -> int:
     from kiosk.store.lookalikes import lookalike_pairs
 
-    pairs = with_store(cfg, lookalike_pairs)
+    pairs = read_store(cfg, lookalike_pairs)
     for pair in pairs:
         print(f"{pair.person_a}\t{pair.person_b}\t{pair.score:.3f}\t{pair.model}\t{pair.found_at}")
     if not pairs:
@@ -172,40 +136,12 @@ def lookalikes_command(args, cfg: Config) -> int:
     return 0
 
 
-def _embed_all(pipeline, images: list[Path], label: str) -> np.ndarray:
-    vectors = []
-    for image, vector in _embed_each(pipeline, images, label):
-        if isinstance(vector, KioskError):
-            raise vector  # one bad photo: nothing is stored, and the message names it
-        vectors.append(vector)
-    return np.stack(vectors)
-
-
-def _embed_each(pipeline, images: list[Path], label: str):
-    from kiosk.vision.images import load_image
-
-    progress, notes = Progress(len(images), label), []
-    for image in images:
-        try:
-            found = pipeline.enrolment_face(load_image(image), str(image))
-            if found.note:
-                notes.append(f"{image}: {found.note}")
-            yield image, found.vector
-        except ImageError as err:
-            yield image, err
-        finally:
-            progress.step()
-    progress.done()
-    for note in notes:  # after the bar, which owns the line while it runs
-        print(f"note: {note}")
-
-
 def identify_command(args, cfg: Config) -> int:
     from kiosk.enrolment.gallery import build_gallery
     from kiosk.vision.images import load_image
 
-    pipeline = _pipeline(cfg)
-    gallery = with_store(cfg, lambda s: build_gallery(s, cfg.vision))
+    pipeline = face_pipeline(cfg)
+    gallery = read_store(cfg, lambda s: build_gallery(s, cfg.vision))
     failed = 0
     for path in args.images:
         try:
@@ -222,9 +158,3 @@ def identify_command(args, cfg: Config) -> int:
                 "name": match.name, "score": round(float(match.score), 4),
             }))
     return 1 if failed else 0
-
-
-def _pipeline(cfg: Config):
-    from kiosk.vision.pipeline import FacePipeline
-
-    return FacePipeline(cfg.vision, cfg.data_dir / "models")

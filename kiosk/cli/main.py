@@ -25,11 +25,39 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
+GLOBAL_OPTIONS = {"--config": "FILE.toml", "--data-dir": "DIR", "--log-level": "INFO"}  # each takes one value
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move the global options to the front, so `class list --data-dir DIR` works like
+    `--data-dir DIR class list` (argparse takes them only before the command)."""
+    front, rest = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS:
+            taken = 1 if "=" in arg else 2
+            if taken == 2 and (i + 1 == len(argv) or argv[i + 1].startswith("--")):
+                raise UsageError(f"main.py: {arg} needs a value, e.g. {arg} {GLOBAL_OPTIONS[arg]} (see --help)")
+            front += argv[i:i + taken]
+            i += taken
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def build_parser() -> ArgumentParser:
-    from kiosk.cli import admin, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd, web_cmd
+    from kiosk.cli import (
+        admin, audit_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd, web_cmd,
+    )
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
-    parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml)")
+    parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml); "
+                        "these three options may also follow the command")
     parser.add_argument("--data-dir", type=Path, help="local database folder (or KIOSK_DATA_DIR)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
@@ -43,12 +71,14 @@ def build_parser() -> ArgumentParser:
     sync_cmd.register(commands)
     privacy_cmd.register(commands)
     web_cmd.register(commands)  # the staff web view
+    audit_cmd.register(commands)
+    demo.register(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
     try:
+        argv = hoist_global_options(sys.argv[1:] if argv is None else argv)
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:  # bare `python main.py` starts the kiosk

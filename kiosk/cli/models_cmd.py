@@ -18,8 +18,11 @@ def register(commands) -> None:
 def import_command(args, cfg: Config) -> int:
     from kiosk.liveness.models import install
 
+    from kiosk.cli.common import record as audit
+
     for path in args.paths:
         target, record = install(cfg, path)
+        audit(cfg, "models_import", record["file"], f"sha256 {record['sha256']} from {record['source']}")
         print(f"installed {record['file']} -> {target} (sha256 {record['sha256'][:16]}…, "
               f"input {record['input']}, output {record['output']})")
     return 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 
-from kiosk.cli.common import with_store
+from kiosk.cli.common import cli_actor, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger
@@ -25,7 +24,7 @@ def register(commands) -> None:
 
 
 def verify_log_command(args, cfg: Config) -> int:
-    entries, problems = with_store(cfg, verify_ledger)
+    entries, problems = read_store(cfg, verify_ledger)
     for problem in problems:
         print(problem)
     if problems:
@@ -36,13 +35,22 @@ def verify_log_command(args, cfg: Config) -> int:
 
 
 def person_list(args, cfg: Config) -> int:
-    rows = with_store(cfg, lambda s: s.query(
-        "SELECT p.id, p.name, p.role, p.consent_by, p.guardian, count(e.id) AS vectors FROM people p"
+    """Everyone, with their photos (or "awaiting enrolment"), consent, and whether they have a PIN."""
+    rows = read_store(cfg, lambda s: s.query(
+        "SELECT p.id, p.name, p.role, p.consent_by, p.guardian, count(e.id) AS vectors,"
+        " EXISTS (SELECT 1 FROM pins k WHERE k.person_id = p.id) AS has_pin FROM people p"
         " LEFT JOIN embeddings e ON e.person_id = p.id GROUP BY p.id ORDER BY p.id"))
     for r in rows:
         consent = r["consent_by"] or "not recorded"
         guardian = f", guardian {r['guardian']}" if r["guardian"] else ""
-        print(f"{r['id']}\t{r['name']}\t{r['role']}\t{r['vectors']} embedding(s)\tconsent: {consent}{guardian}")
+        if r["vectors"]:
+            face = f"{r['vectors']} embedding(s)"
+        else:
+            face = "no face (staff)" if r["role"] != "student" else "awaiting enrolment"
+        pin = "yes" if r["has_pin"] else "no"
+        print(f"{r['id']}\t{r['name']}\t{r['role']}\t{face}\tPIN {pin}\tconsent: {consent}{guardian}")
+    if not rows:
+        print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
     return 0
 
 
@@ -51,7 +59,7 @@ def person_erase(args, cfg: Config) -> int:
         raise UsageError(f"person erase: add --yes to erase {args.person_id!r} everywhere (cannot be undone)")
     if cfg.mongo.uri:
         _erase_centrally(cfg, args.person_id)
-    actor = f"cli:{getpass.getuser()}"
+    actor = cli_actor()
     removed = with_store(cfg, lambda s: erase_person(s, args.person_id, actor, cfg.kiosk.id))
     print(f"erased {args.person_id}: " + ", ".join(f"{n} {table}" for table, n in removed.items()))
     return 0

@@ -1,17 +1,17 @@
-"""Staff commands: `instructor add` and `pin set` (PINs are stored only as scrypt hashes)."""
+"""Staff commands: `instructor add`, `staff list`, `staff remove` and `pin set` (PINs are
+stored only as scrypt hashes). Every change is audited."""
 
 from __future__ import annotations
 
 import getpass
 import sys
 
-from kiosk.cli.common import with_store
+from kiosk.cli.common import audited, audited_admin, read_store, with_store
 from kiosk.config import Config
-from kiosk.errors import UsageError
-from kiosk.store.pins import hash_pin, pin_problem, set_pin
-from kiosk.store.roster_admin import add_staff
+from kiosk.errors import StoreError, UsageError
+from kiosk.store.pins import hash_pin, pin_holder_problem, pin_problem, set_pin
+from kiosk.store.roster_admin import add_staff, remove_staff, staff_members
 from kiosk.sync import admin as central
-from kiosk.sync.admin import central_or_local
 
 
 def register(commands) -> None:
@@ -23,6 +23,14 @@ def register(commands) -> None:
     add.add_argument("--admin", action="store_true", help="an admin may act on every class")
     add.set_defaults(handler=instructor_add)
 
+    members = commands.add_parser("staff", help="list or remove instructors and admins")
+    member_cmds = members.add_subparsers(dest="action", metavar="ACTION", required=True)
+    member_cmds.add_parser("list", help="instructors and admins, with PIN yes/no and their classes").set_defaults(
+        handler=staff_list)
+    remove = member_cmds.add_parser("remove", help="take away a staff member's role and PIN")
+    remove.add_argument("id")
+    remove.set_defaults(handler=staff_remove)
+
     pin = commands.add_parser("pin", help="set an instructor's or admin's overlay PIN")
     pin_cmds = pin.add_subparsers(dest="action", metavar="ACTION", required=True)
     pset = pin_cmds.add_parser("set", help="prompt for a PIN twice (no echo); from stdin when not a terminal")
@@ -32,15 +40,39 @@ def register(commands) -> None:
 
 def instructor_add(args, cfg: Config) -> int:
     role = "admin" if args.admin else "instructor"
-    created = with_store(cfg, lambda s: add_staff(s, args.id, args.name, role))
+    created = audited(cfg, "staff_add", args.id, lambda s: add_staff(s, args.id, args.name, role),
+                      lambda new: f"{role} {args.name!r}" + ("" if new else " (updated)"))
     print(f"{role} {args.id} {'added' if created else 'updated'}; set a PIN with: pin set {args.id}")
     return 0
 
 
+def staff_list(args, cfg: Config) -> int:
+    members = read_store(cfg, staff_members)
+    for m in members:
+        teaches = ", ".join(m.classes) or "-"
+        print(f"{m.id}\t{m.name}\t{m.role}\tPIN {'yes' if m.has_pin else 'no'}\tteaches: {teaches}")
+    if not members:
+        print("no staff yet; add one with: instructor add ID --name NAME [--admin]")
+    return 0
+
+
+def staff_remove(args, cfg: Config) -> int:
+    done = audited(cfg, "staff_remove", args.id, lambda s: remove_staff(s, args.id), lambda what: what)
+    if cfg.mongo.uri:  # the PIN hash is central too: a tombstone stops it at every door
+        central.write_through(cfg, lambda c: central.remove_pin(c, args.id))
+    print(f"staff {args.id}: PIN and staff role removed; {done}")
+    return 0
+
+
 def pin_set(args, cfg: Config) -> int:
+    if not cfg.mongo.uri:  # named before the PIN is asked for (centrally, the server checks)
+        problem = with_store(cfg, lambda s: pin_holder_problem(s, args.id))
+        if problem:
+            raise StoreError(f"pin set: {problem}")
     pin = read_pin()
-    central_or_local(  # with mongo.uri: the hash is written centrally, then pulled here (kiosk/sync/admin.py)
-        cfg, lambda c: central.set_pin_hash(c, args.id, hash_pin(pin)), lambda s: set_pin(s, args.id, pin))
+    audited_admin(  # with mongo.uri: the hash is written centrally, then pulled here (kiosk/sync/admin.py)
+        cfg, "pin_set", args.id, lambda c: central.set_pin_hash(c, args.id, hash_pin(pin)),
+        lambda s: set_pin(s, args.id, pin))
     print(f"PIN set for {args.id}")
     return 0
 
@@ -55,7 +87,7 @@ def read_pin(stdin=None) -> str:
     else:
         lines = [line.strip() for line in stdin.read().splitlines() if line.strip()]
         if not lines:
-            raise UsageError("no PIN on stdin")
+            raise UsageError("no PIN on stdin; type it at a terminal, or pipe it in: echo 4829 | main.py pin set ID")
         first, second = lines[0], lines[1] if len(lines) > 1 else lines[0]
     _refuse_trivial(first)
     if first != second:

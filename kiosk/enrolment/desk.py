@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.enrolment.service import DuplicateFace, Enrolment, NotThisPerson, enrol
+from kiosk.enrolment.service import DuplicateFace, Enrolment, NotOnePerson, NotThisPerson, enrol
 from kiosk.errors import Refused
 from kiosk.messages.admin import ADMIN_ONLY
 from kiosk.messages.enrolment import (
-    DUPLICATE_FACE, NOT_THIS_PERSON, EnrolledPerson, EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment,
+    DUPLICATE_FACE, NOT_ONE_PERSON, NOT_THIS_PERSON, EnrolledPerson, EnrolmentSaved, ListPeople, PeopleListed,
+    SaveEnrolment,
 )
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import Person
@@ -49,6 +50,10 @@ def save_enrolment(desk, command: SaveEnrolment) -> list[object]:
         log.info("enrolment of %s refused: the face matches %s", command.person_id, match.person_id)
         return [EnrolmentSaved(False, command.person_id, command.name, DUPLICATE_FACE,
                                duplicate_of=(match.person_id, match.name), may_override=admin)]
+    except NotOnePerson as refused:
+        _audit_refusal(desk, command.person_id, str(refused))
+        log.info("enrolment of %s refused: the photos show more than one person", command.person_id)
+        return [EnrolmentSaved(False, command.person_id, command.name, NOT_ONE_PERSON)]
     except NotThisPerson as refused:
         _audit_refusal(desk, command.person_id, str(refused))
         log.info("extending %s refused: the photos show someone else", command.person_id)

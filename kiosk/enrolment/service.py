@@ -6,6 +6,8 @@ through FacePipeline.enrolment_face, or the kiosk's guided capture). Here:
 - the faces are screened against everyone enrolled under another id: the
   same face refuses the enrolment (DuplicateFace) unless allowed, and a
   look-alike is flagged;
+- the photos of one enrolment must show one person at the kiosk's match rule
+  (NotOnePerson): two people under one id would let either check in as them;
 - photos that extend a person must show that person (NotThisPerson): a wrong
   photo added to someone would let another face check in as them;
 - the person is written (centrally first when mongo.uri is set, then pulled);
@@ -74,6 +76,54 @@ class NotThisPerson(StoreError):
                          f"a match needs {threshold:.2f}); check the photo, or re-enrol from new photos")
 
 
+class NotOnePerson(StoreError):
+    """Photos given in one enrolment that do not all show the same person."""
+
+    def __init__(self, odd: list[str], reference: str, score: float, threshold: float):
+        self.odd = tuple(odd)
+        named = ", ".join(odd)
+        verb = "does" if len(odd) == 1 else "do"
+        super().__init__(f"{named} {verb} not look like {reference} (best score {score:.2f}, a match needs "
+                         f"{threshold:.2f}): the photos of one enrolment must show one person; "
+                         "leave out the odd photo")
+
+
+def odd_photos(vectors: np.ndarray, threshold: float) -> tuple[list[int], int, float]:
+    """Photos outside the largest group that match each other, by the kiosk's rule (a face is
+    a person's when it scores >= threshold against any of that person's photos).
+
+    Returns (odd indexes, a photo of the kept group, the best score of an odd photo against
+    that group). Links chain: a, b, c are one person if a~b and b~c. Between groups of one
+    size, the one holding the first photo is kept."""
+    unit = np.asarray(vectors, np.float32)
+    unit = unit / (np.linalg.norm(unit, axis=1, keepdims=True) + 1e-12)
+    scores = unit @ unit.T
+    group = list(range(len(unit)))
+    for i in range(len(unit)):
+        for j in range(i + 1, len(unit)):
+            if scores[i, j] >= threshold:
+                old, new = group[j], group[i]
+                group = [new if g == old else g for g in group]
+    kept = max(dict.fromkeys(group), key=group.count)  # the first of the largest groups
+    odd = [i for i, g in enumerate(group) if g != kept]
+    members = [i for i, g in enumerate(group) if g == kept]
+    best = float(max(scores[i, j] for i in odd for j in members)) if odd else 1.0
+    return odd, members[0], best
+
+
+def check_one_person(vision: VisionSection, request: Enrolment) -> None:
+    """Several photos in one enrolment must all be one person (else NotOnePerson, naming the odd ones).
+    A one-to-one check, so at the calibrated one-to-one bar, as --extend checks a photo."""
+    from kiosk.vision.matching import verification_threshold
+
+    if len(request.vectors) < 2:
+        return
+    threshold = verification_threshold(vision)
+    odd, reference, best = odd_photos(request.vectors, threshold)
+    if odd:
+        raise NotOnePerson([request.sources[i] for i in odd], request.sources[reference], best, threshold)
+
+
 def person_problem(person: Person, mode: str) -> str | None:
     """Why this id (and, unless extending, name) cannot be enrolled, or None."""
     if mode not in MODES:
@@ -118,12 +168,17 @@ def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolm
 
 
 def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
-    """Check, screen and store one person's embeddings; raises StoreError (DuplicateFace) and stores nothing."""
+    """Check, screen and store one person's embeddings; raises StoreError (NotOnePerson, DuplicateFace,
+    NotThisPerson) and stores nothing."""
     problem = person_problem(request.person, request.mode)
     if problem:
         raise StoreError(f"{request.person.id or 'person'}: {problem}")
     if len(request.vectors) == 0:
         raise StoreError(f"{request.person.id}: no usable photo")
+    if cfg.privacy.require_consent and request.consent is None and request.mode != "extend":
+        raise StoreError(f"{request.person.id}: consent is required here ([privacy] require_consent); record who "
+                         "consented, e.g. --consent-by self, or --consent-by NAME --guardian NAME for a minor")
+    check_one_person(cfg.vision, request)
     neighbours = screen(store, cfg.vision, request.person.id, request.vectors)
     duplicate = next((n for n in neighbours if n.duplicate), None)
     if duplicate is not None and not request.allow_duplicate:

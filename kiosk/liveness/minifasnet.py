@@ -22,15 +22,27 @@ from kiosk.liveness.base import LIVENESS, FaceSample, FrameCue
 log = logging.getLogger(__name__)
 
 
+# The published ONNX conversion: marcos4758/Silent-Face-Anti-Spoofing-Tests (Apache-2.0) at this commit.
+UPSTREAM = ("https://raw.githubusercontent.com/marcos4758/Silent-Face-Anti-Spoofing-Tests/"
+            "1557f99a6ca5d485763cc42d42b614a72a3ede7c/resources/anti_spoof_models/")
+
+
 @dataclass(frozen=True)
 class PassiveModel:
     file: str
     scale: float  # crop = face box x scale, about its centre
+    sha256: str  # of the published file; `models import` refuses any other
+
+    @property
+    def url(self) -> str:
+        return UPSTREAM + self.file
 
 
 MODELS = (
-    PassiveModel("2.7_80x80_MiniFASNetV2.onnx", 2.7),
-    PassiveModel("4_0_0_80x80_MiniFASNetV1SE.onnx", 4.0),
+    PassiveModel("2.7_80x80_MiniFASNetV2.onnx", 2.7,
+                 "4433e871ef03f6c4c13de1757e63dcd69db14b6d7d9cff2319cb274c0f6dbecb"),
+    PassiveModel("4_0_0_80x80_MiniFASNetV1SE.onnx", 4.0,
+                 "a8e67ffbaf39fa74c3b2ed673b530fcfb2f47379d0f26a52b71c2fc6473ec20f"),
 )
 INPUT_SHAPE = (1, 3, 80, 80)
 OUTPUT_CLASSES = 3

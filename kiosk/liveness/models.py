@@ -30,14 +30,23 @@ def sha256(path: Path) -> str:
 
 
 def verify(path: Path) -> dict:
-    """Check that the file is one of the known liveness models and that it runs:
-    the name, the ONNX graph, input [1,3,80,80] and output [1,3]. ModelError otherwise."""
+    """Check that the file is one of the known liveness models, byte for byte as published,
+    and that it runs: the name, the SHA-256, the ONNX graph, input [1,3,80,80] and
+    output [1,3]. ModelError otherwise."""
     path = Path(path)
-    names = [m.file for m in MODELS]
-    if path.name not in names:
-        raise ModelError(f"{path}: not a known liveness model; expected one of {', '.join(names)}")
+    known = {m.file: m for m in MODELS}
+    if path.name not in known:
+        raise ModelError(f"{path}: not a known liveness model; expected one of {', '.join(known)}")
     if not path.is_file():
-        raise ModelError(f"{path}: no such file")
+        raise ModelError(f"{path}: no such file; download it from {known[path.name].url}")
+    try:
+        digest = sha256(path)
+    except OSError as err:
+        raise ModelError(f"cannot read {path}: {err.strerror}") from None
+    if digest != known[path.name].sha256:
+        raise ModelError(f"{path}: sha256 {digest[:12]}... is not the published file's "
+                         f"({known[path.name].sha256[:12]}...): it is damaged or another model; "
+                         f"download it again from {known[path.name].url}")
     session = open_session(path)
     inputs, outputs = session.get_inputs(), session.get_outputs()
     shape = [d if isinstance(d, int) else 1 for d in inputs[0].shape] if inputs else []
@@ -46,7 +55,7 @@ def verify(path: Path) -> dict:
     out_shape = outputs[0].shape if outputs else []
     if not outputs or out_shape[-1] != OUTPUT_CLASSES:
         raise ModelError(f"{path}: output shape {out_shape}, expected [1, {OUTPUT_CLASSES}]")
-    return {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
+    return {"file": path.name, "sha256": digest, "bytes": path.stat().st_size,
             "input": list(INPUT_SHAPE), "output": [1, OUTPUT_CLASSES]}
 
 
@@ -54,15 +63,19 @@ def install(cfg: Config, path: Path) -> tuple[Path, dict]:
     """Verify, copy into the data directory and record it in the manifest."""
     record = verify(path)
     folder = antispoof_dir(cfg.liveness, cfg.data_dir / "models")
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / record["file"]
-    if Path(path).resolve() != target.resolve():
-        shutil.copyfile(path, target)
     record["source"] = str(Path(path).resolve())
     record["imported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifest = read_manifest(folder)
     manifest[record["file"]] = record
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if Path(path).resolve() != target.resolve():
+            shutil.copyfile(path, target)
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise ModelError(f"cannot install into {folder}: {err.strerror}; check --data-dir "
+                         "(or liveness.model_dir) is writable") from None
     return target, record
 
 
@@ -73,18 +86,19 @@ def read_manifest(folder: Path) -> dict:
         return {}
 
 
-def layer_status(cfg: Config) -> str:
-    """One line for `doctor`: which liveness layers are active. Loads the models
-    (so a corrupt file shows here); a missing layer is not a failure."""
+def layer_status(cfg: Config) -> tuple[bool, str]:
+    """For `doctor`: whether every liveness layer is in place, and one line saying which are
+    active. Loads the models (so a corrupt file shows here); a missing layer is not a failure."""
     if not cfg.liveness.enabled:
-        return "OFF (liveness.enabled = false): printed photos and screens are not stopped"
+        return False, "OFF (liveness.enabled = false): printed photos and screens are not stopped"
     from kiosk.liveness.judge import LivenessJudge
 
     judge = LivenessJudge(cfg.liveness, cfg.data_dir / "models")
     line = f"active: {', '.join(judge.active) or 'none'}"
-    if judge.disabled:
-        line += f"; disabled: {', '.join(judge.disabled)}"
-        if "minifasnet" in judge.disabled:
-            mode = "every face must blink" if judge.proof_by_challenge else "texture checks only"
-            line += f"; LIMITED ({mode}) until the model is installed (get {WEIGHTS_HELP})"
-    return line
+    if not judge.disabled:
+        return True, line
+    line += f"; disabled: {', '.join(judge.disabled)}"
+    if "minifasnet" in judge.disabled:
+        mode = "every face must blink to check in" if judge.proof_by_challenge else "texture checks only"
+        line += f"; LIMITED ({mode}) until the model is installed: get {WEIGHTS_HELP} (docs/LIVENESS.md)"
+    return False, line

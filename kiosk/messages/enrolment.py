@@ -84,6 +84,7 @@ class SaveEnrolment:
 # EnrolmentSaved.refusal
 DUPLICATE_FACE = "duplicate_face"  # duplicate_of names who it already is
 NOT_THIS_PERSON = "not_this_person"  # the photos do not match the person being extended
+NOT_ONE_PERSON = "not_one_person"  # the photos of this enrolment show more than one person
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class EnrolmentSaved:
     ok: bool
     person_id: str
     name: str
-    refusal: str = ""  # DUPLICATE_FACE | NOT_THIS_PERSON, when refused
+    refusal: str = ""  # DUPLICATE_FACE | NOT_THIS_PERSON | NOT_ONE_PERSON, when refused
     stored: int = 0  # embeddings added
     lookalikes: tuple[tuple[str, str], ...] = ()  # (id, name) of people who look alike
     duplicate_of: tuple[str, str] | None = None  # (id, name): the same face, already enrolled

@@ -115,3 +115,4 @@ class SessionChanged:
     upcoming: SessionInfo | None
     present_count: int = 0
     roster_size: int = 0
+    no_class_for_room: bool = False  # the timetable has classes, none in this kiosk's room (or its room is unset)

@@ -22,7 +22,7 @@ from kiosk.messages.admin import SessionEnded
 from kiosk.messages.lanes import Outbox
 from kiosk.messages.screen import SessionChanged
 from kiosk.model import SessionInfo
-from kiosk.scheduler.timetable import current_and_next
+from kiosk.scheduler.timetable import current_and_next, room_names, room_scope
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
@@ -42,22 +42,39 @@ class SessionScheduler:
         self.post = post
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         self.kiosk_id = cfg.kiosk.id
+        self.room = cfg.kiosk.room
+        self._warned_room = False
         self._last_posted: SessionChanged | None = None
 
     def tick(self) -> SessionChanged:
         now = self.clock()
-        current, upcoming = current_and_next(self.store.schedules(), self.store.classes(), now, self.early_open,
+        classes = self.store.classes()
+        served = room_scope(classes, self.room)  # this door's room only: another room's class never ends ours
+        if not served and classes and not self._warned_room:
+            self._warned_room = True
+            log.warning("this kiosk serves no class: kiosk.room is %r and the timetable's rooms are %s; "
+                        "set [kiosk] room (main.py doctor checks it)", self.room, room_names(classes))
+        current, upcoming = current_and_next(self.store.schedules(), served, now, self.early_open,
                                              started_early_ids(self.store))
         for session_id in self.store.active_session_ids():
-            if current is None or session_id != current.session_id:
+            if (current is None or session_id != current.session_id) and self._ours_or_over(session_id, classes,
+                                                                                            served, now):
                 self._end(session_id, now)
         if current is not None and self.store.activate_session(current):
             log.info("session %s activated (%s)", current.session_id, current.class_name)
-        change = self._describe(current, upcoming)
+        change = self._describe(current, upcoming, bool(classes) and not served)
         if change != self._last_posted:
             self._last_posted = change
             self.post(change)
         return change
+
+    def _ours_or_over(self, session_id: str, classes, served, now) -> bool:
+        """End a session of this room (or of a class since removed); one of another room,
+        opened here before the kiosk's room was set, only once its own end time has passed."""
+        info = session_info(self.store.conn, session_id)
+        if info is None or info.class_code in served or info.class_code not in classes:
+            return True
+        return now >= info.ends_at
 
     def _end(self, session_id: str, now) -> None:
         """End with absent rows for everyone never seen; a fresh end shows its summary."""
@@ -69,9 +86,10 @@ class SessionScheduler:
         if info is not None and now < info.ends_at + SUMMARY_STALE:
             self.post(SessionEnded(info, summary))
 
-    def _describe(self, current: SessionInfo | None, upcoming: SessionInfo | None) -> SessionChanged:
+    def _describe(self, current: SessionInfo | None, upcoming: SessionInfo | None,
+                  no_class_for_room: bool) -> SessionChanged:
         if current is None:
-            return SessionChanged(None, upcoming)
+            return SessionChanged(None, upcoming, no_class_for_room=no_class_for_room)
         state = self.store.session_state(current.session_id) or "active"
         record = self.store.class_record(current.class_code)
         roster = len(record.roster) if record else 0

@@ -82,6 +82,34 @@ def meeting(schedule: Schedule, day: date, info: ClassInfo, early_open: timedelt
     )
 
 
+def room_key(room: str) -> str:
+    """Rooms compare without case or surrounding spaces: "B12" and " b12" are one door."""
+    return room.strip().casefold()
+
+
+def room_scope(classes: dict[str, ClassInfo], room: str) -> dict[str, ClassInfo]:
+    """The classes a kiosk in `room` serves: only that room's.
+
+    A kiosk with no room set serves every class while the timetable has at
+    most one room, and none once it has several: it cannot know which door it
+    is, and serving them all would let a class in another room end this one.
+    """
+    if room_key(room):
+        return {code: info for code, info in classes.items() if room_key(info.room) == room_key(room)}
+    return dict(classes) if len(rooms(classes)) <= 1 else {}
+
+
+def rooms(classes: dict[str, ClassInfo]) -> set[str]:
+    """The distinct rooms the timetable names (a class with no room counts as none)."""
+    return {room_key(info.room) for info in classes.values() if room_key(info.room)}
+
+
+def room_names(classes: dict[str, ClassInfo]) -> str:
+    """The timetable's rooms as written, for messages ("B12, C3", or "none")."""
+    named = {room_key(info.room): info.room.strip() for info in classes.values() if room_key(info.room)}
+    return ", ".join(sorted(named.values(), key=str.casefold)) or "none"
+
+
 def meetings_around(
     schedules: list[Schedule],
     classes: dict[str, ClassInfo],
@@ -112,10 +140,10 @@ def current_and_next(
 ) -> tuple[SessionInfo | None, SessionInfo | None]:
     """The meeting whose window (opens_at .. ends_at) holds `now`, and the next one.
 
-    When two windows overlap (the passing period between back-to-back
-    classes in one room), the later-starting meeting wins: a student
-    arriving then is on their way in, not out. A meeting an instructor
-    started early (its id in `started_early`) is open from then on.
+    Pass one room's classes (room_scope): then when two windows overlap (the
+    passing period between back-to-back classes in that room), the
+    later-starting meeting wins: a student arriving then is on their way in,
+    not out. A meeting an instructor started early (its id in `started_early`) is open from then on.
     """
     meetings = meetings_around(schedules, classes, now, early_open)
     now = now.astimezone(timezone.utc)  # compare instants: wall times repeat when clocks go back

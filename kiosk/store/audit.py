@@ -39,3 +39,31 @@ def audit_entries(db: Database, action: str | None = None, limit: int = 1000) ->
     rows = db.query(sql, ((action,) if action else ()) + (limit,))
     return [AuditEntry(from_iso(r["at"]), r["kiosk_id"], r["actor_id"], r["action"], r["session_id"],
                        r["target_id"], r["detail"]) for r in rows]
+
+
+# `audit list --kind`: each kind and the actions it covers (an action matches by prefix).
+# "spoof" is the spoof_events table: the failed live checks recorded for the instructor.
+KINDS: dict[str, tuple[str, ...]] = {
+    "pin": ("pin_", "lockout"),
+    "enrol": ("enroll",),
+    "erase": ("person.erase",),
+    "class": ("class_",),
+    "roster": ("roster_",),
+    "schedule": ("schedule_",),
+    "session": ("end_session", "start_early", "manual_mark"),
+    "staff": ("staff_",),
+    "import": ("roster_import", "enroll_import", "models_import"),
+    "models": ("models_",),
+    "overlay": ("dismiss", "timeout"),
+    "spoof": (),
+}
+
+
+def audit_since(db: Database, since: datetime | None = None, kind: str | None = None) -> list[AuditEntry]:
+    """Audit rows, oldest first, from `since` on, of one kind (see KINDS) or all."""
+    rows = db.query("SELECT * FROM audit WHERE at >= ? ORDER BY at, id",
+                    (to_iso(since) if since else "",))
+    prefixes = KINDS.get(kind, ()) if kind else None
+    return [AuditEntry(from_iso(r["at"]), r["kiosk_id"], r["actor_id"], r["action"], r["session_id"],
+                       r["target_id"], r["detail"]) for r in rows
+            if prefixes is None or r["action"].startswith(prefixes)]

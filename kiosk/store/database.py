@@ -93,7 +93,13 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: BEGIN IMMEDIATE takes the write lock up front."""
+        """All or nothing: BEGIN IMMEDIATE takes the write lock up front.
+
+        Inside another transaction it is a savepoint, so an action and its audit
+        row can commit together although the action opens a transaction of its own."""
+        if self.conn.in_transaction:
+            yield from self._savepoint()
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -101,6 +107,16 @@ class Database:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("SAVEPOINT nested")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO nested")
+            self.conn.execute("RELEASE nested")
+            raise
+        self.conn.execute("RELEASE nested")
 
     def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

@@ -57,11 +57,9 @@ def set_pin(db: Database, person_id: str, pin: str) -> None:
     problem = pin_problem(pin)
     if problem:
         raise StoreError(f"PIN refused: {problem}")
-    row = db.conn.execute("SELECT role FROM people WHERE id = ?", (person_id,)).fetchone()
-    if row is None:
-        raise StoreError(f"unknown person {person_id!r}; add them with 'instructor add' first")
-    if row["role"] not in PIN_ROLES:
-        raise StoreError(f"{person_id!r} is a {row['role']}; only instructors and admins have PINs")
+    problem = pin_holder_problem(db, person_id)
+    if problem:
+        raise StoreError(problem)
     hashed = hash_pin(pin)
     with db.transaction() as conn:
         write_pin_hash(conn, person_id, hashed)
@@ -78,6 +76,17 @@ def write_pin_hash(conn: sqlite3.Connection, person_id: str, pin_hash: str) -> N
 
 def delete_pin(conn: sqlite3.Connection, person_id: str) -> int:
     return conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,)).rowcount
+
+
+def pin_holder_problem(db: Database, person_id: str) -> str | None:
+    """Why this person cannot have a PIN (unknown, or not staff), or None."""
+    row = db.conn.execute("SELECT role FROM people WHERE id = ?", (person_id,)).fetchone()
+    if row is None:
+        return f"no staff member {person_id!r} here; add them with 'instructor add {person_id} --name NAME' first"
+    if row["role"] not in PIN_ROLES:
+        return (f"{person_id!r} is a {row['role']}; only instructors and admins have PINs "
+                f"('instructor add {person_id} --name NAME' makes them one)")
+    return None
 
 
 def pin_holders(db: Database, instructor_ids: list[str]) -> list[tuple[Person, str]]:

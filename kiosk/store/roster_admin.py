@@ -5,24 +5,32 @@ Each change is one transaction: a refused input writes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from kiosk.errors import StoreError
 from kiosk.store import writes
 from kiosk.store.database import Database, utc_now
 
-ID_COLUMNS = ("id", "person_id", "student_id")
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One row of a roster file: its line (for messages), an id and, if given, a name."""
+
+    line: int
+    person_id: str
+    name: str = ""
 
 
 @dataclass
 class RosterImport:
-    """What an import did: rows added, rows already there, and each bad row with its reason."""
+    """What an import did: rows added (and of those, people created awaiting enrolment), rows
+    already there, each bad row with its reason, and warnings that did not stop a row."""
 
     added: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    created: list[str] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 def add_staff(db: Database, person_id: str, name: str, role: str = "instructor") -> bool:
@@ -36,6 +44,43 @@ def add_staff(db: Database, person_id: str, name: str, role: str = "instructor")
         exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone()
         writes.upsert_person(conn, person_id, name.strip(), role, now)
     return exists is None
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: str
+    name: str
+    role: str
+    has_pin: bool
+    classes: tuple[str, ...]  # classes they teach
+
+
+def staff_members(db: Database) -> list[StaffMember]:
+    rows = db.query("SELECT p.id, p.name, p.role, k.person_id IS NOT NULL AS has_pin FROM people p"
+                    " LEFT JOIN pins k ON k.person_id = p.id WHERE p.role IN ('instructor', 'admin') ORDER BY p.id")
+    teaches: dict[str, list[str]] = {}
+    for code, instructor in db.query("SELECT code, instructor_id FROM classes WHERE instructor_id IS NOT NULL"
+                                     " ORDER BY code"):
+        teaches.setdefault(instructor, []).append(code)
+    return [StaffMember(r["id"], r["name"], r["role"], bool(r["has_pin"]), tuple(teaches.get(r["id"], ())))
+            for r in rows]
+
+
+def remove_staff(db: Database, person_id: str) -> str:
+    """Take away a staff member's role and PIN. Someone with no face enrolled is removed;
+    someone enrolled stays as a student. Their classes keep no instructor. Returns what was done."""
+    with db.transaction() as conn:
+        row = conn.execute("SELECT role FROM people WHERE id = ?", (person_id,)).fetchone()
+        if row is None or row["role"] not in ("instructor", "admin"):
+            what = "no one" if row is None else f"a {row['role']}"
+            raise StoreError(f"{person_id!r} is {what}, not a staff member; see 'staff list'")
+        conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,))
+        conn.execute("UPDATE classes SET instructor_id = NULL WHERE instructor_id = ?", (person_id,))
+        if conn.execute("SELECT 1 FROM embeddings WHERE person_id = ? LIMIT 1", (person_id,)).fetchone():
+            conn.execute("UPDATE people SET role = 'student', updated_at = ? WHERE id = ?", (utc_now(), person_id))
+            return "they stay enrolled as a student"
+        conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        return "they had no face enrolled, so they are removed"
 
 
 def remove_class(db: Database, code: str) -> None:
@@ -61,7 +106,8 @@ def add_students(db: Database, code: str, ids: list[str]) -> list[str]:
         known = {r[0] for r in conn.execute("SELECT id FROM people")}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+            raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them, or import them by id "
+                             "and name with 'class import-roster' (they await enrolment)")
         return writes.add_to_roster(conn, code, ids)
 
 
@@ -75,50 +121,48 @@ def remove_students(db: Database, code: str, ids: list[str]) -> None:
         writes.remove_from_roster(conn, code, ids)
 
 
-def import_roster(db: Database, code: str, text: str) -> RosterImport:
-    """Add the CSV's enrolled people to the roster. Bad rows are reported, good rows
-    imported together in one transaction. The CSV needs an id column (id, person_id
-    or student_id); a name column, if present, must match the enrolled name."""
-    report = RosterImport()
-    with db.transaction() as conn:
-        _require_class(conn, code)
-        people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM people")}
-        on = writes.roster_ids(conn, code)
-        for line, pid, reason in _rows(text, people):
-            if reason:
-                report.bad.append((line, reason))
-            elif pid in on:
-                report.already.append(pid)
-            else:
-                writes.add_to_roster(conn, code, [pid])
-                on.add(pid)
-                report.added.append(pid)
+def plan_roster_import(entries: list[RosterEntry], people: dict[str, str], on_roster: set[str]) -> RosterImport:
+    """What importing `entries` does, decided without writing (the local and the central
+    import both apply it). Someone not known yet is created with the row's name as a student
+    awaiting enrolment (no face yet: marked by hand until photo day, and their place on the
+    roster stays when they are enrolled). A name that differs from the one stored is a
+    warning; the stored name is kept. A row with an empty id, or a new person with no name,
+    is reported and skipped. `people` (id -> name) gains the people it creates."""
+    report, on = RosterImport(), set(on_roster)
+    for entry in entries:
+        pid, name = entry.person_id.strip(), entry.name.strip()
+        if not pid:
+            report.bad.append((entry.line, "empty id"))
+            continue
+        if pid not in people:
+            if not name:
+                report.bad.append((entry.line, f"{pid!r} is not known here and the row has no name; "
+                                               "add a name column to import them as awaiting enrolment"))
+                continue
+            people[pid] = name
+            report.created.append(pid)
+        elif name and name.casefold() != people[pid].casefold():
+            report.warnings.append((entry.line, f"name {name!r} differs from {people[pid]!r} stored for "
+                                                f"{pid!r}; kept {people[pid]!r}"))
+        if pid in on:
+            report.already.append(pid)
+            continue
+        on.add(pid)
+        report.added.append(pid)
     return report
 
 
-def _rows(text: str, people: dict[str, str]):
-    """(line number, person id, reason or '') for each data row of the CSV."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    id_col = next((h for h in ID_COLUMNS if h in header), None)
-    if id_col is None:
-        raise StoreError(f"roster CSV needs a header with one of: {', '.join(ID_COLUMNS)}")
-    reader.fieldnames = header
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            yield line, "", "more cells than the header has columns"
-            continue
-        pid = (row.get(id_col) or "").strip()
-        name = (row.get("name") or "").strip()
-        if not pid:
-            yield line, "", "empty id"
-        elif pid not in people:
-            yield line, pid, f"{pid!r} is not enrolled; enrol them first"
-        elif name and name.casefold() != people[pid].casefold():
-            yield line, pid, f"name {name!r} does not match enrolled {people[pid]!r} for {pid!r}"
-        else:
-            yield line, pid, ""
+def import_roster(db: Database, code: str, entries: list[RosterEntry]) -> RosterImport:
+    """Put the listed people on the roster (plan_roster_import), in one transaction."""
+    now = utc_now()
+    with db.transaction() as conn:
+        _require_class(conn, code)
+        people = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM people")}
+        report = plan_roster_import(entries, people, writes.roster_ids(conn, code))
+        for pid in report.created:
+            writes.upsert_person(conn, pid, people[pid], "student", now)
+        writes.add_to_roster(conn, code, report.added)
+    return report
 
 
 def _require_class(conn, code: str) -> None:

@@ -71,7 +71,11 @@ def session_reconciliation(db: Database, session_id: str) -> Reconciliation:
         raise StoreError(f"unknown session {session_id!r}")
     rows = db.query("SELECT person_id, status FROM attendance WHERE session_id = ?", (session_id,))
     result = reconcile(roster_names(db.conn, info.class_code), [(r[0], r[1]) for r in rows])
-    return dataclasses.replace(result, failed_live_checks=spoof_event_count(db, session_id))
+    awaiting = sorted((r[0] for r in db.query(
+        "SELECT p.name FROM roster r JOIN people p ON p.id = r.person_id WHERE r.class_code = ? AND p.role = 'student'"
+        " AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id)", (info.class_code,))), key=str.casefold)
+    return dataclasses.replace(result, failed_live_checks=spoof_event_count(db, session_id),
+                               awaiting=tuple(awaiting))
 
 
 def session_statuses(db: Database, session_id: str) -> dict[str, str]:

@@ -79,8 +79,7 @@ class SqliteStore(Database):
             raise StoreError("a person needs a non-empty id and name")
         now = utc_now()
         with self.transaction() as conn:
-            exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person.id,)).fetchone()
-            if exists and not replace:
+            if _enrolled(conn, person.id) and not replace:
                 raise StoreError(f"person {person.id!r} is already enrolled; use --replace to re-enrol")
             writes.upsert_person(conn, person.id, person.name.strip(), person.role, now)
             writes.replace_embeddings(conn, person.id, _embedding_rows(model, vectors, sources), now, model=model)
@@ -143,7 +142,8 @@ class SqliteStore(Database):
             if instructor_id and instructor_id not in known:
                 unknown.append(instructor_id)
             if unknown:
-                raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+                raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them, or import them by id "
+                                 "and name with 'class import-roster' (they await enrolment)")
             if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
                 raise StoreError(f"class {code!r} already exists")
             writes.upsert_class(conn, code, name.strip(), room, instructor_id)
@@ -269,6 +269,14 @@ class SqliteStore(Database):
 
 def _embedding_rows(model: str, vectors, sources) -> list[writes.EmbeddingRow]:
     return [(model, np.asarray(v, np.float32).tobytes(), s) for v, s in zip(vectors, sources)]
+
+
+def _enrolled(conn: sqlite3.Connection, person_id: str) -> bool:
+    """Known with a face, or as staff. A student imported from a roster with no photo yet is
+    awaiting enrolment: enrolling them fills in their face and keeps their rosters."""
+    row = conn.execute("SELECT role, EXISTS (SELECT 1 FROM embeddings WHERE person_id = ?) FROM people"
+                       " WHERE id = ?", (person_id, person_id)).fetchone()
+    return row is not None and (row[0] != "student" or bool(row[1]))
 
 
 def unseen_rows(stored: list[np.ndarray], vectors: np.ndarray) -> list[int]:

@@ -21,6 +21,7 @@ from kiosk.config import Config
 from kiosk.errors import StoreError
 from kiosk.model import Schedule, overlaps
 from kiosk.store.pins import PIN_ROLES
+from kiosk.store.roster_admin import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
@@ -78,7 +79,8 @@ def enroll_person(central: Central, person: Person, model: str, vectors: np.ndar
     if not person.name.strip() or not person.id.strip():
         raise StoreError("a person needs a non-empty id and name")
     existing = _live(central, "people", person.id)
-    if existing and not replace:
+    awaiting = existing and existing.get("role") == "student" and not existing.get("embeddings")
+    if existing and not replace and not awaiting:  # a student with no face yet is awaiting enrolment
         raise StoreError(f"person {person.id!r} is already enrolled centrally; use --replace to re-enrol")
     fields = person_fields(person.name.strip(), person.role, model, vectors, sources)
     if existing:  # keep the person's embeddings for other models
@@ -140,6 +142,23 @@ def set_roster(central: Central, code: str, student_ids: list[str]) -> None:
         raise StoreError(f"unknown class {code!r}")
     _require_people(central, student_ids)
     _stamp(central, "classes", code, {"roster": list(dict.fromkeys(student_ids))})
+
+
+def import_roster(central: Central, code: str, entries: list[RosterEntry]) -> RosterImport:
+    """The roster import (store/roster_admin.plan_roster_import) against the central database:
+    new people are created there awaiting enrolment (no embeddings), then the roster is set."""
+    record = _live(central, "classes", code)
+    if record is None:
+        raise StoreError(f"unknown class {code!r}; add it with 'class add' first")
+    with central.guard("cannot read people centrally"):
+        people = {d["_id"]: d.get("name") or d["_id"] for d in central["people"].find(LIVE, {"_id": 1, "name": 1})}
+    roster = list(record.get("roster") or [])
+    report = plan_roster_import(entries, people, set(roster))
+    for pid in report.created:
+        _stamp(central, "people", pid, person_fields(people[pid], "student", "", np.zeros((0, 0)), []))
+    if report.added:
+        _stamp(central, "classes", code, {"roster": roster + report.added})
+    return report
 
 
 def delete_class(central: Central, code: str) -> None:

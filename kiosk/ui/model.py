@@ -84,6 +84,7 @@ class ScreenModel:
         self.now = 0.0
         self.session: SessionInfo | None = None
         self.upcoming: SessionInfo | None = None
+        self.no_class_for_room = False
         self.present_count = 0
         self.roster_size = 0
         self.recent: deque[CheckIn] = deque(maxlen=cfg.recent_count)
@@ -136,6 +137,7 @@ class ScreenModel:
                 self.recent = deque(keep, maxlen=self.recent.maxlen)
         self.session = event.current
         self.upcoming = event.upcoming
+        self.no_class_for_room = event.no_class_for_room
         self.present_count = event.present_count
         self.roster_size = event.roster_size
 

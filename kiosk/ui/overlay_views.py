@@ -254,8 +254,10 @@ def _paint_reconcile(surface, o, body: Rect) -> None:
     else:
         draw_counts(surface, t, tiles_rect, tiles)
     lines_rect = Rect(body.x, tiles_rect.bottom + t.px(20), body.w, body.bottom - tiles_rect.bottom - t.px(20))
-    if summary.failed_live_checks:
-        line = t.text_fit(text.FAILED_LIVE_CHECKS.format(n=summary.failed_live_checks), "row_name", th.AMBER, body.w)
+    notes = [text.FAILED_LIVE_CHECKS.format(n=summary.failed_live_checks) if summary.failed_live_checks else "",
+             text.AWAITING_LIST.format(names=", ".join(summary.awaiting)) if summary.awaiting else ""]
+    for note in filter(None, notes):
+        line = t.text_fit(note, "row_name", th.AMBER, body.w)
         surface.blit(line, lines_rect.topleft)
         lines_rect = lines_rect.inflate(0, -2 * line.get_height()).move(0, line.get_height())
     _absent_lines(surface, t, summary.absent, lines_rect)

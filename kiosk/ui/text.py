@@ -24,6 +24,7 @@ NO_CLASS_TITLE = "No class in session"
 NEXT_TODAY = "Next: {code} {name} at {time}"
 NEXT_LATER = "Next: {code} {name}, {day} {time}"
 NO_MORE_CLASSES = "No more classes scheduled"
+NO_CLASS_FOR_ROOM = "No class is set up for this door's room (ask IT to set the kiosk's room)"
 SESSION_DETAIL = "{room}{sep}{start} – {end}"
 MINUTES_LEFT = "{m} min left"
 HOURS_LEFT = "{h} h {m:02d} min left"
@@ -349,6 +350,9 @@ def sync_status(online: bool, queued: int, problem: bool) -> tuple[str, bool]:
 CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"
 CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
+
+# Roster members imported before photo day, in the instructor's reconciliation.
+AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"
 
 # Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
 FAILED_LIVE_CHECKS = "Live check failed: {n} attempt(s) this session (not marked)"

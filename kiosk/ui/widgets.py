@@ -48,7 +48,7 @@ def draw_banner(surface: pygame.Surface, lay: Layout, theme: Theme, model: Scree
     session = model.session
     if session is None:
         headline = [(text.NO_CLASS_TITLE, True)]
-        detail = text.next_session(model.upcoming, now)
+        detail = text.NO_CLASS_FOR_ROOM if model.no_class_for_room else text.next_session(model.upcoming, now)
         big = text.next_in(model.upcoming, now) if model.upcoming else ""
         small = ""
     else:

@@ -8,7 +8,7 @@ import math
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
-from kiosk.cli.reports import EXPORT_COLUMNS
+from kiosk.reports.rows import EXPORT_COLUMNS
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import COOKIE, blocking, page, signed_form, signed_in, state
 from kiosk.web.events import event_stream

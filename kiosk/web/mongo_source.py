@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.model import ClassInfo
+from kiosk.reports.rows import NOT_YET, enrolment_state, export_order
 from kiosk.scheduler.timetable import meetings_around
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, PulledClass, parse_class, parse_schedule
@@ -70,22 +71,32 @@ class MongoSource:
         return next((v for v in self.day(day) if v.session_id == session_id), None)
 
     def export_rows(self, day: date | None, class_code: str | None) -> list[list]:
+        """As `attendance export` (kiosk/reports/rows.py): the stored rows, and a running session's
+        roster members not seen yet as "not yet", with each person's enrolment state."""
         query: dict = {"class_code": class_code} if class_code else {}
         if day is not None:
             start = datetime.combine(day, time(0), self.tz)
             query["starts_at"] = {"$gte": start, "$lt": start + timedelta(days=1)}
         sessions = {d["_id"]: d for d in self._find("sessions", query)}
         rows = self._find("attendance", {"session_id": {"$in": list(sessions)}}, ROW_FIELDS)
-        names = self._names({r["person_id"] for r in rows})
+        rows += self._not_yet(sessions, {(r["session_id"], r["person_id"]) for r in rows})
+        people = {d["_id"]: d for d in self._find("people", {"_id": {"$in": sorted({r["person_id"] for r in rows})}},
+                                                  {"name": 1, "role": 1, "embeddings.model": 1})}
         out = []
         for r in rows:
-            s = sessions[r["session_id"]]
-            at = r.get("kiosk_time") or r.get("checked_in_at")
-            out.append((s["starts_at"], r["status"] == "absent", at, r["person_id"], [
-                r["person_id"], names.get(r["person_id"], ""), s["class_code"], self._local(s["starts_at"]),
-                r["status"], "" if r["status"] == "absent" else self._local(at),
-                "" if r.get("latency_ms") is None else r["latency_ms"], r.get("method", ""), r.get("made_by", "")]))
-        return [row for *_, row in sorted(out, key=lambda item: item[:4])]
+            s, person = sessions[r["session_id"]], people.get(r["person_id"], {})
+            seen = r["status"] in ("present", "late")
+            out.append([r["person_id"], str(person.get("name") or ""), s["class_code"], self._local(s["starts_at"]),
+                        r["status"], self._local(r.get("kiosk_time") or r.get("checked_in_at")) if seen else "",
+                        "" if r.get("latency_ms") is None else r["latency_ms"], r.get("method", ""),
+                        r.get("made_by", ""), _enrolment(person)])
+        return sorted(out, key=export_order)
+
+    def _not_yet(self, sessions: dict[str, dict], seen: set[tuple[str, str]]) -> list[dict]:
+        classes = self._classes()
+        return [{"session_id": sid, "person_id": pid, "status": NOT_YET, "method": "", "made_by": ""}
+                for sid, s in sessions.items() if s.get("state") == "active" and s["class_code"] in classes
+                for pid in classes[s["class_code"]].roster if (sid, pid) not in seen]
 
     def kiosks(self) -> list[KioskView]:
         return [KioskView(f.kiosk_id, f.room, f.version, f.last_seen, f.age_s, f.camera, f.queue, None, f.ui_fps,
@@ -182,6 +193,11 @@ class MongoSource:
 
     def _local(self, moment: datetime | None) -> str:
         return moment.astimezone(self.tz).isoformat(timespec="seconds") if moment else ""
+
+
+def _enrolment(person: dict) -> str:
+    """The export's column for a central people document ('' for an id with none)."""
+    return enrolment_state(person.get("role", "student"), bool(person.get("embeddings"))) if person else ""
 
 
 def _audit_order(doc: dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from datetime import date, datetime, timedelta
@@ -11,8 +10,11 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kiosk.cli.reports import EXPORT_COLUMNS, _tally, draw_chart, should_reenrol, write_xlsx
 from kiosk.model import session_id as meeting_id
+from kiosk.reports.chart import draw_chart
+from kiosk.reports.files import csv_to, write_xlsx
+from kiosk.reports.rows import AWAITING
+from kiosk.reports.summary import should_reenrol, tally
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
@@ -71,9 +73,7 @@ async def session_download(request: Request) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
+        csv_to(out, rows)
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     data = io.BytesIO()
     await blocking(write_xlsx, data, rows)
@@ -85,19 +85,21 @@ async def class_page(request: Request) -> Response:
     web = state(request)
     summary = await _class(request)
     rows = await blocking(web.source.export_rows, None, summary.code)
-    sessions, students = _tally(rows)
+    sessions, students = tally(rows)
     meetings = [(meeting_id(summary.code, datetime.fromisoformat(start)), datetime.fromisoformat(start), counts)
                 for start, counts in sessions.items()]
-    table = sorted(((pid, name, counts) for (pid, name), counts in students.items()),
+    table = sorted(((pid, name, counts) for (pid, name, _), counts in students.items()),
                    key=lambda item: item[1].casefold())
-    reenrol = {pid for (pid, _), _ in should_reenrol(students)}
-    return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol)
+    reenrol = {key[0] for key, _ in should_reenrol(students)}
+    awaiting = {pid for pid, _, enrolment in students if enrolment == AWAITING}
+    return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol,
+                awaiting=awaiting)
 
 
 async def class_chart(request: Request) -> Response:
     web = state(request)
     summary = await _class(request)
-    sessions, _ = _tally(await blocking(web.source.export_rows, None, summary.code))
+    sessions, _ = tally(await blocking(web.source.export_rows, None, summary.code))
     if not sessions:
         raise WebError(404, f"no attendance recorded for {summary.code} yet")
     data = io.BytesIO()

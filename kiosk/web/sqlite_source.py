@@ -2,7 +2,7 @@
 
 Each thread of the server's pool keeps its own connection (sqlite3 objects
 stay in the thread that made them); WAL lets them read while the kiosk
-writes. The export rows are the CLI's own query (kiosk/cli/reports.py), and
+writes. The export rows are the CLI's own query (kiosk/reports/rows.py), and
 the live feed follows the tamper-evidence ledger, which gets an entry for
 every attendance insert and update in the same transaction.
 """
@@ -13,12 +13,11 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from kiosk import __version__
-from kiosk.cli.reports import export_rows
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.reports.rows import export_rows
 from kiosk.scheduler.timetable import meetings_around
 from kiosk.store import outbox
 from kiosk.store.database import from_iso, to_iso
@@ -77,7 +76,7 @@ class SqliteSource:
         return next((v for v in self.day(day) if v.session_id == session_id), None)
 
     def export_rows(self, day: date | None, class_code: str | None) -> list[list]:
-        return export_rows(self.store(), SimpleNamespace(date=day, class_code=class_code), self.tz)
+        return export_rows(self.store(), day, class_code, self.tz)
 
     def kiosks(self) -> list[KioskView]:
         store = self.store()

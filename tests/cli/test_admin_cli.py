@@ -34,7 +34,7 @@ def test_class_and_schedule_round_trip(cli, enrolled):
         (["schedule", "add", "CS101", "--start", "09:00", "--end", "10:00", "--days", "funday"], "unknown weekday", 2),
         (["schedule", "add", "CS101", "--start", "09:00", "--end", "10:00"], "one of the arguments --date --days is required", 2),
         (["class", "add", "MA201", "--name", "Calc", "--students", "maya,ghost"], "unknown person id(s): ghost", 1),
-        (["attendance", "export", "--date", "yesterday"], "not a date in YYYY-MM-DD", 2),
+        (["attendance", "export", "--date", "someday"], "not a date in YYYY-MM-DD", 2),
         (["frobnicate"], "invalid choice", 2),
         (["run", "--exit-after", "-1"], "--exit-after must be a positive", 2),
     ],
@@ -59,7 +59,8 @@ def test_malformed_config_exits_2(tmp_path, capsys):
 def test_export_csv_columns(cli, enrolled):
     code, out, _ = cli("attendance", "export", "--format", "csv")
     assert code == 0
-    assert out.splitlines() == ["person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by"]
+    assert out.splitlines() == [
+        "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,enrolment"]
 
 
 def test_run_with_missing_video_file_is_one_line(cli):

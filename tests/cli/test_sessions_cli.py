@@ -68,10 +68,11 @@ def test_pin_prompts_twice_without_echo_at_a_terminal(monkeypatch):
 
 def test_roster_import_reports_each_bad_row_and_what_was_imported(cli, store, tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text("id,name\nlin,Lin Miranda\nghost,Ghost\n,Nobody\nmaya,Maya Chen\ntom,Tom Okafor\n")
-    code, out, _ = cli("class", "import-roster", "CS101", str(roster))
+    roster.write_text("id,name\nlin,Lin Miranda\nghost,\n,Nobody\nmaya,Maya Chen\ntom,Tom Okafor\n")
+    code, out, err = cli("class", "import-roster", "CS101", str(roster))
     assert code == 1
-    assert "roster.csv line 3: 'ghost' is not enrolled" in out and "roster.csv line 4: empty id" in out
+    assert "roster.csv line 3: 'ghost' is not known here and the row has no name" in err
+    assert "roster.csv line 4: empty id" in err
     assert "CS101: 2 added, 1 already on the roster, 2 bad row(s) skipped" in out
     assert store.class_record("CS101").roster == {"maya", "lin", "tom"}
 
@@ -125,7 +126,7 @@ def test_export_csv_and_xlsx(cli, store, tmp_path):
     _two_sessions(store)
     code, out, _ = cli("attendance", "export", "--class", "CS101")
     lines = out.splitlines()
-    assert lines[0] == "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by"
+    assert lines[0] == "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,enrolment"
     assert len(lines) == 5 and ",absent,," in lines[2]  # an absent row has no check-in time
     code, out, _ = cli("attendance", "export", "--format", "xlsx", "--out", str(tmp_path / "a.xlsx"))
     assert code == 0 and "4 row(s)" in out

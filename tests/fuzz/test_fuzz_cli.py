@@ -18,10 +18,11 @@ WORDS = st.sampled_from([
     "--class", "--format", "csv", "--id", "--role", "--replace",  # --from-dir: would scan the cwd
     "CS101", "MA201", "maya", "lin", "maya,lin", "ghost", "09:00", "10:00", "25:99", "2026-11-25", "2026-02-30",
     "mon,wed", "funday", "Europe/London", "Mars/Base", "", "-", "--", "student", "teacher", "/nonexistent.jpg",
+    "audit", "staff", "remove", "import-roster", "--kind", "--since", "today", "yesterday", "spoof",
 ])
 COMMANDS = st.one_of(
     st.lists(WORDS, max_size=10),
-    st.tuples(st.sampled_from(["class", "schedule", "attendance", "enroll", "identify"]),
+    st.tuples(st.sampled_from(["class", "schedule", "attendance", "enroll", "identify", "audit", "staff"]),
               st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=8)).map(lambda t: [t[0], *t[1]]),
 )
 
@@ -48,8 +49,8 @@ def dump(data_dir):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(COMMANDS)
 def test_random_commands(seeded, capsys, argv):
-    if not argv or "run" in argv or any(a in ("-h", "--help") for a in argv):
-        return  # no command (or run) starts the kiosk itself; --help exits through argparse
+    if not argv or "run" in argv or "demo" in argv or any(a in ("-h", "--help") for a in argv):
+        return  # no command (or run, demo) starts the kiosk itself; --help exits through argparse
     before = dump(seeded)
     code = main(["--data-dir", str(seeded), *argv])
     _, err = capsys.readouterr()

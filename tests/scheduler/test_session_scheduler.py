@@ -1,6 +1,6 @@
 """Session activation and ending from the timetable, with an injected clock."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -114,3 +114,20 @@ def test_a_meeting_started_early_stays_open_and_wins(store):
     assert store.active_session().class_code == "MA201"
     assert store.session_state("CS101@2026-11-25T09:00Z") == "ended"
     assert _rows(store, "CS101@2026-11-25T09:00Z") == {"maya": ("absent", "auto")}
+
+
+def test_another_rooms_session_opened_before_the_room_was_set_ends_only_at_its_end(store):
+    store.add_class("C3ART", "Art", ["maya"], room="C3")
+    store.add_schedule(Schedule("C3ART", time(9, 20), time(10, 30), "Europe/London", on_date=date(2026, 11, 25)))
+    clock = FixedClock(datetime(2026, 11, 25, 9, 25, tzinfo=TZ))
+    SessionScheduler(store, Config(), clock, lambda e: None).tick()  # no room set: opens nothing (two rooms)
+    assert store.active_session_ids() == []
+    art = "C3ART@2026-11-25T09:20Z"
+    start_early(store, current_and_next(store.schedules(), store.classes(), clock(), timedelta(0))[0],
+                Actor("prof", "k1"), clock())  # as this door did before it knew its room
+    sched = SessionScheduler(store, Config().replace("kiosk", room="B12"), clock, lambda e: None)
+    assert sched.tick().current.class_code == "CS101"
+    assert store.session_state(art) == "active" and _rows(store, art) == {}
+    clock.advance(minutes=66)  # 10:31
+    sched.tick()
+    assert store.session_state(art) == "ended"

@@ -3,8 +3,10 @@
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from kiosk.model import ClassInfo, Schedule, parse_weekdays, session_id
-from kiosk.scheduler.timetable import current_and_next
+from kiosk.scheduler.timetable import current_and_next, room_scope, rooms
 
 LONDON = ZoneInfo("Europe/London")
 CLASSES = {"CS101": ClassInfo("CS101", "Intro"), "MA201": ClassInfo("MA201", "Calculus")}
@@ -72,3 +74,39 @@ def test_a_meeting_started_early_is_open_and_not_upcoming():
     current, upcoming = current_and_next([s], CLASSES, early, EARLY, frozenset({sid}))
     assert current.session_id == sid
     assert upcoming.starts_at.date() == date(2026, 12, 2)  # the week after, not today again
+
+
+# -- one kiosk, one room ----------------------------------------------------------------
+
+TWO_ROOMS = {"B12MATH": ClassInfo("B12MATH", "Maths", "B12"), "C3ART": ClassInfo("C3ART", "Art", "C3"),
+             "B12HIST": ClassInfo("B12HIST", "History", "b12 ")}
+
+
+@pytest.mark.parametrize("room, at, current, upcoming", [
+    # B12MATH 09:00-10:30 in B12, C3ART 09:20-10:30 in C3, B12HIST 10:30-11:30 back to back in B12.
+    ("B12", "09:05", "B12MATH", "B12HIST"),
+    ("B12", "09:15", "B12MATH", "B12HIST"),  # C3ART's window opened at 09:10: not this door's class
+    ("B12", "10:25", "B12HIST", None),  # the passing period still goes to the next class of this room
+    ("C3", "09:05", None, "C3ART"),
+    ("C3", "09:15", "C3ART", None),
+    ("C3", "10:25", "C3ART", None),  # B12HIST's window opens, C3 keeps its own class
+    ("c3", "09:15", "C3ART", None),  # a room matches without case or spaces
+    ("A1", "09:15", None, None),  # a room with no classes serves nothing
+    ("", "09:15", None, None),  # no room set while the timetable has two: serves none rather than all
+])
+def test_each_room_sees_only_its_own_meetings(room, at, current, upcoming):
+    schedules = [weekly("B12MATH", "09:00", "10:30", "wed"), weekly("C3ART", "09:20", "10:30", "wed"),
+                 weekly("B12HIST", "10:30", "11:30", "wed")]
+    now = datetime.combine(date(2026, 11, 25), time.fromisoformat(at), LONDON)
+    found, following = current_and_next(schedules, room_scope(TWO_ROOMS, room), now, EARLY)
+    assert (found.class_code if found else None) == current
+    later_today = following.class_code if following and following.starts_at.date() == now.date() else None
+    assert later_today == upcoming
+
+
+def test_a_kiosk_with_no_room_serves_a_one_room_timetable():
+    one_room = {"CS101": ClassInfo("CS101", "Intro", "B12"), "MA201": ClassInfo("MA201", "Calculus", "")}
+    assert room_scope(one_room, "") == one_room
+    assert room_scope(CLASSES, "") == CLASSES  # no rooms at all
+    assert rooms(TWO_ROOMS) == {"b12", "c3"}
+    assert set(room_scope(TWO_ROOMS, "B12")) == {"B12MATH", "B12HIST"}

@@ -100,20 +100,27 @@ def test_end_completes_the_session_with_absent_rows_and_an_audit_row(store, sess
     assert session_reconciliation(store, session_id).counts == (2, 1, 1, 0)
 
 
+def _entries(*rows):
+    return [roster_admin.RosterEntry(line, pid, name) for line, (pid, name) in enumerate(rows, 2)]
+
+
 def test_roster_import_reports_bad_rows_and_imports_the_rest(store):
-    csv_text = "id,name\nmaya,Maya Chen\ntom,Tom Okafor\n,Nobody\nghost,Ghost\nlin,Wrong Name\ntom,,extra\n"
-    report = roster_admin.import_roster(store, "CS101", csv_text)
-    assert report.added == ["tom"] and report.already == ["maya"]
-    assert [line for line, _ in report.bad] == [4, 5, 6, 7]
-    assert "empty id" in report.bad[0][1] and "not enrolled" in report.bad[1][1]
-    assert store.class_record("CS101").roster == {"maya", "lin", "tom"}
+    report = roster_admin.import_roster(store, "CS101", _entries(
+        ("maya", "Maya Chen"), ("tom", "Tom Okafor"), ("", "Nobody"), ("ghost", ""), ("lin", "Wrong Name"),
+        ("1001", "Ana Ruiz")))
+    assert report.added == ["tom", "1001"] and report.already == ["maya", "lin"]
+    assert report.created == ["1001"]  # a new person, awaiting enrolment
+    assert [line for line, _ in report.bad] == [4, 5]
+    assert "empty id" in report.bad[0][1] and "has no name" in report.bad[1][1]
+    assert report.warnings == [(6, "name 'Wrong Name' differs from 'Lin Miranda' stored for 'lin'; kept 'Lin Miranda'")]
+    assert store.class_record("CS101").roster == {"maya", "lin", "tom", "1001"}
+    assert store.person("1001").name == "Ana Ruiz" and store.embedding_counts("sface").get("1001") is None
 
 
-def test_roster_import_without_an_id_column_changes_nothing(store):
-    with pytest.raises(StoreError, match="needs a header"):
-        roster_admin.import_roster(store, "CS101", "student,name\nmaya,Maya\n")
+def test_roster_import_into_an_unknown_class_changes_nothing(store):
     with pytest.raises(StoreError, match="unknown class"):
-        roster_admin.import_roster(store, "NOPE", "id\nmaya\n")
+        roster_admin.import_roster(store, "NOPE", _entries(("new", "New Person")))
+    assert store.person("new") is None
 
 
 def test_cancel_and_restore_a_date(store):

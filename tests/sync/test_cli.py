@@ -82,3 +82,24 @@ def test_admin_commands_write_centrally_and_keep_the_local_store_consistent(kios
     code, _, err = run_cli("class", "add", "X1", "--name", "X", "--students", "nobody")
     assert code == 1 and "unknown person id(s): nobody" in err
     assert db.classes.find_one({"_id": "X1"}) is None
+
+
+def test_a_roster_imported_before_photo_day_lives_centrally_and_survives_enrolment(kiosk_cfg, central_server,
+                                                                                   run_cli, shared, tmp_path):
+    Central.open(kiosk_cfg.mongo).init_schema()
+    assert run_cli("class", "add", "MA7B", "--name", "Maths 7B", "--room", "B12")[0] == 0
+    roster = tmp_path / "sims.csv"
+    roster.write_text("Student ID;Name\n1001;Lin-Manuel Miranda\n1002;Alex Lacamoire\n", encoding="utf-8")
+    code, out, err = run_cli("class", "import-roster", "MA7B", str(roster))
+    assert code == 0, err
+    assert "MA7B: 2 added (2 new, awaiting enrolment)" in out
+    doc = central_server.db().classes.find_one({"_id": "MA7B"})
+    assert doc["roster"] == ["1001", "1002"]  # central: every door pulls it
+    assert central_server.db().people.find_one({"_id": "1001"})["embeddings"] == []
+    assert open_store(kiosk_cfg).class_record("MA7B").roster == {"1001", "1002"}  # and pulled here at once
+    photo = str(shared / "face_recognition" / "lin-manuel-miranda.png")
+    assert run_cli("enroll", "--id", "1001", "--name", "Lin-Manuel Miranda", "--consent-by", "self", photo)[0] == 0
+    assert len(central_server.db().people.find_one({"_id": "1001"})["embeddings"]) == 1
+    assert central_server.db().classes.find_one({"_id": "MA7B"})["roster"] == ["1001", "1002"]
+    assert open_store(kiosk_cfg).class_record("MA7B").roster == {"1001", "1002"}
+    assert "roster_import" in run_cli("audit", "list", "--kind", "roster")[1]

@@ -16,6 +16,7 @@ def test_new_then_extend_centrally(kiosk_cfg, central_server):
     Central.open(kiosk_cfg.mongo).init_schema()
     store = open_store(kiosk_cfg)
     first = vectors(1)
+    first[1] = (first[0] + 0.5 * first[1]) / np.linalg.norm(first[0] + 0.5 * first[1])  # two photos of one face
     enrol(kiosk_cfg, store, Enrolment(Person("lin", "Lin", "student"), first, ("a", "b"), consent=Consent("self")))
     # Another photo of the same face (cosine 0.8 to the first), and one already stored.
     other = vectors(2, n=1)[0]

@@ -36,6 +36,7 @@ def scene_events(name: str) -> list:
     return {
         "idle": ready + [SessionChanged(None, session(start=(10, 0), end=(11, 0)))],
         "idle_nothing_next": ready + [SessionChanged(None, None)],
+        "no_class_for_room": ready + [SessionChanged(None, None, no_class_for_room=True)],
         "active_card": active + recent + [faces, CheckInPosted(checkin(Status.PRESENT, name=LONG_NAME))],
         "late": active + [CheckInPosted(checkin(Status.LATE))],
         "already": active + [CheckInPosted(checkin(Status.ALREADY))],
@@ -49,7 +50,7 @@ def scene_events(name: str) -> list:
     }[name]
 
 
-SCENES = ["idle", "idle_nothing_next", "active_card", "late", "already", "not_on_list", "unknown",
+SCENES = ["idle", "idle_nothing_next", "no_class_for_room", "active_card", "late", "already", "not_on_list", "unknown",
           "no_session_card", "hint", "ended", "camera_down", "starting"]
 
 

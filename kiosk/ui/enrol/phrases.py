@@ -45,6 +45,8 @@ ENROL_SAVED_CONSENT = {"self": "Consent given by the student", "guardian": "Cons
 ENROL_LOOKALIKE = "Flagged as a look-alike of {name} ({id}): the kiosk needs a clearer match to name either"
 ENROL_NOT_SAVED = "Not saved"
 ENROL_DUPLICATE = "This face is already enrolled as {name} ({id})"
+ENROL_NOT_ONE_PERSON = ("These photos show more than one person. Retake them with only the student "
+                        "in front of the camera")
 ENROL_NOT_THIS_PERSON = "These photos do not match {name} as enrolled. Check who is at the camera, or choose Replace photos"
 ENROL_OVERRIDE_HINT = "An admin may enrol anyway if this really is a different person; it is recorded."
 ENROL_OVERRIDE = "Enrol anyway"
@@ -59,4 +61,6 @@ def enrolment_refusal(result: enr.EnrolmentSaved) -> str:
         return ENROL_DUPLICATE.format(id=result.duplicate_of[0], name=result.duplicate_of[1])
     if result.refusal == enr.NOT_THIS_PERSON:
         return ENROL_NOT_THIS_PERSON.format(name=result.name)
+    if result.refusal == enr.NOT_ONE_PERSON:
+        return ENROL_NOT_ONE_PERSON
     return result.refusal
