@@ -26,7 +26,7 @@ import numpy as np
 from accuracy_report import print_calib_report, print_report
 from calibration_file import write_calibration
 from _common import (
-    NORMS, OUT, REPO, SHARED, Embedded, Labelled, Timer, calibrate, cross_validated,
+    NORMS, OUT, SHARED, Embedded, Labelled, Timer, calibrate, cross_validated,
     deepface_identities, gallery_timing, knn_identities, make_splits, median, open_set_d_prime,
     oracle, read_pairs, run_trials, summarise, verification,
 )

@@ -6,81 +6,12 @@ class stays at 09:00 across DST changes. Meetings are aware datetimes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from kiosk.model import SessionInfo
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A class's meeting time: one date, or a set of weekdays (0 = Monday)."""
-
-    class_code: str
-    start: time
-    end: time
-    timezone: str
-    on_date: date | None = None
-    weekdays: frozenset[int] | None = None
-    id: int | None = None
-    cancelled: frozenset[date] = frozenset()  # local dates this meeting does not happen (holidays)
-
-    def meets_on(self, day: date) -> bool:
-        if day in self.cancelled:
-            return False
-        if self.on_date is not None:
-            return day == self.on_date
-        return self.weekdays is not None and day.weekday() in self.weekdays
-
-
-@dataclass(frozen=True)
-class ClassInfo:
-    code: str
-    name: str
-    room: str = ""
-
-
-def parse_weekdays(text: str) -> frozenset[int]:
-    """'mon,wed' -> {0, 2}; ValueError with the offending word."""
-    days = set()
-    for word in (w.strip().lower()[:3] for w in text.split(",") if w.strip()):
-        if word not in WEEKDAYS:
-            raise ValueError(f"unknown weekday {word!r}; use mon,tue,wed,thu,fri,sat,sun")
-        days.add(WEEKDAYS.index(word))
-    if not days:
-        raise ValueError("no weekdays given")
-    return frozenset(days)
-
-
-def format_weekdays(days: frozenset[int]) -> str:
-    return ",".join(WEEKDAYS[d] for d in sorted(days))
-
-
-def session_id(class_code: str, starts_at: datetime) -> str:
-    """Stable across kiosks: the same class meeting gets the same id everywhere."""
-    utc = starts_at.astimezone(timezone.utc)
-    return f"{class_code}@{utc:%Y-%m-%dT%H:%MZ}"
-
-
-def meeting(schedule: Schedule, day: date, info: ClassInfo, early_open: timedelta) -> SessionInfo:
-    tz = ZoneInfo(schedule.timezone)
-    # Round-trip through UTC so a wall time inside a DST gap lands on a real instant.
-    starts = datetime.combine(day, schedule.start, tz).astimezone(timezone.utc).astimezone(tz)
-    ends = datetime.combine(day, schedule.end, tz).astimezone(timezone.utc).astimezone(tz)
-    return SessionInfo(
-        session_id=session_id(schedule.class_code, starts),
-        class_code=schedule.class_code,
-        class_name=info.name,
-        room=info.room,
-        starts_at=starts,
-        ends_at=ends,
-        opens_at=starts - early_open,
-        state="scheduled",
-    )
-
+# The value types and the calendar maths of one schedule live in kiosk.model, below the store and
+# the scheduler alike; the timetable adds which meeting is open when, and for which room.
+from kiosk.model import ClassInfo, Schedule, SessionInfo, meeting
 
 def room_key(room: str) -> str:
     """Rooms compare without case or surrounding spaces: "B12" and " b12" are one door."""
