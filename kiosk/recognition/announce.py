@@ -18,6 +18,7 @@ from kiosk.messages import screen as msg
 from kiosk.messages.lanes import Outbox
 from kiosk.model import CheckIn, Frame, Status
 from kiosk.recognition.judging import JudgeInfo
+from kiosk.recognition.passes import MOVED_IOU
 from kiosk.recognition.stats import WorkerStats
 from kiosk.vision.tracker import UNKNOWN, Track
 
@@ -108,7 +109,14 @@ class Announcer:
 
 
 def _label(track: Track, liveness: float | None = None) -> msg.FaceLabel:
-    if track.confirmed is not None:
+    if track.confirmed is not None and name_still_holds(track):
         return msg.FaceLabel(track.box, track.confirmed.name, track.confirmed.score, True, liveness)
     last = track.votes[-1] if track.votes else None
     return msg.FaceLabel(track.box, None, last.score if last else None, False, liveness)
+
+
+def name_still_holds(track: Track) -> bool:
+    """The face in the box is the one that was named: embedded where it is now, or near it. A
+    confirmed track that slid onto a face it cannot check (turned away, after a camera cut) shows
+    no name: the Hamilton clip's audience shot showed "Lin-Manuel Miranda" over Barack Obama."""
+    return track.embedded_box is not None and track.box.iou(track.embedded_box) >= MOVED_IOU

@@ -109,9 +109,11 @@ JUMP_SIZE_RATIO = 0.6  # ...and change size by at most this factor either way
 
 class Tracker:
     """Greedy association of each frame's detections with live tracks: by overlap first, then, for
-    a face no track overlaps, the nearest track of a similar size within JUMP_SIZES face widths.
-    At 3-10 fps a walking face overlaps its last box too little; the appearance check (observe)
-    still starts a new face if someone else took the place."""
+    a face no track overlaps, the nearest unnamed track of a similar size within JUMP_SIZES face
+    widths. At 3-10 fps a walking face overlaps its last box too little to gather evidence; the
+    appearance check (observe) still starts a new face if someone else took the place. A named
+    track never jumps: across a camera cut it would carry the name to a face turned away, which
+    is never embedded and so never checked."""
 
     def __init__(self, min_iou: float = 0.3, max_age_s: float = 1.0):
         # A face unseen for max_age_s is gone. Not shorter: a failed live check sticks to its
@@ -130,8 +132,9 @@ class Tracker:
         chosen: list[Track | None] = [self._take(free, face, lambda t, f=face: t.box.iou(f) >= self.min_iou,
                                                  lambda t, f=face: -t.box.iou(f)) for face in faces]
         for i, face in enumerate(faces):
-            if chosen[i] is None:
-                chosen[i] = self._take(free, face, lambda t, f=face: _near(t.box, f),
+            if chosen[i] is None:  # only a face not yet named may jump: a name never moves to a face
+                chosen[i] = self._take(free, face,  # that may not be checked (turned away, across a cut)
+                                       lambda t, f=face: t.confirmed is None and _near(t.box, f),
                                        lambda t, f=face: _distance(t.box, f))
         result = [self._follow(track, face, captured_at) for track, face in zip(chosen, faces)]
         self._last_frame_at = captured_at

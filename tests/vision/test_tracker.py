@@ -167,3 +167,11 @@ def test_a_far_or_much_bigger_face_is_a_new_track():
     assert far is not first
     big = tracker.update([FaceBox(100, 100, 200, 200, 0.9)], 0.66)[0]
     assert big is not first
+
+
+def test_a_named_track_never_jumps_to_a_face_it_does_not_overlap():
+    tracker = Tracker()
+    first = tracker.update([FaceBox(100, 100, 80, 80, 0.9)], 0.0)[0]
+    first.confirmed = Match("lin", "Lin", 0.6)
+    moved = tracker.update([FaceBox(190, 110, 84, 84, 0.9)], 0.33)[0]
+    assert moved is not first and moved.confirmed is None
