@@ -2,8 +2,8 @@
 
 A person with several enrolment photos is matched by their centroid: the
 mean of their unit vectors, made unit again. On identify_calib with two
-photos per person this names 96.2 % of genuine photos where the best single
-photo (max over rows) names 95.5 %, at the same stranger rate (docs/ACCURACY.md):
+photos per person this names 94.5 % of genuine photos where the best single
+photo (max over rows) names 94.1 %, both with no stranger (docs/ACCURACY.md):
 averaging keeps what the photos share and cancels what each got wrong. One
 matrix product then scores every query against every person. A face is named only when its best person scores at
 least `threshold` AND beats the best *other* person by at least `margin`;
