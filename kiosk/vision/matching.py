@@ -60,7 +60,7 @@ def same_face_score(cfg: VisionSection) -> float:
 
 def lookalike_floor(cfg: VisionSection) -> float:
     """From this score two enrolled people are flagged as look-alikes: the naming threshold of a
-    REFERENCE_PEOPLE gallery for a calibrated curve (at identify_calib's 200 people that flags 2 %
+    REFERENCE_PEOPLE gallery for a calibrated curve (at identify_calib's 200 people that flags 1 %
     of them); for a flat threshold, its look-alike band below it."""
     from kiosk.vision.calibration import CALIBRATED
     from kiosk.vision.lookalike import lookalike_margin
