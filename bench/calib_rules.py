@@ -34,10 +34,6 @@ DRAWS = 40  # random galleries per size
 SEED = 11
 
 
-def accept_rate(s1: np.ndarray, lead: np.ndarray, threshold: float, margin: float) -> float:
-    return float(np.mean((s1 >= threshold) & (lead >= margin))) if len(s1) else 0.0
-
-
 def lowest_threshold(s1: np.ndarray, lead: np.ndarray, margin: float, alpha: float) -> float:
     """The lowest threshold (to 1e-3) accepting at most alpha of these stranger probes."""
     eligible = np.sort(s1[lead >= margin])[::-1]

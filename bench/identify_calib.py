@@ -9,7 +9,6 @@ kiosk holds everyone). Protocol: bench/calib_eval.py; rules: bench/calib_rules.p
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -146,9 +145,6 @@ def choose_margin(result: dict) -> float:
             return float(key)
     return max(float(k) for k in result["margins"])
 
-
-def as_json(obj):
-    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
 
 
 # --- the whole run -----------------------------------------------------------

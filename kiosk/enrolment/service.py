@@ -152,7 +152,7 @@ def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: n
 
 
 def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:
-    """Each new face must match the person's own enrolled faces at the kiosk's threshold."""
+    """Each new face must match the person's own enrolled faces at the one-to-one threshold."""
     from kiosk.vision.base import model_key
     from kiosk.vision.matching import verification_threshold
 

@@ -6,7 +6,7 @@ class stays at 09:00 across DST changes. Meetings are aware datetimes.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 # The value types and the calendar maths of one schedule live in kiosk.model, below the store and
@@ -84,17 +84,3 @@ def current_and_next(
     later = [m for m in meetings if m.opens_at > now and m.session_id not in started_early]
     upcoming = later[0] if later else None
     return current, upcoming
-
-
-def overlaps(a: Schedule, b: Schedule, horizon_days: int = 14) -> bool:
-    """Whether two schedules ever meet at overlapping times (checked day by day)."""
-    start = a.on_date or b.on_date or date.today()
-    info = ClassInfo("", "")
-    for offset in range(-horizon_days, horizon_days + 1):
-        day = start + timedelta(days=offset)
-        if a.meets_on(day) and b.meets_on(day):
-            ma = meeting(a, day, info, timedelta(0))
-            mb = meeting(b, day, info, timedelta(0))
-            if ma.starts_at < mb.ends_at and mb.starts_at < ma.ends_at:
-                return True
-    return False

@@ -94,8 +94,11 @@ def choose_subject(photo: PhotoFaces) -> Subject:
 
 def touches_edge(face: FaceBox, photo: PhotoFaces) -> bool:
     """The box reaches the photo's own border (not the padding), within EDGE_BAND."""
-    height, width = photo.original_shape
-    box = photo.in_original(face)
+    return _at_border(photo.in_original(face), photo.original_shape)
+
+
+def _at_border(box: FaceBox, shape: tuple[int, int]) -> bool:
+    height, width = shape
     band_x, band_y = EDGE_BAND * width, EDGE_BAND * height
     return (box.x <= band_x or box.y <= band_y
             or box.x + box.w >= width - band_x or box.y + box.h >= height - band_y)
@@ -114,5 +117,4 @@ def _looks_tight(faces: list[FaceBox], height: int, width: int) -> bool:
     if not faces:
         return True
     largest = max(faces, key=lambda f: f.size)
-    whole = PhotoFaces(np.empty((0, 0, 3), np.uint8), faces, 0, (height, width))
-    return largest.size >= TIGHT_CROP_SHARE * min(height, width) or touches_edge(largest, whole)
+    return largest.size >= TIGHT_CROP_SHARE * min(height, width) or _at_border(largest, (height, width))
