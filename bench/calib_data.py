@@ -52,6 +52,7 @@ class Embedded:
     enrol: dict[str, np.ndarray] = field(default_factory=dict)  # file -> vector (accepted photos)
     refused: dict[str, str] = field(default_factory=dict)  # file -> reason
     notes: dict[str, str] = field(default_factory=dict)  # file -> note (subject chosen among faces)
+    cautions: dict[str, str] = field(default_factory=dict)  # file -> caution (enrolled, a weaker reference)
     probe: dict[str, np.ndarray] = field(default_factory=dict)  # file -> vector of the largest face
     probe_face_px: dict[str, float] = field(default_factory=dict)
     probe_usable: dict[str, bool] = field(default_factory=dict)  # what the kiosk would identify (size, yaw)
@@ -79,11 +80,12 @@ def embedded(model: str, refresh: bool = False) -> Embedded:
 
 def parts(variant: str) -> tuple[str, str]:
     """(detector, embedder) of a variant name: "sface", "yunet-fp32/sface-fp32", "sface+flip"."""
-    detector, _, embedder = variant.removesuffix(FLIP).rpartition("/")
+    detector, _, embedder = variant.removesuffix(FLIP).removesuffix(ONE_SCALE).rpartition("/")
     return detector or "yunet", embedder
 
 
 FLIP = "+flip"  # variant suffix: flip test-time augmentation at enrolment and on probes
+ONE_SCALE = "+one-scale"  # variant suffix: an enrolment photo embedded at its own size only
 
 
 def pipeline_for(variant: str):
@@ -91,7 +93,10 @@ def pipeline_for(variant: str):
     from kiosk.vision.pipeline import FacePipeline
 
     detector, embedder = parts(variant)
-    return FacePipeline(VisionSection(detector=detector, embedder=embedder), OUT / "models")
+    pipe = FacePipeline(VisionSection(detector=detector, embedder=embedder), OUT / "models")
+    if variant.endswith(ONE_SCALE):
+        pipe.template_scales = (1.0,)
+    return pipe
 
 
 def _embed(model: str) -> Embedded:
@@ -112,6 +117,8 @@ def _embed(model: str) -> Embedded:
                     out.enrol[photo.file] = found.vector
                     if found.note:
                         out.notes[photo.file] = found.note
+                    if getattr(found, "caution", ""):
+                        out.cautions[photo.file] = found.caution
             except ImageError as err:
                 out.refused[photo.file] = str(err).removeprefix(f"{photo.file}: ")
         found_image, faces = _probe_faces(pipe, image)

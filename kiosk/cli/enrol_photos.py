@@ -37,14 +37,15 @@ def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode
     """Enrol one person from the usable photos among `images`; returns report rows
     (file, person, outcome, reason), with every refusal printed as one line."""
     pid = person.id
-    report, accepted, vectors = [], [], []
-    for image, vector in embed_each(pipeline, images, f"enrolling {pid}"):
-        if isinstance(vector, KioskError):
-            print(f"rejected {vector}", file=sys.stderr)
-            report.append((str(image), pid, "rejected", str(vector).removeprefix(f"{image}: ")))
+    report, accepted, vectors, cautions = [], [], [], {}
+    for image, found in embed_each(pipeline, images, f"enrolling {pid}"):
+        if isinstance(found, KioskError):
+            print(f"rejected {found}", file=sys.stderr)
+            report.append((str(image), pid, "rejected", str(found).removeprefix(f"{image}: ")))
         else:
             accepted.append(image)
-            vectors.append(vector)
+            vectors.append(found.vector)
+            cautions[image] = found.caution
     if not vectors:
         print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
         return report
@@ -57,7 +58,7 @@ def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode
         print(f"rejected {pid}: {reason}", file=sys.stderr)
         return report + [(str(i), pid, "rejected", reason) for i in accepted]
     print(f"enrolled {pid} from {len(accepted)} photo(s)")
-    return report + [(str(i), pid, "accepted", "") for i in accepted]
+    return report + [(str(i), pid, "accepted", cautions[i]) for i in accepted]
 
 
 def enrolled_ids(cfg: Config) -> set[str]:
@@ -88,16 +89,17 @@ def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
 
 def embed_all(pipeline, images: list[Path], label: str) -> np.ndarray:
     vectors = []
-    for image, vector in embed_each(pipeline, images, label):
-        if isinstance(vector, KioskError):
-            raise vector  # one bad photo: nothing is stored, and the message names it
-        vectors.append(vector)
+    for image, found in embed_each(pipeline, images, label):
+        if isinstance(found, KioskError):
+            raise found  # one bad photo: nothing is stored, and the message names it
+        vectors.append(found.vector)
     return np.stack(vectors)
 
 
 def embed_each(pipeline, images: list[Path], label: str) -> list[tuple[Path, object]]:
-    """(image, vector or the ImageError that refused it) for each photo. All are embedded
-    before anything is printed, so the progress bar ends its line before any message."""
+    """(image, its EnrolmentFace or the ImageError that refused it) for each photo. All are
+    embedded before anything is printed, so the progress bar ends its line before any message.
+    A photo enrolled with a caution (a weaker reference: turned, dim, cut by the edge) says so."""
     from kiosk.vision.images import load_image
 
     progress, notes, results = Progress(len(images), label), [], []
@@ -105,9 +107,8 @@ def embed_each(pipeline, images: list[Path], label: str) -> list[tuple[Path, obj
         for image in images:
             try:
                 found = pipeline.enrolment_face(load_image(image), str(image))
-                if found.note:
-                    notes.append(f"{image}: {found.note}")
-                results.append((image, found.vector))
+                notes.extend(f"{image}: {said}" for said in (found.note, found.caution) if said)
+                results.append((image, found))
             except ImageError as err:
                 results.append((image, err))
             progress.step()

@@ -42,7 +42,8 @@ def decision_settings(cfg: VisionSection, people: int | None = None) -> tuple[fl
 
 def verification_threshold(cfg: VisionSection) -> float:
     """The score a photo needs against one person's enrolled face to be that person: the calibrated
-    one-to-one bar (`verify`: a stranger passes about 1 in 2,000 comparisons), else a ten-person gallery's."""
+    one-to-one bar (`verify`: photos of two different people pass it 1 time in 100; docs/ACCURACY.md
+    shows what a stricter bar costs), else a ten-person gallery's threshold."""
     from kiosk.vision.calibration import CALIBRATED
 
     calibrated = CALIBRATED.get(model_key(cfg), {})

@@ -23,7 +23,7 @@ from kiosk.vision.base import (
     FaceBox,
     l2_normalise,
 )
-from kiosk.vision.quality import CropQuality, crop_quality, enrolment_problem
+from kiosk.vision.quality import CropQuality, crop_quality, enrolment_caution, enrolment_problem
 from kiosk.vision.subject import AmbiguousPhoto, PhotoFaces, choose_subject, find_faces
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,24 @@ log = logging.getLogger(__name__)
 # resolution, in a window REFINE_WINDOW times its size (about 1 ms for a 70 px face).
 REFINE_BELOW_PX = 48
 REFINE_WINDOW = 2.0
+# An enrolment photo's reference is the mean of its embeddings at these sizes of the photo. A photo
+# rescaled by 2 % already moves YuNet's landmarks enough to change the embedding (median cosine 0.967
+# on LFW), and a single photo's reference carries that noise into every later match; the mean
+# cancels it (identify_calib: one photo 91.1 -> 92.0 % named, two photos 95.6 -> 97.0 %, no stranger
+# and no wrong name; docs/ACCURACY.md). Enrolment only: the door embeds each frame once.
+TEMPLATE_SCALES = (1.0, 1.3, 1.6)
+TEMPLATE_MAX_SIDE = 2000  # larger copies are detected at detect_width anyway: nothing to average
 
 
 @dataclass(frozen=True, eq=False)
 class EnrolmentFace:
-    """What an enrolment photo gives: its subject's box (photo coordinates), embedding and a note."""
+    """What an enrolment photo gives: its subject's box (photo coordinates), embedding, a note,
+    and a caution when the photo is enrolled but would be a better reference retaken."""
 
     face: FaceBox
     vector: np.ndarray
     note: str = ""  # e.g. which other faces were ignored
+    caution: str = ""  # e.g. the face is turned 40 degrees (kiosk/vision/quality.py)
 
 
 class FacePipeline:
@@ -51,6 +60,7 @@ class FacePipeline:
         self.detector: Detector = DETECTORS.get(cfg.detector)(cfg, models_dir)
         self.embedder: Embedder = EMBEDDERS.get(cfg.embedder)(cfg, models_dir)
         self._mesh = None  # FaceMesh for the enrolment eye check, loaded on first use
+        self.template_scales = TEMPLATE_SCALES  # bench/accuracy.py compares (1.0,) with it
         log.info("vision: detector %s, embedder %s (%d-d, licence %s)",
                  cfg.detector, self.embedder.name, self.embedder.dim, self.embedder.licence)
 
@@ -119,13 +129,30 @@ class FacePipeline:
                 f"{label}: face is {round(face.size)} px wide; needs at least "
                 f"{self.cfg.min_face_px} px (vision.min_face_px)"
             )
-        problem = enrolment_problem(photo.original_shape, photo.in_original(face),
-                                    self.embedder.align(photo.image, [face])[0], self.cfg.max_yaw_deg,
+        crop = self.embedder.align(photo.image, [face])[0]
+        in_photo = photo.in_original(face)
+        problem = enrolment_problem(photo.original_shape, in_photo, crop, self.cfg.max_yaw_deg,
                                     self._eye_openness(photo.image, face))
         if problem:
             raise ImageError(f"{label}: {problem}")
-        vector = self.embed(photo.image, [face], flip_tta=flip_tta)[0]
-        return EnrolmentFace(photo.in_original(face), vector, subject.note)
+        caution = enrolment_caution(photo.original_shape, in_photo, crop, self.cfg.max_yaw_deg) or ""
+        vectors = [self.embed(photo.image, [face], flip_tta=flip_tta)[0]]
+        vectors += self._rescaled_vectors(image, in_photo, flip_tta)
+        return EnrolmentFace(in_photo, l2_normalise(np.mean(vectors, axis=0)[None])[0], subject.note, caution)
+
+    def _rescaled_vectors(self, image: np.ndarray, subject: FaceBox, flip_tta: bool) -> list[np.ndarray]:
+        """The subject's embedding in the photo enlarged by each of template_scales[1:] (the same
+        face found again there: the detection overlapping it most, IoU >= 0.5)."""
+        vectors = []
+        for scale in self.template_scales[1:]:
+            if max(image.shape[:2]) * scale > TEMPLATE_MAX_SIDE:
+                break
+            photo = self.photo_faces(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+            same = [f for f in photo.faces if photo.in_original(f).scaled(1 / scale).iou(subject) >= 0.5]
+            if same:
+                face = max(same, key=lambda f: photo.in_original(f).scaled(1 / scale).iou(subject))
+                vectors.append(self.embed(photo.image, [face], flip_tta=flip_tta)[0])
+        return vectors
 
     def face_quality(self, image: np.ndarray, face: FaceBox) -> tuple[CropQuality, float | None]:
         """Light and focus of the aligned crop, and the eye openness (None without FaceMesh):

@@ -118,6 +118,22 @@ def test_from_dir_report_lists_every_photo(cli, shared, data_dir, tmp_path):
     assert people(data_dir) == ["biden", "obama"]
 
 
+def test_a_weaker_photo_is_enrolled_and_the_report_says_what_to_fix(cli, shared, data_dir, tmp_path):
+    import csv
+
+    import cv2
+
+    (tmp_path / "people" / "obama").mkdir(parents=True)
+    image = cv2.imread(str(shared / "face_recognition" / "obama.jpg"))
+    cv2.imwrite(str(tmp_path / "people" / "obama" / "dim.jpg"), (image * 0.3).astype("uint8"))
+    report = tmp_path / "report.csv"
+    code, out, err = cli("enroll", "--from-dir", str(tmp_path / "people"), "--report", str(report))
+    assert code == 0 and "note: " in out and "dim.jpg: the face is dark" in out and "Traceback" not in err
+    (row,) = csv.DictReader(report.open())
+    assert row["outcome"] == "accepted" and row["reason"].startswith("the face is dark")
+    assert people(data_dir) == ["obama"]
+
+
 def photo_count(data_dir, person_id):
     store = SqliteStore.in_dir(data_dir)
     try:

@@ -51,6 +51,32 @@ def test_flip_tta_stays_close_to_plain_embedding(sface_pipeline, photos):
     assert 0.8 < float(plain @ both) < 1.0
 
 
+def test_a_reference_is_the_mean_over_sizes_of_the_photo(sface_pipeline, photos, faces_dir):
+    """Small photos: the mean of the subject's embeddings at 1, 1.3 and 1.6 times the size. Photos
+    whose enlarged copies would pass TEMPLATE_MAX_SIDE are embedded at their own size only."""
+    from kiosk.vision.pipeline import TEMPLATE_MAX_SIDE, TEMPLATE_SCALES
+
+    def reference(image, scales):
+        sface_pipeline.template_scales = scales
+        try:
+            return sface_pipeline.enrolment_face(image, "photo").vector
+        finally:
+            sface_pipeline.template_scales = TEMPLATE_SCALES
+
+    small = cv2.resize(photos["obama.jpg"], None, fx=0.4, fy=0.4, interpolation=cv2.INTER_AREA)
+    per_size = [reference(small, (1.0,))]
+    for scale in TEMPLATE_SCALES[1:]:
+        per_size.append(reference(cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), (1.0,)))
+    mean = np.mean(per_size, axis=0)
+    np.testing.assert_allclose(reference(small, TEMPLATE_SCALES), mean / np.linalg.norm(mean), atol=1e-5)
+    assert min(float(v @ per_size[0]) for v in per_size) < 0.999  # the sizes do differ: there is noise to cancel
+    from kiosk.vision.images import load_image
+
+    big = load_image(faces_dir / "obama-1080p.jpg")
+    assert max(big.shape[:2]) * TEMPLATE_SCALES[1] > TEMPLATE_MAX_SIDE
+    np.testing.assert_allclose(reference(big, TEMPLATE_SCALES), reference(big, (1.0,)), atol=1e-6)
+
+
 def test_warm_up_runs(sface_pipeline, dlib_pipeline):
     sface_pipeline.warm_up()
     dlib_pipeline.warm_up()
