@@ -87,7 +87,7 @@ def choose_subject(photo: PhotoFaces) -> Subject:
                              "is clearly the main face")
     if not others:
         return Subject(main)
-    smaller = ", ".join(f"{round(f.size)} px" for f in others)
+    smaller = ", ".join(f"{round(f.size)} px{' at the edge' if touches_edge(f, photo) else ''}" for f in others)
     return Subject(main, f"{len(faces)} faces found; enrolled the main one ({round(main.size)} px), "
                          f"ignored {smaller}")
 

@@ -30,7 +30,8 @@ def test_a_much_smaller_bystander_is_ignored_with_a_note():
 
 
 def test_a_bystander_cut_by_the_edge_is_ignored_even_when_as_large():
-    assert choose_subject(photo(box(80, 80, 90), box(200, 70, 88))).face.size == 90
+    subject = choose_subject(photo(box(80, 80, 90), box(200, 70, 88)))
+    assert subject.face.size == 90 and subject.note.endswith("ignored 88 px at the edge")
 
 
 def test_two_comparable_whole_faces_are_refused_naming_both_sizes():
