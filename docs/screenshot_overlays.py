@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 from kiosk.config import PinSection
-from kiosk.messages.admin import PIN_LOCKED, Candidate, OverlayContext, PinChecked, SessionEnded
+from kiosk.messages.desk import PIN_LOCKED, Candidate, OverlayContext, PinChecked, SessionEnded
 from kiosk.model import SessionInfo, reconcile
-from kiosk.ui.admin_layer import AdminLayer
+from kiosk.ui.staff_layer import StaffLayer
 from kiosk.ui.pin_overlay import PinOverlay
 
 PIN = PinSection()
@@ -25,8 +25,8 @@ SEEN = {"s01": "present", "s02": "present", "s03": "present", "s04": "late", "s0
         "s06": "present", "s07": "late", "s09": "present"}
 
 
-def layer(app) -> AdminLayer:
-    return next(s for s in app.stack.states if isinstance(s, AdminLayer))
+def layer(app) -> StaffLayer:
+    return next(s for s in app.stack.states if isinstance(s, StaffLayer))
 
 
 def context(session: SessionInfo, upcoming: SessionInfo | None) -> OverlayContext:

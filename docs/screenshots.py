@@ -35,7 +35,7 @@ from kiosk.messages.screen import (  # noqa: E402
     SessionChanged,
 )
 from kiosk.model import CheckIn, Frame, SessionInfo, Status  # noqa: E402
-from kiosk.ui.admin_layer import AdminLayer  # noqa: E402
+from kiosk.ui.staff_layer import StaffLayer  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.vision.base import FaceBox  # noqa: E402
 
@@ -152,7 +152,7 @@ def render(name: str, size: tuple[int, int], events: list, faces: tuple, image, 
         return frame
 
     cfg = UiSection(width=size[0], height=size[1], confirm_s=confirm_s)
-    layers = [lambda live: AdminLayer(PinSection(), live, lambda command: None, lambda command: None)]  # Staff
+    layers = [lambda live: StaffLayer(PinSection(), live, lambda command: None, lambda command: None)]  # Staff
     app = KioskApp(cfg, latest_frame, lanes, threading.Event(), lambda: NOW, windowed=True, kiosk_name="door-B12",
                    layers=layers)
     app.open()

@@ -50,8 +50,14 @@ class KioskSection:
     timezone: str = field(default="", metadata=_check(_timezone))
 
 
+# The names kiosk/camera/base.py's CAMERAS registry knows (tests/camera checks they agree):
+# the config is validated before any backend module is imported.
+CAMERA_BACKENDS = ("opencv",)
+
+
 @dataclass(frozen=True)
 class CameraSection:
+    backend: str = field(default="opencv", metadata=_check(_choice(*CAMERA_BACKENDS)))
     source: str = "0"
     width: int = field(default=1280, metadata=_check(_range(64, 7680)))
     height: int = field(default=720, metadata=_check(_range(48, 4320)))

@@ -27,6 +27,12 @@ class StoreError(KioskError):
     """The database refused an operation (unknown class, duplicate, bad schema)."""
 
 
+class StoreFault(StoreError):
+    """The database file itself failed (disk full, read-only, damaged, locked too long):
+    nothing of the operation was saved. Raised by kiosk/store/ for every SQLite error of
+    that kind, so callers catch one type, never sqlite3's."""
+
+
 class ModelError(KioskError):
     """A model file is missing or cannot be loaded."""
 

@@ -1,6 +1,6 @@
 """The kiosk's value types, below every stage that uses them: a camera frame,
-attendance outcomes, class meetings and their schedules, consent, and a
-session's reconciliation.
+attendance outcomes, class meetings and their schedules, consent, a session's
+roll (who was expected and what is recorded for each), and its reconciliation.
 
 Plain frozen dataclasses and pure functions over them. No module here imports
 another part of the kiosk, so the store, the scheduler, the workers and the
@@ -162,6 +162,63 @@ def overlaps(a: Schedule, b: Schedule, horizon_days: int = 14) -> bool:
             if ma.starts_at < mb.ends_at and mb.starts_at < ma.ends_at:
                 return True
     return False
+
+
+# -- a session's roll: every roster member with what is recorded -----------------------
+
+ENROLLED = "enrolled"  # a face is enrolled
+AWAITING = "awaiting enrolment"  # a student on a roster with no face yet: marked by hand until photo day
+
+
+def enrolment_state(role: str, has_face: bool) -> str:
+    """Whether a person can be recognised: a face enrolled, a student still awaiting one, or '' (staff)."""
+    if has_face:
+        return ENROLLED
+    return AWAITING if role == "student" else ""
+
+
+@dataclass(frozen=True)
+class RollLine:
+    """One person in one session's roll: a roster member, or someone with a stored row."""
+
+    person_id: str
+    name: str  # '' when the person is no longer known (erased, removed)
+    status: str = ""  # present | late | absent | '' (no row yet)
+    checked_in_at: datetime | None = None  # when the row was written (an absent row too)
+    latency_ms: float | None = None
+    method: str = ""  # face | manual | auto (absent at the end) | ''
+    made_by: str = ""
+    kiosk_id: str = ""
+    reason: str = ""  # the reason given with the latest mark by hand
+    enrolment: str = ""  # ENROLLED | AWAITING | '' (staff, or no longer known)
+    failed_live_checks: int | None = 0  # None: not known here (not synced centrally)
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.person_id
+
+    @property
+    def seen_at(self) -> datetime | None:
+        """The check-in time, for someone checked in (present or late)."""
+        return self.checked_in_at if self.status in ("present", "late") else None
+
+
+@dataclass(frozen=True)
+class Roll:
+    """One session (held, or only scheduled) with its roll, sorted by name."""
+
+    session: SessionInfo
+    lines: tuple[RollLine, ...]
+    unnamed_failed_live_checks: int | None = 0  # faces nobody was recognised as; None: not known
+
+    @property
+    def kiosks(self) -> tuple[str, ...]:
+        """The doors that wrote this session's rows."""
+        return tuple(sorted({line.kiosk_id for line in self.lines if line.kiosk_id}))
+
+
+def roll_order(line: RollLine) -> tuple[str, str]:
+    return line.shown_name.casefold(), line.person_id
 
 
 # -- who was expected, who came, who did not ------------------------------------------

@@ -1,4 +1,4 @@
-"""Wires the stages together: capture, scheduler, recognition, admin (and sync)
+"""Wires the stages together: capture, scheduler, recognition, the desk (and sync)
 threads feeding one pygame loop, all stopped by one threading.Event.
 
 It owns the two lanes to the screen (kiosk/messages/lanes.py): each thread
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.attendance.admin import AdminWorker
+from kiosk.staff.worker import DeskWorker
 from kiosk.camera import CAMERAS, CaptureThread
 from kiosk.clock import system_clock
 from kiosk.config import Config
@@ -53,12 +53,12 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     def store_factory() -> SqliteStore:
         return SqliteStore.in_dir(cfg.data_dir)
 
-    source = CAMERAS.get("opencv")(cfg.camera, source=opts.camera, loop=opts.loop)
+    source = CAMERAS.get(cfg.camera.backend)(cfg.camera, source=opts.camera, loop=opts.loop)
     capture = CaptureThread(source, stop, lanes.outbox("capture"), cfg.camera.retry_max_s)
     scheduler = SchedulerThread(cfg, store_factory, clock, lanes.outbox("scheduler"), stop)
     worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, lanes.outbox("recognition"), stop)
-    admin = AdminWorker(cfg, store_factory, clock, lanes.outbox("admin"), stop)  # PIN checks, instructor actions
-    threads = [capture, scheduler, worker, admin]
+    desk = DeskWorker(cfg, store_factory, clock, lanes.outbox("desk"), stop)  # PIN checks, instructor actions
+    threads = [capture, scheduler, worker, desk]
     app = None  # the KioskApp, built below; the sync heartbeat reads its fps
     if cfg.mongo.uri:  # a central MongoDB: sync in the background; without one the kiosk is standalone
         from kiosk.sync.heartbeat import capture_health
@@ -72,11 +72,11 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
         thread.start()
     log.info("kiosk %s starting with camera %s", cfg.kiosk.id, source.description)
 
-    from kiosk.ui.admin_layer import kiosk_layers
+    from kiosk.ui.staff_layer import kiosk_layers
     from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted
 
     app = KioskApp(cfg.ui, capture.frames.latest, lanes, stop, clock, windowed=opts.windowed,
-                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, admin.submit, worker.submit))
+                   kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, desk.submit, worker.submit))
     watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()])
     app.on_frame = watchdog.on_frame
     ui_stats = app.run(exit_after=opts.exit_after)

@@ -1,4 +1,5 @@
-"""Shared fixtures: where the shared test data lives, and a headless SDL."""
+"""Shared fixtures: where the shared test data lives, a headless SDL, the real embeddings of
+the shared photos (`faces`), and a kiosk config with its real SQLite file (`cfg`, `store`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import io
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from kiosk.config import Config
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -42,3 +46,34 @@ def cli(data_dir, capsys, monkeypatch):
         return code, out, err
 
     return run
+
+
+PHOTOS = {"obama": "obama.jpg", "obama2": "obama2.jpg", "biden": "biden.jpg", "lin": "lin-manuel-miranda.png",
+          "alex": "alex-lacamoire.png"}
+
+
+@pytest.fixture(scope="session")
+def faces(shared, tmp_path_factory) -> dict[str, np.ndarray]:
+    """One embedding per shared photo, through the same gates as `main.py enroll`."""
+    from kiosk.vision.images import load_image
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipeline = FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
+    folder = shared / "face_recognition"
+    return {key: pipeline.enrolment_face(load_image(folder / name), name).vector for key, name in PHOTOS.items()}
+
+
+@pytest.fixture
+def cfg(data_dir) -> Config:
+    """A kiosk's config on its own data folder (packages with more to set define their own)."""
+    return Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
+
+
+@pytest.fixture
+def store(cfg):
+    """A real SQLite file in that folder."""
+    from kiosk.store.sqlite_store import SqliteStore
+
+    store = SqliteStore.in_dir(cfg.data_dir)
+    yield store
+    store.close()

@@ -6,7 +6,9 @@ at the top of a module, inside a function or under TYPE_CHECKING.
   listed exceptions (ALLOWED_UPWARD);
 - the acceptance rules of the message contract: only ui/, runtime.py and cli/ import ui/;
   no thread outside ui/ imports pygame;
-- modules under 400 lines, functions under 50.
+- modules under 400 lines, functions under 50;
+- the store alone speaks SQL: no SQL text, no sqlite3 import and no use of the store's
+  connection, raw queries or transactions outside kiosk/store/ (it hands out value types).
 
 Backends a Registry loads by name (kiosk/registry.py) are not imports of the module that
 names them: a backend imports its base, never the other way round.
@@ -15,6 +17,7 @@ names them: a backend imports its base, never the other way round.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +34,7 @@ LAYERS = [
     {"messages"},  # the contract between the threads
     {"camera", "scheduler", "sync", "reports"},  # reports: the export rows, summary, files and chart
     {"enrolment"},
-    {"attendance"},
+    {"attendance", "staff"},  # the check-in rules and service; what staff do (sign-in, the desk, marks)
     {"recognition"},  # the stage that uses the libraries with attendance and the store
     {"ui"},
     {"runtime", "web"},  # the kiosk's threads and its lanes; the staff web view
@@ -197,3 +200,36 @@ def test_modules_and_functions_stay_short():
                 if lines >= MAX_FUNCTION_LINES:
                     too_long.append(f"{module_name(path)}.{node.name}: {lines} lines")
     assert too_long == []
+
+
+SQL_TEXT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN|WITH)\b.*\b"
+                      r"(FROM|INTO|SET|TABLE|INDEX|TRIGGER|WHERE|VALUES|\w+\s*=|\()", re.DOTALL)  # SQL is upper case here
+STORE_INSIDES = {"conn", "query_in", "transaction"}  # the store's connection, raw reads, transactions
+RAW_READ = "query"  # called: the store's raw read (the screen's search box has a `query` text too)
+
+
+def outside_the_store() -> list[Path]:
+    return [p for p in sorted(KIOSK.rglob("*.py")) if (KIOSK / "store") not in p.parents]
+
+
+def test_only_the_store_speaks_sql():
+    found = []
+    for path in outside_the_store():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.match(node.value):
+                found.append(f"{module_name(path)}:{node.lineno}: {node.value[:40]!r}")
+            elif isinstance(node, ast.Attribute) and node.attr in STORE_INSIDES:
+                found.append(f"{module_name(path)}:{node.lineno}: .{node.attr}")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == RAW_READ:
+                found.append(f"{module_name(path)}:{node.lineno}: .{RAW_READ}()")
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and "sqlite3" in imported_names(path, module_name(path)):
+                found.append(f"{module_name(path)}:{node.lineno}: imports sqlite3")
+    assert sorted(set(found)) == []
+
+
+def test_the_sql_checker_sees_sql_and_the_connection():
+    assert SQL_TEXT.match("SELECT id FROM people") and SQL_TEXT.match("  UPDATE people SET name = ?")
+    assert SQL_TEXT.match("PRAGMA integrity_check(5)") and SQL_TEXT.match("INSERT INTO x VALUES (1)")
+    assert not SQL_TEXT.match("Select a class from the list") and not SQL_TEXT.match("Delete the photo")
+    tree = ast.parse("store.conn.execute('x')\nwith store.transaction(): pass")
+    assert {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} & STORE_INSIDES == {"conn", "transaction"}

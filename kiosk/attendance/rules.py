@@ -35,11 +35,6 @@ def decide(
     return Status.PRESENT if _utc(now) <= _utc(session.starts_at) + grace else Status.LATE
 
 
-def may_manage(role: str, person_id: str, instructor_id: str | None) -> bool:
-    """Who may see and mark a class: an admin any class, an instructor their own."""
-    return role == "admin" or (role == "instructor" and bool(instructor_id) and instructor_id == person_id)
-
-
 def in_window(now: datetime, session: SessionInfo) -> bool:
     """Attendance counts from the early opening up to (not including) the end."""
     return _utc(session.opens_at) <= _utc(now) < _utc(session.ends_at)

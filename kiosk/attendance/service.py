@@ -8,14 +8,12 @@ writes what they say.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from datetime import timedelta
 
 from kiosk.attendance.rules import decide
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.errors import StoreError
 from kiosk.model import CheckIn, SessionInfo, Status
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
@@ -54,10 +52,7 @@ class AttendanceService:
         latency_ms = round((time.monotonic() - first_seen) * 1000.0, 1)
         row = AttendanceRow(session.session_id, base["person_id"], status.value, now, latency_ms,
                             base["score"], "face", self.kiosk_id)
-        try:
-            stored_at, created = self.store.record_attendance(row)
-        except sqlite3.OperationalError as err:  # full disk, read-only file, lock timeout
-            raise StoreError(f"cannot save the check-in ({err})") from None
+        stored_at, created = self.store.record_attendance(row)  # StoreFault: the file failed, nothing saved
         if not created:  # another writer got there first: the earliest record stands
             return CheckIn(Status.ALREADY, at=stored_at, **base)
         log.info("checked in %s to %s (%s, %.0f ms)", base["person_id"], session.class_code, status.value, latency_ms)

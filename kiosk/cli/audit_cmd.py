@@ -6,7 +6,6 @@ Audit rows are covered by the hash-chained ledger (m006), so `verify-log` checks
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +13,7 @@ from kiosk.cli.common import iso_date, read_store, resolve_day
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.store.audit import KINDS, audit_since
-from kiosk.store.database import from_iso, to_iso
+from kiosk.store.spoof_events import spoof_events_since
 from kiosk.store.sqlite_store import SqliteStore
 
 
@@ -51,14 +50,10 @@ def _rows(store: SqliteStore, since: datetime | None, kind: str | None) -> list[
 
 def _spoof_rows(store: SqliteStore, since: datetime | None) -> list[tuple]:
     """Failed live checks: when, where, the best identity guess, and the scores."""
-    found = store.query("SELECT * FROM spoof_events WHERE at >= ? ORDER BY at, id",
-                        (to_iso(since) if since else "",))
     rows = []
-    for r in found:
-        guess = r["person_id"] or "not recognised"
-        match = f", match {r['match_score']:.2f}" if r["match_score"] is not None else ""
-        cues = json.loads(r["cues"] or "{}")
-        judged = ", ".join(f"{k} {v:.2f}" for k, v in cues.items() if v is not None)
-        rows.append((from_iso(r["at"]), r["kiosk_id"], "", "spoof", r["session_id"] or "", guess,
-                     f"live {r['liveness_score']:.2f}{match}" + (f" ({judged})" if judged else "")))
+    for e in spoof_events_since(store, since):
+        match = f", match {e.match_score:.2f}" if e.match_score is not None else ""
+        judged = ", ".join(f"{k} {v:.2f}" for k, v in e.cues.items() if v is not None)
+        rows.append((e.at, e.kiosk_id, "", "spoof", e.session_id or "", e.person_id or "not recognised",
+                     f"live {e.liveness_score:.2f}{match}" + (f" ({judged})" if judged else "")))
     return rows

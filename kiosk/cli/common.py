@@ -16,7 +16,7 @@ from typing import Callable, TypeVar
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import parse_weekdays
-from kiosk.store.audit import AuditEntry, write_audit
+from kiosk.store.audit import AuditEntry
 from kiosk.store.sqlite_store import SqliteStore
 
 T = TypeVar("T")
@@ -56,10 +56,10 @@ def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore
     """Run a local change and write its audit row in the same transaction (the store's
     nested transaction lets the change open one of its own)."""
     def run(store: SqliteStore) -> T:
-        with store.transaction() as conn:
+        with store.atomic():
             result = change(store)
-            write_audit(conn, AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target,
-                                         detail=detail(result)))
+            store.audit(AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target,
+                                   detail=detail(result)))
         return result
 
     return with_store(cfg, run)
@@ -69,7 +69,7 @@ def audited_admin(cfg: Config, action: str, target: str, central_change, local_c
                   detail: Callable[[T], str] = lambda _: "") -> T:
     """central_or_local with its audit row: with mongo.uri the central write comes first (then
     pulled here), and the row is written locally after it, to be pushed with the others."""
-    from kiosk.sync.admin import write_through
+    from kiosk.sync.central_writes import write_through
 
     if not cfg.mongo.uri:
         return audited(cfg, action, target, local_change, detail)

@@ -155,8 +155,8 @@ def _add_demo_class(cfg: Config) -> tuple[time, time]:
 
 def _print_attendance(cfg: Config) -> None:
     from kiosk.cli.common import with_store
-    from kiosk.reports.rows import export_rows
+    from kiosk.reports.rows import stored_export_rows
 
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
-    rows = with_store(cfg, lambda s: export_rows(s, None, CLASS, tz))
+    rows = with_store(cfg, lambda s: stored_export_rows(s, None, CLASS, tz))
     print("attendance: " + "; ".join(f"{r[1]} {r[4]}" + (f" at {r[5][11:16]}" if r[5] else "") for r in rows))

@@ -67,17 +67,15 @@ def _disk(cfg: Config) -> str:
 
 
 def _database(cfg: Config) -> str:
+    from kiosk.store.people import enrolment_counts
     from kiosk.store.sqlite_store import SqliteStore
 
     store = SqliteStore.in_dir(cfg.data_dir)
     try:
-        verdict = store.query("PRAGMA integrity_check")[0][0]
+        verdict = store.integrity()
         if verdict != "ok":
             raise KioskError(f"integrity check failed: {verdict}")
-        faces, awaiting = store.query(
-            "SELECT count(*) FILTER (WHERE has_face), count(*) FILTER (WHERE NOT has_face AND role = 'student')"
-            " FROM (SELECT role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) AS has_face"
-            " FROM people p)")[0]
+        faces, awaiting = enrolment_counts(store)
         waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
         return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
     finally:

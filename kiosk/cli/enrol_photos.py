@@ -63,9 +63,9 @@ def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode
 
 def enrolled_ids(cfg: Config) -> set[str]:
     """Who an enrolment run skips without --replace: people with a face, and staff (not those awaiting enrolment)."""
-    return {r[0] for r in with_store(cfg, lambda s: s.query(
-        "SELECT id FROM people p WHERE role != 'student' OR EXISTS (SELECT 1 FROM embeddings e"
-        " WHERE e.person_id = p.id)"))}
+    from kiosk.store.people import enrolled_ids as stored
+
+    return with_store(cfg, stored)
 
 
 def enrolment_request(cfg: Config, person: Person, vectors, sources: tuple[str, ...], mode: str,

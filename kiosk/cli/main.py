@@ -52,7 +52,8 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def build_parser() -> ArgumentParser:
     from kiosk.cli import (
-        admin, audit_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run, staff, sync_cmd, web_cmd,
+        attendance_cmd, audit_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run,
+        schedule_cmd, staff_cmd, sync_cmd, web_cmd,
     )
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
@@ -63,11 +64,13 @@ def build_parser() -> ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     run.register(commands)
     enroll.register(commands)
-    admin.register(commands)
+    classes_cmd.register(commands)
+    schedule_cmd.register(commands)
+    attendance_cmd.register(commands)
     doctor.register(commands)
     liveness_cmd.register(commands)
     models_cmd.register(commands)
-    staff.register(commands)  # instructor add, pin set
+    staff_cmd.register(commands)  # instructor add, pin set
     sync_cmd.register(commands)
     privacy_cmd.register(commands)
     web_cmd.register(commands)  # the staff web view

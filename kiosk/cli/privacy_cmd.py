@@ -8,6 +8,7 @@ from kiosk.cli.common import cli_actor, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger
+from kiosk.store.people import people_overview
 from kiosk.store.privacy import erase_person
 
 
@@ -36,19 +37,15 @@ def verify_log_command(args, cfg: Config) -> int:
 
 def person_list(args, cfg: Config) -> int:
     """Everyone, with their photos (or "awaiting enrolment"), consent, and whether they have a PIN."""
-    rows = read_store(cfg, lambda s: s.query(
-        "SELECT p.id, p.name, p.role, p.consent_by, p.guardian, count(e.id) AS vectors,"
-        " EXISTS (SELECT 1 FROM pins k WHERE k.person_id = p.id) AS has_pin FROM people p"
-        " LEFT JOIN embeddings e ON e.person_id = p.id GROUP BY p.id ORDER BY p.id"))
-    for r in rows:
-        consent = r["consent_by"] or "not recorded"
-        guardian = f", guardian {r['guardian']}" if r["guardian"] else ""
-        if r["vectors"]:
-            face = f"{r['vectors']} embedding(s)"
+    rows = read_store(cfg, people_overview)
+    for p in rows:
+        guardian = f", guardian {p.guardian}" if p.guardian else ""
+        if p.vectors:
+            face = f"{p.vectors} embedding(s)"
         else:
-            face = "no face (staff)" if r["role"] != "student" else "awaiting enrolment"
-        pin = "yes" if r["has_pin"] else "no"
-        print(f"{r['id']}\t{r['name']}\t{r['role']}\t{face}\tPIN {pin}\tconsent: {consent}{guardian}")
+            face = "no face (staff)" if p.role != "student" else "awaiting enrolment"
+        print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
+              f"consent: {p.consent_by or 'not recorded'}{guardian}")
     if not rows:
         print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
     return 0
@@ -67,7 +64,7 @@ def person_erase(args, cfg: Config) -> int:
 
 def _erase_centrally(cfg: Config, person_id: str) -> None:
     """A tombstone on the central person (kiosks drop them at their next pull) and their central rows."""
-    from kiosk.sync.admin import delete_person
+    from kiosk.sync.central_writes import delete_person
     from kiosk.sync.central import Central
 
     central = Central.open(cfg.mongo)

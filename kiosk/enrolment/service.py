@@ -194,7 +194,7 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
 
 def _write_person(cfg: Config, store: SqliteStore, request: Enrolment) -> int:
     """The person and embeddings: centrally first with mongo.uri (then pulled here), else locally."""
-    from kiosk.sync import admin as central
+    from kiosk.sync import central_writes as central
     from kiosk.vision.base import model_key
 
     person, model = request.person, model_key(cfg.vision)
@@ -213,19 +213,19 @@ def _write_person(cfg: Config, store: SqliteStore, request: Enrolment) -> int:
 
 def _record(cfg: Config, store: SqliteStore, request: Enrolment, neighbours: list[Neighbour], stored: int) -> None:
     """Look-alike pairs, audit rows and consent, in one local transaction."""
-    from kiosk.store.audit import AuditEntry, write_audit
+    from kiosk.store.audit import AuditEntry
     from kiosk.store.lookalikes import add_lookalike
     from kiosk.vision.base import model_key
 
     pid, model, now = request.person.id, model_key(cfg.vision), datetime.now(UTC)
-    with store.transaction() as conn:
+    with store.atomic():
         for n in neighbours:
-            add_lookalike(conn, pid, n.person_id, model, n.score)
+            add_lookalike(store, pid, n.person_id, model, n.score)
             if n.duplicate:
-                write_audit(conn, AuditEntry(now, request.kiosk_id, request.actor, "enroll_duplicate", target_id=pid,
-                                             detail=f"matches {n.person_id} score {n.score:.3f}"))
+                store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll_duplicate", target_id=pid,
+                                       detail=f"matches {n.person_id} score {n.score:.3f}"))
         if request.audited:
-            write_audit(conn, AuditEntry(now, request.kiosk_id, request.actor, "enroll", target_id=pid,
-                                         detail=f"{request.mode}: {stored} embedding(s) added"))
+            store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll", target_id=pid,
+                                   detail=f"{request.mode}: {stored} embedding(s) added"))
         if request.consent is not None:
             record_consent(store, pid, request.consent)

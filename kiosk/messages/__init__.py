@@ -7,7 +7,7 @@ just above the value types (kiosk/model.py), so the workers and the screen
 share them without importing each other.
 
 - screen.py: what the capture, recognition, scheduler and sync threads tell the screen;
-- admin.py: the instructor's commands to the admin worker, and its answers;
+- desk.py: the PIN overlay's commands to the instructor's desk (kiosk/staff/), and its answers;
 - enrolment.py: guided enrolment's commands and answers;
 - lanes.py: how they travel (one lossy keyed lane, one lossless lane, bounded
   command queues), created and owned by kiosk/runtime.py.

@@ -59,7 +59,7 @@ class CaptureComplete:
     sources: tuple[str, ...]
 
 
-# -- to the admin worker (AdminWorker.submit) -----------------------------------------
+# -- to the desk worker (DeskWorker.submit) -----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class SaveEnrolment:
     allow_duplicate: bool = False  # admins only; audited
 
 
-# -- from the admin worker --------------------------------------------------------------
+# -- from the desk worker --------------------------------------------------------------
 
 # EnrolmentSaved.refusal
 DUPLICATE_FACE = "duplicate_face"  # duplicate_of names who it already is

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kiosk.reports.rows import AWAITING, STATUSES
+from kiosk.model import AWAITING
+from kiosk.reports.rows import STATUSES
 
 # A roster member the kiosk keeps missing ends up marked by hand (a false reject, or a
 # student who walks past it). This often, and this large a share, suggests re-enrolling.

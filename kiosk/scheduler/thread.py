@@ -18,7 +18,7 @@ import schedule
 
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.messages.admin import SessionEnded
+from kiosk.messages.desk import SessionEnded
 from kiosk.messages.lanes import Outbox
 from kiosk.messages.screen import SessionChanged
 from kiosk.model import SessionInfo
@@ -71,7 +71,7 @@ class SessionScheduler:
     def _ours_or_over(self, session_id: str, classes, served, now) -> bool:
         """End a session of this room (or of a class since removed); one of another room,
         opened here before the kiosk's room was set, only once its own end time has passed."""
-        info = session_info(self.store.conn, session_id)
+        info = session_info(self.store, session_id)
         if info is None or info.class_code in served or info.class_code not in classes:
             return True
         return now >= info.ends_at
@@ -82,7 +82,7 @@ class SessionScheduler:
         if summary is None:
             return
         log.info("session %s ended: %d present, %d late, %d absent", session_id, *summary.counts[1:])
-        info = session_info(self.store.conn, session_id)
+        info = session_info(self.store, session_id)
         if info is not None and now < info.ends_at + SUMMARY_STALE:
             self.post(SessionEnded(info, summary))
 

@@ -2,7 +2,10 @@
 
 Each thread opens its own connection (sqlite3 objects are not shared
 between threads); WAL lets the UI's readers and the worker's writer run
-side by side.
+side by side. Only kiosk/store/ uses the connection: every other package
+calls the store's functions and gets value types back. A failure of the
+file itself (full, read-only, damaged, locked) is raised as StoreFault
+wherever it happens, so no caller ever sees sqlite3's own exceptions.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from kiosk.errors import StoreError
+from kiosk.errors import StoreError, StoreFault
 from kiosk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 DB_FILE = "kiosk.db"
+IN_CHUNK = 500  # values per IN (...) list, under SQLite's bound-parameter limit
 
 
 def sha256_hex(text: str | None) -> str:
@@ -41,6 +45,68 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def fault(path: Path, err: sqlite3.Error) -> Exception:
+    """sqlite3's error as the store's own: a refused row (a constraint) is a StoreError; a
+    failure of the file itself is a StoreFault saying what to do. A misuse of the module (a
+    connection used from another thread, bad SQL bindings) is a bug and stays as it is."""
+    if isinstance(err, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return err
+    if isinstance(err, sqlite3.IntegrityError):
+        return StoreError(f"database {path} refused the change: {err}")
+    text = str(err)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        advice = "the file is damaged: restore it from a backup; run 'main.py doctor' for details"
+    elif "full" in text:
+        advice = "the disk is full: free some space"
+    elif "readonly" in text or "read-only" in text:
+        advice = "the file or its folder cannot be written: check their owner and permissions"
+    elif "locked" in text or "busy" in text:
+        advice = "another program holds the database: try again"
+    else:
+        advice = "check the disk and the file; run 'main.py doctor'"
+    return StoreFault(f"database {path}: {text}; {advice}")
+
+
+class GuardedCursor(sqlite3.Cursor):
+    """A cursor whose reads raise the store's errors (a damaged page shows up while reading)."""
+
+    def fetchone(self):
+        try:
+            return super().fetchone()
+        except sqlite3.Error as err:
+            raise fault(self.connection.path, err) from None
+
+    def fetchall(self):
+        try:
+            return super().fetchall()
+        except sqlite3.Error as err:
+            raise fault(self.connection.path, err) from None
+
+    def __next__(self):
+        try:
+            return super().__next__()
+        except sqlite3.Error as err:
+            raise fault(self.connection.path, err) from None
+
+
+class GuardedConnection(sqlite3.Connection):
+    """The sqlite3 connection, raising StoreError / StoreFault instead of sqlite3.Error."""
+
+    path: Path = Path("?")
+
+    def execute(self, sql: str, parameters=()) -> GuardedCursor:
+        try:
+            return self.cursor(GuardedCursor).execute(sql, parameters)
+        except sqlite3.Error as err:
+            raise fault(self.path, err) from None
+
+    def executemany(self, sql: str, parameters) -> GuardedCursor:
+        try:
+            return self.cursor(GuardedCursor).executemany(sql, parameters)
+        except sqlite3.Error as err:
+            raise fault(self.path, err) from None
+
+
 class Database:
     """One connection to the kiosk's SQLite file, migrated to the current schema."""
 
@@ -48,7 +114,8 @@ class Database:
         self.path = Path(path)
         self._prepare_file()
         try:
-            self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, factory=GuardedConnection)
+            self.conn.path = self.path
             self.conn.row_factory = sqlite3.Row
             # The tamper-evidence ledger's triggers hash with this (migration m006).
             self.conn.create_function("kiosk_sha256", 1, sha256_hex, deterministic=True)
@@ -58,7 +125,9 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"cannot open database {self.path}: {err}") from None
+            raise StoreFault(f"cannot open database {self.path}: {err}") from None
+        except StoreFault as err:
+            raise StoreFault(f"cannot open {err}") from None
 
     @classmethod
     def in_dir(cls, data_dir: Path):
@@ -87,6 +156,11 @@ class Database:
                 conn.execute(f"PRAGMA user_version = {number + 1}")
             log.info("database migrated to schema version %d", number + 1)
 
+    def integrity(self) -> str:
+        """SQLite's own check of the whole file: 'ok', or the first problems it found."""
+        problems = [r[0] for r in self.query("PRAGMA integrity_check(5)")]
+        return "ok" if problems == ["ok"] else "; ".join(problems)
+
     @property
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -104,7 +178,7 @@ class Database:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._undo("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -113,16 +187,43 @@ class Database:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK TO nested")
-            self.conn.execute("RELEASE nested")
+            self._undo("ROLLBACK TO nested", "RELEASE nested")
             raise
         self.conn.execute("RELEASE nested")
+
+    def _undo(self, *statements: str) -> None:
+        """Roll back after a failure; on a failing file the rollback may fail too, and the
+        first error is the one to report (SQLite rolls back itself when it cannot go on)."""
+        try:
+            for statement in statements:
+                self.conn.execute(statement)
+        except StoreError as err:
+            log.warning("rollback failed: %s", err)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """The store calls made inside commit together or not at all: an action and its audit
+        row, say. Hands out no connection: callers use the store's functions inside."""
+        with self.transaction():
+            yield
 
     def query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
+    def query_in(self, sql: str, values: list, params: tuple = ()) -> list[sqlite3.Row]:
+        """`sql` with one `IN ({})` list filled with `values`, in chunks under SQLite's limit on
+        bound parameters; `params` are bound after each chunk."""
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = list(values[start:start + IN_CHUNK])
+            rows += self.query(sql.format(",".join("?" * len(chunk))), tuple(chunk) + tuple(params))
+        return rows
+
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.conn.close()
+        except sqlite3.ProgrammingError:  # opened in another thread (a server pool): let it go
+            pass
 
 
 def _statements(script: str) -> list[str]:

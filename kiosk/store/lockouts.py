@@ -2,7 +2,7 @@
 process that checks a PIN: the kiosk's overlay and the staff web view.
 
 Only the state is stored here; the rules that change it are pure functions in
-kiosk/attendance/lockout.py, applied inside one write transaction so two
+kiosk/staff/sign_in.py, applied inside one write transaction so two
 processes failing at once never lose a count.
 """
 

@@ -6,7 +6,6 @@ person's match for a larger margin over the runner-up.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from kiosk.store.database import Database, utc_now
@@ -21,10 +20,10 @@ class LookalikePair:
     found_at: str
 
 
-def add_lookalike(conn: sqlite3.Connection, person_a: str, person_b: str, model: str, score: float) -> None:
+def add_lookalike(db: Database, person_a: str, person_b: str, model: str, score: float) -> None:
     """Record (or refresh the score of) a pair; the order of the two ids does not matter."""
     a, b = sorted((person_a, person_b))
-    conn.execute(
+    db.conn.execute(
         "INSERT INTO lookalikes (person_a, person_b, model, score, found_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (person_a, person_b, model) DO UPDATE SET score = excluded.score, found_at = excluded.found_at",
         (a, b, model, float(score), utc_now()),

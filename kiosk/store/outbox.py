@@ -84,6 +84,12 @@ def get_state(db: Database, key: str, default: str | None = None) -> str | None:
     return row[0] if row else default
 
 
+def record_state(db: Database, key: str, value: str) -> None:
+    """Write one sync-state key on its own."""
+    with db.transaction() as conn:
+        set_state(conn, key, value)
+
+
 def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Write one sync-state key inside the caller's transaction."""
     conn.execute(

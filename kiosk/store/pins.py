@@ -1,7 +1,7 @@
 """Instructor and admin PINs: salted scrypt hashes only, never the PIN.
 
 scrypt is slow on purpose (tens of milliseconds per try), so verifying
-runs in the admin worker thread, never on the UI thread.
+runs in the desk worker thread, never on the UI thread.
 """
 
 from __future__ import annotations

@@ -7,21 +7,15 @@ purged after the configured retention period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.errors import StoreError
+from kiosk.model import Consent
 from kiosk.store.database import Database, to_iso, utc_now
 
 # Tables holding a person's data, and the column naming them. Embeddings,
 # roster entries and PINs go with the people row (ON DELETE CASCADE).
 PERSON_TABLES = (("attendance", "person_id"), ("spoof_events", "person_id"))
-
-
-@dataclass(frozen=True)
-class Consent:
-    given_by: str  # "self" or the name of whoever consented
-    guardian: str = ""  # for a minor: the parent or guardian who consented
 
 
 def record_consent(db: Database, person_id: str, consent: Consent) -> None:

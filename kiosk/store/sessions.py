@@ -35,7 +35,12 @@ SESSION_WITH_CLASS = ("SELECT s.*, c.name AS class_name, c.room FROM sessions s"
                       " LEFT JOIN classes c ON c.code = s.class_code")
 
 
-def session_info(conn: sqlite3.Connection, session_id: str) -> SessionInfo | None:
+def session_info(db: Database, session_id: str) -> SessionInfo | None:
+    """A session held here, with its class's name and room (None if never held here)."""
+    return _session_info(db.conn, session_id)
+
+
+def _session_info(conn: sqlite3.Connection, session_id: str) -> SessionInfo | None:
     row = conn.execute(SESSION_WITH_CLASS + " WHERE s.id = ?", (session_id,)).fetchone()
     return session_from_row(row) if row else None
 
@@ -59,18 +64,23 @@ def started_early_ids(db: Database) -> frozenset[str]:
     return frozenset(r[0] for r in db.query("SELECT id FROM sessions WHERE state = 'active' AND started_by != ''"))
 
 
-def roster_names(conn: sqlite3.Connection, class_code: str) -> dict[str, str]:
+def roster_names(db: Database, class_code: str) -> dict[str, str]:
+    """The class's roster: person id -> name."""
+    return _roster_names(db.conn, class_code)
+
+
+def _roster_names(conn: sqlite3.Connection, class_code: str) -> dict[str, str]:
     rows = conn.execute("SELECT p.id, p.name FROM roster r JOIN people p ON p.id = r.person_id"
                         " WHERE r.class_code = ?", (class_code,)).fetchall()
     return {r[0]: r[1] for r in rows}
 
 
 def session_reconciliation(db: Database, session_id: str) -> Reconciliation:
-    info = session_info(db.conn, session_id)
+    info = session_info(db, session_id)
     if info is None:
         raise StoreError(f"unknown session {session_id!r}")
     rows = db.query("SELECT person_id, status FROM attendance WHERE session_id = ?", (session_id,))
-    result = reconcile(roster_names(db.conn, info.class_code), [(r[0], r[1]) for r in rows])
+    result = reconcile(roster_names(db, info.class_code), [(r[0], r[1]) for r in rows])
     awaiting = sorted((r[0] for r in db.query(
         "SELECT p.name FROM roster r JOIN people p ON p.id = r.person_id WHERE r.class_code = ? AND p.role = 'student'"
         " AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id)", (info.class_code,))), key=str.casefold)
@@ -101,7 +111,7 @@ def _end(conn: sqlite3.Connection, session_id: str, actor: Actor, now: datetime)
         return False
     code = conn.execute("SELECT class_code FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
     seen = [r[0] for r in conn.execute("SELECT person_id FROM attendance WHERE session_id = ?", (session_id,))]
-    missing = absentees(roster_names(conn, code), seen)
+    missing = absentees(_roster_names(conn, code), seen)
     conn.executemany(
         "INSERT OR IGNORE INTO attendance (session_id, person_id, status, checked_in_at, method, kiosk_id, made_by)"
         " VALUES (?, ?, 'absent', ?, 'auto', ?, ?)",
@@ -136,12 +146,12 @@ def mark_manual(db: Database, session_id: str, person_id: str, status: str, acto
     if status not in MARK_STATUSES:
         raise StoreError(f"status {status!r} must be one of {', '.join(MARK_STATUSES)}")
     with db.transaction() as conn:
-        info = session_info(conn, session_id)
+        info = _session_info(conn, session_id)
         if info is None:
             raise StoreError(f"unknown session {session_id!r}")
         if conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
             raise StoreError(f"unknown student {person_id!r}")
-        if person_id not in roster_names(conn, info.class_code):
+        if person_id not in _roster_names(conn, info.class_code):
             raise StoreError(f"{person_id!r} is not on {info.class_code}'s list")
         old = conn.execute("SELECT status FROM attendance WHERE session_id = ? AND person_id = ?",
                            (session_id, person_id)).fetchone()
@@ -159,3 +169,9 @@ def mark_manual(db: Database, session_id: str, person_id: str, status: str, acto
         write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "manual_mark", session_id, person_id,
                                      f"{old[0] if old else 'none'} -> {status}" + (f": {reason}" if reason else "")))
     return old[0] if old else None
+
+
+def mark_reason(audit_detail: str) -> str:
+    """The reason in a manual_mark audit row, as mark_manual writes it:
+    'absent -> late: web: bus' -> 'web: bus' (a mark with no reason has none)."""
+    return audit_detail.split(": ", 1)[1] if ": " in audit_detail else ""

@@ -48,14 +48,19 @@ def record_spoof_event(db: Database, event: SpoofEvent) -> int:
 
 def spoof_events(db: Database, session_id: str | None) -> list[SpoofEvent]:
     """A session's spoof events, oldest first (session_id None: those outside any session)."""
-    rows = db.query(
-        "SELECT * FROM spoof_events WHERE session_id IS ? ORDER BY at, id", (session_id,)
-    )
-    return [
-        SpoofEvent(from_iso(r["at"]), r["session_id"], r["person_id"], r["name"], r["match_score"],
-                   r["liveness_score"], json.loads(r["cues"] or "{}"), r["snapshot"], r["kiosk_id"], r["id"])
-        for r in rows
-    ]
+    rows = db.query("SELECT * FROM spoof_events WHERE session_id IS ? ORDER BY at, id", (session_id,))
+    return [_event(r) for r in rows]
+
+
+def _event(r) -> SpoofEvent:
+    return SpoofEvent(from_iso(r["at"]), r["session_id"], r["person_id"], r["name"], r["match_score"],
+                      r["liveness_score"], json.loads(r["cues"] or "{}"), r["snapshot"], r["kiosk_id"], r["id"])
+
+
+def spoof_events_since(db: Database, since: datetime | None) -> list[SpoofEvent]:
+    """Every spoof event from `since` on (all of them for None), oldest first."""
+    rows = db.query("SELECT * FROM spoof_events WHERE at >= ? ORDER BY at, id", (to_iso(since) if since else "",))
+    return [_event(r) for r in rows]
 
 
 def spoof_event_count(db: Database, session_id: str) -> int:

@@ -18,6 +18,7 @@ import numpy as np
 from kiosk.errors import StoreError
 from kiosk.model import ClassInfo, Schedule, SessionInfo, overlaps, parse_weekdays
 from kiosk.store import writes
+from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.cancellations import cancelled_dates
 from kiosk.store.database import Database, from_iso, to_iso, utc_now
 from kiosk.store.sessions import SESSION_WITH_CLASS, session_from_row
@@ -69,6 +70,15 @@ class EnrolledVectors:
 
 
 class SqliteStore(Database):
+    """The kiosk's database, for every package but this one: each method returns value
+    types (never a connection or a row). Topics beyond these basics have modules of
+    their own in kiosk/store/ (sessions, roll, rosters, staff, pins, audit, privacy...)."""
+
+    def audit(self, entry: AuditEntry) -> None:
+        """One audit row (inside `atomic()`, it commits with the action it records)."""
+        with self.transaction() as conn:
+            write_audit(conn, entry)
+
     # -- people -------------------------------------------------------------
     def add_person(
         self, person: Person, model: str, vectors: np.ndarray, sources: list[str], replace: bool = False
@@ -161,6 +171,11 @@ class SqliteStore(Database):
 
     def class_records(self) -> list[ClassRecord]:
         return [self.class_record(code) for code in sorted(self.classes())]
+
+    def class_known(self, code: str) -> bool:
+        """The class exists, or has history here (a removed class keeps its sessions)."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM classes WHERE code = ?)"
+                                 " OR EXISTS (SELECT 1 FROM sessions WHERE class_code = ?)", (code, code)).fetchone()[0] == 1
 
     # -- schedules -------------------------------------------------------------
     def add_schedule(self, schedule: Schedule) -> int:

@@ -7,52 +7,19 @@ document), and the pull skips it with a warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from kiosk.model import Schedule, format_weekdays, parse_weekdays
+from kiosk.store.mirror import PulledClass, PulledPerson, PulledPin, PulledSchedule
 
 ROLES = ("student", "instructor", "admin")
 
 
 class MalformedDocument(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class PulledPerson:
-    id: str
-    name: str = ""
-    role: str = "student"
-    embeddings: tuple[tuple[str, bytes, str], ...] = ()  # (model, float32 bytes, source)
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class PulledClass:
-    code: str
-    name: str = ""
-    room: str = ""
-    instructor_id: str | None = None
-    roster: tuple[str, ...] = ()
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class PulledSchedule:
-    central_id: str
-    schedule: Schedule | None = None  # None for a tombstone
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class PulledPin:
-    person_id: str
-    pin_hash: str = ""  # salted scrypt; never logged
-    deleted: bool = False
 
 
 def parse_person(doc: dict) -> PulledPerson:

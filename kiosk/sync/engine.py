@@ -8,7 +8,6 @@ that says whether the server was reachable and what went wrong.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -66,10 +65,8 @@ class SyncEngine:
         except CentralUnavailable as err:
             report.error = str(err)
             report.online = report.online and not err.offline
-        except KioskError as err:  # e.g. a bad mongo.uri or an unreadable credentials file
+        except KioskError as err:  # a bad mongo.uri, an unreadable credentials file, a failing local file
             report.error = str(err)
-        except sqlite3.Error as err:  # a locked or broken local file: report, retry later
-            report.error = f"local database: {err}"
         report.queued = outbox.queued_checkins(self.store)
         report.pending = outbox.pending_count(self.store)
         return report
@@ -78,8 +75,7 @@ class SyncEngine:
         mongo = self.cfg.mongo
         _, report.offset_s = self.central.clock_offset()
         report.online = True
-        with self.store.transaction() as conn:
-            outbox.set_state(conn, "clock_offset_s", f"{report.offset_s:.3f}")
+        outbox.record_state(self.store, "clock_offset_s", f"{report.offset_s:.3f}")
         pulled = pull(self.store, self.central, full)
         report.pulled, report.warnings = pulled.total_changed, pulled.warnings
         pushed = push(self.store, self.central, self.cfg.kiosk.id, report.offset_s, mongo.batch_size, after_batch)

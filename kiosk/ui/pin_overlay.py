@@ -2,7 +2,7 @@
 
 A transparent State (the live view keeps updating beneath it) that takes
 all input while open. It never does slow work: PIN checks and writes go to
-the admin worker as commands, and the worker's answers come back as
+the desk worker as commands, and the worker's answers come back as
 events. It closes itself after `pin.idle_timeout_s` without a touch.
 
 Screens: pin -> menu -> (confirm_end | mark | reconcile). Keys: digits,
@@ -20,7 +20,7 @@ from typing import Callable
 import pygame
 
 from kiosk.config import PinSection
-from kiosk.messages.admin import (
+from kiosk.messages.desk import (
     ActionDone, Candidate, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked, Refresh,
     StartNext,
 )

@@ -14,7 +14,7 @@ import numpy as np
 import pygame
 
 from kiosk.config import SoundSection
-from kiosk.messages.admin import PinChecked
+from kiosk.messages.desk import PinChecked
 from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Status
 from kiosk.ui.states import State

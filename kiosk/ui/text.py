@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kiosk.messages import admin as adm, screen as scr
+from kiosk.messages import desk as adm, screen as scr
 from kiosk.model import CheckIn, SessionInfo, Status
-from kiosk.ui.enrol import phrases as enrol_phrases
 
 QUIT_KEYS_HELP = "Ctrl+Shift+Q"
 
@@ -298,6 +297,7 @@ ERR_NOT_YOURS = "Only {code}'s instructor or an admin can do that"
 ERR_NO_ACTIVE = "No session is active"
 ERR_NO_FOCUS = "No class to mark attendance for"
 ERR_NO_NEXT = "No class starts in the next {h} hours"
+ERR_ADMIN_ONLY = "Only an admin can enrol a face that matches someone else"
 SUMMARY_TITLE = "{code} has ended"
 SUMMARY_DETAIL = "{name} · {start} – {end}"
 SUMMARY_DISMISS = "Tap to close"
@@ -325,7 +325,7 @@ def action_result(event: adm.ActionDone) -> str:
         return done.format(code=event.class_code, name=event.person, status=status)
     refused = {adm.NOT_SIGNED_IN: ERR_SIGN_IN, adm.NOT_YOURS: ERR_NOT_YOURS, adm.NO_ACTIVE: ERR_NO_ACTIVE,
                adm.NO_FOCUS: ERR_NO_FOCUS, adm.NO_NEXT: ERR_NO_NEXT,
-               adm.ADMIN_ONLY: enrol_phrases.ENROL_OVERRIDE_ADMIN_ONLY}
+               adm.ADMIN_ONLY: ERR_ADMIN_ONLY}
     template = refused.get(event.refusal)
     return template.format(code=event.class_code, h=event.within_h) if template else event.detail or event.refusal
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.attendance.rules import may_manage
+from kiosk.staff.roles import may_manage
 from kiosk.web.auth import StaffLogin
 from kiosk.web.forms import WebError
 from kiosk.web.model import ClassSummary

@@ -20,7 +20,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from kiosk.attendance.shared_lockout import SharedLockout
+from kiosk.staff.sign_in import SharedLockout
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import KioskError

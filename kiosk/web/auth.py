@@ -1,11 +1,10 @@
-"""Staff sign-in for the web view: the kiosk's scrypt PIN hashes, its shared lockout,
-and server-side sessions behind an HttpOnly, SameSite=Strict cookie.
+"""Staff sign-in for the web view, and server-side sessions behind an HttpOnly,
+SameSite=Strict cookie.
 
-A wrong PIN and an unknown staff id look the same from outside: the same
-answer, the same scrypt work (a decoy hash), and the same lockout counting,
-so the login never tells whether an id exists. The session token and the
-CSRF token are random, kept in memory only (a restart signs everyone out),
-and never logged.
+The PIN check and the lockout are the door's own (kiosk/staff/sign_in.py): a
+wrong PIN and an unknown staff id look the same from outside. The session token
+and the CSRF token are random, kept in memory only (a restart signs everyone
+out), and never logged.
 """
 
 from __future__ import annotations
@@ -19,21 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from kiosk.attendance.shared_lockout import SharedLockout, staff_subject
-from kiosk.store.audit import AuditEntry, write_audit
-from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, verify_pin
+from kiosk.staff.sign_in import MAX_STAFF_ID, SharedLockout, WebPinCheck, WebSignIn
+from kiosk.store.audit import AuditEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 log = logging.getLogger(__name__)
 
-MAX_STAFF_ID = 64
 MAX_SESSIONS = 1000  # signed-in browsers kept at once; the oldest idle one goes first
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    person: Person | None
-    retry_after: float = 0.0  # > 0: locked out for this long
 
 
 @dataclass
@@ -51,46 +42,30 @@ class StaffLogin:
 
 
 class PinLogin:
-    """Checks a staff id and PIN against the local database, counting wrong tries."""
+    """Signs staff in at the web login (kiosk/staff/sign_in.py checks the PIN and counts
+    wrong tries in the lockout the door shares), and audits every try."""
 
     def __init__(self, lockouts: Callable[[SqliteStore], SharedLockout], kiosk_id: str, clock: Callable[[], datetime]):
         self.lockouts = lockouts
         self.kiosk_id = kiosk_id
         self.clock = clock
-        self._decoy: str | None = None
+        self.pins = WebPinCheck()
 
-    def check(self, store: SqliteStore, staff_id: str, pin: str) -> LoginResult:
+    def check(self, store: SqliteStore, staff_id: str, pin: str) -> WebSignIn:
         staff_id = staff_id.strip()[:MAX_STAFF_ID]
-        subject = staff_subject(staff_id)
-        shared = self.lockouts(store)
-        wait = shared.state([subject])[subject].remaining()
-        if wait > 0:
-            return LoginResult(None, wait)
-        holder = next(((p, h) for p, h in pin_holders(store, [staff_id]) if p.id == staff_id), None)
-        # The same scrypt work whether or not the id exists, and whatever the PIN looks like.
-        hashed = holder[1] if holder else self._decoy_hash()
-        ok = verify_pin(pin[:MAX_LEN + 1], hashed) and holder is not None
-        if not ok:
-            wait = shared.fail([subject])[subject].remaining()
+        result = self.pins.check(store, self.lockouts(store), staff_id, pin)
+        if result.person is not None:
+            self._audit(store, "pin_ok", staff_id, "web login", actor=staff_id)
+            log.info("web sign-in by %s (%s)", result.person.id, result.person.role)
+        elif not result.retry_after or result.lock_started:  # checked, and wrong
             self._audit(store, "pin_wrong", staff_id, "web login")
-            if wait > 0:
-                self._audit(store, "lockout", staff_id, f"web login: {wait:.0f} s")
-                log.warning("web login locked for %.0f s after repeated wrong PINs", wait)
-            return LoginResult(None, wait)
-        shared.succeed([subject])
-        self._audit(store, "pin_ok", staff_id, "web login", actor=staff_id)
-        log.info("web sign-in by %s (%s)", holder[0].id, holder[0].role)
-        return LoginResult(holder[0])
-
-    def _decoy_hash(self) -> str:
-        if self._decoy is None:
-            self._decoy = hash_pin(secrets.token_hex(8))
-        return self._decoy
+            if result.lock_started:
+                self._audit(store, "lockout", staff_id, f"web login: {result.lock_started:.0f} s")
+                log.warning("web login locked for %.0f s after repeated wrong PINs", result.lock_started)
+        return result
 
     def _audit(self, store: SqliteStore, action: str, staff_id: str, detail: str, actor: str = "") -> None:
-        with store.transaction() as conn:
-            write_audit(conn, AuditEntry(self.clock(), self.kiosk_id, actor, action, target_id=staff_id,
-                                         detail=detail))
+        store.audit(AuditEntry(self.clock(), self.kiosk_id, actor, action, target_id=staff_id, detail=detail))
 
 
 class WebSessions:

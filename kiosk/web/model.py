@@ -1,12 +1,15 @@
-"""What the web pages show: small dataclasses that both data sources produce."""
+"""What the web pages show: small dataclasses that both data sources produce. A
+session's lines are the store's roll lines (kiosk/model.py: RollLine), so the pages,
+the exports and the API read one shape, from SQLite or from the central database."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-MARK_CHOICES = ("present", "late", "absent")
+from kiosk.model import Roll, RollLine
 
 
 @dataclass(frozen=True)
@@ -15,20 +18,6 @@ class ClassSummary:
     name: str
     room: str
     instructor_id: str | None
-
-
-@dataclass(frozen=True)
-class RosterLine:
-    """One student in one session: '' status while not seen in an open session."""
-
-    person_id: str
-    name: str
-    status: str = ""  # present | late | absent | '' (not yet)
-    checked_in_at: datetime | None = None
-    method: str = ""  # face | manual | auto (absent at the end) | ''
-    made_by: str = ""
-    failed_live_checks: int | None = 0  # None: not known here (not synced centrally)
-    note: str = ""  # the reason given with the latest mark by hand
 
 
 @dataclass(frozen=True)
@@ -41,7 +30,7 @@ class SessionView:
     ends_at: datetime
     state: str  # scheduled | active | ended
     kiosks: tuple[str, ...] = ()
-    lines: tuple[RosterLine, ...] = ()
+    lines: tuple[RollLine, ...] = ()
     failed_live_checks: int | None = 0
 
     @property
@@ -82,9 +71,14 @@ class Change:
                     name=self.name, status=self.status, checked_in_at=self.checked_in_at, method=self.method)
 
 
-def mark_note(audit_detail: str) -> str:
-    """The reason in a manual_mark audit row: 'absent -> late: web: bus' -> 'web: bus' (door marks have none)."""
-    return audit_detail.split(": ", 1)[1] if ": " in audit_detail else ""
+def session_view(roll: Roll, tz: ZoneInfo, doors: tuple[str, ...]) -> SessionView:
+    """A roll as a page shows it: times in the school's zone, the doors that held it, and the
+    failed live checks: each line's and the unnamed faces', or unknown (None) if any is."""
+    s = roll.session
+    known = [line.failed_live_checks for line in roll.lines] + [roll.unnamed_failed_live_checks]
+    failed = None if any(n is None for n in known) else sum(known)
+    return SessionView(s.session_id, s.class_code, s.class_name, s.room, s.starts_at.astimezone(tz),
+                       s.ends_at.astimezone(tz), s.state, doors, roll.lines, failed)
 
 
 @dataclass

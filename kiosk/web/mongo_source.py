@@ -16,13 +16,15 @@ from datetime import date, datetime, time, timedelta
 
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.model import ClassInfo
-from kiosk.reports.rows import NOT_YET, enrolment_state, export_order
+from kiosk.model import ClassInfo, Roll, RollLine, SessionInfo, enrolment_state, roll_order
+from kiosk.reports.rows import day_bounds, export_rows
 from kiosk.scheduler.timetable import meetings_around
+from kiosk.store.sessions import mark_reason
 from kiosk.sync.central import Central
-from kiosk.sync.documents import MalformedDocument, PulledClass, parse_class, parse_schedule
+from kiosk.store.mirror import PulledClass
+from kiosk.sync.documents import MalformedDocument, parse_class, parse_schedule
 from kiosk.sync.heartbeat import fleet
-from kiosk.web.model import Change, ChangeCursor, ClassSummary, KioskView, RosterLine, SessionView, mark_note
+from kiosk.web.model import Change, ChangeCursor, ClassSummary, KioskView, SessionView, session_view
 from kiosk.web.source import SOURCES, school_zone
 
 log = logging.getLogger(__name__)
@@ -48,16 +50,13 @@ class MongoSource:
         return [ClassSummary(c.code, c.name, c.room, c.instructor_id) for c in self._classes().values()]
 
     def day(self, day: date) -> list[SessionView]:
-        start = datetime.combine(day, time(0), self.tz)
-        docs = self._find("sessions", {"starts_at": {"$gte": start, "$lt": start + timedelta(days=1)}})
+        start, end = day_bounds(day, self.tz)
+        docs = self._find("sessions", {"starts_at": {"$gte": start, "$lt": end}})
         classes = self._classes()
         views = self._views(docs, classes)
         held = {v.session_id for v in views}
         planned = [m for m in self._meetings(day, classes) if m.session_id not in held]
-        lines = self._lines([(m.session_id, m.class_code) for m in planned], classes)
-        views += [SessionView(m.session_id, m.class_code, m.class_name, m.room, m.starts_at.astimezone(self.tz),
-                              m.ends_at.astimezone(self.tz), "scheduled", (), tuple(lines[m.session_id]), None)
-                  for m in planned]
+        views += [session_view(roll, self.tz, ()) for roll in self._rolls(planned, classes)]
         return sorted(views, key=lambda v: (v.starts_at, v.room, v.class_code))
 
     def session(self, session_id: str) -> SessionView | None:
@@ -71,32 +70,13 @@ class MongoSource:
         return next((v for v in self.day(day) if v.session_id == session_id), None)
 
     def export_rows(self, day: date | None, class_code: str | None) -> list[list]:
-        """As `attendance export` (kiosk/reports/rows.py): the stored rows, and a running session's
-        roster members not seen yet as "not yet", with each person's enrolment state."""
+        """As `attendance export` (kiosk/reports/rows.py), from the same rolls the pages show."""
         query: dict = {"class_code": class_code} if class_code else {}
         if day is not None:
-            start = datetime.combine(day, time(0), self.tz)
-            query["starts_at"] = {"$gte": start, "$lt": start + timedelta(days=1)}
-        sessions = {d["_id"]: d for d in self._find("sessions", query)}
-        rows = self._find("attendance", {"session_id": {"$in": list(sessions)}}, ROW_FIELDS)
-        rows += self._not_yet(sessions, {(r["session_id"], r["person_id"]) for r in rows})
-        people = {d["_id"]: d for d in self._find("people", {"_id": {"$in": sorted({r["person_id"] for r in rows})}},
-                                                  {"name": 1, "role": 1, "embeddings.model": 1})}
-        out = []
-        for r in rows:
-            s, person = sessions[r["session_id"]], people.get(r["person_id"], {})
-            seen = r["status"] in ("present", "late")
-            out.append([r["person_id"], str(person.get("name") or ""), s["class_code"], self._local(s["starts_at"]),
-                        r["status"], self._local(r.get("kiosk_time") or r.get("checked_in_at")) if seen else "",
-                        "" if r.get("latency_ms") is None else r["latency_ms"], r.get("method", ""),
-                        r.get("made_by", ""), _enrolment(person)])
-        return sorted(out, key=export_order)
-
-    def _not_yet(self, sessions: dict[str, dict], seen: set[tuple[str, str]]) -> list[dict]:
-        classes = self._classes()
-        return [{"session_id": sid, "person_id": pid, "status": NOT_YET, "method": "", "made_by": ""}
-                for sid, s in sessions.items() if s.get("state") == "active" and s["class_code"] in classes
-                for pid in classes[s["class_code"]].roster if (sid, pid) not in seen]
+            start, end = day_bounds(day, self.tz)
+            query["starts_at"] = {"$gte": start, "$lt": end}
+        docs = self._find("sessions", query)
+        return export_rows(self._rolls([_session(d, self._classes()) for d in docs]), self.tz)
 
     def kiosks(self) -> list[KioskView]:
         return [KioskView(f.kiosk_id, f.room, f.version, f.last_seen, f.age_s, f.camera, f.queue, None, f.ui_fps,
@@ -156,48 +136,58 @@ class MongoSource:
         return [m for m in found if m.starts_at.astimezone(self.tz).date() == day]
 
     def _views(self, docs: list[dict], classes: dict[str, PulledClass]) -> list[SessionView]:
-        lines = self._lines([(d["_id"], d["class_code"]) for d in docs], classes)
-        views = []
-        for d in docs:
-            klass = classes.get(d["class_code"])
-            views.append(SessionView(
-                d["_id"], d["class_code"], klass.name if klass else d["class_code"], klass.room if klass else "",
-                d["starts_at"].astimezone(self.tz), d["ends_at"].astimezone(self.tz), str(d.get("state") or "active"),
-                tuple(sorted(d.get("kiosks") or [])), tuple(lines[d["_id"]]), None))
-        return views
+        rolls = self._rolls([_session(d, classes) for d in docs], classes)
+        return [session_view(roll, self.tz, tuple(sorted(d.get("kiosks") or []))) for roll, d in zip(rolls, docs)]
 
-    def _lines(self, sessions: list[tuple[str, str]], classes: dict[str, PulledClass]) -> dict[str, list[RosterLine]]:
-        ids = [sid for sid, _ in sessions]
+    def _rolls(self, sessions: list[SessionInfo], classes: dict[str, PulledClass] | None = None) -> list[Roll]:
+        """Each session's roll from the central rows, as kiosk/store/roll.py builds it from SQLite.
+        Failed live checks stay on each kiosk, so they are unknown (None) here."""
+        classes = self._classes() if classes is None else classes
+        ids = [s.session_id for s in sessions]
         rows: dict[str, dict[str, dict]] = defaultdict(dict)
         for r in self._find("attendance", {"session_id": {"$in": ids}}, ROW_FIELDS):
             rows[r["session_id"]][r["person_id"]] = r
-        notes: dict[str, dict[str, str]] = defaultdict(dict)
+        reasons: dict[str, dict[str, str]] = defaultdict(dict)
         for a in sorted(self._find("audit", {"action": "manual_mark", "session_id": {"$in": ids}},
                                    {"session_id": 1, "target_id": 1, "detail": 1, "at": 1}), key=_audit_order):
-            notes[a["session_id"]][a.get("target_id", "")] = mark_note(str(a.get("detail") or ""))
-        everyone = {pid for _, code in sessions for pid in (classes[code].roster if code in classes else ())}
-        names = self._names(everyone | {pid for found in rows.values() for pid in found})
-        result = {}
-        for sid, code in sessions:
-            members = set(classes[code].roster if code in classes else ()) | set(rows[sid])
-            result[sid] = sorted((self._line(pid, names.get(pid, pid), rows[sid].get(pid), notes[sid].get(pid, ""))
-                                  for pid in members), key=lambda line: (line.name.casefold(), line.person_id))
-        return result
+            reasons[a["session_id"]][a.get("target_id", "")] = mark_reason(str(a.get("detail") or ""))
+        roster = {s.session_id: classes[s.class_code].roster if s.class_code in classes else () for s in sessions}
+        people = self._people({pid for members in roster.values() for pid in members}
+                               | {pid for found in rows.values() for pid in found})
+        rolls = []
+        for s in sessions:
+            members = dict.fromkeys(list(roster[s.session_id]) + list(rows[s.session_id]))
+            lines = [self._line(pid, people.get(pid), rows[s.session_id].get(pid), reasons[s.session_id].get(pid, ""))
+                     for pid in members]
+            rolls.append(Roll(s, tuple(sorted(lines, key=roll_order)), None))
+        return rolls
 
-    def _line(self, pid: str, name: str, row: dict | None, note: str) -> RosterLine:
+    def _people(self, ids: set[str]) -> dict[str, dict]:
+        return {d["_id"]: d for d in self._find("people", {"_id": {"$in": sorted(ids)}},
+                                                {"name": 1, "role": 1, "embeddings.model": 1})}
+
+    def _line(self, pid: str, person: dict | None, row: dict | None, reason: str) -> RollLine:
+        name, enrolment = (str(person.get("name") or ""), _enrolment(person)) if person else ("", "")
         if row is None:
-            return RosterLine(pid, name, failed_live_checks=None)
-        at = None if row["status"] == "absent" else (row.get("kiosk_time") or row.get("checked_in_at"))
-        return RosterLine(pid, name, row["status"], at.astimezone(self.tz) if at else None, row.get("method", ""),
-                          row.get("made_by", ""), None, note)
+            return RollLine(pid, name, enrolment=enrolment, failed_live_checks=None)
+        at = row.get("kiosk_time") or row.get("checked_in_at")  # each door's own clock, as its export prints
+        return RollLine(pid, name, row["status"], at, row.get("latency_ms"), row.get("method", ""),
+                        row.get("made_by", ""), row.get("kiosk_id", ""), reason, enrolment, None)
 
     def _local(self, moment: datetime | None) -> str:
         return moment.astimezone(self.tz).isoformat(timespec="seconds") if moment else ""
 
 
+def _session(doc: dict, classes: dict[str, PulledClass]) -> SessionInfo:
+    klass = classes.get(doc["class_code"])
+    return SessionInfo(doc["_id"], doc["class_code"], klass.name if klass else doc["class_code"],
+                       klass.room if klass else "", doc["starts_at"], doc["ends_at"],
+                       doc.get("opens_at") or doc["starts_at"], str(doc.get("state") or "active"))
+
+
 def _enrolment(person: dict) -> str:
-    """The export's column for a central people document ('' for an id with none)."""
-    return enrolment_state(person.get("role", "student"), bool(person.get("embeddings"))) if person else ""
+    """The export's column for a central people document."""
+    return enrolment_state(person.get("role", "student"), bool(person.get("embeddings")))
 
 
 def _audit_order(doc: dict):

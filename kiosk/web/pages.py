@@ -10,17 +10,18 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kiosk.errors import StoreError
 from kiosk.model import session_id as meeting_id
 from kiosk.reports.chart import draw_chart
 from kiosk.reports.files import csv_to, write_xlsx
-from kiosk.reports.rows import AWAITING
+from kiosk.model import AWAITING
 from kiosk.reports.summary import should_reenrol, tally
+from kiosk.staff.marks import MARK_STATUSES, NOT_YOURS, UNKNOWN_SESSION, Mark, MarkRefused, mark_by_hand
 from kiosk.store.sessions import session_info
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
 from kiosk.web.forms import WebError, parse_day
-from kiosk.web.marks import fix_mark
-from kiosk.web.model import MARK_CHOICES, SessionView
+from kiosk.web.model import SessionView
 
 MAX_ID = 100
 _CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
@@ -48,17 +49,17 @@ async def session_page(request: Request) -> Response:
     web = state(request)
     since = f"{web.hub.run}.{web.hub.seq}"
     view = await _session(request)
-    held = await blocking(lambda: session_info(web.stores.get().conn, view.session_id) is not None)
+    held = await blocking(lambda: session_info(web.stores.get(), view.session_id) is not None)
     signed = signed_in(request)
     flash, signed.flash = signed.flash, ""
-    return page(request, "session.html", view=view, since=since, can_fix=held, choices=MARK_CHOICES, flash=flash)
+    return page(request, "session.html", view=view, since=since, can_fix=held, choices=MARK_STATUSES, flash=flash)
 
 
 async def session_roster(request: Request) -> Response:
     web = state(request)
     view = await _session(request)
-    held = await blocking(lambda: session_info(web.stores.get().conn, view.session_id) is not None)
-    return page(request, "_roster.html", view=view, can_fix=held, choices=MARK_CHOICES)
+    held = await blocking(lambda: session_info(web.stores.get(), view.session_id) is not None)
+    return page(request, "_roster.html", view=view, can_fix=held, choices=MARK_STATUSES)
 
 
 async def session_download(request: Request) -> Response:
@@ -119,13 +120,20 @@ async def kiosks(request: Request) -> Response:
 
 
 async def mark(request: Request) -> Response:
-    """POST: fix one mark through the kiosk's manual-mark path, then back to the session."""
+    """POST: fix one mark through the one manual-mark routine (kiosk/staff/marks.py), then back to
+    the session. A refused mark is a 4xx page saying why."""
     web = state(request)
     signed, form = await signed_form(request)
     sid = _session_id(request)
-    signed.flash = await blocking(lambda: fix_mark(
-        web.stores.get(), sid, form.get("person_id", "")[:MAX_ID], form.get("status", ""), form.get("reason", ""),
-        signed.person, web.cfg.kiosk.id, web.clock()))
+    mark = Mark(sid, form.get("person_id", "")[:MAX_ID], form.get("status", ""), form.get("reason", ""))
+    try:
+        marked = await blocking(lambda: mark_by_hand(web.stores.get(), mark, signed.person, web.cfg.kiosk.id,
+                                                     web.clock(), where="web"))
+    except MarkRefused as err:
+        raise WebError({UNKNOWN_SESSION: 404, NOT_YOURS: 403}.get(err.reason, 400), str(err)) from None
+    except StoreError as err:  # not on the roster, an unknown student
+        raise WebError(400, str(err)) from None
+    signed.flash = marked.summary()
     return RedirectResponse(f"/session/{quote(sid, safe='@:')}", 303)
 
 

@@ -3,8 +3,6 @@ made them), all on the kiosk's own database file."""
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -30,6 +28,5 @@ class ThreadStores:
     def close(self) -> None:
         with self._lock:
             for store in self._opened:
-                with contextlib.suppress(sqlite3.ProgrammingError):  # made in a pool thread: let it go
-                    store.close()
+                store.close()  # one made in another pool thread is left to that thread
             self._opened.clear()

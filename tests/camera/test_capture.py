@@ -163,3 +163,11 @@ def test_source_exceptions_are_a_lost_camera_not_a_crash(run_capture, caplog):
     message = next(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
     assert "RuntimeError: driver exploded" in message and "\n" not in message
     stop_and_join(capture, stop)
+
+
+def test_the_config_knows_every_camera_backend_the_registry_has():
+    """The config validates camera.backend before any backend module is imported."""
+    from kiosk.camera import CAMERAS
+    from kiosk.config import CAMERA_BACKENDS
+
+    assert sorted(CAMERA_BACKENDS) == CAMERAS.names()

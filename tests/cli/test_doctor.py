@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kiosk.store import roster_admin
-from kiosk.store.roster_admin import RosterEntry
+from kiosk.store import rosters
+from kiosk.store.rosters import RosterEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 
@@ -52,7 +52,7 @@ def test_a_room_no_class_is_in_warns(cli, data_dir, tmp_path):
 def test_people_awaiting_enrolment_are_counted_apart_from_the_enrolled(cli, data_dir):
     _two_rooms(data_dir)
     store = SqliteStore.in_dir(data_dir)
-    roster_admin.import_roster(store, "B12MATH", [RosterEntry(2, "1001", "Zoe Park")])
+    rosters.import_roster(store, "B12MATH", [RosterEntry(2, "1001", "Zoe Park")])
     store.close()
     _, out, _ = cli("doctor", "--skip-camera")
     assert "1 people enrolled, 1 awaiting enrolment" in _lines(out)["database"]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from kiosk.cli import staff
+from kiosk.cli import staff_cmd as staff
 from kiosk.errors import UsageError
 from kiosk.store.pins import verify_pin
 from kiosk.store.sessions import Actor, end_session_complete

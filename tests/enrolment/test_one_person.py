@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kiosk.attendance.admin import AdminDesk
+from kiosk.staff.desk import StaffDesk
 from kiosk.clock import FixedClock
 from kiosk.enrolment.service import Enrolment, NotOnePerson, enrol, odd_photos
-from kiosk.messages.admin import CheckPin
+from kiosk.messages.desk import CheckPin
 from kiosk.messages.enrolment import NOT_ONE_PERSON, SaveEnrolment
 from kiosk.model import Consent
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
-from kiosk.store.roster_admin import add_staff
+from kiosk.store.staff import add_staff
 from kiosk.store.sqlite_store import Person
 from kiosk.ui.enrol import phrases
 from kiosk.vision.matching import verification_threshold
@@ -52,7 +52,7 @@ def test_the_rule_follows_the_kiosks_threshold(cfg, store, faces):
 def test_the_kiosk_refuses_too_and_says_so_on_screen(cfg, store, faces):
     add_staff(store, "boss", "Ms Boss", role="admin")
     set_pin(store, "boss", "5930")
-    desk = AdminDesk(store, cfg, FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=ZoneInfo("Europe/London"))))
+    desk = StaffDesk(store, cfg, FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=ZoneInfo("Europe/London"))))
     assert desk.handle(CheckPin("5930"))[0].ok
     vectors = np.stack([faces["lin"], faces["lin"] * 0.999, faces["alex"]])
     (saved,) = desk.handle(SaveEnrolment("lin", "Lin", "new", Consent("self"), vectors, ("front 1", "front 2", "left"),

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from kiosk.messages.admin import PinChecked
+from kiosk.messages.desk import PinChecked
 from kiosk.messages.lanes import Commands, Lanes
 from kiosk.messages.screen import CameraState, CheckInPosted, FacesSeen, Notice
 from kiosk.model import CheckIn, Status
@@ -58,8 +58,8 @@ def test_each_message_goes_by_its_own_lane():
 
 
 def test_a_command_queue_is_bounded_and_never_blocks_the_screen(caplog):
-    commands = Commands("admin", size=2)
+    commands = Commands("desk", size=2)
     assert commands.submit("a") and commands.submit("b")
     assert not commands.submit("c") and commands.refused == 1
-    assert "admin worker is 2 commands behind" in caplog.text
+    assert "desk worker is 2 commands behind" in caplog.text
     assert commands.drain() == ["a", "b"] and commands.get(timeout=0.01) is None

@@ -123,7 +123,7 @@ def test_a_door_with_no_room_in_a_two_room_school_opens_nothing(tmp_path):
 
 
 def test_start_next_early_offers_only_this_rooms_next_class(tmp_path):
-    from kiosk.attendance.admin import AdminDesk
+    from kiosk.staff.desk import StaffDesk
     from kiosk.scheduler.thread import SessionScheduler
 
     school(tmp_path / "db")
@@ -131,9 +131,9 @@ def test_start_next_early_offers_only_this_rooms_next_class(tmp_path):
     clock = FixedClock(datetime.combine(DAY, time(9, 5), TZ))
     cfg = Config().replace("kiosk", room="B12")
     SessionScheduler(store, cfg, clock, lambda e: None).tick()
-    context = AdminDesk(store, cfg, clock).context()
+    context = StaffDesk(store, cfg, clock).context()
     assert context.session.class_code == "B12MATH"
     assert context.upcoming is None  # C3ART at 09:20 is another room's next class
-    c3 = AdminDesk(store, Config().replace("kiosk", room="C3"), clock).context()
+    c3 = StaffDesk(store, Config().replace("kiosk", room="C3"), clock).context()
     assert c3.upcoming.class_code == "C3ART"
     store.close()

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.config import Config
-from kiosk.messages.admin import SessionEnded
+from kiosk.messages.desk import SessionEnded
 from kiosk.messages.screen import SessionChanged
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler

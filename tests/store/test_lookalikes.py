@@ -24,9 +24,9 @@ def test_pairs_are_stored_once_in_either_order_and_go_with_the_person(data_dir):
     try:
         for pid in ("ann", "bea", "cy"):
             store.add_person(Person(pid, pid.title(), "student"), "sface", np.eye(3, dtype=np.float32)[:1], ["a.jpg"])
-        with store.transaction() as conn:
-            add_lookalike(conn, "bea", "ann", "sface", 0.47)
-            add_lookalike(conn, "ann", "bea", "sface", 0.48)  # refreshes, not a second row
+        with store.atomic():
+            add_lookalike(store, "bea", "ann", "sface", 0.47)
+            add_lookalike(store, "ann", "bea", "sface", 0.48)  # refreshes, not a second row
         pairs = lookalike_pairs(store)
         assert [(p.person_a, p.person_b, p.score) for p in pairs] == [("ann", "bea", 0.48)]
         assert flagged_people(store, "sface") == {"ann", "bea"} and flagged_people(store, "dlib") == frozenset()

@@ -9,7 +9,7 @@ import pytest
 from kiosk.errors import StoreError
 from kiosk.model import Schedule
 from kiosk.scheduler.timetable import current_and_next
-from kiosk.store import roster_admin
+from kiosk.store import rosters, staff
 from kiosk.store.audit import audit_entries
 from kiosk.store.cancellations import cancel_date, restore_date
 from kiosk.store.pins import hash_pin, pin_holders, pin_problem, set_pin, verify_pin
@@ -26,7 +26,7 @@ def store(data_dir):
     s = SqliteStore.in_dir(data_dir)
     for pid, name in (("maya", "Maya Chen"), ("lin", "Lin Miranda"), ("tom", "Tom Okafor")):
         s.add_person(Person(pid, name, "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    roster_admin.add_staff(s, "prof", "Prof Ada")
+    staff.add_staff(s, "prof", "Prof Ada")
     s.add_class("CS101", "Intro", ["maya", "lin"], room="B12", instructor_id="prof")
     s.add_schedule(Schedule("CS101", time(9), time(10), "Europe/London", weekdays=frozenset({2})))
     yield s
@@ -56,7 +56,7 @@ def test_trivial_pins_are_refused(pin, ok):
 
 
 def test_set_pin_only_for_staff_and_holders_are_instructor_plus_admins(store):
-    roster_admin.add_staff(store, "root", "Admin", role="admin")
+    staff.add_staff(store, "root", "Admin", role="admin")
     set_pin(store, "prof", "4829")
     set_pin(store, "root", "905173")
     with pytest.raises(StoreError, match="only instructors and admins"):
@@ -101,11 +101,11 @@ def test_end_completes_the_session_with_absent_rows_and_an_audit_row(store, sess
 
 
 def _entries(*rows):
-    return [roster_admin.RosterEntry(line, pid, name) for line, (pid, name) in enumerate(rows, 2)]
+    return [rosters.RosterEntry(line, pid, name) for line, (pid, name) in enumerate(rows, 2)]
 
 
 def test_roster_import_reports_bad_rows_and_imports_the_rest(store):
-    report = roster_admin.import_roster(store, "CS101", _entries(
+    report = rosters.import_roster(store, "CS101", _entries(
         ("maya", "Maya Chen"), ("tom", "Tom Okafor"), ("", "Nobody"), ("ghost", ""), ("lin", "Wrong Name"),
         ("1001", "Ana Ruiz")))
     assert report.added == ["tom", "1001"] and report.already == ["maya", "lin"]
@@ -119,7 +119,7 @@ def test_roster_import_reports_bad_rows_and_imports_the_rest(store):
 
 def test_roster_import_into_an_unknown_class_changes_nothing(store):
     with pytest.raises(StoreError, match="unknown class"):
-        roster_admin.import_roster(store, "NOPE", _entries(("new", "New Person")))
+        rosters.import_roster(store, "NOPE", _entries(("new", "New Person")))
     assert store.person("new") is None
 
 
@@ -136,8 +136,8 @@ def test_cancel_and_restore_a_date(store):
 
 def test_remove_class_keeps_history(store, session_id):
     store.record_attendance(AttendanceRow(session_id, "maya", "present", NOW))
-    roster_admin.remove_class(store, "CS101")
+    rosters.remove_class(store, "CS101")
     assert store.schedules() == [] and store.class_record("CS101") is None
     assert store.query("SELECT count(*) FROM attendance")[0][0] == 1
     with pytest.raises(StoreError, match="unknown class"):
-        roster_admin.remove_class(store, "CS101")
+        rosters.remove_class(store, "CS101")

@@ -1,6 +1,5 @@
 """The local store on a real SQLite file: schema, unique keys, atomic writes."""
 
-import sqlite3
 import stat
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -109,7 +108,7 @@ def test_attendance_is_unique_per_session_and_person(store):
     assert store.record_attendance(first) == (NOW, True)
     assert store.record_attendance(second) == (NOW, False)  # the first record stands
     assert store.present_count("CS101@x") == 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StoreError, match="UNIQUE constraint failed"):  # the store's own error, never sqlite3's
         store.conn.execute(
             "INSERT INTO attendance (session_id, person_id, status, checked_in_at) VALUES ('CS101@x', 'maya', 'present', 'x')"
         )

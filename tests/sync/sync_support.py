@@ -117,7 +117,7 @@ def seed_central(central, model: str = "sface") -> None:
 
     from kiosk.model import Schedule
     from kiosk.store.sqlite_store import Person
-    from kiosk.sync import admin
+    from kiosk.sync import central_writes as admin
 
     central.init_schema()
     for i, name in enumerate(["Ann", "Ben", "Cy"]):

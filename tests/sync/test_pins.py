@@ -13,7 +13,7 @@ from kiosk.cli.main import main
 from kiosk.errors import StoreError
 from kiosk.store.pins import hash_pin, pin_holders, verify_pin
 from kiosk.store.sqlite_store import Person
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.pull import pull
 

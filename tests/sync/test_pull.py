@@ -9,7 +9,7 @@ from sync_support import open_store, queue_checkins, vectors
 
 from kiosk.model import Schedule
 from kiosk.store.sqlite_store import Person
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.pull import pull
 

@@ -12,7 +12,7 @@ from kiosk.clock import FixedClock
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.model import Schedule
 from kiosk.store.sqlite_store import AttendanceRow, Person
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.pull import pull
 

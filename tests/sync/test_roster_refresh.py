@@ -10,7 +10,7 @@ from sync_support import open_store, seed_central
 from kiosk.clock import FixedClock
 from kiosk.config import UiSection
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.pull import pull
 from kiosk.ui.model import ScreenModel

@@ -15,7 +15,7 @@ from kiosk.messages.lanes import Lanes
 from kiosk.messages.screen import SyncState
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.thread import SyncThread, next_delay
 

@@ -1,5 +1,5 @@
 """The instructor overlay on the real app loop (dummy SDL display), driven by posted
-pygame events, with the real admin worker thread and a real SQLite file."""
+pygame events, with the real desk worker thread and a real SQLite file."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.attendance.admin import AdminWorker
+from kiosk.staff.worker import DeskWorker
 from kiosk.clock import FixedClock
 from kiosk.config import Config, UiSection
 from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.store import roster_admin
+from kiosk.store import staff
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
-from kiosk.ui.admin_layer import AdminLayer, SummaryState
+from kiosk.ui.staff_layer import StaffLayer, SummaryState
 from kiosk.ui.app import KioskApp
 from kiosk.ui.pin_overlay import PinOverlay
 from tests.lanes_support import ScreenLanes
@@ -50,8 +50,8 @@ def kiosk(data_dir):
     store = SqliteStore.in_dir(data_dir)
     for pid, name in (("maya", "Maya Chen"), ("lin", "Lin Miranda"), ("tom", "Tom Okafor")):
         store.add_person(Person(pid, name, "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    roster_admin.add_staff(store, "prof", "Prof Ada")
-    roster_admin.add_staff(store, "other", "Prof Bo")
+    staff.add_staff(store, "prof", "Prof Ada")
+    staff.add_staff(store, "other", "Prof Bo")
     set_pin(store, "prof", "4829")
     set_pin(store, "other", "5930")
     store.add_class("CS101", "Intro", ["maya", "lin", "tom"], room="B12", instructor_id="prof")
@@ -61,10 +61,10 @@ def kiosk(data_dir):
     SessionScheduler(store, cfg, clock, events.put).tick()  # CS101 is active
     stop = threading.Event()
     ticks = Ticks()
-    worker = AdminWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events.outbox("admin"), stop,
+    worker = DeskWorker(cfg, lambda: SqliteStore.in_dir(data_dir), clock, events.outbox("admin"), stop,
                          lock_clock=ticks)
     worker.start()
-    layers = [lambda live: AdminLayer(cfg.pin, live, worker.submit)]
+    layers = [lambda live: StaffLayer(cfg.pin, live, worker.submit)]
     app = KioskApp(UiSection(width=1024, height=600), SyntheticCamera(), events, stop, clock, windowed=True,
                    layers=layers)
     app.open()
@@ -236,7 +236,7 @@ def test_overlay_closes_itself_after_inactivity_and_logs_out(kiosk):
 
 
 def test_the_staff_button_opens_the_overlay_by_touch(kiosk):
-    layer = next(s for s in kiosk.stack.states if isinstance(s, AdminLayer))
+    layer = next(s for s in kiosk.stack.states if isinstance(s, StaffLayer))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=layer.button_rect().center))
     step(kiosk, lambda: overlay(kiosk) is not None)
     click(kiosk, "Close")
@@ -244,7 +244,7 @@ def test_the_staff_button_opens_the_overlay_by_touch(kiosk):
 
 
 def test_start_next_early_by_an_admin(kiosk):
-    roster_admin.add_staff(kiosk.store, "root", "Admin", role="admin")
+    staff.add_staff(kiosk.store, "root", "Admin", role="admin")
     set_pin(kiosk.store, "root", "905173")
     kiosk.store.add_class("MA201", "Calculus", ["maya"], room="B12", instructor_id="other")
     kiosk.store.add_schedule(Schedule("MA201", dtime(10), dtime(11), "Europe/London", on_date=date(2026, 11, 25)))

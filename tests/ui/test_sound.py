@@ -5,7 +5,7 @@ import pygame
 import pytest
 
 from kiosk.config import SoundSection
-from kiosk.messages.admin import PIN_WRONG, PinChecked
+from kiosk.messages.desk import PIN_WRONG, PinChecked
 from kiosk.messages.screen import CheckInPosted
 from kiosk.model import Status
 from kiosk.ui.sound import TONES, SoundCues, SoundPlayer, synthesise

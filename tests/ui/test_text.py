@@ -62,7 +62,7 @@ def test_face_labels():
 
 
 def test_the_workers_reason_codes_become_words():
-    from kiosk.messages import admin as adm, screen as scr
+    from kiosk.messages import desk as adm, screen as scr
 
     assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=3)) == "Wrong PIN · 3 tries left"
     assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=1)) == text.PIN_WRONG_LAST

@@ -8,8 +8,8 @@ import logging
 import pytest
 from web_support import ART2, CS101, PINS
 
-from kiosk.attendance.admin import AdminDesk
-from kiosk.messages.admin import PIN_WRONG, CheckPin
+from kiosk.staff.desk import StaffDesk
+from kiosk.messages.desk import PIN_WRONG, CheckPin
 from kiosk.store.audit import audit_entries
 
 
@@ -56,7 +56,7 @@ def test_wrong_pins_at_the_web_lock_that_instructor_out_at_the_door(web, cfg, cl
     client = web.client()
     for _ in range(cfg.pin.max_tries):
         client.post("/login", {"staff_id": "prof", "pin": "0000"})
-    desk = AdminDesk(store, cfg, clock)  # the door's keypad
+    desk = StaffDesk(store, cfg, clock)  # the door's keypad
     (verdict,) = desk.handle(CheckPin(PINS["prof"]))
     # Prof's own PIN no longer opens it (and says only "wrong": a locked PIN is never confirmed) ...
     assert not verdict.ok and verdict.refusal == PIN_WRONG
@@ -65,7 +65,7 @@ def test_wrong_pins_at_the_web_lock_that_instructor_out_at_the_door(web, cfg, cl
 
 
 def test_wrong_pins_at_the_door_count_at_the_web(web, cfg, clock, store):
-    desk = AdminDesk(store, cfg, clock)
+    desk = StaffDesk(store, cfg, clock)
     for _ in range(cfg.pin.max_tries):
         desk.handle(CheckPin("0000"))  # prof is the instructor of the class on now
     assert web.client().post("/login", {"staff_id": "prof", "pin": PINS["prof"]}).status == 429

@@ -20,7 +20,7 @@ from kiosk.cli.main import main
 from kiosk.model import ClassInfo, Schedule, meeting
 from kiosk.store.sessions import Actor, mark_manual
 from kiosk.store.sqlite_store import Person, SqliteStore
-from kiosk.sync import admin
+from kiosk.sync import central_writes as admin
 from kiosk.sync.central import Central
 from kiosk.sync.engine import SyncEngine
 

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from web_support import ART2, CS101, TZ, check_in, clock_at
 
-from kiosk.store import roster_admin
-from kiosk.store.roster_admin import RosterEntry
+from kiosk.store import rosters
+from kiosk.store.rosters import RosterEntry
 from kiosk.store.sessions import Actor, mark_manual
 from kiosk.store.spoof_events import SpoofEvent, record_spoof_event
 
@@ -82,7 +82,7 @@ def test_a_class_shows_history_per_session_and_per_student(web, cfg, clock, stor
 
 def test_a_class_counts_who_is_not_in_yet_and_who_awaits_enrolment(web, cfg, clock, store, boss):
     check_in(cfg, clock, "maya")
-    roster_admin.import_roster(store, "CS101", [RosterEntry(2, "zoe", "Zoe Park")])  # no photo yet
+    rosters.import_roster(store, "CS101", [RosterEntry(2, "zoe", "Zoe Park")])  # no photo yet
     page = boss.get("/class/CS101").text
     session = page[page.index(f'href="/session/{quote(CS101)}"'):][:300]
     assert "<td>1</td><td>0</td><td>0</td><td>3</td>" in session  # maya in; lin, tom, zoe not yet

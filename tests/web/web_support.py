@@ -20,7 +20,7 @@ from kiosk.clock import FixedClock
 from kiosk.config import Config
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.store import roster_admin
+from kiosk.store import staff
 from kiosk.store.pins import hash_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.web.app import create_app
@@ -45,9 +45,9 @@ def school(cfg: Config, clock: FixedClock) -> SqliteStore:
     store = SqliteStore.in_dir(cfg.data_dir)
     for pid, name in STUDENTS.items():
         store.add_person(Person(pid, name, "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    roster_admin.add_staff(store, "prof", "Prof Ada")
-    roster_admin.add_staff(store, "other", "Prof Bo")
-    roster_admin.add_staff(store, "boss", "Ms Boss", role="admin")
+    staff.add_staff(store, "prof", "Prof Ada")
+    staff.add_staff(store, "other", "Prof Bo")
+    staff.add_staff(store, "boss", "Ms Boss", role="admin")
     with store.transaction() as conn:  # the hashes set_pin makes, made once per test run (scrypt is slow on purpose)
         conn.executemany("INSERT INTO pins (person_id, pin_hash, updated_at) VALUES (?, ?, '')",
                          [(pid, pin_hash(pid)) for pid in PINS])

@@ -4,7 +4,7 @@ A subject is `staff:<person id>` (the web login's staff id, and every PIN
 holder a door's keypad could have opened for) or `door:<kiosk id>` (the
 keypad itself). The kiosk's overlay and the staff web view share these rows,
 so wrong PINs tried at one count at the other. Times are wall-clock epoch
-seconds. The rules live in kiosk/attendance/lockout.py; these rows hold only
+seconds. The rules live in kiosk/staff/sign_in.py; these rows hold only
 their state, never a PIN or a hash.
 """
 

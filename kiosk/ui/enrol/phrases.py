@@ -6,6 +6,7 @@ Nothing here imports pygame.
 from __future__ import annotations
 
 from kiosk.messages import enrolment as enr
+from kiosk.ui.text import ERR_ADMIN_ONLY
 
 ENROL_TITLE = "Enrol a student"
 ENROL_STEPS = (("person", "1 Who"), ("capture", "2 Photos"), ("done", "3 Save"))
@@ -50,7 +51,7 @@ ENROL_NOT_ONE_PERSON = ("These photos show more than one person. Retake them wit
 ENROL_NOT_THIS_PERSON = "These photos do not match {name} as enrolled. Check who is at the camera, or choose Replace photos"
 ENROL_OVERRIDE_HINT = "An admin may enrol anyway if this really is a different person; it is recorded."
 ENROL_OVERRIDE = "Enrol anyway"
-ENROL_OVERRIDE_ADMIN_ONLY = "Only an admin can enrol a face that matches someone else"
+ENROL_OVERRIDE_ADMIN_ONLY = ERR_ADMIN_ONLY  # the desk refuses with the same words (kiosk/ui/text.py)
 ENROL_RETAKE = "Retake photos"
 ENROL_DONE = "Done"
 ENROL_ANOTHER = "Enrol another"

@@ -6,7 +6,7 @@ face is already enrolled; an admin may override).
 
 It never does slow work: while it is open the recognition worker pauses
 check-ins and runs the guided capture (PauseForEnrolment, StartCapture,
-ResumeRecognition go to its queue); the admin worker lists people and
+ResumeRecognition go to its queue); the desk worker lists people and
 stores the enrolment (ListPeople, SaveEnrolment). Their answers arrive as
 events. Closing it, however it closes, resumes recognition with the
 gallery reloaded.
@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk.messages.admin import ActionDone
+from kiosk.messages.desk import ActionDone
 from kiosk.messages.enrolment import (
     CaptureComplete, CaptureGuidance, EnrolmentSaved, ListPeople, PauseForEnrolment, PeopleListed,
     ResumeRecognition, SaveEnrolment, StartCapture,

@@ -3,7 +3,7 @@
 
 An admin signs in with the PIN, taps "Enrol a student", types the person on the
 keyboard, and Lin-Manuel Miranda (the clip's main face) is photographed in three
-poses by the recognition worker, stored by the admin worker, and recognised once
+poses by the recognition worker, stored by the desk worker, and recognised once
 enrolment closes. Check-ins pause meanwhile.
 
 The clip: he looks ahead and turns to his own right, never clearly to his left,
@@ -25,7 +25,7 @@ import pygame
 import pytest
 from ui_support import post_key
 
-from kiosk.attendance.admin import AdminWorker
+from kiosk.staff.worker import DeskWorker
 from kiosk.camera.base import CameraSource
 from kiosk.camera.capture import CaptureThread
 from kiosk.clock import system_clock
@@ -33,12 +33,12 @@ from kiosk.config import Config, UiSection
 from kiosk.enrolment.service import Enrolment, enrol
 from kiosk.messages.lanes import Lanes
 from kiosk.recognition.worker import RecognitionWorker
-from kiosk.store import roster_admin
+from kiosk.store import staff
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.ui import text
-from kiosk.ui.admin_layer import kiosk_layers
+from kiosk.ui.staff_layer import kiosk_layers
 from kiosk.ui.app import KioskApp
 from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.state import EnrolState
@@ -83,7 +83,7 @@ class ClipThenMirror(CameraSource):
 def kiosk(shared, data_dir, tmp_path):
     cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
     store = SqliteStore.in_dir(data_dir)
-    roster_admin.add_staff(store, "boss", "Ms Boss", role="admin")
+    staff.add_staff(store, "boss", "Ms Boss", role="admin")
     set_pin(store, "boss", "4829")
     obama = FacePipeline(cfg.vision, tmp_path).enrolment_face(load_image(shared / "face_recognition" / "obama.jpg"),
                                                               "obama.jpg").vector
@@ -96,7 +96,7 @@ def kiosk(shared, data_dir, tmp_path):
         return SqliteStore.in_dir(data_dir)
 
     worker = RecognitionWorker(cfg, capture.frames, factory, system_clock(), lanes.outbox("recognition"), stop)
-    admin = AdminWorker(cfg, factory, system_clock(), lanes.outbox("admin"), stop)
+    admin = DeskWorker(cfg, factory, system_clock(), lanes.outbox("admin"), stop)
     for thread in (capture, worker, admin):
         thread.start()
     app = KioskApp(UiSection(width=1280, height=720), capture.frames.latest, lanes, stop, system_clock(),
@@ -164,7 +164,7 @@ def test_enrol_lin_at_the_kiosk_then_he_is_recognised(kiosk, tmp_path):
     click(app, text.ACTION_ENROL)
     enrolment = top(app)
     assert isinstance(enrolment, EnrolState)
-    step(app, lambda: "lin" not in enrolment.form.people and bool(enrolment.form.people))  # the admin worker listed
+    step(app, lambda: "lin" not in enrolment.form.people and bool(enrolment.form.people))  # the desk worker listed
 
     keys(app, "lin")
     post_key(pygame.K_TAB)

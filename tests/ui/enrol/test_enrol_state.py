@@ -12,7 +12,7 @@ import pytest
 from ui_support import NOW, SIZES, SyntheticCamera, not_blank, post_key
 
 from kiosk.config import UiSection
-from kiosk.messages.admin import FAILED, ActionDone
+from kiosk.messages.desk import FAILED, ActionDone
 from kiosk.messages.enrolment import (
     DUPLICATE_FACE, CaptureComplete, CaptureGuidance, EnrolledPerson, EnrolmentSaved, ListPeople, PauseForEnrolment,
     PeopleListed, ResumeRecognition, SaveEnrolment, StartCapture,
@@ -185,15 +185,15 @@ def test_every_step_fits_the_screen(size):
 
 def test_the_overlay_offers_enrolment_and_stays_signed_in_under_it():
     from kiosk.config import PinSection
-    from kiosk.messages.admin import PinChecked
-    from kiosk.ui.admin_layer import AdminLayer
+    from kiosk.messages.desk import PinChecked
+    from kiosk.ui.staff_layer import StaffLayer
     from kiosk.ui.pin_overlay import PinOverlay
 
     events, admin, vision = ScreenLanes(), [], []
     app = KioskApp(UiSection(width=1280, height=720), SyntheticCamera(), events, threading.Event(), lambda: NOW,
-                   windowed=True, layers=[lambda live: AdminLayer(PinSection(), live, admin.append, vision.append)])
+                   windowed=True, layers=[lambda live: StaffLayer(PinSection(), live, admin.append, vision.append)])
     app.open()
-    overlay = next(s for s in app.stack.states if isinstance(s, AdminLayer)).open_overlay()
+    overlay = next(s for s in app.stack.states if isinstance(s, StaffLayer)).open_overlay()
     overlay.handle_event(PinChecked(True, "Ms Boss", "admin"))
     enrol_button = next(b for b in overlay.buttons if b.label == text.ACTION_ENROL)
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=enrol_button.rect.center))
@@ -210,11 +210,11 @@ def test_the_overlay_offers_enrolment_and_stays_signed_in_under_it():
 
 def test_without_the_recognition_worker_enrolment_is_not_offered():
     from kiosk.config import PinSection
-    from kiosk.messages.admin import PinChecked
-    from kiosk.ui.admin_layer import AdminLayer
+    from kiosk.messages.desk import PinChecked
+    from kiosk.ui.staff_layer import StaffLayer
 
     app = KioskApp(UiSection(width=1280, height=720), SyntheticCamera(), ScreenLanes(), threading.Event(),
-                   lambda: NOW, windowed=True, layers=[lambda live: AdminLayer(PinSection(), live, lambda c: None)])
+                   lambda: NOW, windowed=True, layers=[lambda live: StaffLayer(PinSection(), live, lambda c: None)])
     app.open()
     overlay = app.stack.top.open_overlay()
     overlay.handle_event(PinChecked(True, "Ms Boss", "admin"))

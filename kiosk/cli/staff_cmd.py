@@ -10,8 +10,8 @@ from kiosk.cli.common import audited, audited_admin, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import StoreError, UsageError
 from kiosk.store.pins import hash_pin, pin_holder_problem, pin_problem, set_pin
-from kiosk.store.roster_admin import add_staff, remove_staff, staff_members
-from kiosk.sync import admin as central
+from kiosk.store.staff import add_staff, remove_staff, staff_members
+from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
@@ -70,7 +70,7 @@ def pin_set(args, cfg: Config) -> int:
         if problem:
             raise StoreError(f"pin set: {problem}")
     pin = read_pin()
-    audited_admin(  # with mongo.uri: the hash is written centrally, then pulled here (kiosk/sync/admin.py)
+    audited_admin(  # with mongo.uri: the hash is written centrally, then pulled here (kiosk/sync/central_writes.py)
         cfg, "pin_set", args.id, lambda c: central.set_pin_hash(c, args.id, hash_pin(pin)),
         lambda s: set_pin(s, args.id, pin))
     print(f"PIN set for {args.id}")

@@ -21,7 +21,7 @@ from kiosk.config import Config
 from kiosk.errors import StoreError
 from kiosk.model import Schedule, overlaps
 from kiosk.store.pins import PIN_ROLES
-from kiosk.store.roster_admin import RosterEntry, RosterImport, plan_roster_import
+from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
@@ -145,7 +145,7 @@ def set_roster(central: Central, code: str, student_ids: list[str]) -> None:
 
 
 def import_roster(central: Central, code: str, entries: list[RosterEntry]) -> RosterImport:
-    """The roster import (store/roster_admin.plan_roster_import) against the central database:
+    """The roster import (store/rosters.plan_roster_import) against the central database:
     new people are created there awaiting enrolment (no embeddings), then the roster is set."""
     record = _live(central, "classes", code)
     if record is None:

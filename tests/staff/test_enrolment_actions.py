@@ -1,4 +1,4 @@
-"""The kiosk's enrolment commands in the admin worker's desk (kiosk/enrolment/desk.py):
+"""The kiosk's enrolment commands in the desk worker's desk (kiosk/staff/enrolment_actions.py):
 a real SQLite file, real PIN sign-in, real embeddings of the shared photos."""
 
 from datetime import date, datetime
@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 from enrol_support import lookalike_of
 
-from kiosk.attendance.admin import AdminDesk
+from kiosk.staff.desk import StaffDesk
 from kiosk.clock import FixedClock
 from kiosk.enrolment.service import Enrolment, enrol
-from kiosk.messages.admin import ADMIN_ONLY, NOT_SIGNED_IN, ActionDone, CheckPin
+from kiosk.messages.desk import ADMIN_ONLY, NOT_SIGNED_IN, ActionDone, CheckPin
 from kiosk.messages.enrolment import (
     DUPLICATE_FACE, NOT_THIS_PERSON, EnrolmentSaved, ListPeople, PeopleListed, SaveEnrolment,
 )
 from kiosk.model import Consent, Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.store import roster_admin
+from kiosk.store import staff
 from kiosk.store.audit import audit_entries
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person
@@ -33,15 +33,15 @@ TZ = ZoneInfo("Europe/London")
 def desk(cfg, store, faces):
     """Obama is enrolled; Prof Ada teaches CS101, which is on now; Ms Boss is an admin."""
     enrol(cfg, store, Enrolment(Person("obama", "Barack Obama", "student"), faces["obama"][None], ("obama.jpg",)))
-    roster_admin.add_staff(store, "prof", "Prof Ada")
-    roster_admin.add_staff(store, "boss", "Ms Boss", role="admin")
+    staff.add_staff(store, "prof", "Prof Ada")
+    staff.add_staff(store, "boss", "Ms Boss", role="admin")
     set_pin(store, "prof", "4829")
     set_pin(store, "boss", "5930")
     store.add_class("CS101", "Intro", ["obama"], room="B12", instructor_id="prof")
     store.add_schedule(Schedule("CS101", dtime(9), dtime(10), "Europe/London", on_date=date(2026, 11, 25)))
     clock = FixedClock(datetime(2026, 11, 25, 9, 3, tzinfo=TZ))
     SessionScheduler(store, cfg, clock, lambda event: None).tick()  # CS101 is active: Prof Ada may sign in
-    return AdminDesk(store, cfg, clock)
+    return StaffDesk(store, cfg, clock)
 
 
 SELF = Consent("self")

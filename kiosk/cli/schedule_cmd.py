@@ -1,34 +1,23 @@
-"""Admin commands: classes, schedules and attendance export."""
+"""`schedule`: one-off or weekly meeting times of a class, timezone-aware; remove one,
+or cancel one meeting (a holiday)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli import class_admin, reports
-from kiosk.cli.common import audited_admin, hhmm, iso_date, read_store, resolve_day, weekdays
+from kiosk.cli.common import audited, audited_admin, hhmm, iso_date, read_store, resolve_day, weekdays
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import Schedule, format_weekdays
-from kiosk.sync import admin as central
+from kiosk.store import rosters
+from kiosk.store.cancellations import cancel_date, restore_date
+from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
-    klass = commands.add_parser("class", help="add, list or remove classes and their rosters")
-    class_cmds = klass.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = class_cmds.add_parser("add", help="add a class with its roster")
-    add.add_argument("code")
-    add.add_argument("--name", required=True)
-    add.add_argument("--students", default="", help="comma-separated person ids")
-    add.add_argument("--room", default="")
-    add.add_argument("--instructor", default=None, help="instructor's person id")
-    add.set_defaults(handler=class_add)
-    class_cmds.add_parser("list", help="list classes").set_defaults(handler=class_list)
-    class_admin.register_class(class_cmds)  # remove, add-students, remove-students, import-roster
-
     sched = commands.add_parser("schedule", help="add, list, remove or cancel class meeting times")
     sched_cmds = sched.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sched_cmds.add_parser("add", help="add a one-off or weekly meeting time")
@@ -41,40 +30,15 @@ def register(commands) -> None:
     add.add_argument("--timezone", default="", help="IANA zone (default: the kiosk's)")
     add.set_defaults(handler=schedule_add)
     sched_cmds.add_parser("list", help="list schedules").set_defaults(handler=schedule_list)
-    class_admin.register_schedule(sched_cmds)  # remove, cancel-date
-
-    att = commands.add_parser("attendance", help="export attendance, or chart it")
-    att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
-    export = att_cmds.add_parser("export", help="write attendance as CSV (stdout or --out) or XLSX (--out)")
-    export.add_argument("--date", type=iso_date,
-                        help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
-    export.add_argument("--class", dest="class_code", help="only this class")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
-    export.set_defaults(handler=reports.attendance_export)
-    reports.register(att_cmds)  # report
-
-
-def class_add(args, cfg: Config) -> int:
-    students = [s.strip() for s in args.students.split(",") if s.strip()]
-    audited_admin(  # with mongo.uri: written centrally, then pulled here (kiosk/sync/admin.py)
-        cfg, "class_add", args.code,
-        lambda c: central.add_class(c, args.code, args.name, students, args.room, args.instructor),
-        lambda s: s.add_class(args.code, args.name, students, args.room, args.instructor),
-        lambda _: f"{args.name!r}, room {args.room or '-'}, {len(students)} student(s)")
-    print(f"class {args.code} added with {len(students)} student(s)")
-    return 0
-
-
-def class_list(args, cfg: Config) -> int:
-    records = read_store(cfg, lambda s: s.class_records())
-    for record in records:
-        room = f" room {record.room}" if record.room else ""
-        students = ", ".join(sorted(record.roster))
-        print(f"{record.code}\t{record.name}{room}\t{len(record.roster)} student(s): {students}")
-    if not records:
-        print("no classes yet; add one with: class add CODE --name NAME --students ID,ID --room ROOM")
-    return 0
+    remove = sched_cmds.add_parser("remove", help="remove a schedule by its id (see 'schedule list')")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=schedule_remove)
+    cancel = sched_cmds.add_parser("cancel-date", help="cancel one meeting of a class (e.g. a holiday)")
+    cancel.add_argument("code", help="class code")
+    cancel.add_argument("--date", required=True, type=iso_date, help="YYYY-MM-DD, the meeting's local date")
+    cancel.add_argument("--reason", default="", help="shown in 'schedule list'")
+    cancel.add_argument("--undo", action="store_true", help="restore a cancelled meeting")
+    cancel.set_defaults(handler=schedule_cancel_date)
 
 
 def schedule_add(args, cfg: Config) -> int:
@@ -104,6 +68,25 @@ def schedule_list(args, cfg: Config) -> int:
         print(f"{s.id}\t{s.class_code}\t{s.start:%H:%M}-{s.end:%H:%M}\t{_when(s)}{cancelled}")
     if not schedules:
         print("no schedules yet; add one with: schedule add CODE --start HH:MM --end HH:MM --days mon,wed")
+    return 0
+
+
+def schedule_remove(args, cfg: Config) -> int:
+    code = audited(cfg, "schedule_remove", str(args.id), lambda s: rosters.remove_schedule(s, args.id),
+                   lambda c: f"schedule {args.id} of {c}")
+    print(f"schedule {args.id} of {code} removed")
+    return 0
+
+
+def schedule_cancel_date(args, cfg: Config) -> int:
+    day = resolve_day(args.date, ZoneInfo(local_zone_name(cfg.kiosk.timezone)))
+    if args.undo:
+        audited(cfg, "schedule_restore", args.code, lambda s: restore_date(s, args.code, day), lambda _: str(day))
+        print(f"{args.code} on {day} restored")
+        return 0
+    ids = audited(cfg, "schedule_cancel", args.code, lambda s: cancel_date(s, args.code, day, args.reason),
+                  lambda found: f"{day} (schedule {', '.join(map(str, found))}) {args.reason}".strip())
+    print(f"{args.code} on {day} ({day:%A}) cancelled (schedule {', '.join(map(str, ids))})")
     return 0
 
 

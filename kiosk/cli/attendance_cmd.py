@@ -1,5 +1,5 @@
-"""`attendance export` (CSV or XLSX) and `attendance report` (a chart per session
-plus a per-student summary). The rows, the summary, the files and the chart are
+"""`attendance export` (CSV or XLSX) and `attendance report` (a chart per session plus
+a per-student summary). The rows, the summary, the files and the chart are
 kiosk/reports/, which the staff web view shares."""
 
 from __future__ import annotations
@@ -8,20 +8,30 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.common import read_store, resolve_day
+from kiosk.cli.common import iso_date, read_store, resolve_day
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.reports.files import csv_to, write_csv, write_xlsx
-from kiosk.reports.rows import export_rows
+from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
 
 
-def register(att_cmds) -> None:
+def register(commands) -> None:
+    att = commands.add_parser("attendance", help="export attendance, or chart it")
+    att_cmds = att.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = att_cmds.add_parser("export", help="write attendance as CSV (stdout or --out) or XLSX (--out)")
+    export.add_argument("--date", type=iso_date,
+                        help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
+    export.add_argument("--class", dest="class_code", help="only this class")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
+    export.set_defaults(handler=attendance_export)
     report = att_cmds.add_parser("report", help="chart of attendance per session, and a per-student summary")
     report.add_argument("--class", dest="class_code", required=True)
     report.add_argument("--out", type=Path, required=True, help="PNG file: the chart and the per-student table")
     report.set_defaults(handler=attendance_report)
+
 
 
 def attendance_export(args, cfg: Config) -> int:
@@ -29,7 +39,7 @@ def attendance_export(args, cfg: Config) -> int:
     if args.format == "xlsx" and not args.out:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
     day = resolve_day(args.date, tz)
-    rows = read_store(cfg, lambda s: export_rows(s, day, args.class_code, tz))
+    rows = read_store(cfg, lambda s: stored_export_rows(s, day, args.class_code, tz))
     if args.format == "xlsx":
         write_xlsx(args.out, rows)
     elif args.out:
@@ -46,7 +56,7 @@ def attendance_report(args, cfg: Config) -> int:
     from kiosk.reports.chart import draw_report
 
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
-    rows = read_store(cfg, lambda s: export_rows(s, None, args.class_code, tz))
+    rows = read_store(cfg, lambda s: stored_export_rows(s, None, args.class_code, tz))
     sessions, students = tally(rows)
     if not sessions:
         raise UsageError(f"no attendance recorded for class {args.class_code!r} yet; "

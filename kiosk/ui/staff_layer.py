@@ -1,7 +1,7 @@
 """What the instructor touches on the live screen: the Staff button (or F2) that
 opens the PIN overlay, and the end-of-session summary.
 
-`AdminLayer` is a transparent state just above the live screen. It draws a
+`StaffLayer` is a transparent state just above the live screen. It draws a
 small padlock button in the side panel's status area, opens the overlay on
 a tap there or on F2, and shows `SummaryState` when a SessionEnded event
 arrives (once nothing else is on top, so it never hides an open overlay).
@@ -18,7 +18,7 @@ import pygame
 from pygame import Rect
 
 from kiosk.config import Config, PinSection
-from kiosk.messages.admin import PinChecked, SessionEnded
+from kiosk.messages.desk import PinChecked, SessionEnded
 from kiosk.messages.screen import CheckInPosted
 from kiosk.ui import text, theme as th
 from kiosk.ui.enrol.state import EnrolState
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 OPEN_KEY = pygame.K_F2
 
 
-class AdminLayer(State):
+class StaffLayer(State):
     transparent = True
 
     def __init__(self, cfg: PinSection, live: LiveState, submit: Callable[[object], None],
@@ -41,7 +41,7 @@ class AdminLayer(State):
         super().__init__()
         self.cfg = cfg
         self.live = live
-        self.submit = submit  # the admin worker's queue
+        self.submit = submit  # the desk worker's queue
         self.submit_vision = submit_vision  # the recognition worker's queue; None: no enrolment at this kiosk
         self.pending: SessionEnded | None = None
 
@@ -154,4 +154,4 @@ def kiosk_layers(cfg: Config, submit: Callable[[object], None],
                  submit_vision: Callable[[object], None] | None = None) -> list[Callable[[LiveState], State]]:
     """The states the running kiosk puts over its live screen: sounds, then the Staff button."""
     return [lambda live: SoundCues(SoundPlayer(cfg.sound)),
-            lambda live: AdminLayer(cfg.pin, live, submit, submit_vision)]
+            lambda live: StaffLayer(cfg.pin, live, submit, submit_vision)]

@@ -1,6 +1,6 @@
 """The PIN lockout, as tables of cases (a pure state machine over an injected clock)."""
 
-from kiosk.attendance.lockout import Lockout
+from kiosk.staff.sign_in import Lockout
 
 
 class Ticks:

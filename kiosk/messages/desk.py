@@ -1,6 +1,6 @@
-"""The instructor's overlay and the admin worker: commands one way, answers back.
+"""The PIN overlay and the instructor's desk (kiosk/staff/): commands one way, answers back.
 
-Commands go from the screen to AdminWorker's bounded queue; the answers, and
+Commands go from the screen to DeskWorker's bounded queue; the answers, and
 the end-of-session summary the scheduler also sends, go by the lossless lane.
 Refusals carry a reason code (the constants below); only the screen has words for them.
 """
@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from kiosk.model import Reconciliation, SessionInfo
 
-# -- commands (to AdminWorker.submit) ---------------------------------------------------
+# -- commands (to DeskWorker.submit) ---------------------------------------------------
 
 
 @dataclass(frozen=True)

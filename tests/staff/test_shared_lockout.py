@@ -1,5 +1,5 @@
 """The PIN lockout persisted in SQLite: per staff id and per door, surviving a restart of the
-admin worker, and shared with the web login (a wrong PIN there counts at the door)."""
+desk worker, and shared with the web login (a wrong PIN there counts at the door)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kiosk.attendance.admin import AdminWorker
-from kiosk.attendance.lockout import Lockout, keypad_tries_left, keypad_wait
-from kiosk.attendance.shared_lockout import SharedLockout, door_subject, staff_subject
+from kiosk.staff.worker import DeskWorker
+from kiosk.staff.sign_in import Lockout, keypad_tries_left, keypad_wait
+from kiosk.staff.sign_in import SharedLockout, door_subject, staff_subject
 from kiosk.clock import FixedClock
 from kiosk.config import Config
-from kiosk.messages.admin import PIN_WRONG, CheckPin
+from kiosk.messages.desk import PIN_WRONG, CheckPin
 from kiosk.model import Schedule
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.store import roster_admin
+from kiosk.store import staff
 from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 from tests.lanes_support import OutboxSpy
@@ -118,13 +118,13 @@ def test_an_untouched_unlocked_subject_is_forgotten_after_a_day(data_dir):
     store.close()
 
 
-# -- the admin worker: a restart keeps the lock; failures at the web count at the door ----------
+# -- the desk worker: a restart keeps the lock; failures at the web count at the door ----------
 
 @pytest.fixture
 def door(data_dir):
     store = SqliteStore.in_dir(data_dir)
     store.add_person(Person("maya", "Maya Chen", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    roster_admin.add_staff(store, "prof", "Prof Ada")
+    staff.add_staff(store, "prof", "Prof Ada")
     set_pin(store, "prof", "4829")
     store.add_class("CS101", "Intro", ["maya"], room="B12", instructor_id="prof")
     store.add_schedule(Schedule("CS101", dtime(9), dtime(10), "Europe/London", on_date=date(2026, 11, 25)))
@@ -136,12 +136,12 @@ def door(data_dir):
 
 
 class RunningWorker:
-    """The real admin worker thread on its own connection; `ask` waits for its verdict."""
+    """The real desk worker thread on its own connection; `ask` waits for its verdict."""
 
     def __init__(self, cfg, clock, lock_clock):
         self.outbox = OutboxSpy("admin")
         self.stop = threading.Event()
-        self.thread = AdminWorker(cfg, lambda: SqliteStore.in_dir(cfg.data_dir), clock, self.outbox, self.stop,
+        self.thread = DeskWorker(cfg, lambda: SqliteStore.in_dir(cfg.data_dir), clock, self.outbox, self.stop,
                                   lock_clock=lock_clock)
         self.thread.start()
 

@@ -1,0 +1,86 @@
+"""Marking a student by hand: the one routine the door's PIN overlay, the web view and
+the command line all call, with one set of rules.
+
+- only the class's instructor, or an admin, may mark (kiosk/staff/roles.py);
+- the status is one of MARK_STATUSES;
+- marking someone absent needs a reason (excused: illness, a trip...), which is kept
+  with the mark's audit row, and so in the hash-chained ledger;
+- the person must be on the class's roster (the store checks, in the same transaction
+  as the write).
+
+The write is the store's (kiosk/store/sessions.py: mark_manual): one transaction with
+its audit row, queued for the central database like a check-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.errors import Refused
+from kiosk.messages.desk import NOT_YOURS
+from kiosk.staff.roles import may_manage
+from kiosk.store.sessions import Actor, mark_manual, roster_names, session_info
+from kiosk.store.sqlite_store import Person, SqliteStore
+
+MARK_STATUSES = ("present", "late", "absent")
+MAX_REASON = 200
+
+# MarkRefused.reason (with NOT_YOURS from kiosk/messages/desk.py)
+UNKNOWN_SESSION = "unknown_session"
+BAD_STATUS = "bad_status"
+REASON_NEEDED = "reason_needed"
+REASON_TOO_LONG = "reason_too_long"
+
+
+class MarkRefused(Refused):
+    """A mark the rules refuse: `reason` is a code, str() one line saying why."""
+
+    def __init__(self, reason: str, message: str, class_code: str = ""):
+        super().__init__(reason, class_code)
+        self.args = (message,)
+
+
+@dataclass(frozen=True)
+class Mark:
+    session_id: str
+    person_id: str
+    status: str  # present | late | absent
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Marked:
+    name: str
+    status: str
+    replaced: str | None  # the status it replaced, None if there was no row
+    class_code: str
+
+    def summary(self) -> str:
+        """'Maya Chen marked late (was absent)': what a page or a command says."""
+        return f"{self.name} marked {self.status}" + (f" (was {self.replaced})" if self.replaced else "")
+
+
+def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, now: datetime,
+                 where: str = "") -> Marked:
+    """Apply the rules and store the mark; MarkRefused (or the store's StoreError) when refused.
+    `where` names a channel other than the door ('web', 'cli'): it prefixes the audited reason."""
+    info = session_info(store, mark.session_id)
+    if info is None:
+        raise MarkRefused(UNKNOWN_SESSION, f"session {mark.session_id[:80]!r} is not held in this kiosk's database; "
+                                           "fix the mark at the door that ran it")
+    record = store.class_record(info.class_code)
+    if not may_manage(actor.role, actor.id, record.instructor_id if record else None):
+        raise MarkRefused(NOT_YOURS, f"{info.class_code} is not one of your classes", info.class_code)
+    if mark.status not in MARK_STATUSES:
+        raise MarkRefused(BAD_STATUS, f"status must be one of {', '.join(MARK_STATUSES)}")
+    reason = " ".join(mark.reason.split())
+    if len(reason) > MAX_REASON:
+        raise MarkRefused(REASON_TOO_LONG, f"the reason is at most {MAX_REASON} characters")
+    if mark.status == "absent" and not reason:
+        raise MarkRefused(REASON_NEEDED, "say why when marking someone absent (excused: illness, trip, ...)")
+    audited = f"{where}: {reason}" if where and reason else (where or reason)
+    old = mark_manual(store, info.session_id, mark.person_id, mark.status, Actor(actor.id, kiosk_id), now,
+                      reason=audited)
+    name = roster_names(store, info.class_code).get(mark.person_id, mark.person_id)
+    return Marked(name, mark.status, old, info.class_code)

@@ -1,0 +1,199 @@
+"""PIN sign-in for staff, at the door's keypad and at the web login, and the lockout
+that guards both.
+
+The lockout rules are a pure state machine over an injected clock (`Lockout`):
+after `max_tries` wrong PINs in a row the subject locks for `base_s`; each
+further lockout doubles the wait. A correct PIN resets the count of wrong tries
+but not the doubling, which only decays after a quiet hour, so a guesser cannot
+reset it by waiting out one short lock.
+
+One lockout state per subject lives in SQLite (kiosk/store/lockouts.py), so a
+restart does not reset it and wrong PINs tried at the web count at the door. A
+subject is a staff id (`staff:ID`) or a door's keypad (`door:KIOSK`). The clock
+is wall-clock epoch seconds, the one clock two processes and a reboot agree on.
+
+A wrong PIN and an unknown staff id look the same from outside: the same answer,
+the same scrypt work (a decoy hash) and the same lockout counting, so the web
+login never tells whether an id exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from kiosk.store.lockouts import LockoutRecord, lockout_records, update_lockouts
+from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, verify_pin
+from kiosk.store.sqlite_store import Person, SqliteStore
+
+QUIET_RESET_S = 3600.0  # an hour without a lockout forgets earlier lockouts
+MAX_LOCK_S = 24 * 3600.0
+MAX_STAFF_ID = 64
+
+
+# -- the rules ----------------------------------------------------------------------------
+
+@dataclass
+class Lockout:
+    max_tries: int = 5
+    base_s: float = 30.0
+    now: Callable[[], float] = time.monotonic
+    failures: int = 0
+    lockouts: int = 0
+    locked_until: float = 0.0
+    last_lock_at: float = -1e18
+
+    def remaining(self) -> float:
+        """Seconds the keypad stays locked (0 when open)."""
+        # Clamped: a wall clock set back must not turn a lock into a longer one.
+        return min(MAX_LOCK_S, max(0.0, self.locked_until - self.now()))
+
+    @property
+    def tries_left(self) -> int:
+        return max(0, self.max_tries - self.failures)
+
+    def fail(self) -> float:
+        """Count a wrong PIN; returns the lock time it started (0 if none)."""
+        now = self.now()
+        if now - self.last_lock_at > QUIET_RESET_S:
+            self.lockouts = 0
+        self.failures += 1
+        if self.failures < self.max_tries:
+            return 0.0
+        wait = min(MAX_LOCK_S, self.base_s * 2 ** self.lockouts)
+        self.lockouts += 1
+        self.failures = 0
+        self.locked_until = now + wait
+        self.last_lock_at = now
+        return wait
+
+    def succeed(self) -> None:
+        self.failures = 0
+
+
+def keypad_wait(door: Lockout, holders: list[Lockout]) -> float:
+    """A door's keypad is locked while its own count is, or while every PIN holder it could open for is."""
+    held = [h.remaining() for h in holders]
+    return max(door.remaining(), min(held) if held and all(w > 0 for w in held) else 0.0)
+
+
+def keypad_tries_left(door: Lockout, holders: list[Lockout]) -> int:
+    """Wrong PINs left before the keypad locks: its own count, or the last open holder's."""
+    open_tries = [h.tries_left for h in holders if h.remaining() == 0]
+    return min(door.tries_left, max(open_tries)) if open_tries else door.tries_left
+
+
+# -- the state, shared through the database --------------------------------------------------
+
+def staff_subject(person_id: str) -> str:
+    return f"staff:{person_id}"
+
+
+def door_subject(kiosk_id: str) -> str:
+    return f"door:{kiosk_id}"
+
+
+class SharedLockout:
+    """Lockout state per subject, read and changed in SQLite (one transaction per change)."""
+
+    def __init__(self, store: SqliteStore, max_tries: int, base_s: float, now: Callable[[], float] = time.time):
+        self.store = store
+        self.max_tries = max_tries
+        self.base_s = base_s
+        self.now = now
+
+    def state(self, subjects: list[str]) -> dict[str, Lockout]:
+        return {s: self._lockout(r) for s, r in lockout_records(self.store, subjects).items()}
+
+    def fail(self, subjects: list[str]) -> dict[str, Lockout]:
+        """Count one wrong PIN against each subject; returns their states after it."""
+        return self._update(subjects, Lockout.fail)
+
+    def succeed(self, subjects: list[str]) -> None:
+        self._update(subjects, Lockout.succeed)
+
+    def _update(self, subjects: list[str], step: Callable[[Lockout], object]) -> dict[str, Lockout]:
+        def change(record: LockoutRecord) -> LockoutRecord:
+            lock = self._lockout(record)
+            step(lock)
+            return LockoutRecord(lock.failures, lock.lockouts, lock.locked_until, lock.last_lock_at)
+
+        records = update_lockouts(self.store, subjects, change, self.now())
+        return {s: self._lockout(r) for s, r in records.items()}
+
+    def _lockout(self, record: LockoutRecord) -> Lockout:
+        return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts,
+                       record.locked_until, record.last_lock_at)
+
+
+# -- signing in ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DoorSignIn:
+    """The keypad's verdict: who signed in, or why not."""
+
+    person: Person | None
+    locked_for: float = 0.0  # > 0: the keypad is locked this long
+    tries_left: int = 0
+    nobody: bool = False  # no one who may open the overlay now has a PIN
+    lock_started: float = 0.0  # > 0: this wrong PIN started a lock
+
+
+@dataclass(frozen=True)
+class WebSignIn:
+    person: Person | None
+    retry_after: float = 0.0  # > 0: locked out for this long
+    lock_started: float = 0.0  # > 0: this wrong PIN started a lock
+
+
+def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, pin: str,
+                    instructor_ids: list[str]) -> DoorSignIn:
+    """Check a PIN typed at the keypad against everyone who may open it now: the instructors
+    of this door's focus and next classes, and every admin. The keypad cannot tell whose
+    PIN was meant, so a wrong one counts for the door and for every holder still open."""
+    door = door_subject(kiosk_id)
+    holders = pin_holders(store, instructor_ids)
+    locks = lockouts.state([door] + [staff_subject(p.id) for p, _ in holders])
+    wait = keypad_wait(locks[door], [locks[staff_subject(p.id)] for p, _ in holders])
+    if wait > 0:
+        return DoorSignIn(None, locked_for=wait)
+    # A holder locked out (here or at the web login) cannot sign in until the lock runs out.
+    open_holders = [(p, hashed) for p, hashed in holders if locks[staff_subject(p.id)].remaining() == 0]
+    person = next((p for p, hashed in open_holders if verify_pin(pin, hashed)), None)
+    if person is not None:
+        lockouts.succeed([door, staff_subject(person.id)])
+        return DoorSignIn(person)
+    held = [locks[staff_subject(p.id)] for p, _ in holders if locks[staff_subject(p.id)].remaining() > 0]
+    after = lockouts.fail([door] + [staff_subject(p.id) for p, _ in open_holders])
+    counted = [after[staff_subject(p.id)] for p, _ in open_holders] + held
+    wait = keypad_wait(after[door], counted)
+    return DoorSignIn(None, locked_for=wait, tries_left=keypad_tries_left(after[door], counted),
+                      nobody=not holders, lock_started=wait)
+
+
+class WebPinCheck:
+    """Checks a staff id and PIN typed at the web login, counting wrong tries per staff id."""
+
+    def __init__(self) -> None:
+        self._decoy: str | None = None
+
+    def check(self, store: SqliteStore, lockouts: SharedLockout, staff_id: str, pin: str) -> WebSignIn:
+        subject = staff_subject(staff_id)
+        wait = lockouts.state([subject])[subject].remaining()
+        if wait > 0:
+            return WebSignIn(None, wait)
+        holder = next(((p, h) for p, h in pin_holders(store, [staff_id]) if p.id == staff_id), None)
+        # The same scrypt work whether or not the id exists, and whatever the PIN looks like.
+        hashed = holder[1] if holder else self._decoy_hash()
+        if verify_pin(pin[:MAX_LEN + 1], hashed) and holder is not None:
+            lockouts.succeed([subject])
+            return WebSignIn(holder[0])
+        wait = lockouts.fail([subject])[subject].remaining()
+        return WebSignIn(None, wait, lock_started=wait)
+
+    def _decoy_hash(self) -> str:
+        if self._decoy is None:
+            self._decoy = hash_pin(secrets.token_hex(8))
+        return self._decoy

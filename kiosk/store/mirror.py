@@ -1,0 +1,156 @@
+"""Applying the central database's admin documents to this kiosk's SQLite: the local
+mirror of people (with their embeddings), classes (with rosters), schedules and PIN hashes.
+
+kiosk/sync/ reads and validates the documents into the value types below; here they
+are written, all in ONE transaction, with the same row writers as a change made at
+this kiosk (kiosk/store/writes.py, pins.py). Central wins: a pulled copy replaces the
+local row. A deletion arrives as a tombstone (`deleted`); nothing is deleted because
+it is merely absent. Attendance and sessions are never touched. A roster entry or an
+instructor this kiosk does not know is left out with a warning.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from kiosk.model import Schedule
+from kiosk.store import writes
+from kiosk.store.database import Database, utc_now
+from kiosk.store.outbox import set_state
+from kiosk.store.pins import delete_pin, write_pin_hash
+
+
+@dataclass(frozen=True)
+class PulledPerson:
+    id: str
+    name: str = ""
+    role: str = "student"
+    embeddings: tuple[tuple[str, bytes, str], ...] = ()  # (model, float32 bytes, source)
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class PulledClass:
+    code: str
+    name: str = ""
+    room: str = ""
+    instructor_id: str | None = None
+    roster: tuple[str, ...] = ()
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class PulledSchedule:
+    central_id: str
+    schedule: Schedule | None = None  # None for a tombstone
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class PulledPin:
+    person_id: str
+    pin_hash: str = ""  # salted scrypt; never logged
+    deleted: bool = False
+
+
+Pulled = PulledPerson | PulledClass | PulledSchedule | PulledPin
+
+
+@dataclass(frozen=True)
+class MirrorBatch:
+    """One pull's documents of one collection, and the newest `updated_at` among them."""
+
+    collection: str  # people | classes | schedules | pins
+    copies: tuple[Pulled, ...]
+    cursor_key: str  # the sync-state key of this collection's pull cursor
+    cursor: str | None  # where this pull started from (None: every document was read)
+    newest: str | None = None  # ISO text of the newest `updated_at`: the cursor moves there if later
+
+
+def apply_pulled(db: Database, batches: Iterable[MirrorBatch], warnings: list[str]) -> dict[str, int]:
+    """Apply every batch in one transaction; returns local rows changed per collection."""
+    changed: dict[str, int] = {}
+    with db.transaction() as conn:
+        for batch in batches:
+            apply = APPLY[batch.collection]
+            changed[batch.collection] = sum(apply(conn, copy, warnings) for copy in batch.copies)
+            if batch.newest and (batch.cursor is None or batch.newest > batch.cursor):
+                set_state(conn, batch.cursor_key, batch.newest)
+        set_state(conn, "last_pull_at", utc_now())
+    return changed
+
+
+def _person(conn: sqlite3.Connection, p: PulledPerson, warnings: list[str]) -> int:
+    if p.deleted:  # attendance keeps its rows: it has no foreign key to people
+        return writes.delete_person(conn, p.id)
+    row = conn.execute("SELECT name, role FROM people WHERE id = ?", (p.id,)).fetchone()
+    have = sorted((r[0], bytes(r[1]), r[2]) for r in conn.execute(
+        "SELECT model, vector, source FROM embeddings WHERE person_id = ?", (p.id,)))
+    if row and (row["name"], row["role"]) == (p.name, p.role) and have == sorted(p.embeddings):
+        return 0  # unchanged: leave it alone so the gallery is not rebuilt for nothing
+    now = utc_now()
+    writes.upsert_person(conn, p.id, p.name, p.role, now)
+    if have != sorted(p.embeddings):
+        writes.replace_embeddings(conn, p.id, p.embeddings, now)
+    return 1
+
+
+def _class(conn: sqlite3.Connection, c: PulledClass, warnings: list[str]) -> int:
+    if c.deleted:  # cascades to its roster and schedules; sessions and attendance stay
+        return writes.delete_class(conn, c.code)
+    known = {r[0] for r in conn.execute("SELECT id FROM people")}
+    instructor = c.instructor_id
+    if instructor and instructor not in known:
+        warnings.append(f"class {c.code}: instructor {instructor!r} is not enrolled on this kiosk; left blank")
+        instructor = None
+    roster = [p for p in c.roster if p in known]
+    for unknown in (p for p in c.roster if p not in known):
+        warnings.append(f"class {c.code}: roster names unknown person {unknown!r}; entry skipped")
+    row = conn.execute("SELECT name, room, instructor_id FROM classes WHERE code = ?", (c.code,)).fetchone()
+    have = writes.roster_ids(conn, c.code)
+    if row and tuple(row) == (c.name, c.room, instructor) and have == set(roster):
+        return 0
+    writes.upsert_class(conn, c.code, c.name, c.room, instructor)
+    writes.remove_from_roster(conn, c.code, have - set(roster))
+    writes.add_to_roster(conn, c.code, roster)
+    return 1
+
+
+def _schedule(conn: sqlite3.Connection, s: PulledSchedule, warnings: list[str]) -> int:
+    if s.deleted:
+        return writes.delete_schedule(conn, central_id=s.central_id)
+    sch = s.schedule
+    if not conn.execute("SELECT 1 FROM classes WHERE code = ?", (sch.class_code,)).fetchone():
+        warnings.append(f"schedule {s.central_id}: class {sch.class_code!r} is unknown on this kiosk; skipped")
+        return 0
+    row = conn.execute(
+        "SELECT class_code, start_time, end_time, on_date, weekdays, timezone FROM schedules WHERE central_id = ?",
+        (s.central_id,),
+    ).fetchone()
+    if row and tuple(row) == writes.schedule_values(sch):
+        return 0
+    if row:
+        writes.update_schedule(conn, s.central_id, sch)
+    else:
+        writes.insert_schedule(conn, sch, central_id=s.central_id)
+    return 1
+
+
+def _pin(conn: sqlite3.Connection, k: PulledPin, warnings: list[str]) -> int:
+    if k.deleted:  # a PIN removed centrally stops working at every door
+        return delete_pin(conn, k.person_id)
+    if not conn.execute("SELECT 1 FROM people WHERE id = ?", (k.person_id,)).fetchone():
+        warnings.append(f"pin {k.person_id}: person is not enrolled on this kiosk; skipped")
+        return 0
+    row = conn.execute("SELECT pin_hash FROM pins WHERE person_id = ?", (k.person_id,)).fetchone()
+    if row and row[0] == k.pin_hash:
+        return 0
+    write_pin_hash(conn, k.person_id, k.pin_hash)
+    return 1
+
+
+APPLY: dict[str, Callable[[sqlite3.Connection, Pulled, list[str]], int]] = {
+    "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin}
+ORDER = ("people", "classes", "schedules", "pins")  # a class names people; a schedule a class; a PIN a person

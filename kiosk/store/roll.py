@@ -1,0 +1,82 @@
+"""A session's roll: every roster member, and anyone else with a stored row, with what is
+recorded for them (status, time, how, by whom, why), their enrolment and failed live checks.
+
+The one query behind `attendance export`, the web view's pages and its /api/attendance;
+kiosk/reports/rows.py turns rolls into export rows. A held session's roll comes from
+its rows; a meeting of the timetable not held yet (the caller brings it from the
+scheduler's pure functions) lists its roster with no status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from kiosk.model import Roll, RollLine, SessionInfo, enrolment_state, roll_order
+from kiosk.store.database import Database, from_iso, to_iso
+from kiosk.store.sessions import SESSION_WITH_CLASS, mark_reason, session_from_row
+
+
+def held_sessions(db: Database, start: datetime | None = None, end: datetime | None = None,
+                  class_code: str | None = None) -> list[SessionInfo]:
+    """Sessions held here (active or ended) starting in [start, end), oldest first."""
+    sql, params = SESSION_WITH_CLASS + " WHERE 1 = 1", []
+    if start is not None:
+        sql, params = sql + " AND s.starts_at >= ?", params + [to_iso(start)]
+    if end is not None:
+        sql, params = sql + " AND s.starts_at < ?", params + [to_iso(end)]
+    if class_code is not None:
+        sql, params = sql + " AND s.class_code = ?", params + [class_code]
+    return [session_from_row(r) for r in db.query(sql + " ORDER BY s.starts_at, s.class_code", tuple(params))]
+
+
+def session_rolls(db: Database, sessions: list[SessionInfo]) -> list[Roll]:
+    """The roll of each session, in the order given."""
+    ids = [s.session_id for s in sessions]
+    roster = _grouped(db, "SELECT class_code AS k, person_id FROM roster WHERE class_code IN ({})",
+                      sorted({s.class_code for s in sessions}))
+    rows = _grouped(db, "SELECT session_id AS k, * FROM attendance WHERE session_id IN ({})", ids)
+    failed = _grouped(db, "SELECT session_id AS k, person_id, count(*) AS n FROM spoof_events"
+                      " WHERE session_id IN ({}) GROUP BY session_id, person_id", ids)
+    reasons = _grouped(db, "SELECT session_id AS k, target_id, detail FROM audit"
+                       " WHERE action = 'manual_mark' AND session_id IN ({}) ORDER BY id", ids)
+    everyone = {r["person_id"] for found in (roster, rows) for group in found.values() for r in group}
+    people = _people(db, sorted(everyone))
+    rolls = []
+    for session in sessions:
+        stored = {r["person_id"]: r for r in rows.get(session.session_id, [])}
+        members = [r["person_id"] for r in roster.get(session.class_code, [])] + list(stored)
+        counts = {r["person_id"]: r["n"] for r in failed.get(session.session_id, [])}
+        why = {r["target_id"]: mark_reason(r["detail"]) for r in reasons.get(session.session_id, [])}
+        lines = [_line(pid, people.get(pid), stored.get(pid), counts.get(pid, 0), why.get(pid, ""))
+                 for pid in dict.fromkeys(members)]
+        rolls.append(Roll(session, tuple(sorted(lines, key=roll_order)), counts.get(None, 0)))
+    return rolls
+
+
+def session_roll(db: Database, session_id: str) -> Roll | None:
+    """One held session's roll (None if this database never held it)."""
+    row = db.conn.execute(SESSION_WITH_CLASS + " WHERE s.id = ?", (session_id,)).fetchone()
+    return session_rolls(db, [session_from_row(row)])[0] if row else None
+
+
+def _line(pid: str, person, row, failed: int, reason: str) -> RollLine:
+    name, enrolment = (person[0], enrolment_state(person[1], person[2])) if person else ("", "")
+    if row is None:
+        return RollLine(pid, name, enrolment=enrolment, failed_live_checks=failed)
+    return RollLine(pid, name, row["status"], from_iso(row["checked_in_at"]), row["latency_ms"], row["method"],
+                    row["made_by"], row["kiosk_id"], reason, enrolment, failed)
+
+
+def _people(db: Database, ids: list[str]) -> dict[str, tuple[str, str, bool]]:
+    """id -> (name, role, has a face enrolled)."""
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in db.query_in(
+        "SELECT p.id, p.name, p.role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id)"
+        " FROM people p WHERE p.id IN ({})", ids)}
+
+
+def _grouped(db: Database, sql: str, keys: list[str]) -> dict:
+    found: dict = defaultdict(list)
+    for row in db.query_in(sql, keys):
+        found[row["k"]].append(row)
+    return found

@@ -1,0 +1,62 @@
+"""Staff: instructors and admins (no face needed), what they teach, and taking the role away.
+
+Each change is one transaction: a refused input writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.errors import StoreError
+from kiosk.store import writes
+from kiosk.store.database import Database, utc_now
+
+
+def add_staff(db: Database, person_id: str, name: str, role: str = "instructor") -> bool:
+    """Add an instructor or admin (no face needed), or promote an existing person; True if new."""
+    if role not in ("instructor", "admin"):
+        raise StoreError(f"role {role!r} must be instructor or admin")
+    if not person_id.strip() or not name.strip():
+        raise StoreError("an instructor needs a non-empty id and name")
+    now = utc_now()
+    with db.transaction() as conn:
+        exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone()
+        writes.upsert_person(conn, person_id, name.strip(), role, now)
+    return exists is None
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: str
+    name: str
+    role: str
+    has_pin: bool
+    classes: tuple[str, ...]  # classes they teach
+
+
+def staff_members(db: Database) -> list[StaffMember]:
+    rows = db.query("SELECT p.id, p.name, p.role, k.person_id IS NOT NULL AS has_pin FROM people p"
+                    " LEFT JOIN pins k ON k.person_id = p.id WHERE p.role IN ('instructor', 'admin') ORDER BY p.id")
+    teaches: dict[str, list[str]] = {}
+    for code, instructor in db.query("SELECT code, instructor_id FROM classes WHERE instructor_id IS NOT NULL"
+                                     " ORDER BY code"):
+        teaches.setdefault(instructor, []).append(code)
+    return [StaffMember(r["id"], r["name"], r["role"], bool(r["has_pin"]), tuple(teaches.get(r["id"], ())))
+            for r in rows]
+
+
+def remove_staff(db: Database, person_id: str) -> str:
+    """Take away a staff member's role and PIN. Someone with no face enrolled is removed;
+    someone enrolled stays as a student. Their classes keep no instructor. Returns what was done."""
+    with db.transaction() as conn:
+        row = conn.execute("SELECT role FROM people WHERE id = ?", (person_id,)).fetchone()
+        if row is None or row["role"] not in ("instructor", "admin"):
+            what = "no one" if row is None else f"a {row['role']}"
+            raise StoreError(f"{person_id!r} is {what}, not a staff member; see 'staff list'")
+        conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,))
+        conn.execute("UPDATE classes SET instructor_id = NULL WHERE instructor_id = ?", (person_id,))
+        if conn.execute("SELECT 1 FROM embeddings WHERE person_id = ? LIMIT 1", (person_id,)).fetchone():
+            conn.execute("UPDATE people SET role = 'student', updated_at = ? WHERE id = ?", (utc_now(), person_id))
+            return "they stay enrolled as a student"
+        conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        return "they had no face enrolled, so they are removed"

@@ -1,0 +1,50 @@
+"""A failing database file raises the store's own errors, never sqlite3's: a refused row is a
+StoreError, a failure of the file (read-only, damaged) a StoreFault that says what to do."""
+
+import os
+import sqlite3
+
+import numpy as np
+import pytest
+
+from kiosk.errors import StoreError, StoreFault
+from kiosk.store.sqlite_store import Person, SqliteStore
+
+
+def test_a_read_only_file_is_a_fault_that_names_the_fix(data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    store.close()
+    readonly = SqliteStore.in_dir(data_dir)
+    readonly.conn.execute("PRAGMA query_only = ON")  # as a read-only mount behaves
+    with pytest.raises(StoreFault, match="readonly") as fault:
+        readonly.add_person(Person("maya", "Maya", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    assert not isinstance(fault.value, sqlite3.Error) and "\n" not in str(fault.value)
+    assert readonly.people() == []  # nothing half-written
+    readonly.close()
+
+
+def test_a_damaged_file_is_a_fault_when_opened_or_read(data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    for i in range(200):  # enough rows for several pages
+        store.add_person(Person(f"p{i}", "x" * 200, "student"), "sface", np.ones((1, 64), np.float32), ["a"])
+    store.close()
+    path = data_dir / "kiosk.db"
+    with open(path, "r+b") as f:  # overwrite pages after the schema with garbage
+        f.seek(4096 * 3)
+        f.write(os.urandom(4096 * 4))
+    try:
+        damaged = SqliteStore.in_dir(data_dir)
+        damaged.people()
+        verdict = damaged.integrity()
+    except StoreFault as fault:  # sqlite3's own error never escapes the store
+        assert "damaged" in str(fault) and "\n" not in str(fault)
+    else:
+        assert verdict != "ok"  # a page it did not need to read: the integrity check finds it
+
+
+def test_a_constraint_is_a_store_error_not_a_fault(data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    with pytest.raises(StoreError) as refused:
+        store.conn.execute("INSERT INTO people (id, name, role, created_at, updated_at) VALUES ('a', '', 'student', '', '')")
+    assert not isinstance(refused.value, StoreFault)
+    store.close()
