@@ -55,7 +55,7 @@ class Announcer:
                 self.outbox.deliver(msg.CheckInPosted(checkin))
         elif confirmed is None and track.stranger and track.announced_as is None:
             track.announced_as = STRANGER
-            self.outbox.deliver(msg.CheckInPosted(CheckIn(Status.UNKNOWN, score=round(track.votes[-1].score, 3))))
+            self.outbox.deliver(msg.CheckInPosted(CheckIn(Status.STRANGER, score=round(track.votes[-1].score, 3))))
 
     def _worth_showing(self, checkin: CheckIn) -> bool:
         """A flickering track must not repeat "Already checked in" every second."""

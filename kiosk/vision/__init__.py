@@ -13,7 +13,7 @@ enrolment holds a new photo to. Around it:
   frames;
 - lookalike.py: enrolment's screening for duplicates and look-alikes.
 
-A stranger is a Match with person_id None, a Track with `stranger` set, and a stranger's
-check-in; the screen says "Not recognised". The package imports nothing above it (no store,
+A stranger is a Match with person_id None, a Track with `stranger` set and a check-in with
+Status.STRANGER; the screen says "Not recognised". The package imports nothing above it (no store,
 enrolment or recognition): kiosk/enrolment/gallery.py builds the gallery from the store.
 """
