@@ -211,7 +211,7 @@ def run_trials(data: Labelled, rows: np.ndarray, found: np.ndarray, splits: list
     for split in splits:
         enrolled = {p: next((i for i in order if found[i]), None) for p, order in split.enrol_order.items()}
         enrolled = {p: i for p, i in enrolled.items() if i is not None}
-        gallery = Gallery(list(enrolled), list(enrolled), rows[list(enrolled.values())], threshold=0.0)
+        gallery = Gallery(list(enrolled), list(enrolled), rows[list(enrolled.values())])
         probes = [i for i, p in enumerate(data.people)
                   if i not in enrolled.values() and (p in enrolled or p in split.strangers)]
         scores = normalise_scores(gallery.person_scores(rows[probes]), gallery, norm)
@@ -354,17 +354,18 @@ def gallery_timing(people: int = 100_000, repeats: int = 30) -> dict[str, float]
     """Median ms to match one query against `people` one-row identities."""
     from kiosk.vision.base import l2_normalise
     from kiosk.vision.gallery import Gallery
+    from kiosk.vision.naming import NamingRule, name_faces
 
     rng = np.random.default_rng(0)
     out = {}
     for dim in (128, 512):
         rows = l2_normalise(rng.standard_normal((people, dim)))
         ids = [str(i) for i in range(people)]
-        gallery = Gallery(ids, ids, rows, threshold=0.5, margin=0.1)
+        gallery, rule = Gallery(ids, ids, rows), NamingRule(0.5, margin=0.1)
         query, times = rows[:1].copy(), []
-        gallery.match(query)
+        name_faces(rule, gallery, query)
         for _ in range(repeats):
             with Timer(times):
-                gallery.match(query)
+                name_faces(rule, gallery, query)
         out[f"{dim}-d"] = median(times)
     return out

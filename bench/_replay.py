@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 ZONE = "Etc/GMT-12"
 STEP_S = 1 / 30
+# Check-in statuses as older trees wrote them (a stranger was "unknown" before kiosk/vision/naming.py).
+OLDER_STATUS = {"unknown": "stranger"}
 
 
 def replay(tree: Path, shared: Path):
@@ -113,7 +115,7 @@ def summary(message) -> list | None:
     name = type(message).__name__
     if name == "CheckInPosted":
         c = message.checkin
-        return ["checkin", c.status.value, c.person_id, c.score]
+        return ["checkin", OLDER_STATUS.get(c.status.value, c.status.value), c.person_id, c.score]
     if name == "FacesSeen":
         return ["faces", [[f.name, f.score and round(f.score, 4), f.confirmed, f.liveness] for f in message.faces]]
     if name in ("LivenessFailed", "ChallengePrompt", "LookAtCamera"):

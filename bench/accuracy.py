@@ -201,12 +201,13 @@ def _at_shipped(variant: Variant, trials) -> dict | None:
     """The kiosk's shipped rule (calibrated on identify_calib, other people) judged on these splits."""
     from kiosk.config import VisionSection
     from kiosk.vision.calibration import CALIBRATED
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.naming import naming_rule
 
     if variant.is_deepface_represent or "by_people" not in CALIBRATED.get(variant.key, {}):
         return None
     vision = VisionSection(detector=variant.detector, embedder=variant.embedder)
-    rates = [t.rates(*decision_settings(vision, people=len(t.split.enrol_order))) for t in trials]
+    rule = naming_rule(vision)
+    rates = [t.rates(rule.threshold_at(len(t.split.enrol_order)), rule.margin) for t in trials]
     return summarise(rates)
 
 

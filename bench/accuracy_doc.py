@@ -312,7 +312,7 @@ mounted far from the door can set `detect_width = 1280`."""
 def _walkup(result: dict | None, sweep: list[dict] | None) -> str:
     if not result:
         return ""
-    from kiosk.vision.evidence import TRACK_HEADROOM
+    from kiosk.vision.naming import TRACK_HEADROOM
 
     swept = "\n".join(f"| +{r['headroom']:.2f}{' (shipped)' if abs(r['headroom'] - TRACK_HEADROOM) < 1e-9 else ''} | "
                        f"{r['named_right']} / {r['genuine_tracks']} | {r['wrong_name']} | {r['strangers_named']} |"
@@ -333,10 +333,11 @@ strangers (their multi-photo tracks and the single-photo strangers), the rest en
 {chr(10).join(rows)}
 
 *votes* is the old rule (two agreeing frames); *evidence* names the mean of the frames so far
-(`kiosk/vision/evidence.py`); *kiosk* is either, what `Track.decide` ships (the votes are a frame
-quicker on a sharp face: the Hamilton check-in stays on the frame it had). The mean of several
-photos of a look-alike stranger keeps what makes them look alike, so it must clear the photo
-threshold by a headroom (`TRACK_HEADROOM`), one step above the last that named a stranger track.
+(`judge_mean` in `kiosk/vision/naming.py`); *kiosk* is either, what `name_track` ships (the
+votes are a frame quicker on a sharp face: the Hamilton check-in stays on the frame it had).
+The mean of several photos of a look-alike stranger keeps what makes them look alike, so it must
+clear the photo threshold by a headroom (`TRACK_HEADROOM`), one step above the last that named
+a stranger track.
 The evidence rule alone, by headroom:
 
 | headroom | tracks named right | wrong names | strangers named |

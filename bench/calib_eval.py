@@ -6,7 +6,8 @@
   photos passes, or who is refused as a duplicate, is not enrolled: their
   probes count as misses.
 - Probes: every other photo of an enrolled-set person (genuine), and every
-  photo in strangers/ (never enrolled), matched by kiosk.vision.gallery.Gallery.
+  photo in strangers/ (never enrolled), scored by kiosk.vision.gallery.Gallery
+  and named by kiosk.vision.naming (name_faces) at the threshold under test.
 - Folds: people (enrolled and strangers alike) are split into K disjoint
   folds. A threshold judged on fold k is fitted only on the other folds'
   people: their probes against their own templates (kiosk.vision.threshold).
@@ -23,6 +24,11 @@ import numpy as np
 
 from calib_data import Embedded, Photo, parts, photos
 from kiosk.vision.gallery import Gallery  # after calib_data: _common has put the kiosk code on the path
+
+try:
+    from kiosk.vision.naming import NamingRule, name_faces
+except ImportError:  # an older kiosk/ (BENCH_KIOSK_CODE, the baseline): its Gallery held the rule
+    NamingRule = name_faces = None
 
 K_FOLDS = 5
 FOLD_SEED = 7
@@ -109,13 +115,39 @@ def folds(k: int = K_FOLDS, seed: int = FOLD_SEED) -> dict[str, int]:
     return out
 
 
-def gallery(enrolled: Enrolled, threshold: float, margin: float, keep=None, best_photo: bool = False):
+def scored(enrolled: Enrolled, keep=None, best_photo: bool = False, **legacy) -> Gallery:
     """The kiosk's Gallery over the enrolled rows (optionally only people for whom keep(person) is
-    true). best_photo: the rule before centroids, a person scoring their best photo (for comparison)."""
+    true). best_photo: the rule before centroids, a person scoring their best photo (for comparison).
+    `legacy` (threshold, margin): only for an older kiosk/, whose Gallery held them."""
     rows = [i for i, pid in enumerate(enrolled.person_ids) if keep is None or keep(pid)]
     kind = BestPhotoGallery if best_photo else Gallery
+    if name_faces is None:
+        legacy = {"threshold": 0.0, **legacy}
     return kind([enrolled.person_ids[i] for i in rows], [enrolled.names[i] for i in rows],
-                enrolled.vectors[rows], threshold=threshold, margin=margin, flagged=enrolled.flagged)
+                enrolled.vectors[rows], flagged=enrolled.flagged, **legacy)
+
+
+def gallery(enrolled: Enrolled, threshold: float, margin: float, keep=None, best_photo: bool = False):
+    """`scored` with a fixed threshold and margin: its `match` names faces as the kiosk does."""
+    if name_faces is None:
+        return scored(enrolled, keep, best_photo, threshold=threshold, margin=margin)
+    return Named(scored(enrolled, keep, best_photo), NamingRule(threshold, margin))
+
+
+class Named:
+    """A Gallery and the rule that names its faces (kiosk.vision.naming); reads like the Gallery."""
+
+    def __init__(self, scores: Gallery, rule):
+        self.gallery, self.rule = scores, rule
+
+    def match(self, queries: np.ndarray):
+        return name_faces(self.rule, self.gallery, queries)
+
+    def __getattr__(self, name: str):
+        return getattr(self.gallery, name)
+
+    def __len__(self) -> int:
+        return len(self.gallery)
 
 
 class BestPhotoGallery(Gallery):
@@ -139,7 +171,7 @@ def impostor_maxima(enrolled: Enrolled, probes: Probes, people: set[str]) -> np.
     """(probes of `people`, gallery of `people`): each probe's score against every enrolled person
     of `people` but itself, person-wise (max over rows), -1 for the own person. What the threshold
     fit sees: every probe of a calibration person is a stranger to the others."""
-    g = gallery(enrolled, 0.0, 0.0, keep=lambda pid: pid in people)
+    g = scored(enrolled, keep=lambda pid: pid in people)
     rows = [i for i, p in enumerate(probes.people) if p in people and probes.found[i]]
     scores = g.person_scores(probes.vectors[rows])
     own = np.array(g.person_ids)[None, :] == np.array([probes.people[i] for i in rows])[:, None]

@@ -96,7 +96,10 @@ def _extend(measured: list[tuple[int, float]], sizes) -> list[tuple[int, float]]
 
 def threshold_at(curve: list[tuple[int, float]], people: int) -> float:
     """The curve read at a gallery size (linear in log n between points); the kiosk does the same."""
-    from kiosk.vision.matching import threshold_for_people
+    try:
+        from kiosk.vision.naming import threshold_for_people
+    except ImportError:  # an older kiosk/ (BENCH_KIOSK_CODE)
+        from kiosk.vision.matching import threshold_for_people
 
     return threshold_for_people(tuple(curve), people)
 

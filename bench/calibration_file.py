@@ -12,7 +12,7 @@ def write_calibration(results: list[dict], shipped: dict, note: str) -> Path:
     on identify_calib (`shipped`) gets its threshold curve over gallery sizes from there; the others
     get the flat threshold of the small sets."""
     from kiosk.vision.calibration import CALIBRATED
-    from kiosk.vision.matching import REFERENCE_PEOPLE, threshold_for_people
+    from kiosk.vision.naming import REFERENCE_PEOPLE, threshold_for_people
 
     path = REPO / "kiosk" / "vision" / "calibration.py"
     table = dict(CALIBRATED)
@@ -46,11 +46,12 @@ def _table_lines(table: dict) -> list[str]:
     return lines
 
 
-CALIBRATION_TEMPLATE = '''"""Calibrated decision settings per embedding model (cosine similarity of
-unit vectors): a face is named when its best person scores >= threshold and
-beats the next person by >= margin. `by_people` gives the threshold for a
-gallery of that many people (kiosk/vision/matching.py reads it in log(people));
-`threshold` is its value at matching.REFERENCE_PEOPLE. Written by
+CALIBRATION_TEMPLATE = '''"""Calibrated naming settings per embedding model (cosine similarity of
+unit vectors), read by kiosk/vision/naming.py: a face is named when its best
+person scores >= threshold and beats the next person by >= margin. `by_people`
+gives the threshold for a gallery of that many people (read in log(people));
+`threshold` is its value at naming.REFERENCE_PEOPLE. `verify` and `same_face`
+are enrolment's one-to-one and duplicate bars. Written by
 bench/accuracy.py --write-calibration; how they are derived is in docs/ACCURACY.md.
 
 {note}

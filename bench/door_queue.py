@@ -258,7 +258,7 @@ def explain_miss(student: Student) -> dict:
     """Why a probe photo would not check in, judged by the kiosk's own pipeline on the still photo."""
     from kiosk.config import Config
     from kiosk.vision.images import load_image
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.naming import naming_rule
     from kiosk.vision.quality import yaw_degrees
 
     cfg = Config().vision
@@ -270,7 +270,7 @@ def explain_miss(student: Student) -> dict:
     face = max(faces, key=lambda f: f.w * f.h)
     enrol = pipe.enrolment_face(load_image(student.enrol), student.pid).vector
     similarity = float(pipe.embed(probe, [face])[0] @ enrol)
-    threshold, _ = decision_settings(cfg)
+    threshold = naming_rule(cfg).threshold  # at the reference gallery size
     yaw = yaw_degrees(face)
     reason = ("turned away (yaw gate)" if yaw > cfg.max_yaw_deg else
               "score below threshold" if similarity < threshold else "recognisable as a still; missed in motion/time")

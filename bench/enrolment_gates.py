@@ -91,10 +91,10 @@ def judge(refs, emb: calib_data.Embedded, threshold: float) -> dict:
 def measure() -> dict:
     """The table of docs/ACCURACY.md, "Enrolment" (bench/accuracy.py runs it after calibrating)."""
     from kiosk.config import VisionSection
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.naming import naming_rule
 
     emb = calib_data.embedded("sface")
-    threshold, _ = decision_settings(VisionSection(), people=ev.enrol_set(emb, ("1.jpg",), "sface").people)
+    threshold = naming_rule(VisionSection()).threshold_at(ev.enrol_set(emb, ("1.jpg",), "sface").people)
     print(f"enrolment gates: every photo as a reference, threshold {threshold:.3f} ...", file=sys.stderr, flush=True)
     return {"threshold": threshold, "tiers": judge(references(calib_data.pipeline_for("sface")), emb, threshold)}
 

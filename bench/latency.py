@@ -170,14 +170,14 @@ def first_recognisable_frame(frames, models: Path) -> int:
     """The first frame in which the kiosk's pipeline would name Lin-Manuel (frontal, above threshold)."""
     from kiosk.config import Config
     from kiosk.vision.images import load_image
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.naming import naming_rule
     from kiosk.vision.pipeline import FacePipeline
     from kiosk.vision.quality import is_frontal
 
     cfg = Config().vision
     pipeline = FacePipeline(cfg, models)
     lin = pipeline.enrolment_face(load_image(PHOTOS / "lin-manuel-miranda.png"), "lin").vector
-    threshold, _ = decision_settings(cfg)
+    threshold = naming_rule(cfg).threshold  # at the reference gallery size
     for index, frame in enumerate(frames):
         faces = [f for f in pipeline.detect(frame) if f.size >= cfg.min_face_px and is_frontal(f, cfg.max_yaw_deg)]
         if faces and (pipeline.embed(frame, faces) @ lin).max() >= threshold:

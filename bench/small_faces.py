@@ -42,12 +42,13 @@ def in_frame(image: np.ndarray, face_h: float, target_h: int) -> np.ndarray:
 def measure(heights: list[int], widths: list[int], sample: int, min_face_px: int) -> dict:
     from kiosk.config import VisionSection
     from kiosk.vision.images import load_image
-    from kiosk.vision.matching import decision_settings
+    from kiosk.vision.naming import naming_rule
     from kiosk.vision.pipeline import FacePipeline
 
     emb = calib_data.embedded("sface")
     enrolled = ev.enrol_set(emb, ("1.jpg",), "sface")
-    threshold, margin = decision_settings(VisionSection(), people=enrolled.people)
+    rule = naming_rule(VisionSection())
+    threshold, margin = rule.threshold_at(enrolled.people), rule.margin
     gallery = ev.gallery(enrolled, threshold, margin)
     probes = _sample([p for p in calib_data.photos() if (p.stranger or p.number != "1.jpg") and p.file in emb.probe],
                      sample)

@@ -64,7 +64,7 @@ def feed(worker, path: Path, frame_cls, drain) -> dict:
     import cv2
 
     capture, index, t = cv2.VideoCapture(str(path)), 0, 1000.0
-    named, unknown = {}, 0
+    named, strangers = {}, 0
     while True:
         ok, image = capture.read()
         if not ok:
@@ -75,9 +75,9 @@ def feed(worker, path: Path, frame_cls, drain) -> dict:
                 if message.checkin.person_id:
                     named.setdefault(message.checkin.person_id, index)
                 else:
-                    unknown += 1
+                    strangers += 1
         index, t = index + 1, t + 1 / 30
-    return {"frames": index, "named_first_frame": named, "not_recognised": unknown}
+    return {"frames": index, "named_first_frame": named, "not_recognised": strangers}
 
 
 def prepare(tree: Path, data: Path, zone: str) -> int:

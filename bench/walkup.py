@@ -5,14 +5,15 @@
 
 A person's photos 2..k, shown in turn, stand for the frames of one walk-up;
 every fold of people is held out once as strangers (never enrolled), so their
-multi-photo tracks and the single-photo strangers test refusal. The gallery
-is enrolled from photo 1 of everyone else, with the shipped threshold for
-its size. Two track rules, each judged on the same tracks:
+multi-photo tracks and the single-photo strangers test that a stranger is
+called one. The gallery is enrolled from photo 1 of everyone else, named by
+the shipped rule (kiosk/vision/naming.py) at its size. Three track rules, each
+judged on the same tracks, all from naming.py:
 
 - votes: each frame is matched alone; a name is confirmed when
-  vision.confirm_frames consecutive frames agree (kiosk/vision/tracker.py);
-- evidence: the mean of the frames so far is matched (kiosk/vision/evidence.py);
-- kiosk: either (kiosk/vision/tracker.py Track.decide), what the kiosk ships.
+  vision.confirm_frames frames agree (count_votes);
+- evidence: the mean of the frames so far is matched (judge_mean);
+- kiosk: either (name_track), what the kiosk ships.
 
 Reported: tracks named right, wrong names, strangers named, and the frame at
 which each genuine track was confirmed. Output: bench/out/walkup.json.
@@ -42,75 +43,78 @@ def tracks(emb) -> dict[str, list[np.ndarray]]:
     return out
 
 
-def by_votes(gallery, frames) -> tuple[str | None, int | None]:
-    from kiosk.vision.tracker import Track
-    from kiosk.vision.base import FaceBox
+def by_votes(rule, gallery, frames) -> tuple[str | None, int | None]:
+    from kiosk.vision.naming import count_votes, name_faces
 
-    track = Track(1, FaceBox(0, 0, 100, 100, 1.0), 0.0, 0.0)
+    votes, named = (), None
     for i, vector in enumerate(frames, 1):
-        track.vote(gallery.match(vector[None])[0], CONFIRM_FRAMES)
-        if track.confirmed is not None:
-            return track.confirmed.person_id, i
+        votes, named = count_votes(rule, votes, named, name_faces(rule, gallery, vector[None])[0])
+        if named is not None:
+            return named.person_id, i
     return None, None
 
 
-def by_evidence(gallery, frames) -> tuple[str | None, int | None]:
-    from kiosk.vision.evidence import TrackEvidence, judge
+def by_evidence(rule, gallery, frames) -> tuple[str | None, int | None]:
+    from kiosk.vision.evidence import TrackEvidence
+    from kiosk.vision.naming import judge_mean
 
     evidence = TrackEvidence()
     for i, vector in enumerate(frames, 1):
         evidence.add(vector)
-        verdict = judge(evidence, gallery, CONFIRM_FRAMES)
-        if verdict.confirmed:
-            return verdict.match.person_id, i
+        verdict = judge_mean(rule, gallery, evidence)
+        if verdict.named is not None:
+            return verdict.named.person_id, i
         if verdict.stranger:
             return None, None
     return None, None
 
 
-def by_kiosk(gallery, frames) -> tuple[str | None, int | None]:
-    """What the kiosk does (Track.decide): agreeing frames, or the mean of the frames."""
-    from kiosk.vision.base import FaceBox
-    from kiosk.vision.evidence import judge
-    from kiosk.vision.tracker import Track
+def by_kiosk(rule, gallery, frames) -> tuple[str | None, int | None]:
+    """What the kiosk does (name_track): agreeing frames, or the mean of the frames."""
+    from kiosk.vision.evidence import TrackEvidence
+    from kiosk.vision.naming import name_faces, name_track
 
-    track = Track(1, FaceBox(0, 0, 100, 100, 1.0), 0.0, 0.0)
+    evidence, votes, named = TrackEvidence(), (), None
     for i, vector in enumerate(frames, 1):
-        track.evidence.add(vector)
-        track.decide(gallery.match(vector[None])[0], judge(track.evidence, gallery, CONFIRM_FRAMES), CONFIRM_FRAMES)
-        if track.confirmed is not None:
-            return track.confirmed.person_id, i
-        if track.refused:
+        evidence.add(vector)
+        verdict = name_track(rule, gallery, evidence, name_faces(rule, gallery, vector[None])[0], votes, named)
+        votes, named = verdict.votes, verdict.named
+        if named is not None:
+            return named.person_id, i
+        if verdict.stranger:
             return None, None
     return None, None
 
 
-def run(rules: tuple[str, ...] = ("votes", "evidence", "kiosk")) -> dict:
-    from kiosk.config import VisionSection
-    from kiosk.vision.matching import decision_settings
+def run(rules: tuple[str, ...] = ("votes", "evidence", "kiosk"), **changes) -> dict:
+    """Every rule on every fold; `changes` replace fields of the shipped NamingRule (a sweep)."""
+    from dataclasses import replace
 
+    from kiosk.config import VisionSection
+    from kiosk.vision.naming import naming_rule
+
+    rule = replace(naming_rule(VisionSection()), confirm_frames=CONFIRM_FRAMES, **changes)
     emb = calib_data.embedded("sface")
     everyone = ev.enrol_set(emb, ("1.jpg",), "sface")
     frames_of = tracks(emb)
     fold = ev.folds()
-    counts = {rule: defaultdict(int) for rule in rules}
-    confirm_at = {rule: [] for rule in counts}
+    counts = {name: defaultdict(int) for name in rules}
+    confirm_at = {name: [] for name in counts}
     for k in range(ev.K_FOLDS):
         held = {p for p, f in fold.items() if f == k}
         enrolled_here = {p for p in everyone.person_ids if p not in held}
-        threshold, margin = decision_settings(VisionSection(), people=len(enrolled_here))
-        gallery = ev.gallery(everyone, threshold, margin, keep=lambda pid: pid in enrolled_here)
+        gallery = ev.scored(everyone, keep=lambda pid: pid in enrolled_here)  # named at its own size
         for person, frames in frames_of.items():
             genuine = person in enrolled_here
             if not genuine and person not in held:
                 continue  # enrolled but its enrolment was refused: neither genuine nor a fair stranger
-            for rule in rules:
-                named, at = RULES[rule](gallery, frames)
-                _count(counts[rule], genuine, person, named, len(frames))
+            for name in rules:
+                named, at = RULES[name](rule, gallery, frames)
+                _count(counts[name], genuine, person, named, len(frames))
                 if genuine and named == person:
-                    confirm_at[rule].append(at)
-    return {rule: {**dict(c), "median_confirm_frame": float(np.median(confirm_at[rule]))}
-            for rule, c in counts.items()}
+                    confirm_at[name].append(at)
+    return {name: {**dict(c), "median_confirm_frame": float(np.median(confirm_at[name]))}
+            for name, c in counts.items()}
 
 
 RULES = {"votes": by_votes, "evidence": by_evidence, "kiosk": by_kiosk}
@@ -118,18 +122,10 @@ HEADROOMS = (0.03, 0.05, 0.06, 0.07, 0.09)
 
 
 def headroom_sweep() -> list[dict]:
-    """The evidence rule at other values of kiosk.vision.evidence.TRACK_HEADROOM: how far a track's
-    mean must clear the photo threshold (docs/ACCURACY.md, "Walk-up tracks")."""
-    from kiosk.vision import evidence
-
-    shipped, out = evidence.TRACK_HEADROOM, []
-    try:
-        for headroom in HEADROOMS:
-            evidence.TRACK_HEADROOM = headroom
-            out.append({"headroom": headroom, **run(("evidence",))["evidence"]})
-    finally:
-        evidence.TRACK_HEADROOM = shipped
-    return out
+    """The evidence rule at other values of the track headroom (NamingRule.track_headroom): how far
+    a track's mean must clear the photo threshold (docs/ACCURACY.md, "Walk-up tracks")."""
+    return [{"headroom": headroom, **run(("evidence",), track_headroom=headroom)["evidence"]}
+            for headroom in HEADROOMS]
 
 
 def _count(c, genuine: bool, person: str, named: str | None, frames: int) -> None:

@@ -118,7 +118,7 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
         ("01_idle_no_session", (1280, 720), base(session=None), (), 160),
         ("02_active_checked_in", (1280, 720), checked, labels(boxes, STAR), 160),
         ("03_late", (1280, 720), base() + recent_checkins() + [card(Status.LATE)], labels(boxes, STAR), 160),
-        ("04_not_recognised", (1280, 720), base() + recent_checkins()[:3] + [card(Status.UNKNOWN, None)],
+        ("04_not_recognised", (1280, 720), base() + recent_checkins()[:3] + [card(Status.STRANGER, None)],
          labels(boxes, None), 160),
         ("05_camera_unavailable", (1280, 720),
          base(present=14) + recent_checkins()[:4] + [CameraState(False, "No frames from /dev/video0 for 5 s")],

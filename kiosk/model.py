@@ -43,7 +43,7 @@ class Status(str, Enum):
     ALREADY = "already"  # a repeat sighting; nothing new stored
     NOT_ON_ROSTER = "not_on_roster"
     NO_SESSION = "no_session"
-    UNKNOWN = "unknown"  # a face that matches nobody enrolled
+    STRANGER = "stranger"  # a face that matches nobody enrolled ("Not recognised")
 
     @property
     def stored(self) -> bool:

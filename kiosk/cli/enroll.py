@@ -139,8 +139,10 @@ def lookalikes_command(args, cfg: Config) -> int:
 def identify_command(args, cfg: Config) -> int:
     from kiosk.enrolment.gallery import build_gallery
     from kiosk.vision.images import load_image
+    from kiosk.vision.naming import name_faces, naming_rule
 
     pipeline = face_pipeline(cfg)
+    rule = naming_rule(cfg.vision)
     gallery = read_store(cfg, lambda s: build_gallery(s, cfg.vision))
     failed = 0
     for path in args.images:
@@ -151,7 +153,7 @@ def identify_command(args, cfg: Config) -> int:
             failed += 1
             continue
         found = pipeline.photo_faces(image)  # a tight crop is detected padded, as at enrolment
-        matches = gallery.match(pipeline.embed(found.image, found.faces)) if found.faces else []
+        matches = name_faces(rule, gallery, pipeline.embed(found.image, found.faces)) if found.faces else []
         for face, match in zip(found.faces, matches):
             print(json.dumps({
                 "image": str(path), "box": found.in_original(face).xywh(), "person_id": match.person_id,

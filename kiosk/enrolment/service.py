@@ -114,7 +114,7 @@ def odd_photos(vectors: np.ndarray, threshold: float) -> tuple[list[int], int, f
 def check_one_person(vision: VisionSection, request: Enrolment) -> None:
     """Several photos in one enrolment must all be one person (else NotOnePerson, naming the odd ones).
     A one-to-one check, so at the calibrated one-to-one bar, as --extend checks a photo."""
-    from kiosk.vision.matching import verification_threshold
+    from kiosk.vision.naming import verification_threshold
 
     if len(request.vectors) < 2:
         return
@@ -137,24 +137,21 @@ def person_problem(person: Person, mode: str) -> str | None:
 def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: np.ndarray) -> list[Neighbour]:
     """Enrolled people (other ids) whose faces are close to the new ones, closest first."""
     from kiosk.enrolment.gallery import build_gallery
-    from kiosk.vision.base import model_key
     from kiosk.vision.lookalike import close_people
-
-    from kiosk.vision.matching import lookalike_floor, same_face_score
+    from kiosk.vision.naming import lookalike_floor, same_face_score
 
     # Refused as the same face only above any score two different people reached in calibration;
     # from the look-alike floor up to that, the pair is flagged instead, so a real student who
     # resembles someone is enrolled (and needs a clearer lead to be named). Neither bar follows
     # the gallery's size: the first enrolments of a school would all be flagged at a tiny gallery's.
     gallery = build_gallery(store, vision)
-    return close_people(gallery, vectors, person_id, model_key(vision), same_face_score(vision),
-                        lookalike_floor(vision))
+    return close_people(gallery, vectors, person_id, same_face_score(vision), lookalike_floor(vision))
 
 
 def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:
     """Each new face must match the person's own enrolled faces at the one-to-one threshold."""
     from kiosk.vision.base import model_key
-    from kiosk.vision.matching import verification_threshold
+    from kiosk.vision.naming import verification_threshold
 
     enrolled = store.enrolled_vectors(model_key(vision))
     own = enrolled.vectors[[i for i, pid in enumerate(enrolled.person_ids) if pid == request.person.id]]

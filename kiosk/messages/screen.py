@@ -17,7 +17,7 @@ from kiosk.vision.base import FaceBox
 @dataclass(frozen=True)
 class FaceLabel:
     box: FaceBox  # in the captured frame's pixel coordinates
-    name: str | None  # None while unknown or not yet confirmed
+    name: str | None  # None for a stranger, or while not yet confirmed
     score: float | None
     confirmed: bool
     liveness: float | None = None  # fused live-check score in [0, 1], shown beside the box

@@ -6,7 +6,7 @@ Each part has one job:
 
 worker    the thread: loads the models, takes commands, runs one pass per frame
 passes    which faces a pass looks at, and which of them it embeds (pure)
-identify  embeddings -> gallery matches -> each track's votes; the gallery kept fresh
+identify  embeddings -> each track named or a stranger (vision/naming.py); the gallery kept fresh
 judging   the liveness judge on its own helper thread, answering with values
 gate      whether a face may be checked in, from those verdicts
 spoofs    a failed live check written down for the instructor

@@ -20,7 +20,7 @@ from kiosk.model import CheckIn, Frame, Status
 from kiosk.recognition.judging import JudgeInfo
 from kiosk.recognition.passes import MOVED_IOU
 from kiosk.recognition.stats import WorkerStats
-from kiosk.vision.tracker import UNKNOWN, Track
+from kiosk.vision.tracker import STRANGER, Track
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Announcer:
         self._last_storage_notice = -1e9
 
     def announce(self, track: Track) -> None:
-        """A live (or unchecked) face: check in a newly confirmed person, or say "not recognised" once."""
+        """A live (or unchecked) face: check in a newly confirmed person, or show a stranger once."""
         confirmed = track.confirmed
         if confirmed is not None and track.announced_as != confirmed.person_id:
             log.debug("track %d confirmed as %s (%.2f) after %d votes", track.id, confirmed.person_id,
@@ -53,9 +53,9 @@ class Announcer:
                 self.stats.latencies_ms.add(checkin.latency_ms)
             if self._worth_showing(checkin):
                 self.outbox.deliver(msg.CheckInPosted(checkin))
-        elif confirmed is None and track.unknown and track.announced_as is None:
-            track.announced_as = UNKNOWN
-            self.outbox.deliver(msg.CheckInPosted(CheckIn(Status.UNKNOWN, score=round(track.votes[-1].score, 3))))
+        elif confirmed is None and track.stranger and track.announced_as is None:
+            track.announced_as = STRANGER
+            self.outbox.deliver(msg.CheckInPosted(CheckIn(Status.STRANGER, score=round(track.votes[-1].score, 3))))
 
     def _worth_showing(self, checkin: CheckIn) -> bool:
         """A flickering track must not repeat "Already checked in" every second."""

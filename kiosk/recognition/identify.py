@@ -1,9 +1,10 @@
 """Identification: the faces due this pass -> embeddings -> each track's evidence -> who it is.
 
-The one unit that decides who a face is. It owns the face pipeline's embedder
-side and the gallery (reloaded when an enrolment changes it). Each embedding
-joins its track's evidence, weighted by the frame's quality, and the track is
-named from the mean of its frames (kiosk/vision/evidence.py); each frame's own
+The one unit that asks who a face is. It owns the face pipeline's embedder
+side, the gallery (reloaded when an enrolment changes it) and the naming rule
+(kiosk/vision/naming.py, which decides). Each embedding joins its track's
+evidence, weighted by the frame's quality, and the rule names the track from
+its frames' matches and their mean, or calls it a stranger; each frame's own
 match still tells when someone else stepped into the track.
 """
 
@@ -16,8 +17,9 @@ from kiosk.config import VisionSection
 from kiosk.enrolment.gallery import build_gallery
 from kiosk.model import Frame
 from kiosk.store.sqlite_store import SqliteStore
-from kiosk.vision.base import Match, model_key
-from kiosk.vision.evidence import frame_weight, judge
+from kiosk.vision.base import model_key
+from kiosk.vision.evidence import frame_weight
+from kiosk.vision.naming import name_faces, name_track, naming_rule
 from kiosk.vision.tracker import Track
 
 log = logging.getLogger(__name__)
@@ -34,23 +36,24 @@ class Identifier:
         self.store = store
         self._signature = store.gallery_signature(model_key(vision))
         self._checked = time.monotonic()
+        self.rule = naming_rule(vision)
         self.gallery = build_gallery(store, vision)
 
     def identify(self, tracks: list[Track], frame: Frame) -> list[Track]:
-        """Embed and vote; returns the tracks found to hold a new face."""
+        """Embed and name; returns the tracks found to hold a new face."""
         if not tracks:
             return []
         vectors = self.pipeline.embed(frame.image, [t.box for t in tracks])
-        matches = self.gallery.match(vectors) if len(self.gallery) else [Match(None, None, -1.0)] * len(tracks)
+        matches = name_faces(self.rule, self.gallery, vectors)  # an empty gallery names nobody
         swapped = []
         for track, vector, match in zip(tracks, vectors, matches):
             if track.observe(vector, frame.captured_at, frame.index, match.person_id):
                 swapped.append(track)  # its evidence started again with this frame
             track.evidence.add(vector, frame_weight(track.box))
-            verdict = judge(track.evidence, self.gallery, self.vision.confirm_frames)
-            track.decide(match, verdict, self.vision.confirm_frames)
+            verdict = name_track(self.rule, self.gallery, track.evidence, match, track.votes, track.confirmed)
+            track.votes, track.confirmed, track.stranger = verdict.votes, verdict.named, verdict.stranger
             log.debug("frame %d track %d: frame %s %.2f, track %s %.2f over %d frames", frame.index, track.id,
-                      match.person_id, match.score, verdict.match.person_id, verdict.match.score,
+                      match.person_id, match.score, verdict.mean.person_id, verdict.mean.score,
                       track.evidence.frames)
         return swapped
 

@@ -30,7 +30,7 @@ def needs_embedding(track: Track, now: float, front: bool) -> bool:
     # student steps into a stranger's place (bench/latency.py). Settled faces (confirmed, or a
     # stranger behind the one at the kiosk) are checked again after a while, or at once if
     # the box jumped: that keeps a pass within one frame time with a crowd in view.
-    settled = track.confirmed is not None or (track.unknown and not front)
+    settled = track.confirmed is not None or (track.stranger and not front)
     if not settled:
         return True
     moved = track.embedded_box is not None and track.box.iou(track.embedded_box) < MOVED_IOU

@@ -26,7 +26,7 @@ CARD_STYLE = {
     CardKind.LATE: (th.AMBER, th.TEXT_DARK, "clock", th.TEXT_DARK, th.AMBER),
     CardKind.ALREADY: (th.BLUE, th.WHITE, "info", th.WHITE, th.BLUE),
     CardKind.NOT_ON_ROSTER: (th.AMBER, th.TEXT_DARK, "warning", th.TEXT_DARK, th.AMBER),
-    CardKind.UNKNOWN: (th.GREY, th.WHITE, "question", th.RED, th.WHITE),
+    CardKind.STRANGER: (th.GREY, th.WHITE, "question", th.RED, th.WHITE),
     CardKind.NO_SESSION: (th.GREY, th.WHITE, "no_entry", th.WHITE, th.GREY),
     CardKind.HINT: (th.SURFACE_HI, th.TEXT, "face", None, th.TEXT),
     CardKind.LIVENESS: (th.AMBER, th.TEXT_DARK, "face", th.TEXT_DARK, th.AMBER),

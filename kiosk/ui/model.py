@@ -39,7 +39,7 @@ class CardKind(str, Enum):
     LATE = "late"
     ALREADY = "already"
     NOT_ON_ROSTER = "not_on_roster"
-    UNKNOWN = "unknown"
+    STRANGER = "stranger"
     NO_SESSION = "no_session"
     HINT = "hint"  # "Please look at the camera": gentler, never hides a real card
     LIVENESS = "liveness"  # "Live check failed": nothing was marked
@@ -50,7 +50,7 @@ _KIND_OF_STATUS = {
     Status.LATE: CardKind.LATE,
     Status.ALREADY: CardKind.ALREADY,
     Status.NOT_ON_ROSTER: CardKind.NOT_ON_ROSTER,
-    Status.UNKNOWN: CardKind.UNKNOWN,
+    Status.STRANGER: CardKind.STRANGER,
     Status.NO_SESSION: CardKind.NO_SESSION,
 }
 

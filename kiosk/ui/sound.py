@@ -30,7 +30,7 @@ TONES = {
 }
 CUE_OF_STATUS = {
     Status.PRESENT: "checked_in", Status.ALREADY: "checked_in", Status.LATE: "late",
-    Status.UNKNOWN: "denied", Status.NOT_ON_ROSTER: "denied", Status.NO_SESSION: "denied",
+    Status.STRANGER: "denied", Status.NOT_ON_ROSTER: "denied", Status.NO_SESSION: "denied",
 }
 
 

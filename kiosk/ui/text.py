@@ -47,8 +47,8 @@ CARD_ALREADY_DETAIL = "{name}, you're all set"
 CARD_NOT_ON_ROSTER = "Not on this class's list"
 CARD_NOT_ON_ROSTER_DETAIL = "{name}, please see your instructor"
 CARD_NOT_ON_ROSTER_ANON = "Please see your instructor"
-CARD_UNKNOWN = "Not recognised"
-CARD_UNKNOWN_DETAIL = "Please try again or see your instructor"
+CARD_STRANGER = "Not recognised"
+CARD_STRANGER_DETAIL = "Please try again or see your instructor"
 CARD_NO_SESSION = "No class in session"
 CARD_NO_SESSION_DETAIL = "Attendance is not being taken right now"
 HINT_LOOK = "Please look at the camera"
@@ -62,7 +62,7 @@ PROMPT_ENDED = "Check-in for this class is closed"
 PROMPT_CAMERA_DOWN = "Check-in resumes when the camera is back"
 CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
 CAMERA_STARTING = "Starting camera…"
-FACE_UNKNOWN = "Unknown"
+FACE_STRANGER = "Unknown"
 FACE_LABEL_SCORE = "{name} · {score:.2f}"
 FACE_LIVENESS = "live {score:.2f}"
 FACE_AGE = "{s:.1f} s ago"  # the box was found in an older frame than the one shown
@@ -95,7 +95,7 @@ STATUS_WORDS = {
     Status.ALREADY: "Already",
     Status.NOT_ON_ROSTER: "Not on list",
     Status.NO_SESSION: "No session",
-    Status.UNKNOWN: "Unknown",
+    Status.STRANGER: "Unknown",
 }
 
 
@@ -213,7 +213,7 @@ def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
         return CARD_NOT_ON_ROSTER, detail
     if status is Status.NO_SESSION:
         return CARD_NO_SESSION, CARD_NO_SESSION_DETAIL
-    return CARD_UNKNOWN, CARD_UNKNOWN_DETAIL
+    return CARD_STRANGER, CARD_STRANGER_DETAIL
 
 
 def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
@@ -231,7 +231,7 @@ def _face_label(name: str | None, score: float | None, confirmed: bool, show_sco
     if not confirmed:
         return live
     if name is None:
-        label = FACE_UNKNOWN
+        label = FACE_STRANGER
     elif show_score and score is not None:
         label = FACE_LABEL_SCORE.format(name=name, score=score)
     else:

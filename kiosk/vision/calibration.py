@@ -1,8 +1,9 @@
-"""Calibrated decision settings per embedding model (cosine similarity of
-unit vectors): a face is named when its best person scores >= threshold and
-beats the next person by >= margin. `by_people` gives the threshold for a
-gallery of that many people (kiosk/vision/matching.py reads it in log(people));
-`threshold` is its value at matching.REFERENCE_PEOPLE. Written by
+"""Calibrated naming settings per embedding model (cosine similarity of
+unit vectors), read by kiosk/vision/naming.py: a face is named when its best
+person scores >= threshold and beats the next person by >= margin. `by_people`
+gives the threshold for a gallery of that many people (read in log(people));
+`threshold` is its value at naming.REFERENCE_PEOPLE. `verify` and `same_face`
+are enrolment's one-to-one and duplicate bars. Written by
 bench/accuracy.py --write-calibration; how they are derived is in docs/ACCURACY.md.
 
 Produced by bench/accuracy.py --write-calibration on 2026-12-03; full results in accuracy.json.

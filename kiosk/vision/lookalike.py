@@ -1,10 +1,12 @@
 """Enrolment screening: is a new face already enrolled under another id
 (a duplicate), or close to someone enrolled (a look-alike)?
 
-Look-alike band = [threshold - margin, threshold). The margin per model is
-the gap between the calibrated threshold and the highest different-person
-score measured in docs/ACCURACY.md ("Calibration"): a new pair scoring in it
-looks more alike than any two different people in our data did.
+The bars come from kiosk/vision/naming.py (same_face_score, lookalike_floor).
+For a flat threshold the look-alike band is [threshold - margin, threshold);
+the margin per model is the gap between the calibrated threshold and the
+highest different-person score measured in docs/ACCURACY.md ("Calibration"):
+a new pair scoring in it looks more alike than any two different people in
+our data did.
 """
 
 from __future__ import annotations
@@ -39,16 +41,13 @@ def lookalike_margin(model: str) -> float:
     return LOOKALIKE_MARGIN.get(model, DEFAULT_LOOKALIKE_MARGIN)
 
 
-def close_people(gallery: Gallery, vectors: np.ndarray, person_id: str, model: str,
-                 same_face: float | None = None, floor: float | None = None) -> list[Neighbour]:
-    """Enrolled people other than `person_id` scoring >= `floor` (default: the gallery's
-    threshold - look-alike margin) against any of the new vectors, closest first. A score >=
-    `same_face` (default: the gallery's threshold) makes it a duplicate: the same face, as far
-    as the kiosk can tell."""
+def close_people(gallery: Gallery, vectors: np.ndarray, person_id: str, same_face: float,
+                 floor: float) -> list[Neighbour]:
+    """Enrolled people other than `person_id` scoring >= `floor` (naming.lookalike_floor) against
+    any of the new vectors, closest first. A score >= `same_face` (naming.same_face_score) makes it
+    a duplicate: the same face, as far as the kiosk can tell."""
     if gallery.empty or len(vectors) == 0:
         return []
-    same_face = gallery.threshold if same_face is None else same_face
-    floor = gallery.threshold - lookalike_margin(model) if floor is None else floor
     best = gallery.person_scores(vectors).max(axis=0)
     found = [
         Neighbour(pid, name, float(score), bool(score >= same_face))

@@ -1,10 +1,10 @@
 """Face tracks across frames, so a face is identified once, not on every frame.
 
 A track remembers when its face was first captured (for check-in latency),
-the quality-weighted mean of its embeddings (kiosk/vision/evidence.py), and
-each frame's own match. The kiosk names a track from the mean (`decide`),
-so a stranger gets one chance per track, not one per frame; `vote` is the
-older rule of agreeing frames, kept for comparison (bench/walkup.py).
+the quality-weighted mean of its embeddings (kiosk/vision/evidence.py), its
+latest frames' own matches, and where naming stands: confirmed as someone,
+a stranger, or neither yet. It only keeps that state: kiosk/vision/naming.py
+(name_track) decides it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from itertools import count
 import numpy as np
 
 from kiosk.vision.base import FaceBox, Match
-from kiosk.vision.evidence import TrackEvidence, Verdict
+from kiosk.vision.evidence import TrackEvidence
 
-UNKNOWN_VOTES = 3  # consecutive no-match votes before "Not recognised" is shown
-UNKNOWN = "?"  # Track.announced_as for a face shown as not recognised
+STRANGER = "?"  # Track.announced_as for a face shown as a stranger ("Not recognised"); never a person id
 SAME_FACE_MIN = 0.3  # cosine between a track's consecutive embeddings; below it, a new face took its place
 
 
@@ -29,15 +28,15 @@ class Track:
     first_seen: float  # monotonic capture time of the first frame with this face
     last_seen: float
     sighted_since: float = 0.0  # start of its current unbroken run of detections
-    votes: list[Match] = field(default_factory=list)
-    confirmed: Match | None = None
-    announced_as: str | None = None  # the person id (or UNKNOWN) last shown for it
+    votes: tuple[Match, ...] = ()  # its latest frames' own matches, newest last
+    confirmed: Match | None = None  # named as this person (naming.name_track)
+    stranger: bool = False  # named as nobody enrolled (naming.name_track)
+    announced_as: str | None = None  # the person id (or STRANGER) last shown for it
     last_embedded: float = -1e9
     last_embedded_index: int | None = None  # capture index of that frame
     embedding: np.ndarray | None = None
     embedded_box: FaceBox | None = None  # where the face was at its last embedding
     evidence: TrackEvidence = field(default_factory=TrackEvidence)
-    refused: bool = False  # the evidence says: nobody enrolled
 
     def observe(self, embedding: np.ndarray, captured_at: float, index: int | None = None,
                 person_id: str | None = None) -> bool:
@@ -51,9 +50,8 @@ class Track:
         unlike = self.embedding is not None and float(self.embedding @ embedding) < SAME_FACE_MIN
         if other_person or unlike:
             self.first_seen = self.swap_time(captured_at, index)
-            self.votes, self.confirmed, self.announced_as = [], None, None
+            self.votes, self.confirmed, self.stranger, self.announced_as = (), None, False, None
             self.evidence.reset()
-            self.refused = False
         self.embedding = embedding
         self.embedded_box = self.box
         self.last_embedded = captured_at
@@ -71,36 +69,6 @@ class Track:
         if index is not None and last is not None and index > last:
             after += (captured_at - self.last_embedded) / (index - last)
         return max(after, self.sighted_since)
-
-    def vote(self, match: Match, needed: int) -> None:
-        """Add one identification; confirm when the last `needed` votes agree."""
-        if self.confirmed and match.person_id not in (None, self.confirmed.person_id):
-            self.confirmed, self.votes = None, []  # a different person now
-        self.votes = (self.votes + [match])[-max(needed + 1, UNKNOWN_VOTES):]
-        # `needed` votes for one person among the last needed + 1, and none for anyone else:
-        # a borderline frame in between (no match) does not restart the count.
-        recent = self.votes[-(needed + 1):]
-        named = [m for m in recent if m.person_id is not None]
-        ids = {m.person_id for m in named}
-        if self.confirmed is None and len(named) >= needed and len(ids) == 1:
-            self.confirmed = max(named, key=lambda m: m.score)
-
-    def decide(self, match: Match, verdict: Verdict, needed: int) -> None:
-        """Record this frame's own match and the evidence's verdict: a name is confirmed when
-        `needed` frames agree on it (vote) or when the mean of the frames clears the rule with
-        its headroom. Either alone named no stranger on the walk-up sequences; the votes are a
-        frame quicker on a sharp face, the mean names 24 more of 784 tracks (bench/walkup.py)."""
-        self.vote(match, needed)
-        if self.confirmed is None and verdict.confirmed:
-            self.confirmed = verdict.match
-        self.refused = self.confirmed is None and verdict.stranger
-
-    @property
-    def unknown(self) -> bool:
-        if self.evidence.frames:  # named by its evidence (decide)
-            return self.refused
-        recent = self.votes[-UNKNOWN_VOTES:]
-        return len(recent) == UNKNOWN_VOTES and all(m.person_id is None for m in recent)
 
 
 JUMP_SIZES = 1.5  # a face may move this many face widths between passes (a slow camera, a brisk walk)

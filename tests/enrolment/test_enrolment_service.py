@@ -11,7 +11,7 @@ from kiosk.model import Consent
 from kiosk.store.audit import audit_entries
 from kiosk.store.lookalikes import lookalike_pairs
 from kiosk.store.sqlite_store import Person
-from kiosk.vision.matching import lookalike_floor, same_face_score
+from kiosk.vision.naming import lookalike_floor, same_face_score
 
 
 def request(pid, name, *vectors, mode="new", **options) -> Enrolment:

@@ -18,7 +18,7 @@ from kiosk.store.pins import set_pin
 from kiosk.store.staff import add_staff
 from kiosk.store.sqlite_store import Person
 from kiosk.ui.enrol import phrases
-from kiosk.vision.matching import verification_threshold
+from kiosk.vision.naming import verification_threshold
 
 
 def two_people(faces, *keys) -> Enrolment:

@@ -68,8 +68,8 @@ def test_recognised_faces_are_judged_first_and_strangers_get_one_slot(gate_witho
     near, middle, far = tracker.update([FaceBox(0, 0, 200, 200, 0.9), FaceBox(300, 0, 120, 120, 0.9),
                                         FaceBox(500, 0, 60, 60, 0.9)], 0.0)
     assert [key for key, _ in gate.due([near, middle, far])] == [track_key(near)]  # strangers: the largest
-    far.vote(Match("lin", "Lin", 0.7), 2)
-    middle.vote(Match("maya", "Maya", 0.6), 2)
+    far.votes = (Match("lin", "Lin", 0.7),)  # this frame matched someone (not yet confirmed)
+    middle.votes = (Match("maya", "Maya", 0.6),)
     assert [key for key, _ in gate.due([near, middle, far])] == [track_key(middle), track_key(far)]
 
 

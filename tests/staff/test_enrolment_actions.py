@@ -24,7 +24,7 @@ from kiosk.store.pins import set_pin
 from kiosk.store.sqlite_store import Person
 from kiosk.ui import text
 from kiosk.ui.enrol import phrases
-from kiosk.vision.matching import lookalike_floor, same_face_score
+from kiosk.vision.naming import lookalike_floor, same_face_score
 
 TZ = ZoneInfo("Europe/London")
 

@@ -37,8 +37,8 @@ def test_checkin_shows_card_until_confirm_time_passes():
 
 def test_newer_card_replaces_older():
     m = model()
-    post(m, CheckInPosted(checkin(Status.PRESENT)), CheckInPosted(checkin(Status.UNKNOWN, name=None)))
-    assert m.card.kind is CardKind.UNKNOWN
+    post(m, CheckInPosted(checkin(Status.PRESENT)), CheckInPosted(checkin(Status.STRANGER, name=None)))
+    assert m.card.kind is CardKind.STRANGER
     assert m.card.detail == "Please try again or see your instructor"
 
 
@@ -61,7 +61,7 @@ def test_recent_list_keeps_newest_first_and_only_attendance_outcomes():
     names = ["A One", "B Two", "C Three", "D Four"]
     for name in names:
         post(m, CheckInPosted(checkin(Status.PRESENT, name=name)))
-    post(m, CheckInPosted(checkin(Status.UNKNOWN, name=None)), CheckInPosted(checkin(Status.NOT_ON_ROSTER)))
+    post(m, CheckInPosted(checkin(Status.STRANGER, name=None)), CheckInPosted(checkin(Status.NOT_ON_ROSTER)))
     assert [c.name for c in m.recent] == ["D Four", "C Three", "B Two"]
 
 

@@ -41,7 +41,7 @@ def scene_events(name: str) -> list:
         "late": active + [CheckInPosted(checkin(Status.LATE))],
         "already": active + [CheckInPosted(checkin(Status.ALREADY))],
         "not_on_list": active + [CheckInPosted(checkin(Status.NOT_ON_ROSTER))],
-        "unknown": active + [faces, CheckInPosted(checkin(Status.UNKNOWN, name=None))],
+        "stranger": active + [faces, CheckInPosted(checkin(Status.STRANGER, name=None))],
         "no_session_card": ready + [CheckInPosted(checkin(Status.NO_SESSION))],
         "hint": active + [LookAtCamera(), Notice("A very long notice " * 8, "error")],
         "ended": ready + [SessionChanged(session(state="ended"), None, 20, 25)],
@@ -50,7 +50,7 @@ def scene_events(name: str) -> list:
     }[name]
 
 
-SCENES = ["idle", "idle_nothing_next", "no_class_for_room", "active_card", "late", "already", "not_on_list", "unknown",
+SCENES = ["idle", "idle_nothing_next", "no_class_for_room", "active_card", "late", "already", "not_on_list", "stranger",
           "no_session_card", "hint", "ended", "camera_down", "starting"]
 
 
@@ -77,7 +77,7 @@ def colour_share(surface: pygame.Surface, rect: pygame.Rect, colour) -> float:
 
 
 @pytest.mark.parametrize("status, colour", [
-    (Status.PRESENT, th.GREEN), (Status.LATE, th.AMBER), (Status.ALREADY, th.BLUE), (Status.UNKNOWN, th.GREY),
+    (Status.PRESENT, th.GREEN), (Status.LATE, th.AMBER), (Status.ALREADY, th.BLUE), (Status.STRANGER, th.GREY),
 ])
 def test_card_colour_lands_on_the_lower_feed(status, colour):
     state = live((1280, 720))

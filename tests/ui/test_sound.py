@@ -49,7 +49,7 @@ def test_sound_can_be_turned_off():
 
 def test_cues_follow_checkins_and_refused_pins():
     cues = SoundCues(SoundPlayer(SoundSection(enabled=False)))
-    for status in (Status.PRESENT, Status.LATE, Status.UNKNOWN, Status.NOT_ON_ROSTER):
+    for status in (Status.PRESENT, Status.LATE, Status.STRANGER, Status.NOT_ON_ROSTER):
         cues.handle_event(CheckInPosted(checkin(status)))
     cues.handle_event(PinChecked(False, refusal=PIN_WRONG, tries_left=4))
     cues.handle_event(PinChecked(True, "Prof"))

@@ -39,7 +39,7 @@ def test_card_text_for_every_status():
         "Late: Maya Chen", "Checked in at 09:12, marked late")
     assert text.card_text(checkin(Status.ALREADY, when=(9, 2)), TZ)[0] == "Already checked in at 09:02"
     assert text.card_text(checkin(Status.NOT_ON_ROSTER), TZ)[0] == "Not on this class's list"
-    assert text.card_text(checkin(Status.UNKNOWN, name=None), TZ) == (
+    assert text.card_text(checkin(Status.STRANGER, name=None), TZ) == (
         "Not recognised", "Please try again or see your instructor")
     assert text.card_text(checkin(Status.NO_SESSION), TZ)[0] == "No class in session"
 

@@ -1,4 +1,5 @@
-"""Tracks: IoU association, agreeing votes before confirmation, swaps detected by appearance."""
+"""Tracks: IoU association, swaps detected by appearance, the state a new face starts over from.
+(Who a track is named as: tests/vision/test_naming.py.)"""
 
 import numpy as np
 import pytest
@@ -7,8 +8,6 @@ from kiosk.vision.base import FaceBox, Match
 from kiosk.vision.tracker import Track, Tracker
 
 LIN = Match("lin", "Lin", 0.6)
-NOBODY = Match(None, None, 0.1)
-OTHER = Match("maya", "Maya", 0.55)
 
 
 def box(x, y=50, size=80):
@@ -34,47 +33,15 @@ def test_tracks_expire():
     assert tracker.update([box(100)], 1.5)[0] is not first
 
 
-def test_confirmation_needs_two_agreeing_votes_among_the_last_three():
-    track = Tracker().update([box(100)], 0.0)[0]
-    track.vote(LIN, needed=2)
-    assert track.confirmed is None
-    track.vote(NOBODY, needed=2)  # a borderline frame in between
-    track.vote(LIN, needed=2)
-    assert track.confirmed.person_id == "lin"
-
-
-def test_a_vote_for_someone_else_blocks_confirmation():
-    track = Tracker().update([box(100)], 0.0)[0]
-    for vote in (LIN, OTHER, LIN):
-        track.vote(vote, needed=2)
-    assert track.confirmed is None
-
-
-def test_votes_too_far_apart_do_not_confirm():
-    track = Tracker().update([box(100)], 0.0)[0]
-    for vote in (LIN, NOBODY, NOBODY, LIN):
-        track.vote(vote, needed=2)
-    assert track.confirmed is None
-
-
-def test_unknown_after_three_no_matches():
-    track = Tracker().update([box(100)], 0.0)[0]
-    for _ in range(2):
-        track.vote(NOBODY, needed=2)
-    assert not track.unknown
-    track.vote(NOBODY, needed=2)
-    assert track.unknown
-
-
 def test_a_different_face_in_the_same_place_starts_over():
     track = Tracker().update([box(100)], 0.0)[0]
     track.observe(unit(1, 0, 0), 0.1)
-    track.vote(LIN, 1)
-    track.announced_as = "lin"
+    track.confirmed, track.votes, track.announced_as = LIN, (LIN,), "lin"
     track.observe(unit(0.9, 0.1, 0), 0.2)  # the same face, slightly changed
     assert track.confirmed is not None and track.first_seen == 0.0
     track.observe(unit(0, 1, 0), 0.3)  # someone else
     assert track.confirmed is None and track.announced_as is None and track.first_seen == 0.2
+    assert track.votes == () and not track.stranger
 
 
 def test_a_swap_counts_from_the_frame_after_the_old_face_was_last_seen():
@@ -107,41 +74,9 @@ def test_someone_else_recognised_in_a_confirmed_track_is_a_new_face():
     # recognised identity still tells them apart, and the newcomer must not inherit anything.
     track = Tracker().update([box(100)], 0.0)[0]
     track.observe(unit(1, 0, 0), 0.1, index=3, person_id="lin")
-    track.vote(LIN, 1)
-    assert track.confirmed is not None
+    track.confirmed = LIN
     assert track.observe(unit(1, 0.2, 0), 0.2, index=6, person_id="obama")
     assert track.confirmed is None and track.first_seen == pytest.approx(0.1 + 0.1 / 3)
-
-
-def test_a_track_is_named_by_the_mean_of_its_frames():
-    from kiosk.vision.evidence import judge
-    from kiosk.vision.gallery import Gallery
-
-    ann = np.eye(8, dtype=np.float32)[0]
-    gallery = Gallery(["ann"], ["Ann"], ann[None], threshold=0.52, margin=0.0)
-    track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
-    # Two noisy frames, each alone at 0.5 (under the threshold: no frame votes for Ann), whose
-    # noise points different ways: their mean scores 0.63, over the threshold plus the headroom.
-    for noise_axis in (1, 2):
-        frame = 0.5 * ann + 0.866 * np.eye(8, dtype=np.float32)[noise_axis]
-        track.evidence.add(frame / np.linalg.norm(frame))
-        track.decide(gallery.match(frame[None])[0], judge(track.evidence, gallery, min_frames=2), 2)
-    assert track.confirmed is not None and track.confirmed.person_id == "ann"
-    assert track.confirmed.score == pytest.approx(0.632, abs=1e-3) and not track.unknown
-
-
-def test_a_track_clearly_below_the_threshold_is_refused_after_three_frames():
-    from kiosk.vision.evidence import judge
-    from kiosk.vision.gallery import Gallery
-
-    axes = np.eye(8, dtype=np.float32)
-    gallery = Gallery(["ann"], ["Ann"], axes[0][None], threshold=0.5, margin=0.0)
-    track = Track(1, FaceBox(0, 0, 100, 100, 0.9), 0.0, 0.0)
-    for i in range(3):
-        assert not track.unknown
-        track.evidence.add(axes[3])
-        track.decide(gallery.match(axes[3][None])[0], judge(track.evidence, gallery, min_frames=2), 2)
-    assert track.unknown and track.confirmed is None
 
 
 def test_a_new_face_in_the_track_starts_its_evidence_again():
@@ -149,8 +84,9 @@ def test_a_new_face_in_the_track_starts_its_evidence_again():
     axes = np.eye(8, dtype=np.float32)
     track.observe(axes[0], 0.1)
     track.evidence.add(axes[0])
+    track.stranger = True
     assert track.observe(axes[5], 0.2)  # unlike the last embedding: another face
-    assert track.evidence.frames == 0 and track.evidence.mean is None
+    assert track.evidence.frames == 0 and track.evidence.mean is None and not track.stranger
 
 
 def test_a_face_that_moved_past_its_box_at_a_low_frame_rate_keeps_its_track():
