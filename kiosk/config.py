@@ -16,6 +16,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.errors import ConfigError
+from kiosk.model import room_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "kiosk.toml"
@@ -39,14 +40,19 @@ def _timezone(v: str) -> str | None:
     return None
 
 
-def _check(fn: Callable[[Any], str | None]) -> dict:
-    return {"check": fn}
+def _room(v: str) -> str | None:
+    return "is empty after trimming spaces; leave it \"\" for no room" if v and not v.strip() else None
+
+
+def _check(fn: Callable[[Any], str | None], normal: Callable[[Any], Any] | None = None) -> dict:
+    """`fn` says what is wrong with a value (None: nothing); `normal` is the one form it is kept in."""
+    return {"check": fn, "normal": normal}
 
 
 @dataclass(frozen=True)
 class KioskSection:
     id: str = "kiosk-1"
-    room: str = ""
+    room: str = field(default="", metadata=_check(_room, room_name))  # kept as model.room_name writes it
     timezone: str = field(default="", metadata=_check(_timezone))
 
 
@@ -240,8 +246,7 @@ class Config:
 
     def replace(self, section: str, **changes: Any) -> "Config":
         """A copy with some keys of one section changed (CLI flags use this)."""
-        updated = dataclasses.replace(getattr(self, section), **changes)
-        _validate_section(updated, section)
+        updated = _validated(dataclasses.replace(getattr(self, section), **changes), section)
         return dataclasses.replace(self, **{section: updated})
 
 
@@ -296,9 +301,7 @@ def _build_section(cls: type, name: str, values: dict[str, Any]):
                 f"config: {name}.{key} = {value!r}: unknown key; known: {', '.join(known)}"
             )
         _check_type(f"{name}.{key}", value, type(known[key].default))
-    section = cls(**values)
-    _validate_section(section, name)
-    return section
+    return _validated(cls(**values), name)
 
 
 def _check_type(path: str, value: Any, expected: type) -> None:
@@ -309,13 +312,19 @@ def _check_type(path: str, value: Any, expected: type) -> None:
         raise ConfigError(f"config: {path} = {value!r}: must be {_TYPE_WORDS[expected]}")
 
 
-def _validate_section(section: Any, name: str) -> None:
+def _validated(section: Any, name: str) -> Any:
+    """The section checked key by key (ConfigError naming the first bad one), its values in
+    their one normal form."""
+    normal = {}
     for f in fields(section):
         check = f.metadata.get("check")
         value = getattr(section, f.name)
         reason = check(value) if check else None
         if reason:
             raise ConfigError(f"config: {name}.{f.name} = {value!r}: {reason}")
+        if f.metadata.get("normal"):
+            normal[f.name] = f.metadata["normal"](value)
+    return dataclasses.replace(section, **normal) if normal else section
 
 
 def _coerce_env(text: str, section: str, key: str) -> Any:

@@ -111,6 +111,13 @@ class ClassInfo:
     room: str = ""
 
 
+def room_name(text: str) -> str:
+    """A room as it is stored and compared everywhere: trimmed, inner spaces single, upper case,
+    so " b12 " and "B12" are one door. '' is no room. Applied once, where a room enters (config,
+    command line, CSV, web, sync pull); the store applies it too, as the last gate."""
+    return " ".join(str(text).split()).upper()
+
+
 def parse_weekdays(text: str) -> frozenset[int]:
     """'mon,wed' -> {0, 2}; ValueError with the offending word."""
     days = set()
@@ -168,10 +175,15 @@ def overlaps(a: Schedule, b: Schedule, horizon_days: int = 14) -> bool:
 
 ENROLLED = "enrolled"  # a face is enrolled
 AWAITING = "awaiting enrolment"  # a student on a roster with no face yet: marked by hand until photo day
+OPTED_OUT = "opted out"  # never recognised by face: checks in with a personal code, or is marked by hand
+STATUSES = ("present", "late", "absent", "excused")  # what a stored attendance row may say
 
 
-def enrolment_state(role: str, has_face: bool) -> str:
-    """Whether a person can be recognised: a face enrolled, a student still awaiting one, or '' (staff)."""
+def enrolment_state(role: str, has_face: bool, opted_out: bool = False) -> str:
+    """Whether a person can be recognised: opted out of face recognition, a face enrolled, a
+    student still awaiting one, or '' (staff)."""
+    if opted_out:
+        return OPTED_OUT
     if has_face:
         return ENROLLED
     return AWAITING if role == "student" else ""
@@ -183,7 +195,7 @@ class RollLine:
 
     person_id: str
     name: str  # '' when the person is no longer known (erased, removed)
-    status: str = ""  # present | late | absent | '' (no row yet)
+    status: str = ""  # one of STATUSES, or '' (no row yet)
     checked_in_at: datetime | None = None  # when the row was written (an absent row too)
     latency_ms: float | None = None
     method: str = ""  # face | manual | auto (absent at the end) | ''

@@ -2,7 +2,10 @@
 
 Runs in the recognition worker's thread with that thread's own store
 connection. The rules decide; this module only gathers their inputs and
-writes what they say.
+writes what they say. A door checks people in only to a session of its own
+room (kiosk.scheduler.timetable.room_scope), whoever opened it, on every
+check-in: a session of another room active in the same database is never
+written here.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from kiosk.attendance.rules import decide
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.model import CheckIn, SessionInfo, Status
+from kiosk.scheduler.timetable import room_scope
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
 log = logging.getLogger(__name__)
@@ -28,7 +32,9 @@ class AttendanceService:
         self.clock = clock
         self.kiosk_id = cfg.kiosk.id
         self.grace = timedelta(minutes=cfg.attendance.grace_min)
+        self.room = cfg.kiosk.room
         self._roster: tuple[float, str, frozenset[str]] = (-1e9, "", frozenset())
+        self._served: tuple[float, frozenset[str]] = (-1e9, frozenset())
 
     def check_in(self, person_id: str, name: str, score: float, first_seen: float) -> CheckIn:
         """Decide and record one sighting; `first_seen` is the monotonic capture
@@ -60,7 +66,7 @@ class AttendanceService:
 
     def _session_and_roster(self) -> tuple[SessionInfo | None, frozenset[str]]:
         # The session is read every time so an early end takes effect at once.
-        session = self.store.active_session()
+        session = self.store.active_session(self._room_classes())
         if session is None:
             return None, frozenset()
         loaded_at, code, roster = self._roster
@@ -69,3 +75,11 @@ class AttendanceService:
             roster = record.roster if record else frozenset()
             self._roster = (time.monotonic(), session.class_code, roster)
         return session, roster
+
+    def _room_classes(self) -> frozenset[str]:
+        """The classes of this door's room (re-read as often as a roster)."""
+        loaded_at, served = self._served
+        if time.monotonic() - loaded_at > ROSTER_CACHE_S:
+            served = frozenset(room_scope(self.store.classes(), self.room))
+            self._served = (time.monotonic(), served)
+        return served

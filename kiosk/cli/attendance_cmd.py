@@ -1,20 +1,26 @@
-"""`attendance export` (CSV or XLSX) and `attendance report` (a chart per session plus
-a per-student summary). The rows, the summary, the files and the chart are
-kiosk/reports/, which the staff web view shares."""
+"""`attendance export` (CSV or XLSX), `attendance mark` (the register without a kiosk) and
+`attendance report` (a chart per session plus a per-student summary). The rows, the
+summary, the files and the chart are kiosk/reports/, which the staff web view shares; a
+mark goes through the one manual-mark routine (kiosk/staff/marks.py, register.py)."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.common import iso_date, read_store, resolve_day
+from kiosk.cli.common import cli_actor, hhmm, iso_date, read_store, resolve_day
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
+from kiosk.model import STATUSES
 from kiosk.reports.files import csv_to, write_csv, write_xlsx
 from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
+from kiosk.store.sqlite_store import Person, SqliteStore
+
+FORMATS = ("csv", "xlsx")
 
 
 def register(commands) -> None:
@@ -24,32 +30,95 @@ def register(commands) -> None:
     export.add_argument("--date", type=iso_date,
                         help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
     export.add_argument("--class", dest="class_code", help="only this class")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--format", choices=FORMATS, help="default: the --out file's suffix, else csv")
     export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
+    export.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark, for Excel")
     export.set_defaults(handler=attendance_export)
+    mark = att_cmds.add_parser("mark", help="mark a student for a class's meeting, with or without a kiosk")
+    mark.add_argument("--class", dest="class_code", required=True)
+    mark.add_argument("--date", type=iso_date, required=True, help="YYYY-MM-DD, today or yesterday")
+    mark.add_argument("--start", type=hhmm, help="HH:MM, when the class meets more than once that day")
+    mark.add_argument("--person", required=True, help="the student's id")
+    mark.add_argument("--status", required=True, choices=STATUSES)
+    mark.add_argument("--reason", default="", help="why (needed for excused, and to undo a check-in)")
+    mark.set_defaults(handler=attendance_mark)
     report = att_cmds.add_parser("report", help="chart of attendance per session, and a per-student summary")
     report.add_argument("--class", dest="class_code", required=True)
     report.add_argument("--out", type=Path, required=True, help="PNG file: the chart and the per-student table")
     report.set_defaults(handler=attendance_report)
 
 
+def export_format(chosen: str | None, out: Path | None) -> str:
+    """--format, else the --out file's suffix, else csv; a suffix that disagrees is an error."""
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    if chosen and suffix in FORMATS and suffix != chosen:
+        raise UsageError(f"--out {out.name} ends in .{suffix} but --format is {chosen}: make them agree")
+    if chosen:
+        return chosen
+    if out and suffix not in FORMATS:
+        raise UsageError(f"--out {out.name}: say --format {' or '.join(FORMATS)}, or end the name in "
+                         + " or ".join(f".{f}" for f in FORMATS))
+    return suffix or "csv"
+
 
 def attendance_export(args, cfg: Config) -> int:
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
-    if args.format == "xlsx" and not args.out:
+    kind = export_format(args.format, args.out)
+    if kind == "xlsx" and not args.out:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
     day = resolve_day(args.date, tz)
     rows = read_store(cfg, lambda s: stored_export_rows(s, day, args.class_code, tz))
-    if args.format == "xlsx":
-        write_xlsx(args.out, rows)
+    if kind == "xlsx":
+        write_xlsx(args.out, rows, zone=tz.key)
     elif args.out:
-        write_csv(args.out, rows)
+        write_csv(args.out, rows, excel=args.excel)
     else:
         csv_to(sys.stdout, rows)
     where = f" written to {args.out}" if args.out else ""
     empty = f" (no sessions{f' on {day}' if day else ''} yet)" if not rows else ""
     print(f"{len(rows)} row(s){where}{empty}", file=sys.stdout if args.out else sys.stderr)
     return 0
+
+
+def attendance_mark(args, cfg: Config) -> int:
+    """One student's mark for a meeting; a meeting no kiosk held gets its register opened."""
+    from kiosk.staff.marks import Mark, MarkRefused
+    from kiosk.staff.register import mark_meeting, meeting_of
+
+    tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
+    day, now = resolve_day(args.date, tz), datetime.now(tz)
+    actor = Person(cli_actor(), "the command line", "admin")  # whoever may run the kiosk's commands is its admin
+
+    def mark(store):
+        meeting = meeting_of(store, args.class_code, day, tz, timedelta(minutes=cfg.attendance.early_open_min),
+                             args.start)
+        return meeting, *mark_meeting(store, meeting, Mark("", args.person, args.status, args.reason), actor,
+                                      cfg.kiosk.id, now, where="cli")
+
+    try:
+        meeting, marked, opened = read_store(cfg, mark)
+    except MarkRefused as err:
+        raise UsageError(str(err)) from None
+    held = " (no kiosk held this meeting: its register is now open)" if opened else ""
+    print(f"{marked.summary()} in {meeting.class_code} on {meeting.starts_at.astimezone(tz):%Y-%m-%d %H:%M}{held}")
+    if cfg.mongo.uri:
+        _send_now(cfg)
+    return 0
+
+
+def _send_now(cfg: Config) -> None:
+    """With a central database: push the mark now, so every door of the room pulls it."""
+    from kiosk.sync.engine import SyncEngine
+
+    store = SqliteStore.in_dir(cfg.data_dir)
+    engine = SyncEngine(store, cfg)
+    try:
+        report = engine.cycle()
+    finally:
+        engine.close()
+        store.close()
+    print("sent to the central database" if report.complete else
+          f"kept here, to send with the next sync ({report.error or 'the server did not answer'})")
 
 
 def attendance_report(args, cfg: Config) -> int:
@@ -64,7 +133,7 @@ def attendance_report(args, cfg: Config) -> int:
     table = student_table(students)
     draw_report(args.out, args.class_code, sessions, table)
     print(f"chart of {len(sessions)} session(s) and a table of {len(table)} student(s) written to {args.out}")
-    print("person_id\tname\tpresent\tlate\tabsent\tattended\tby_hand\tnote")
+    print("person_id\tname\tpresent\tlate\texcused\tabsent\tattended\tby_hand\tnote")
     for row in table:
         print("\t".join(map(str, row)))
     reenrol = should_reenrol(students)

@@ -84,24 +84,37 @@ def _database(cfg: Config) -> str:
 
 def _room(cfg: Config) -> str:
     """The room this kiosk serves: only that room's classes open and end here."""
-    from kiosk.scheduler.timetable import room_key, room_names, room_scope, rooms
+    from kiosk.scheduler.timetable import room_names, room_scope, rooms
+    from kiosk.store.rosters import room_clashes, room_merges
     from kiosk.store.sqlite_store import SqliteStore
 
     store = SqliteStore.in_dir(cfg.data_dir)
     try:
-        classes = store.classes()
+        classes, merged, clashes = store.classes(), room_merges(store), room_clashes(store)
     finally:
         store.close()
+    _room_clashes(merged, clashes)
     named = room_names(classes)
     served = room_scope(classes, cfg.kiosk.room)
-    if not room_key(cfg.kiosk.room) and len(rooms(classes)) > 1:
+    if not cfg.kiosk.room and len(rooms(classes)) > 1:
         raise Advice(f"kiosk.room is not set and the timetable has rooms {named}: this kiosk opens no class; "
                      "set [kiosk] room (or KIOSK_ROOM) to this door's room")
-    if room_key(cfg.kiosk.room) and classes and not served:
+    if cfg.kiosk.room and classes and not served:
         raise Advice(f"no class is in room {cfg.kiosk.room!r} (rooms in the timetable: {named}); "
                      "check [kiosk] room, or give the classes this room with 'class add --room'")
-    where = f"room {cfg.kiosk.room}" if room_key(cfg.kiosk.room) else "no room set (one-room timetable)"
+    where = f"room {cfg.kiosk.room}" if cfg.kiosk.room else "no room set (one-room timetable)"
     return f"{where}: serves {len(served)} of {len(classes)} class(es)"
+
+
+def _room_clashes(merged: dict[str, list[str]], clashes) -> None:
+    """Two classes meeting at once in one room: one of them never opens (the later start wins)."""
+    if not clashes:
+        return
+    room, a, b = clashes[0]
+    spelled = f" (written {', '.join(map(repr, merged[room]))} before rooms took one form)" if room in merged else ""
+    more = f"; {len(clashes) - 1} more clash(es)" if len(clashes) > 1 else ""
+    raise Advice(f"{a.class_code} and {b.class_code} meet at overlapping times in room {room}{spelled}: only one "
+                 f"can open; move one ('schedule remove {b.id}', then add it at another time or room){more}")
 
 
 def _models(cfg: Config) -> str:

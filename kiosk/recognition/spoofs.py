@@ -8,6 +8,7 @@ import logging
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.recognition.gate import LiveCheckFailed
+from kiosk.scheduler.timetable import room_scope
 from kiosk.store import spoof_events as spoofs
 from kiosk.store.sqlite_store import SqliteStore
 
@@ -23,7 +24,7 @@ class SpoofRecorder:
     def record(self, failed: LiveCheckFailed) -> None:
         guess, result = failed.guess, failed.result
         now = self.clock()
-        session = self.store.active_session()
+        session = self.store.active_session(set(room_scope(self.store.classes(), self.cfg.kiosk.room)))
         snapshot = None
         if failed.crop is not None:
             snapshot = spoofs.save_snapshot(self.cfg.data_dir, now, failed.crop)

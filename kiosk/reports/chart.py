@@ -10,11 +10,12 @@ from pathlib import Path
 
 from kiosk.errors import UsageError
 from kiosk.reports.files import cannot_write
-from kiosk.reports.rows import NOT_YET
+from kiosk.reports.rows import NOT_MARKED, NOT_YET
 
-BARS = (("present", "#1e8c4e", ""), ("late", "#f5b02e", "//"), ("absent", "#ce4038", "xx"),
-        (NOT_YET, "#9aa3ad", ".."))
-TABLE_HEAD = ("id", "name", "present", "late", "absent", "attended", "by hand", "note")
+BARS = (("present", "#1e8c4e", ""), ("late", "#f5b02e", "//"), ("excused", "#5b7fc7", "\\\\"),
+        ("absent", "#ce4038", "xx"), (NOT_MARKED, "#6b7078", "++"), (NOT_YET, "#9aa3ad", ".."))
+OPTIONAL_BARS = ("excused", NOT_MARKED, NOT_YET)  # drawn only when some session has them
+TABLE_HEAD = ("id", "name", "present", "late", "excused", "absent", "attended", "by hand", "note")
 ROW_IN = 0.26  # table height per student, inches
 
 
@@ -61,7 +62,7 @@ def _chart(ax, class_code: str, sessions: dict[str, Counter]) -> None:
     # Colour is never the only signal: each status has its own hatch and a labelled legend.
     for status, colour, hatch in BARS:
         values = [counts[status] for counts in sessions.values()]
-        if status == NOT_YET and not any(values):
+        if status in OPTIONAL_BARS and not any(values):
             continue
         ax.bar(labels, values, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", label=status.capitalize())
         bottom = [b + v for b, v in zip(bottom, values)]
@@ -74,9 +75,9 @@ def _chart(ax, class_code: str, sessions: dict[str, Counter]) -> None:
 def _table(ax, table: list[list]) -> None:
     ax.axis("off")
     ax.set_title("per student", loc="left", fontsize=10)
-    cells = [[str(v) for v in row] for row in table] or [["", "no students", "", "", "", "", "", ""]]
+    cells = [[str(v) for v in row] for row in table] or [["", "no students"] + [""] * (len(TABLE_HEAD) - 2)]
     drawn = ax.table(cellText=cells, colLabels=TABLE_HEAD, loc="upper center", cellLoc="left",
-                     colWidths=(0.12, 0.26, 0.10, 0.07, 0.09, 0.11, 0.10, 0.15))
+                     colWidths=(0.11, 0.24, 0.09, 0.06, 0.08, 0.08, 0.09, 0.09, 0.16))
     drawn.auto_set_font_size(False)
     drawn.set_fontsize(8)
     for (row, _), cell in drawn.get_celld().items():

@@ -17,26 +17,27 @@ from kiosk.store.roll import held_sessions, session_rolls
 from kiosk.store.sqlite_store import SqliteStore
 
 EXPORT_COLUMNS = ["person_id", "name", "class", "session_start", "status", "checked_in_at", "latency_ms",
-                  "method", "made_by", "enrolment"]
-STATUSES = ("present", "late", "absent")
+                  "method", "made_by", "reason", "enrolment"]
 NOT_YET = "not yet"  # on the roster of a session still running, and not seen so far
+NOT_MARKED = "not marked"  # on the roster of a session that ended with no row for them (a register kept by hand)
 
 
 def export_rows(rolls: list[Roll], tz: ZoneInfo) -> list[list]:
-    """Every stored row of each session (present, late, absent), and while a session is still
-    running, everyone on its roster not seen yet ("not yet"); sorted by export_order."""
+    """Every roster member of each held session: their stored row (present, late, absent,
+    excused), or with none, "not yet" while the session runs and "not marked" once it has
+    ended. A meeting not held (no session) has no rows. Sorted by export_order."""
     out = []
     for roll in rolls:
-        running = roll.session.state == "active"
+        if roll.session.state not in ("active", "ended"):
+            continue
+        missing = NOT_YET if roll.session.state == "active" else NOT_MARKED
         start = roll.session.starts_at.astimezone(tz).isoformat(timespec="seconds")
         for line in roll.lines:
-            if not line.status and not running:
-                continue  # a scheduled meeting, or someone added to the roster after the end
             seen = line.seen_at
-            out.append([line.person_id, line.name, roll.session.class_code, start, line.status or NOT_YET,
+            out.append([line.person_id, line.name, roll.session.class_code, start, line.status or missing,
                         seen.astimezone(tz).isoformat(timespec="seconds") if seen else "",
                         "" if line.latency_ms is None else line.latency_ms, line.method, line.made_by,
-                        line.enrolment])
+                        line.reason, line.enrolment])
     return sorted(out, key=export_order)
 
 

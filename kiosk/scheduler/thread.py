@@ -60,7 +60,7 @@ class SessionScheduler:
             if (current is None or session_id != current.session_id) and self._ours_or_over(session_id, classes,
                                                                                             served, now):
                 self._end(session_id, now)
-        if current is not None and self.store.activate_session(current):
+        if current is not None and self.store.activate_session(current, opened_by=self.kiosk_id):
             log.info("session %s activated (%s)", current.session_id, current.class_name)
         change = self._describe(current, upcoming, bool(classes) and not served)
         if change != self._last_posted:

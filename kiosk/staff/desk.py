@@ -109,7 +109,7 @@ class StaffDesk:
         if upcoming is None:
             raise Refused(msg.NO_NEXT, within_h=int(START_EARLY_MAX.total_seconds() // 3600))
         self._require_allowed(upcoming.class_code)
-        ended = start_early(self.store, upcoming, self._who(), self.clock())
+        ended = start_early(self.store, upcoming, self._who(), self.clock(), self._room_classes())
         done = ActionDone("start_early", True, class_code=upcoming.class_code, context=self.context())
         return [done] + [SessionEnded(session_info(self.store, sid), session_reconciliation(self.store, sid))
                          for sid in ended]
@@ -145,18 +145,23 @@ class StaffDesk:
                            for pid, name in sorted(roster.items(), key=lambda kv: kv[1].casefold()))
         return OverlayContext(focus, upcoming, session_reconciliation(self.store, focus.session_id), candidates)
 
+    def _room_classes(self) -> set[str]:
+        """The classes of this door's room: the only ones its overlay acts on."""
+        return set(room_scope(self.store.classes(), self.cfg.kiosk.room))
+
     def _focus_and_next(self):
         now = self.clock()
-        focus = focus_session(self.store, now)
-        _, upcoming = current_and_next(self.store.schedules(), room_scope(self.store.classes(), self.cfg.kiosk.room),
-                                       now, self.early_open, started_early_ids(self.store))
+        served = room_scope(self.store.classes(), self.cfg.kiosk.room)
+        focus = focus_session(self.store, now, set(served))
+        _, upcoming = current_and_next(self.store.schedules(), served, now, self.early_open,
+                                       started_early_ids(self.store))
         if upcoming is not None and (upcoming.starts_at - now > START_EARLY_MAX
                                      or (focus and upcoming.session_id == focus.session_id)):
             upcoming = None
         return focus, upcoming
 
     def _require_focus(self, active: bool):
-        focus = focus_session(self.store, self.clock())
+        focus = focus_session(self.store, self.clock(), self._room_classes())
         if focus is None or (active and focus.state != "active"):
             raise Refused(msg.NO_ACTIVE if active else msg.NO_FOCUS)
         self._require_allowed(focus.class_code)

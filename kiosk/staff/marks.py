@@ -2,9 +2,10 @@
 the command line all call, with one set of rules.
 
 - only the class's instructor, or an admin, may mark (kiosk/staff/roles.py);
-- the status is one of MARK_STATUSES;
-- marking someone absent needs a reason (excused: illness, a trip...), which is kept
-  with the mark's audit row, and so in the hash-chained ledger;
+- the status is one of MARK_STATUSES (present, late, absent, excused);
+- an excused absence needs its reason (illness, a trip...), and so does marking absent
+  someone who was checked in (undoing a check-in needs a why); the reason is kept with
+  the row and its audit row, both in the hash-chained ledger, and in every export;
 - the person must be on the class's roster (the store checks, in the same transaction
   as the write).
 
@@ -19,11 +20,12 @@ from datetime import datetime
 
 from kiosk.errors import Refused
 from kiosk.messages.desk import NOT_YOURS
+from kiosk.model import STATUSES
 from kiosk.staff.roles import may_manage
-from kiosk.store.sessions import Actor, mark_manual, roster_names, session_info
+from kiosk.store.sessions import Actor, mark_manual, roster_names, session_info, session_statuses
 from kiosk.store.sqlite_store import Person, SqliteStore
 
-MARK_STATUSES = ("present", "late", "absent")
+MARK_STATUSES = STATUSES
 MAX_REASON = 200
 
 # MarkRefused.reason (with NOT_YOURS from kiosk/messages/desk.py)
@@ -45,7 +47,7 @@ class MarkRefused(Refused):
 class Mark:
     session_id: str
     person_id: str
-    status: str  # present | late | absent
+    status: str  # one of MARK_STATUSES
     reason: str = ""
 
 
@@ -77,10 +79,16 @@ def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, n
     reason = " ".join(mark.reason.split())
     if len(reason) > MAX_REASON:
         raise MarkRefused(REASON_TOO_LONG, f"the reason is at most {MAX_REASON} characters")
-    if mark.status == "absent" and not reason:
-        raise MarkRefused(REASON_NEEDED, "say why when marking someone absent (excused: illness, trip, ...)")
+    if not reason and _needs_reason(mark.status, session_statuses(store, info.session_id).get(mark.person_id)):
+        raise MarkRefused(REASON_NEEDED, f"say why {mark.person_id} is {mark.status}"
+                                         + (" (illness, a trip, ...)" if mark.status == "excused"
+                                            else ": they were checked in"))
     audited = f"{where}: {reason}" if where and reason else (where or reason)
     old = mark_manual(store, info.session_id, mark.person_id, mark.status, Actor(actor.id, kiosk_id), now,
                       reason=audited)
     name = roster_names(store, info.class_code).get(mark.person_id, mark.person_id)
     return Marked(name, mark.status, old, info.class_code)
+
+
+def _needs_reason(status: str, current: str | None) -> bool:
+    return status == "excused" or (status == "absent" and current in ("present", "late"))

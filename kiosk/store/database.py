@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kiosk.errors import StoreError, StoreFault
+from kiosk.model import room_name
 from kiosk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class Database:
             self.conn.row_factory = sqlite3.Row
             # The tamper-evidence ledger's triggers hash with this (migration m006).
             self.conn.create_function("kiosk_sha256", 1, sha256_hex, deterministic=True)
+            self.conn.create_function("kiosk_room", 1, room_name, deterministic=True)  # migration m009
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")  # a shown check-in survives power loss
             self.conn.execute("PRAGMA journal_size_limit=4194304")  # the WAL shrinks back after checkpoints

@@ -4,7 +4,7 @@ then every attendance and audit row against its latest ledger entry."""
 from __future__ import annotations
 
 from kiosk.store.database import Database, sha256_hex
-from kiosk.store.migrations.m006_ledger import COLUMNS
+from kiosk.store.migrations.m009_register import COLUMNS  # the ledger's columns as the newest schema has them
 
 
 def verify_ledger(db: Database) -> tuple[int, list[str]]:

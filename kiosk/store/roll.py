@@ -14,7 +14,7 @@ from datetime import datetime
 
 from kiosk.model import Roll, RollLine, SessionInfo, enrolment_state, roll_order
 from kiosk.store.database import Database, from_iso, to_iso
-from kiosk.store.sessions import SESSION_WITH_CLASS, mark_reason, session_from_row
+from kiosk.store.sessions import SESSION_WITH_CLASS, session_from_row
 
 
 def held_sessions(db: Database, start: datetime | None = None, end: datetime | None = None,
@@ -31,25 +31,27 @@ def held_sessions(db: Database, start: datetime | None = None, end: datetime | N
 
 
 def session_rolls(db: Database, sessions: list[SessionInfo]) -> list[Roll]:
-    """The roll of each session, in the order given."""
+    """The roll of each session, in the order given. An ended session leaves out roster members
+    with no row who joined the roster after it opened: the end gave everyone on the roster then
+    a row, so they joined after it (both times are this machine's, written as they happened)."""
     ids = [s.session_id for s in sessions]
-    roster = _grouped(db, "SELECT class_code AS k, person_id FROM roster WHERE class_code IN ({})",
+    roster = _grouped(db, "SELECT class_code AS k, person_id, added_at FROM roster WHERE class_code IN ({})",
                       sorted({s.class_code for s in sessions}))
     rows = _grouped(db, "SELECT session_id AS k, * FROM attendance WHERE session_id IN ({})", ids)
     failed = _grouped(db, "SELECT session_id AS k, person_id, count(*) AS n FROM spoof_events"
                       " WHERE session_id IN ({}) GROUP BY session_id, person_id", ids)
-    reasons = _grouped(db, "SELECT session_id AS k, target_id, detail FROM audit"
-                       " WHERE action = 'manual_mark' AND session_id IN ({}) ORDER BY id", ids)
+    opened = {r[0]: r[1] for r in db.query_in("SELECT id, activated_at FROM sessions WHERE id IN ({})", ids)}
     everyone = {r["person_id"] for found in (roster, rows) for group in found.values() for r in group}
     people = _people(db, sorted(everyone))
     rolls = []
     for session in sessions:
         stored = {r["person_id"]: r for r in rows.get(session.session_id, [])}
-        members = [r["person_id"] for r in roster.get(session.class_code, [])] + list(stored)
+        joined_by = opened.get(session.session_id) if session.state == "ended" else None
+        members = [r["person_id"] for r in roster.get(session.class_code, [])
+                   if joined_by is None or r["added_at"] is None or r["added_at"] <= joined_by]
         counts = {r["person_id"]: r["n"] for r in failed.get(session.session_id, [])}
-        why = {r["target_id"]: mark_reason(r["detail"]) for r in reasons.get(session.session_id, [])}
-        lines = [_line(pid, people.get(pid), stored.get(pid), counts.get(pid, 0), why.get(pid, ""))
-                 for pid in dict.fromkeys(members)]
+        lines = [_line(pid, people.get(pid), stored.get(pid), counts.get(pid, 0))
+                 for pid in dict.fromkeys(members + list(stored))]
         rolls.append(Roll(session, tuple(sorted(lines, key=roll_order)), counts.get(None, 0)))
     return rolls
 
@@ -60,18 +62,18 @@ def session_roll(db: Database, session_id: str) -> Roll | None:
     return session_rolls(db, [session_from_row(row)])[0] if row else None
 
 
-def _line(pid: str, person, row, failed: int, reason: str) -> RollLine:
-    name, enrolment = (person[0], enrolment_state(person[1], person[2])) if person else ("", "")
+def _line(pid: str, person, row, failed: int) -> RollLine:
+    name, enrolment = (person[0], enrolment_state(*person[1:])) if person else ("", "")
     if row is None:
         return RollLine(pid, name, enrolment=enrolment, failed_live_checks=failed)
     return RollLine(pid, name, row["status"], from_iso(row["checked_in_at"]), row["latency_ms"], row["method"],
-                    row["made_by"], row["kiosk_id"], reason, enrolment, failed)
+                    row["made_by"], row["kiosk_id"], row["reason"], enrolment, failed)
 
 
-def _people(db: Database, ids: list[str]) -> dict[str, tuple[str, str, bool]]:
-    """id -> (name, role, has a face enrolled)."""
-    return {r[0]: (r[1], r[2], bool(r[3])) for r in db.query_in(
-        "SELECT p.id, p.name, p.role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id)"
+def _people(db: Database, ids: list[str]) -> dict[str, tuple[str, str, bool, bool]]:
+    """id -> (name, role, has a face enrolled, opted out of face recognition)."""
+    return {r[0]: (r[1], r[2], bool(r[3]), bool(r[4])) for r in db.query_in(
+        "SELECT p.id, p.name, p.role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id), p.face_opt_out"
         " FROM people p WHERE p.id IN ({})", ids)}
 
 

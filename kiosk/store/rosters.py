@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.errors import StoreError
+from kiosk.model import Schedule, overlaps
 from kiosk.store import writes
 from kiosk.store.database import Database, utc_now
+from kiosk.store.sqlite_store import SqliteStore
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,24 @@ def import_roster(db: Database, code: str, entries: list[RosterEntry]) -> Roster
             writes.upsert_person(conn, pid, people[pid], "student", now)
         writes.add_to_roster(conn, code, report.added)
     return report
+
+
+def room_merges(db: Database) -> dict[str, list[str]]:
+    """Rooms that were written several ways before rooms took one form (migration m009):
+    room -> the spellings that became it."""
+    merged: dict[str, list[str]] = {}
+    for room, spelling in db.query("SELECT room, spelling FROM room_merges ORDER BY room, spelling"):
+        merged.setdefault(room, []).append(spelling)
+    return merged
+
+
+def room_clashes(store: SqliteStore) -> list[tuple[str, Schedule, Schedule]]:
+    """Pairs of schedules of one room that meet at overlapping times (the room, both schedules):
+    `schedule add` refuses them, but two spellings of a room merged by an upgrade can leave some."""
+    rooms = {code: info.room for code, info in store.classes().items() if info.room}
+    schedules = [s for s in store.schedules() if s.class_code in rooms]
+    return [(rooms[a.class_code], a, b) for i, a in enumerate(schedules) for b in schedules[i + 1:]
+            if rooms[a.class_code] == rooms[b.class_code] and a.class_code != b.class_code and overlaps(a, b)]
 
 
 def _require_class(conn, code: str) -> None:

@@ -11,14 +11,15 @@ import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Collection
 
 from kiosk.errors import StoreError
-from kiosk.model import Reconciliation, SessionInfo, absentees, reconcile
+from kiosk.model import STATUSES, Reconciliation, SessionInfo, absentees, reconcile
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.database import Database, from_iso, to_iso
 from kiosk.store.spoof_events import spoof_event_count
 
-MARK_STATUSES = ("present", "late", "absent")
+MARK_STATUSES = STATUSES  # a mark may say anything a row may
 RECENT_ENDED = timedelta(hours=3)  # an ended session stays the overlay's focus this long
 
 
@@ -52,11 +53,13 @@ def session_from_row(row: sqlite3.Row) -> SessionInfo:
                        row["state"])
 
 
-def focus_session(db: Database, now: datetime) -> SessionInfo | None:
-    """The session the instructor means: the active one, else the one that ended last (recently)."""
-    row = db.conn.execute(
+def focus_session(db: Database, now: datetime, class_codes: Collection[str] | None = None) -> SessionInfo | None:
+    """The session the instructor means: the active one, else the one that ended last (recently);
+    of one of `class_codes` when given (the door's own room)."""
+    rows = db.query(
         SESSION_WITH_CLASS + " WHERE s.state = 'active' OR s.ended_at >= ?"
-        " ORDER BY s.state = 'active' DESC, s.starts_at DESC LIMIT 1", (to_iso(now - RECENT_ENDED),)).fetchone()
+        " ORDER BY s.state = 'active' DESC, s.starts_at DESC", (to_iso(now - RECENT_ENDED),))
+    row = next((r for r in rows if class_codes is None or r["class_code"] in class_codes), None)
     return session_from_row(row) if row else None
 
 
@@ -121,28 +124,60 @@ def _end(conn: sqlite3.Connection, session_id: str, actor: Actor, now: datetime)
     return True
 
 
-def start_early(db: Database, meeting: SessionInfo, actor: Actor, now: datetime) -> list[str]:
-    """Open `meeting` now, ending whichever session is active; returns the ids it ended."""
+def start_early(db: Database, meeting: SessionInfo, actor: Actor, now: datetime,
+                class_codes: Collection[str] | None = None) -> list[str]:
+    """Open `meeting` now, ending whichever session of `class_codes` (the door's room; None: any)
+    is active; returns the ids it ended."""
     with db.transaction() as conn:
         state = conn.execute("SELECT state FROM sessions WHERE id = ?", (meeting.session_id,)).fetchone()
         if state is not None:
             raise StoreError(f"{meeting.class_code} at {meeting.starts_at:%H:%M} is already {state[0]}")
-        active = [r[0] for r in conn.execute("SELECT id FROM sessions WHERE state = 'active'")]
+        active = [r[0] for r in conn.execute("SELECT id, class_code FROM sessions WHERE state = 'active'")
+                  if class_codes is None or r[1] in class_codes]
         ended = [sid for sid in active if _end(conn, sid, actor, now)]
         conn.execute(
-            "INSERT INTO sessions (id, class_code, starts_at, ends_at, opens_at, state, activated_at, started_by)"
-            " VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+            "INSERT INTO sessions (id, class_code, starts_at, ends_at, opens_at, state, activated_at, started_by,"
+            " opened_by) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)",
             (meeting.session_id, meeting.class_code, to_iso(meeting.starts_at), to_iso(meeting.ends_at),
-             to_iso(min(now, meeting.opens_at)), to_iso(now), actor.person_id))
+             to_iso(min(now, meeting.opens_at)), to_iso(now), actor.person_id, actor.kiosk_id))
         write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "start_early", meeting.session_id,
                                      detail=f"scheduled {to_iso(meeting.starts_at)}"))
     return ended
 
 
+def hold_for_register(db: Database, meeting: SessionInfo, actor: Actor, now: datetime) -> SessionInfo:
+    """The meeting as a held session, for a register kept without its kiosk (none in the room,
+    or the door's kiosk was off): opened as it stands at `now`, active until its end, or already
+    ended (with no one marked: each mark is made by hand). A session held already is returned
+    as it is. Register sessions whose end has passed are ended first (a kiosk would have ended
+    them; without one, nobody else does)."""
+    with db.transaction() as conn:
+        _end_past_register_sessions(conn, now)
+        held = _session_info(conn, meeting.session_id)
+        if held is not None:
+            return held
+        ended = now >= meeting.ends_at
+        conn.execute(
+            "INSERT INTO sessions (id, class_code, starts_at, ends_at, opens_at, state, activated_at, ended_at,"
+            " ended_by, opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'register')",
+            (meeting.session_id, meeting.class_code, to_iso(meeting.starts_at), to_iso(meeting.ends_at),
+             to_iso(meeting.opens_at), "ended" if ended else "active", to_iso(now),
+             to_iso(meeting.ends_at) if ended else None, "register" if ended else ""))
+        write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "register_open", meeting.session_id,
+                                     detail="ended" if ended else "active"))
+        return _session_info(conn, meeting.session_id)
+
+
+def _end_past_register_sessions(conn: sqlite3.Connection, now: datetime) -> None:
+    conn.execute("UPDATE sessions SET state = 'ended', ended_at = ends_at, ended_by = 'register'"
+                 " WHERE state = 'active' AND opened_by = 'register' AND ends_at <= ?", (to_iso(now),))
+
+
 def mark_manual(db: Database, session_id: str, person_id: str, status: str, actor: Actor, now: datetime,
-                reason: str = "") -> str | None:
-    """Mark one roster member by hand; returns the status it replaced (None if there was no row).
-    A reason (an excused absence, say) goes into the audit row, and so into the ledger."""
+                reason: str = "", method: str = "manual") -> str | None:
+    """Mark one roster member by hand (or by their check-in code: method 'code'); returns the
+    status it replaced (None if there was no row). The reason (an excused absence, say) is kept
+    with the row and in the audit row, both chained in the ledger."""
     if status not in MARK_STATUSES:
         raise StoreError(f"status {status!r} must be one of {', '.join(MARK_STATUSES)}")
     with db.transaction() as conn:
@@ -157,15 +192,17 @@ def mark_manual(db: Database, session_id: str, person_id: str, status: str, acto
                            (session_id, person_id)).fetchone()
         if old is None:
             conn.execute(
-                "INSERT INTO attendance (session_id, person_id, status, checked_in_at, method, kiosk_id, made_by)"
-                " VALUES (?, ?, ?, ?, 'manual', ?, ?)",
-                (session_id, person_id, status, to_iso(now), actor.kiosk_id, actor.person_id))
-        else:
+                "INSERT INTO attendance (session_id, person_id, status, checked_in_at, method, kiosk_id, made_by,"
+                " reason, marked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, person_id, status, to_iso(now), method, actor.kiosk_id, actor.person_id, reason,
+                 to_iso(now)))
+        else:  # a check-in time stays; one that never came (absent, excused) becomes the mark's
             conn.execute(
-                "UPDATE attendance SET status = ?, method = 'manual', made_by = ?, kiosk_id = ?,"
-                " checked_in_at = CASE WHEN status = 'absent' THEN ? ELSE checked_in_at END"
+                "UPDATE attendance SET status = ?, method = ?, made_by = ?, kiosk_id = ?, reason = ?, marked_at = ?,"
+                " checked_in_at = CASE WHEN status IN ('absent', 'excused') THEN ? ELSE checked_in_at END"
                 " WHERE session_id = ? AND person_id = ?",
-                (status, actor.person_id, actor.kiosk_id, to_iso(now), session_id, person_id))
+                (status, method, actor.person_id, actor.kiosk_id, reason, to_iso(now), to_iso(now), session_id,
+                 person_id))
         write_audit(conn, AuditEntry(now, actor.kiosk_id, actor.person_id, "manual_mark", session_id, person_id,
                                      f"{old[0] if old else 'none'} -> {status}" + (f": {reason}" if reason else "")))
     return old[0] if old else None

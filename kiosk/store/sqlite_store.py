@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
+from typing import Collection
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -156,7 +157,7 @@ class SqliteStore(Database):
                                  "and name with 'class import-roster' (they await enrolment)")
             if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
                 raise StoreError(f"class {code!r} already exists")
-            writes.upsert_class(conn, code, name.strip(), room, instructor_id)
+            writes.upsert_class(conn, code, name.strip(), room, instructor_id)  # the room in its one form
             writes.add_to_roster(conn, code, student_ids)
 
     def class_record(self, code: str) -> ClassRecord | None:
@@ -209,13 +210,14 @@ class SqliteStore(Database):
         return result
 
     # -- sessions --------------------------------------------------------------
-    def activate_session(self, info: SessionInfo, schedule_id: int | None = None) -> bool:
-        """Make a meeting the active session; False if it was already known (active or ended)."""
+    def activate_session(self, info: SessionInfo, schedule_id: int | None = None, opened_by: str = "") -> bool:
+        """Make a meeting the active session; False if it was already known (active or ended).
+        `opened_by`: the kiosk that opened it."""
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO sessions (id, class_code, schedule_id, starts_at, ends_at, opens_at,"
-            " state, activated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?)",
+            " state, activated_at, opened_by) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)",
             (info.session_id, info.class_code, schedule_id, to_iso(info.starts_at), to_iso(info.ends_at),
-             to_iso(info.opens_at), utc_now()),
+             to_iso(info.opens_at), utc_now(), opened_by),
         )
         return cur.rowcount == 1
 
@@ -233,10 +235,12 @@ class SqliteStore(Database):
     def active_session_ids(self) -> list[str]:
         return [r[0] for r in self.query("SELECT id FROM sessions WHERE state = 'active' ORDER BY starts_at")]
 
-    def active_session(self) -> SessionInfo | None:
-        """The active session that started last (the next class wins a passing period)."""
-        row = self.conn.execute(SESSION_WITH_CLASS + " WHERE s.state = 'active' ORDER BY s.starts_at DESC LIMIT 1"
-                                ).fetchone()
+    def active_session(self, class_codes: Collection[str] | None = None) -> SessionInfo | None:
+        """The active session that started last (the next class wins a passing period), of one of
+        `class_codes` when given: a door's own room (kiosk.scheduler.timetable.room_scope)."""
+        rows = self.query(SESSION_WITH_CLASS + " WHERE s.state = 'active' ORDER BY s.starts_at DESC")
+        found = (r for r in rows if class_codes is None or r["class_code"] in class_codes)
+        row = next(found, None)
         return session_from_row(row) if row else None
 
     # -- attendance ------------------------------------------------------------
@@ -263,23 +267,6 @@ class SqliteStore(Database):
         return self.conn.execute(
             "SELECT count(*) FROM attendance WHERE session_id = ? AND status IN ('present', 'late')", (session_id,)
         ).fetchone()[0]
-
-    def attendance_rows(
-        self, day: date | None = None, class_code: str | None = None, tz: tzinfo | None = None
-    ) -> list[sqlite3.Row]:
-        """Rows for export, oldest session first; `day` is the session's local date in `tz`."""
-        sql = (
-            "SELECT a.person_id, p.name, s.class_code AS class, s.starts_at AS session_start, a.status,"
-            " a.checked_in_at, a.latency_ms FROM attendance a JOIN sessions s ON s.id = a.session_id"
-            " LEFT JOIN people p ON p.id = a.person_id WHERE 1 = 1"
-        )
-        params: list = []
-        if class_code:
-            sql += " AND s.class_code = ?"
-            params.append(class_code)
-        sql += " ORDER BY s.starts_at, a.checked_in_at"
-        rows = self.query(sql, tuple(params))
-        return [r for r in rows if day is None or from_iso(r["session_start"]).astimezone(tz).date() == day]
 
 
 def _embedding_rows(model: str, vectors, sources) -> list[writes.EmbeddingRow]:

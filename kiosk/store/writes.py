@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
-from kiosk.model import Schedule, format_weekdays
+from kiosk.model import Schedule, format_weekdays, room_name
+from kiosk.store.database import utc_now
 
 EmbeddingRow = tuple[str, bytes, str]  # (model, float32 vector bytes, source)
 
@@ -53,10 +54,11 @@ def insert_embeddings(conn: sqlite3.Connection, person_id: str, rows: Iterable[E
 # -- classes and rosters ----------------------------------------------------------------
 
 def upsert_class(conn: sqlite3.Connection, code: str, name: str, room: str, instructor_id: str | None) -> None:
+    """The class with its room in its one form (kiosk.model.room_name), whoever sends it."""
     conn.execute(
         "INSERT INTO classes (code, name, room, instructor_id) VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE"
         " SET name = excluded.name, room = excluded.room, instructor_id = excluded.instructor_id",
-        (code, name, room, instructor_id),
+        (code, name, room_name(room), instructor_id),
     )
 
 
@@ -66,9 +68,10 @@ def delete_class(conn: sqlite3.Connection, code: str) -> int:
 
 
 def add_to_roster(conn: sqlite3.Connection, code: str, person_ids: Iterable[str]) -> list[str]:
-    """Put people on the roster; returns those who were not on it yet."""
+    """Put people on the roster, noting when they joined; returns those who were not on it yet."""
+    now = utc_now()
     return [pid for pid in person_ids if conn.execute(
-        "INSERT OR IGNORE INTO roster (class_code, person_id) VALUES (?, ?)", (code, pid)).rowcount]
+        "INSERT OR IGNORE INTO roster (class_code, person_id, added_at) VALUES (?, ?, ?)", (code, pid, now)).rowcount]
 
 
 def remove_from_roster(conn: sqlite3.Connection, code: str, person_ids: Iterable[str]) -> None:

@@ -77,7 +77,7 @@ async def session_download(request: Request) -> Response:
         csv_to(out, rows)
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     data = io.BytesIO()
-    await blocking(write_xlsx, data, rows)
+    await blocking(write_xlsx, data, rows, zone=state(request).tz.key)
     return Response(data.getvalue(), headers=headers,
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

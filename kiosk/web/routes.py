@@ -7,10 +7,11 @@ from datetime import datetime
 from jinja2 import Environment
 from starlette.routing import Route
 
+from kiosk.model import STATUSES
 from kiosk.web import api, pages
 
-STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "": "Not yet"}
-METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "": ""}
+STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
+METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code", "": ""}
 STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
 
 ROUTES = [
@@ -41,7 +42,7 @@ def add_filters(env: Environment, web) -> None:
     env.filters["state_word"] = lambda s: STATE_WORDS.get(s, s)
     env.filters["ago"] = _ago
     env.filters["percent"] = lambda share: f"{share:.0%}"
-    env.globals["STATUSES"] = ("present", "late", "absent")
+    env.globals["STATUSES"] = STATUSES
 
 
 def _when(moment: datetime | None) -> str:

@@ -12,6 +12,7 @@ from kiosk.clock import FixedClock
 from kiosk.config import Config
 from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
+from kiosk.store.roll import session_roll
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 TZ = ZoneInfo("UTC")
@@ -49,5 +50,5 @@ def test_late_not_on_roster_and_no_session(setup):
     assert service.check_in("obama", "Obama", 0.8, systime.monotonic()).status is Status.NOT_ON_ROSTER
     late = service.check_in("maya", "Maya", 0.8, systime.monotonic())
     assert late.status is Status.LATE
-    rows = store.attendance_rows()
-    assert [(r["person_id"], r["status"]) for r in rows] == [("maya", "late")]
+    roll = session_roll(store, late.session_id)
+    assert [(line.person_id, line.status) for line in roll.lines if line.status] == [("maya", "late")]

@@ -60,7 +60,7 @@ def test_export_csv_columns(cli, enrolled):
     code, out, _ = cli("attendance", "export", "--format", "csv")
     assert code == 0
     assert out.splitlines() == [
-        "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,enrolment"]
+        "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,reason,enrolment"]
 
 
 def test_run_with_missing_video_file_is_one_line(cli):

@@ -74,7 +74,7 @@ def test_the_png_report_carries_the_per_student_table(cli, school, tmp_path):
     out_png = tmp_path / "report.png"
     code, out, _ = cli("attendance", "report", "--class", "CS101", "--out", str(out_png))
     assert code == 0 and "a table of 3 student(s) written to" in out
-    assert "lin\tLin Miranda\t0\t1\t0\t100%\t1\t" in out
+    assert "lin\tLin Miranda\t0\t1\t0\t0\t100%\t1\t" in out
     width, height = Image.open(out_png).size
     assert height > 4.2 * 120  # the chart plus the table below it
     code, _, err = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "no" / "r.png"))

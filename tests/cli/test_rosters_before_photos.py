@@ -112,4 +112,4 @@ def test_the_reconciliation_names_who_awaits_enrolment(cli, maths, data_dir, tmp
     store.close()
     assert summary.awaiting == ("Alex Lacamoire", "Lin-Manuel Miranda") and summary.expected == 2
     rows = cli("attendance", "export", "--class", "MA7B", "--date", "today")[1].splitlines()
-    assert rows[1].endswith(",not yet,,,,,awaiting enrolment")
+    assert rows[1].endswith(",not yet,,,,,,awaiting enrolment")

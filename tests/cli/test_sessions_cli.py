@@ -113,7 +113,7 @@ def test_schedules_remove_cancel_and_overlap(cli, store):
 def _two_sessions(store):
     from kiosk.model import SessionInfo
 
-    store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
+    store.conn.execute("INSERT INTO roster (class_code, person_id) VALUES ('CS101', 'lin')")
     for day, maya in ((2, "present"), (9, "late")):
         start = datetime(2026, 12, day, 9, tzinfo=timezone.utc)
         info = SessionInfo(f"CS101@{day}", "CS101", "Intro", "B12", start, start.replace(hour=10), start, "active")
@@ -126,14 +126,14 @@ def test_export_csv_and_xlsx(cli, store, tmp_path):
     _two_sessions(store)
     code, out, _ = cli("attendance", "export", "--class", "CS101")
     lines = out.splitlines()
-    assert lines[0] == "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,enrolment"
+    assert lines[0] == "person_id,name,class,session_start,status,checked_in_at,latency_ms,method,made_by,reason,enrolment"
     assert len(lines) == 5 and ",absent,," in lines[2]  # an absent row has no check-in time
     code, out, _ = cli("attendance", "export", "--format", "xlsx", "--out", str(tmp_path / "a.xlsx"))
     assert code == 0 and "4 row(s)" in out
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "a.xlsx").active
-    assert [c.value for c in sheet[1]][:5] == ["person_id", "name", "class", "session_start", "status"]
+    assert [c.value for c in sheet[1]][:5] == ["person_id", "name", "class", "session_start (Etc/UTC)", "status"]
     assert sheet.max_row == 5
     code, _, err = cli("attendance", "export", "--format", "xlsx")
     assert code == 2 and "needs --out" in err
@@ -143,7 +143,7 @@ def test_report_chart_and_per_student_summary(cli, store, tmp_path):
     _two_sessions(store)
     code, out, _ = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "r.png"))
     assert code == 0, out
-    assert "Maya Chen\t1\t1\t0\t100%" in out and "Lin Miranda\t0\t0\t2\t0%" in out
+    assert "Maya Chen\t1\t1\t0\t0\t100%" in out and "Lin Miranda\t0\t0\t0\t2\t0%" in out
     from PIL import Image
 
     with Image.open(tmp_path / "r.png") as image:
@@ -156,7 +156,7 @@ def test_report_names_who_should_be_re_enrolled(cli, store, tmp_path):
     """Lin is on the roster but the kiosk missed him twice: the instructor marked him by hand."""
     from kiosk.model import SessionInfo
 
-    store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
+    store.conn.execute("INSERT INTO roster (class_code, person_id) VALUES ('CS101', 'lin')")
     for day, lin_method in ((2, "manual"), (9, "manual"), (16, "face")):
         start = datetime(2026, 12, day, 9, tzinfo=timezone.utc)
         info = SessionInfo(f"CS101@{day}", "CS101", "Intro", "B12", start, start.replace(hour=10), start, "active")
@@ -166,6 +166,6 @@ def test_report_names_who_should_be_re_enrolled(cli, store, tmp_path):
         end_session_complete(store, info.session_id, Actor("schedule", "k1"), start.replace(hour=10))
     code, out, _ = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "r.png"))
     assert code == 0, out
-    assert "Lin Miranda\t3\t0\t0\t100%\t2" in out and "Maya Chen\t3\t0\t0\t100%\t0" in out
+    assert "Lin Miranda\t3\t0\t0\t0\t100%\t2" in out and "Maya Chen\t3\t0\t0\t0\t100%\t0" in out
     advice = out.split("should be re-enrolled", 1)[1]
     assert "lin\tLin Miranda\tmarked by hand 2 of 3 attended sessions" in advice and "maya" not in advice

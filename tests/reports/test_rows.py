@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kiosk.model import AWAITING, ENROLLED, Roll, RollLine, SessionInfo
-from kiosk.reports.rows import NOT_YET, day_bounds, export_rows
+from kiosk.reports.rows import EXPORT_COLUMNS, NOT_MARKED, NOT_YET, day_bounds, export_rows
 
 TZ = ZoneInfo("Europe/London")
 START = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)
@@ -28,12 +28,22 @@ def test_a_running_session_exports_its_rows_and_everyone_not_yet_seen():
         ("maya", "present", "2026-11-25T09:02:00+00:00"), ("lin", "late", "2026-11-25T09:09:00+00:00"),
         ("tom", NOT_YET, ""), ("zoe", "absent", "")]  # check-ins in time order, then the rest by name
     assert rows[0] == ["maya", "Maya Chen", "CS101", "2026-11-25T09:00:00+00:00", "present",
-                       "2026-11-25T09:02:00+00:00", 120.5, "face", "", ENROLLED]
+                       "2026-11-25T09:02:00+00:00", 120.5, "face", "", "", ENROLLED]
 
 
-def test_an_ended_or_scheduled_session_exports_only_stored_rows():
-    assert {r[0] for r in export_rows([Roll(session("ended"), LINES)], TZ)} == {"maya", "lin", "zoe"}
+def test_an_ended_session_says_who_was_never_marked_and_a_meeting_not_held_has_no_rows():
+    rows = {r[0]: r[4] for r in export_rows([Roll(session("ended"), LINES)], TZ)}
+    assert rows == {"maya": "present", "lin": "late", "tom": NOT_MARKED, "zoe": "absent"}
     assert export_rows([Roll(session("scheduled"), (RollLine("tom", "Tom"),))], TZ) == []
+
+
+def test_an_excused_absence_carries_its_reason():
+    excused = RollLine("ana", "Ana Silva", "excused", START, None, "manual", "prof", "door-1", "cli: illness")
+    (row,) = export_rows([Roll(session("ended"), (excused,))], TZ)
+    assert dict(zip(EXPORT_COLUMNS, row)) == {
+        "person_id": "ana", "name": "Ana Silva", "class": "CS101", "session_start": "2026-11-25T09:00:00+00:00",
+        "status": "excused", "checked_in_at": "", "latency_ms": "", "method": "manual", "made_by": "prof",
+        "reason": "cli: illness", "enrolment": ""}
 
 
 def test_sessions_come_in_order_of_start_then_class():

@@ -79,7 +79,7 @@ def _rows(store, session_id):
 
 def test_end_gives_absent_rows_to_everyone_never_seen_and_posts_a_summary(store):
     store.add_person(Person("lin", "Lin", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    store.conn.execute("INSERT INTO roster VALUES ('CS101', 'lin')")
+    store.conn.execute("INSERT INTO roster (class_code, person_id) VALUES ('CS101', 'lin')")
     clock = FixedClock(datetime(2026, 11, 25, 9, 5, tzinfo=TZ))
     posted = []
     sched = SessionScheduler(store, Config(), clock, posted.append)

@@ -108,5 +108,5 @@ def test_a_kiosk_with_no_room_serves_a_one_room_timetable():
     one_room = {"CS101": ClassInfo("CS101", "Intro", "B12"), "MA201": ClassInfo("MA201", "Calculus", "")}
     assert room_scope(one_room, "") == one_room
     assert room_scope(CLASSES, "") == CLASSES  # no rooms at all
-    assert rooms(TWO_ROOMS) == {"b12", "c3"}
+    assert rooms(TWO_ROOMS) == {"B12", "C3"}  # in their one form (kiosk.model.room_name)
     assert set(room_scope(TWO_ROOMS, "B12")) == {"B12MATH", "B12HIST"}

@@ -54,7 +54,7 @@ def test_the_instructor_marks_a_student_and_the_reason_is_audited(store):
 @pytest.mark.parametrize("actor, mark, reason", [
     (OTHER, Mark("", "maya", "late"), NOT_YOURS),
     (PROF, Mark("", "maya", "gone"), BAD_STATUS),
-    (PROF, Mark("", "maya", "absent"), REASON_NEEDED),
+    (PROF, Mark("", "maya", "excused"), REASON_NEEDED),
     (PROF, Mark("", "maya", "absent", "x" * 201), REASON_TOO_LONG),
     (PROF, Mark("CS101@2020-01-01T09:00Z", "maya", "late"), UNKNOWN_SESSION),
 ])
@@ -64,6 +64,13 @@ def test_the_rules_refuse_with_a_reason_and_store_nothing(store, actor, mark, re
         mark_by_hand(store, mark, actor, "door-1", NOW)
     assert refused.value.reason == reason and str(refused.value) and "\n" not in str(refused.value)
     assert audit_entries(store, "manual_mark") == []
+
+
+def test_undoing_a_check_in_needs_a_reason_marking_an_absence_does_not(store):
+    mark_by_hand(store, Mark(store.session_id, "maya", "absent"), PROF, "door-1", NOW)  # never seen: no why needed
+    mark_by_hand(store, Mark(store.session_id, "maya", "present"), PROF, "door-1", NOW)
+    with pytest.raises(MarkRefused, match="say why maya is absent: they were checked in"):
+        mark_by_hand(store, Mark(store.session_id, "maya", "absent"), PROF, "door-1", NOW)
 
 
 def test_someone_not_on_the_roster_is_refused_by_the_store(store):

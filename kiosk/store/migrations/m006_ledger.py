@@ -18,9 +18,10 @@ COLUMNS = {
 LAST_HASH = "coalesce((SELECT hash FROM ledger ORDER BY id DESC LIMIT 1), '')"
 
 
-def _trigger(table: str, op: str) -> str:
+def ledger_trigger(table: str, op: str, columns: tuple[str, ...]) -> str:
+    """One ledger trigger (later migrations that change a table's columns make it anew)."""
     row = "OLD" if op == "delete" else "NEW"
-    content = "''" if op == "delete" else "json_array(" + ", ".join(f"NEW.{c}" for c in COLUMNS[table]) + ")"
+    content = "''" if op == "delete" else "json_array(" + ", ".join(f"NEW.{c}" for c in columns) + ")"
     return f"""
     CREATE TRIGGER ledger_{table}_{op} AFTER {op.upper()} ON {table}
     BEGIN
@@ -41,7 +42,7 @@ SQL = """
         hash          TEXT NOT NULL
     );
     CREATE INDEX ledger_row ON ledger(tbl, row_id, id);
-""" + "".join(_trigger(t, op) for t in COLUMNS for op in ("insert", "update", "delete")) + """
+""" + "".join(ledger_trigger(t, op, COLUMNS[t]) for t in COLUMNS for op in ("insert", "update", "delete")) + """
     UPDATE attendance SET id = id;
     UPDATE audit SET id = id;
 """
