@@ -9,6 +9,7 @@ the events for the screen.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from kiosk.enrolment.service import DuplicateFace, Enrolment, NotOnePerson, NotThisPerson, enrol
 from kiosk.errors import Refused
@@ -19,6 +20,7 @@ from kiosk.messages.enrolment import (
 )
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.sqlite_store import Person
+from kiosk.vision.base import running_config
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,10 @@ def save_enrolment(desk, command: SaveEnrolment) -> list[object]:
     request = Enrolment(Person(command.person_id, command.name.strip(), role), command.vectors, command.sources,
                         command.mode, command.consent, command.allow_duplicate, desk.actor.id, desk.kiosk_id,
                         audited=True)
+    # Stored under the model that made the vectors: the fallback's while the configured one is missing.
+    cfg = replace(desk.cfg, vision=running_config(desk.cfg.vision, command.embedder))
     try:
-        result = enrol(desk.cfg, desk.store, request)
+        result = enrol(cfg, desk.store, request)
     except DuplicateFace as refused:
         match = refused.match
         _audit_refusal(desk, command.person_id, f"matches {match.person_id} score {match.score:.3f}")
