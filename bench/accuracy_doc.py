@@ -282,8 +282,8 @@ embedding, and the mean over sizes cancels that noise. Impostor-tail threshold, 
 {chr(10).join(rows)}
 
 The models are within a point of each other, so the default stays the int8 `sface`: a quarter of
-the size and as accurate. The non-commercial ArcFace-MBF and EdgeFace stay opt-in (`vision.embedder`), with
-their licences shown by `doctor`."""
+the size and as accurate. ArcFace-MBF (non-commercial) and EdgeFace-S (BSD-3-Clause) stay opt-in
+(`vision.embedder`), with their licences shown by `doctor`."""
 
 
 def _small_faces(result: dict | None) -> str:

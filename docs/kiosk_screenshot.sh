@@ -12,7 +12,8 @@ photos=../shared/data/face_recognition
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 py=.venv/bin/python; [ -x "$py" ] || py=python3
-export KIOSK_DATA_DIR=$data KIOSK_ROOM=B12 KIOSK_TIMEZONE=Europe/London
+# Its own models folder too, so the liveness files imported below (or their absence) are this shot's alone.
+export KIOSK_DATA_DIR=$data KIOSK_MODELS_DIR=$data/models KIOSK_ROOM=B12 KIOSK_TIMEZONE=Europe/London
 # The full liveness stack, as a school installs it (README, Liveness).
 [ -n "${WITHOUT_LIVENESS_MODEL:-}" ] || for onnx in ../shared/data/antispoof/silent-face/onnx/*.onnx; do
     "$py" main.py models import "$onnx" >/dev/null

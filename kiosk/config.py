@@ -201,7 +201,7 @@ class LivenessSection:
     decide_s: float = field(default=2.8, metadata=_check(_range(0.5, 30.0)))  # final verdict by then
     keep_snapshots: bool = False  # keep a face crop of each rejected attempt
     retention_days: int = field(default=30, metadata=_check(_range(1, 3650)))
-    model_dir: str = ""  # MiniFASNet .onnx files; empty = <data_dir>/models/antispoof
+    model_dir: str = ""  # MiniFASNet .onnx files; empty = the installation's models/antispoof, then <data_dir>'s
 
     def __post_init__(self) -> None:
         if self.enabled and _cue_weights(self.cues) is None and not self.cue_weights():

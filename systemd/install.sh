@@ -14,8 +14,13 @@ data=/var/lib/attendance-kiosk
 id kiosk >/dev/null 2>&1 || useradd --system --home-dir "$data" --shell /usr/sbin/nologin \
     --groups video,render,input,audio kiosk 2>/dev/null || useradd --system --home-dir "$data" --shell /usr/sbin/nologin kiosk
 install -d -m 0755 "$app" && install -d -m 0750 -g kiosk "$etc" && install -d -m 0700 -o kiosk -g kiosk "$data"
-rsync -a --delete --exclude .venv --exclude data --exclude .git "$src/" "$app/" 2>/dev/null \
-    || (cd "$src" && tar --exclude=.venv --exclude=./data --exclude=.git -cf - . | tar -C "$app" -xf -)
+rsync -a --delete --exclude .venv --exclude data --exclude .git --exclude /models "$src/" "$app/" 2>/dev/null \
+    || (cd "$src" && tar --exclude=.venv --exclude=./data --exclude=.git --exclude=./models -cf - . | tar -C "$app" -xf -)
+# The installation's models folder (EdgeFace-S, the liveness model): bring this copy's files, never
+# delete the installed ones on an upgrade; setup.sh below fetches what is still missing.
+if [ -d "$src/models" ] && [ "$src" != "$app" ]; then
+    install -d -m 0755 "$app/models" && cp -a "$src/models/." "$app/models/"
+fi
 (cd "$app" && ./setup.sh)
 [ -f "$etc/kiosk.toml" ] || install -m 0640 -g kiosk "$app/config/kiosk.toml" "$etc/kiosk.toml"
 [ -f "$etc/env" ] || install -m 0600 /dev/null "$etc/env"

@@ -17,6 +17,28 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KIOSK_SHARED_DATA", REPO.parent / "shared" / "data"))
+# Where this checkout's setup.sh installed the model files no package carries (EdgeFace-S): tests
+# that need the real file read it from here. Every test runs with an empty installation folder of
+# its own (isolated_models below), so what is installed never changes what a test sees.
+INSTALLED_MODELS = Path(os.environ.get("KIOSK_MODELS_DIR") or REPO / "models")
+EDGEFACE_FILE = "edgeface_s_gamma_05.onnx"
+
+
+@pytest.fixture(autouse=True)
+def isolated_models(tmp_path_factory, monkeypatch) -> Path:
+    """An empty installation-wide models folder (KIOSK_MODELS_DIR) for each test."""
+    folder = tmp_path_factory.mktemp("installed-models")
+    monkeypatch.setenv("KIOSK_MODELS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def edgeface_onnx() -> Path:
+    """The real EdgeFace-S file as setup.sh installs it (skip when this checkout has none)."""
+    for folder in (INSTALLED_MODELS, REPO / "data" / "models"):
+        if (folder / EDGEFACE_FILE).is_file():
+            return folder / EDGEFACE_FILE
+    pytest.skip(f"{EDGEFACE_FILE} not installed in {INSTALLED_MODELS} (./setup.sh or main.py models fetch)")
 
 
 @pytest.fixture(scope="session")

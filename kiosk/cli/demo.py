@@ -92,11 +92,11 @@ def _demo_config(cfg: Config, folder: Path) -> Config:
 def _liveness_model_dir(cfg: Config) -> Path | None:
     """The kiosk's installed MiniFASNet files, else the shared copies if they hash as published."""
     from kiosk.liveness.minifasnet import MODELS, antispoof_dir
-    from kiosk.liveness.models import sha256
+    from kiosk.vision.model_files import sha256_of
 
     shared = shared_photos().parent / "antispoof" / "silent-face" / "onnx"
     for folder in (antispoof_dir(cfg.liveness, cfg.data_dir / "models"), shared):
-        if all((folder / m.file).is_file() and sha256(folder / m.file) == m.sha256 for m in MODELS):
+        if all((folder / m.file).is_file() and sha256_of(folder / m.file) == m.sha256 for m in MODELS):
             return folder
     return None
 

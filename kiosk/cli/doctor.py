@@ -118,12 +118,15 @@ def _room_clashes(merged: dict[str, list[str]], clashes) -> None:
 
 
 def _models(cfg: Config) -> str:
-    from kiosk.vision.pipeline import FacePipeline
+    from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
-    pipeline = FacePipeline(cfg.vision, cfg.data_dir / "models")
+    pipeline = FacePipeline(cfg.vision, cfg.data_dir / "models", FALLBACK_EMBEDDER)
     pipeline.warm_up()
+    if pipeline.fallback_reason:  # the kiosk still recognises, on the fallback: a warning, not a failure
+        raise Advice(f"{pipeline.fallback_reason} (until then the kiosk recognises with {pipeline.cfg.embedder})")
     embedder = pipeline.embedder
-    return f"{cfg.vision.detector} + {cfg.vision.embedder} load offline (licence: {embedder.licence})"
+    weights = f"{embedder.weights_summary()}; " if embedder.weights_file else ""  # file and sha256
+    return f"{cfg.vision.detector} + {cfg.vision.embedder} load offline ({weights}licence: {embedder.licence})"
 
 
 def _liveness(cfg: Config) -> str:

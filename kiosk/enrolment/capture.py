@@ -86,4 +86,5 @@ class GuidedCapture:
         return CaptureGuidance(index, advice, box, counts, progress.per_pose, target, kept)
 
     def _complete(self) -> None:
-        self.outbox.deliver(CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources)))
+        self.outbox.deliver(CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources),
+                                            self.cfg.embedder))

@@ -3,9 +3,11 @@
 Each model takes an 80x80 BGR crop of the face box enlarged 2.7x (V2) or
 4.0x (V1SE), float 0-255, and gives 3 logits; after softmax class 1 is
 "real". Like the original we average both models' softmax. Weights are
-never downloaded: `main.py models import FILE` installs them into
-<data_dir>/models/antispoof/. Without them this cue is disabled (the
-judge logs a warning and the screen shows a notice).
+never downloaded at run time: setup.sh (`main.py models fetch`) or
+`main.py models import FILE` installs them into the installation's models
+folder, `antispoof/` (kiosk/vision/model_files.py). Without them, or with a
+file that is not the published one, this cue is disabled (the judge logs a
+warning and the screen shows a notice).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import numpy as np
 
 from kiosk.errors import ModelError
 from kiosk.liveness.base import LIVENESS, FaceSample, FrameCue
+from kiosk.vision import model_files
+from kiosk.vision.model_files import PinnedFile
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,11 @@ class PassiveModel:
     def url(self) -> str:
         return UPSTREAM + self.file
 
+    @property
+    def pinned(self) -> PinnedFile:
+        return PinnedFile(self.file, self.sha256, f"download it again from {self.url} and run "
+                                                  "'python main.py models import FILE' (or run ./setup.sh again)")
+
 
 MODELS = (
     PassiveModel("2.7_80x80_MiniFASNetV2.onnx", 2.7,
@@ -51,8 +60,25 @@ WEIGHTS_HELP = ("the Silent-Face MiniFASNet ONNX files (Apache-2.0); install eac
                 "`python main.py models import FILE`")
 
 
+ANTISPOOF = "antispoof"  # the liveness files' folder inside a models folder
+
+
+def antispoof_folders(cfg, data_dir_models: Path) -> list[Path]:
+    """Where the liveness files are looked for, in order: `liveness.model_dir` when set; else the
+    installation's models folder, then `<data_dir>/models` (installs made before it existed)."""
+    if cfg.model_dir:
+        return [Path(cfg.model_dir).expanduser()]
+    return [model_files.installed_models_dir() / ANTISPOOF, Path(data_dir_models) / ANTISPOOF]
+
+
 def antispoof_dir(cfg, data_dir_models: Path) -> Path:
-    return Path(cfg.model_dir).expanduser() if cfg.model_dir else Path(data_dir_models) / "antispoof"
+    """The first folder holding every liveness file; with none, the first place searched (where
+    `models import` installs them). A folder the kiosk may not read is a ModelError."""
+    folders = antispoof_folders(cfg, data_dir_models)
+    for folder in folders:
+        if all(model_files.is_there(folder / m.file) for m in MODELS):
+            return folder
+    return folders[0]
 
 
 def open_session(path: Path):
@@ -91,9 +117,11 @@ class MiniFASNet:
     """Both models; `real_probability` is the averaged softmax of class 1."""
 
     def __init__(self, folder: Path):
-        missing = [m.file for m in MODELS if not (folder / m.file).is_file()]
+        missing = [m.file for m in MODELS if not model_files.is_there(folder / m.file)]
         if missing:
             raise ModelError(f"liveness model missing: {folder / missing[0]}; get {WEIGHTS_HELP}")
+        for model in MODELS:  # another or a damaged file would judge faces with numbers nobody measured
+            model_files.check(folder / model.file, model.pinned)
         self._sessions = [(open_session(folder / m.file), m.scale) for m in MODELS]
 
     def real_probability(self, image: np.ndarray, box) -> float:

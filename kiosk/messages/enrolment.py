@@ -57,6 +57,7 @@ class CaptureComplete:
 
     vectors: np.ndarray
     sources: tuple[str, ...]
+    embedder: str = ""  # the face model that made them (vision.embedder of what runs; "" = the configured one)
 
 
 # -- to the desk worker (DeskWorker.submit) -----------------------------------------
@@ -77,6 +78,7 @@ class SaveEnrolment:
     vectors: np.ndarray = field(repr=False)
     sources: tuple[str, ...] = ()
     allow_duplicate: bool = False  # admins only; audited
+    embedder: str = ""  # the face model that made the vectors (CaptureComplete.embedder)
 
 
 # -- from the desk worker --------------------------------------------------------------

@@ -80,6 +80,7 @@ STORAGE_FAILING = "storage_failing"  # detail: the store's error; check-ins are 
 LIVENESS_CUE_OFF = "liveness_cue_off"  # detail: the cue that could not start
 LIVENESS_BLINK_ONLY = "liveness_blink_only"  # no learned model: everyone is asked to blink
 LIVENESS_TEXTURE_ONLY = "liveness_texture_only"  # no learned model and no way to ask: texture cues only
+EMBEDDER_FALLBACK = "embedder_fallback"  # detail: the configured face model, missing or damaged; SFace runs
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,12 @@ class Announcer:
             log.warning("liveness model not running: %s, until `main.py models import` installs it",
                         "every face must blink" if info.proof_by_challenge else "texture cues only")
 
+    def embedder_fallback(self, configured: str, running: str, reason: str) -> None:
+        """At start: the configured face model could not load, and which one runs instead."""
+        log.warning("face model %s not running (%s); recognising with %s and its enrolled faces only",
+                    configured, reason, running)
+        self.outbox.latest(msg.Notice(msg.EMBEDDER_FALLBACK, configured), key=(msg.Notice, msg.EMBEDDER_FALLBACK))
+
     def ready(self, info: JudgeInfo | None) -> None:
         liveness = msg.LIVENESS_OFF if info is None else msg.LIVENESS_LIMITED if info.limited else msg.LIVENESS_FULL
         self.outbox.latest(msg.RecognitionState(True, liveness))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from typing import Callable
 
 from kiosk.attendance.service import AttendanceService
@@ -101,15 +102,20 @@ class RecognitionWorker(threading.Thread):
 
     def load(self) -> None:
         """Load and warm up every model, in this thread (run() calls it; so may a test)."""
-        from kiosk.vision.pipeline import FacePipeline
+        from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
         self.judging = JudgeThread(self.cfg)  # its models load on its own thread, meanwhile
         self.store = self.store_factory()
-        self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
+        configured = self.cfg.vision.embedder
+        self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models", FALLBACK_EMBEDDER)
+        # From here on, the model that runs: the gallery holds its vectors, captures are labelled with it.
+        self.cfg = replace(self.cfg, vision=self.pipeline.cfg)
         self.pipeline.warm_up()
         self.identifier = Identifier(self.pipeline, self.cfg.vision, self.store)
         self.announcer = Announcer(self.cfg, AttendanceService(self.store, self.cfg, self.clock), self.outbox,
                                    self.stats)
+        if self.pipeline.fallback_reason:
+            self.announcer.embedder_fallback(configured, self.cfg.vision.embedder, self.pipeline.fallback_reason)
         info = self.judging.info()
         self.gate = LivenessGate(self.cfg, info)
         self.announcer.liveness_notices(info)

@@ -8,6 +8,7 @@ audited under that person.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from kiosk.config import Config, VisionSection
@@ -19,6 +20,7 @@ from kiosk.messages.enrolment import (
 )
 from kiosk.store.audit import AuditEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.vision.base import running_config
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def save_enrolment(cfg: Config, store: SqliteStore, actor: Person, kiosk_id: str
         log.info("enrolment of %s refused (%s): %s", command.person_id, reason, detail)
         return EnrolmentSaved(False, command.person_id, name, reason, **extra)
 
+    # Stored under the model that made the vectors: the fallback's while the configured one is missing.
+    cfg = replace(cfg, vision=running_config(cfg.vision, command.embedder))
     try:
         result = enrol(cfg, store, request)
     except DuplicateFace as err:

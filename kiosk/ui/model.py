@@ -90,6 +90,9 @@ class ScreenModel:
         self.recent: deque[CheckIn] = deque(maxlen=cfg.recent_count)
         self.card: Card | None = None
         self.toast: Toast | None = None
+        # Notices that came while another was showing: at start several can arrive in one frame (a
+        # missing face model and a missing live-check model), and each must be seen.
+        self._waiting_toasts: deque[tuple[str, str]] = deque(maxlen=4)
         self.faces: tuple[FaceLabel, ...] = ()
         self.faces_at = -1e9
         self.faces_frame: Frame | None = None  # the frame of the last FacesSeen, when it came with it
@@ -153,8 +156,14 @@ class ScreenModel:
         self.sync = event
 
     def _on_notice(self, event: Notice, wall: datetime) -> None:
-        self._serial += 1
         words, level = text.notice(event)
+        if self.toast is None or level == "error":  # an error (check-ins not saved) cannot wait
+            self._show_toast(words, level)
+        elif words != self.toast.text and (words, level) not in self._waiting_toasts:
+            self._waiting_toasts.append((words, level))
+
+    def _show_toast(self, words: str, level: str) -> None:
+        self._serial += 1
         self.toast = Toast(words, level, self.now, self._serial)
 
     def _on_liveness_failed(self, event: LivenessFailed, wall: datetime) -> None:
@@ -201,6 +210,8 @@ class ScreenModel:
             self.card = None
         if self.toast and self.now - self.toast.shown_at >= TOAST_S:
             self.toast = None
+            if self._waiting_toasts:
+                self._show_toast(*self._waiting_toasts.popleft())
         if self.now - self.faces_at >= FACES_HOLD_S + FACES_FADE_S:
             self.faces, self.faces_frame = (), None
 

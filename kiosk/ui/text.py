@@ -78,6 +78,7 @@ LIVENESS_ASK_EVERYONE = "Live check model not installed (ask IT): everyone is as
 LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not installed (ask IT)"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
+EMBEDDER_FALLBACK = "Face model {layer} missing or damaged (ask IT): using the built-in model"
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
@@ -109,7 +110,8 @@ def recognition_status(state: scr.RecognitionState) -> str:
 
 _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
             scr.LIVENESS_BLINK_ONLY: (LIVENESS_ASK_EVERYONE, "warning"),
-            scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning")}
+            scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning"),
+            scr.EMBEDDER_FALLBACK: (EMBEDDER_FALLBACK, "warning")}
 
 
 def notice(event: scr.Notice) -> tuple[str, str]:

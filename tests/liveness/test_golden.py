@@ -51,14 +51,14 @@ def cli(data_dir, *argv):
                           cwd=REPO, capture_output=True, text=True, timeout=240)
 
 
-def test_models_import_then_liveness_cli_on_shared_videos(shared, onnx_dir, data_dir, tmp_path):
+def test_models_import_then_liveness_cli_on_shared_videos(shared, onnx_dir, data_dir, tmp_path, isolated_models):
     bad = tmp_path / MODELS[0].file
     bad.write_bytes(b"\x00" * 100)
     refused = cli(data_dir, "models", "import", str(bad))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and refused.stderr.count("\n") == 1
     done = cli(data_dir, "models", "import", *(str(onnx_dir / m.file) for m in MODELS))
     assert done.returncode == 0, done.stderr
-    manifest = json.loads((data_dir / "models" / "antispoof" / "manifest.json").read_text())
+    manifest = json.loads((isolated_models / "antispoof" / "manifest.json").read_text())
     assert all(len(manifest[m.file]["sha256"]) == 64 for m in MODELS)
 
     replay = shared / "antispoof" / "replay-videos"

@@ -117,3 +117,14 @@ def test_nothing_without_sign_in(desk, faces):
     (event,) = desk.handle(ListPeople())
     assert isinstance(event, ActionDone) and not event.ok and event.refusal == NOT_SIGNED_IN
     assert text.action_result(event) == text.ERR_SIGN_IN
+
+
+def test_vectors_are_stored_under_the_model_that_made_them(cfg, store, faces, desk):
+    """Configured for EdgeFace-S, the kiosk ran on SFace (its weights were missing): the capture says
+    so, and its vectors join SFace's gallery, never EdgeFace-S's."""
+    configured = AdminDesk(store, cfg.replace("vision", embedder="edgeface-s"), desk.clock)
+    configured.handle(CheckPin("4829"))
+    (saved,) = configured.handle(SaveEnrolment("maya", "Maya Chen", "new", SELF, faces["biden"][None],
+                                               ("door-7 front 1",), embedder="sface"))
+    assert isinstance(saved, EnrolmentSaved) and saved.ok
+    assert store.embedding_counts("sface")["maya"] == 1 and "maya" not in store.embedding_counts("edgeface-s")

@@ -5,11 +5,11 @@ import pytest
 
 from kiosk.config import UiSection
 from kiosk.messages.screen import (
-    STORAGE_FAILING, CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState,
+    EMBEDDER_FALLBACK, LIVENESS_BLINK_ONLY, STORAGE_FAILING, CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState,
     SessionChanged,
 )
 from kiosk.model import Frame, Status
-from kiosk.ui.model import CardKind, ScreenModel
+from kiosk.ui.model import TOAST_S, CardKind, ScreenModel
 from kiosk.vision.base import FaceBox
 
 from ui_support import NOW, checkin, session
@@ -163,3 +163,17 @@ def test_with_nobody_in_view_the_picture_is_the_newest_frame():
     post(m, FacesSeen(10, (), frame(10, 10.0)))  # a pass that found no face
     newest = frame(11, 10.033)
     assert m.choose_picture(newest) is None and m.shown is newest
+
+
+def test_notices_arriving_together_are_each_shown_in_turn():
+    """At start a missing face model and a missing live-check model are announced in one frame."""
+    m = model()
+    post(m, Notice(EMBEDDER_FALLBACK, "edgeface-s"), Notice(LIVENESS_BLINK_ONLY), Notice(LIVENESS_BLINK_ONLY))
+    assert m.toast.text == "Face model edgeface-s missing or damaged (ask IT): using the built-in model"
+    assert m.toast.level == "warning"
+    m.tick(TOAST_S)
+    assert m.toast.text.startswith("Live check model not installed")
+    m.tick(TOAST_S)
+    assert m.toast is None
+    post(m, Notice(EMBEDDER_FALLBACK, "edgeface-s"), Notice(STORAGE_FAILING, "disk full"))
+    assert m.toast.level == "error"  # check-ins not being saved cannot wait its turn

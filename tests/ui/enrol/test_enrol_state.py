@@ -67,7 +67,8 @@ class Harness:
 
     def captured(self) -> None:
         self.events.put(CaptureGuidance(5, "good", FaceBox(200, 60, 90, 120, 0.9), COUNTS, 2, "left", kept=True))
-        self.events.put(CaptureComplete(np.eye(6, 128, dtype=np.float32), tuple(f"door-7 p {i}" for i in range(6))))
+        self.events.put(CaptureComplete(np.eye(6, 128, dtype=np.float32), tuple(f"door-7 p {i}" for i in range(6)),
+                                        "sface"))
         self.tick()
 
     def close(self) -> None:
@@ -107,6 +108,7 @@ def test_person_capture_save_done_then_close_resumes_recognition(harness):
     assert (save.person_id, save.name, save.mode, save.consent, save.allow_duplicate) == (
         "maya", "Maya Chen", "new", Consent("self"), False)
     assert save.vectors.shape == (6, 128) and len(save.sources) == 6
+    assert save.embedder == "sface"  # the model that made the vectors travels with them
     harness.events.put(EnrolmentSaved(True, "maya", "Maya Chen", stored=6, lookalikes=(("lin", "Lin-Manuel Miranda"),)))
     harness.tick()
     assert harness.state.step == "done"
