@@ -21,6 +21,7 @@ from kiosk.messages import screen as msg
 from kiosk.recognition.worker import RecognitionWorker
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.vision.images import load_image
+from kiosk.vision.naming import name_faces
 from tests.lanes_support import OutboxSpy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +64,8 @@ def test_the_kiosk_recognises_with_sface_and_its_vectors_only(enrolled, data_dir
         assert ("is not the published file's" if weights == "truncated" else "not found") in warning[0]
         assert list(worker.identifier.gallery.person_ids) == ["lin"]  # the EdgeFace-only vector is not mixed in
         image = load_image(enrolled)
-        match = worker.identifier.gallery.match(worker.pipeline.embed(image, worker.pipeline.detect(image)[:1]))[0]
+        vectors = worker.pipeline.embed(image, worker.pipeline.detect(image)[:1])
+        match = name_faces(worker.identifier.rule, worker.identifier.gallery, vectors)[0]
         assert match.person_id == "lin"
     finally:
         worker.close()

@@ -122,7 +122,7 @@ def test_nothing_without_sign_in(desk, faces):
 def test_vectors_are_stored_under_the_model_that_made_them(cfg, store, faces, desk):
     """Configured for EdgeFace-S, the kiosk ran on SFace (its weights were missing): the capture says
     so, and its vectors join SFace's gallery, never EdgeFace-S's."""
-    configured = AdminDesk(store, cfg.replace("vision", embedder="edgeface-s"), desk.clock)
+    configured = StaffDesk(store, cfg.replace("vision", embedder="edgeface-s"), desk.clock)
     configured.handle(CheckPin("4829"))
     (saved,) = configured.handle(SaveEnrolment("maya", "Maya Chen", "new", SELF, faces["biden"][None],
                                                ("door-7 front 1",), embedder="sface"))
