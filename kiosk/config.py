@@ -95,6 +95,8 @@ class AttendanceSection:
     early_open_min: int = field(default=10, metadata=_check(_range(0, 240)))
     grace_min: int = field(default=5, metadata=_check(_range(0, 240)))
     repeat_notice_s: float = field(default=4.0, metadata=_check(_range(0.0, 600)))
+    qr_cards: bool = True  # read check-in cards (QR codes) shown to the camera
+    qr_every_s: float = field(default=0.5, metadata=_check(_range(0.1, 10.0)))
 
 
 @dataclass(frozen=True)

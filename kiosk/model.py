@@ -76,6 +76,7 @@ class CheckIn:
     at: datetime | None = None  # the stored check-in time (the first one for ALREADY)
     latency_ms: float | None = None
     score: float | None = None
+    method: str = "face"  # face | code (a personal check-in code, typed or shown as a QR card)
 
 
 # -- schedules and their meetings (the calendar maths of one schedule) -------------------

@@ -33,7 +33,8 @@ LAYERS = [
     {"messages"},  # the contract between the threads
     {"camera", "scheduler", "sync", "reports"},  # reports: the export rows, summary, files and chart
     {"enrolment"},
-    {"attendance", "staff"},  # the check-in rules and service; what staff do (sign-in, the desk, marks)
+    {"attendance"},  # the check-in rules and the service that stores their verdict
+    {"staff"},  # what staff do (sign-in, the desk, marks, the register), and check-in codes
     {"recognition"},  # the stage that uses the libraries with attendance and the store
     {"ui"},
     {"runtime", "web"},  # the kiosk's threads and its lanes; the staff web view

@@ -36,14 +36,15 @@ class AttendanceService:
         self._roster: tuple[float, str, frozenset[str]] = (-1e9, "", frozenset())
         self._served: tuple[float, frozenset[str]] = (-1e9, frozenset())
 
-    def check_in(self, person_id: str, name: str, score: float, first_seen: float) -> CheckIn:
+    def check_in(self, person_id: str, name: str, score: float | None, first_seen: float,
+                 method: str = "face") -> CheckIn:
         """Decide and record one sighting; `first_seen` is the monotonic capture
-        time of the first frame the face was in, for latency_ms."""
+        time of the first frame the face was in (or of the code's entry), for latency_ms."""
         now = self.clock()
         session, roster = self._session_and_roster()
         already = self.store.first_check_in(session.session_id, person_id) if session else None
         status = decide(now, session, person_id, roster, already, self.grace)
-        base = dict(person_id=person_id, name=name, score=score)
+        base = dict(person_id=person_id, name=name, score=score, method=method)
         if session is None or status is Status.NO_SESSION:
             return CheckIn(status, **base)
         base.update(session_id=session.session_id, class_code=session.class_code)
@@ -57,11 +58,12 @@ class AttendanceService:
     def _record(self, status: Status, now, session: SessionInfo, first_seen: float, base: dict) -> CheckIn:
         latency_ms = round((time.monotonic() - first_seen) * 1000.0, 1)
         row = AttendanceRow(session.session_id, base["person_id"], status.value, now, latency_ms,
-                            base["score"], "face", self.kiosk_id)
+                            base["score"], base["method"], self.kiosk_id)
         stored_at, created = self.store.record_attendance(row)  # StoreFault: the file failed, nothing saved
         if not created:  # another writer got there first: the earliest record stands
             return CheckIn(Status.ALREADY, at=stored_at, **base)
-        log.info("checked in %s to %s (%s, %.0f ms)", base["person_id"], session.class_code, status.value, latency_ms)
+        log.info("checked in %s to %s (%s, %s, %.0f ms)", base["person_id"], session.class_code, status.value,
+                 base["method"], latency_ms)
         return CheckIn(status, at=stored_at, latency_ms=row.latency_ms, **base)
 
     def _session_and_roster(self) -> tuple[SessionInfo | None, frozenset[str]]:

@@ -4,6 +4,7 @@ school system's CSV export (people not enrolled yet are added awaiting enrolment
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentTypeError
 from pathlib import Path
 
 from kiosk.cli.common import audited, audited_admin, read_store
@@ -11,6 +12,7 @@ from kiosk.cli.people_csv import read_people_csv
 from kiosk.config import Config
 from kiosk.enrolment.rules import person_id_problem
 from kiosk.errors import UsageError
+from kiosk.model import room_name
 from kiosk.store import rosters
 from kiosk.sync import central_writes as central
 
@@ -22,7 +24,8 @@ def register(commands) -> None:
     add.add_argument("code")
     add.add_argument("--name", required=True)
     add.add_argument("--students", default="", help="comma-separated person ids")
-    add.add_argument("--room", default="")
+    add.add_argument("--room", default="", type=room_argument, help="the room it meets in (case and spaces "
+                     "do not matter: b12 and B12 are one room)")
     add.add_argument("--instructor", default=None, help="instructor's person id")
     add.set_defaults(handler=class_add)
     class_cmds.add_parser("list", help="list classes").set_defaults(handler=class_list)
@@ -40,6 +43,13 @@ def register(commands) -> None:
     imp.add_argument("code")
     imp.add_argument("csv", type=Path)
     imp.set_defaults(handler=class_import_roster)
+
+
+def room_argument(text: str) -> str:
+    """A room in its one form; one that is only spaces is a mistake, not 'no room'."""
+    if text and not text.strip():
+        raise ArgumentTypeError("a room name is empty after trimming spaces; leave --room out for no room")
+    return room_name(text)
 
 
 def class_add(args, cfg: Config) -> int:

@@ -68,7 +68,7 @@ def enroll_command(args, cfg: Config) -> int:
     if mode == "extend" and not cfg.mongo.uri and with_store(cfg, lambda s: s.person(person.id)) is None:
         raise StoreError(f"enroll: {person.id} is not enrolled; --extend adds photos to an enrolled person")
     vectors = embed_all(face_pipeline(cfg), args.images, f"enrolling {person.id}")
-    consent = Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
+    consent = given_consent(args)
     request = enrolment_request(cfg, person, vectors, tuple(p.name for p in args.images), mode, consent,
                                 args.allow_duplicate)
     result = enrol_checked(cfg, request)
@@ -122,7 +122,12 @@ def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, known: 
     if pid in known and mode == "new":
         print(f"{pid}: already enrolled, skipped (use --replace to re-enrol)")
         return [(str(i), pid, "skipped", "already enrolled") for i in images]
-    return enrol_photos(cfg, pipeline, Person(pid, pid, role), images, mode, None, args.allow_duplicate)
+    return enrol_photos(cfg, pipeline, Person(pid, pid, role), images, mode, given_consent(args), args.allow_duplicate)
+
+
+def given_consent(args) -> Consent | None:
+    """--consent-by and --guardian, for one person or every person of --from-dir."""
+    return Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
 
 
 def lookalikes_command(args, cfg: Config) -> int:

@@ -1,15 +1,18 @@
-"""`person` (list, erase everywhere) and `verify-log`: privacy and tamper evidence."""
+"""`person` (list, erase everywhere, a check-in code, opting out of face recognition) and
+`verify-log`: privacy, a way in without a face, and tamper evidence."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from kiosk.cli.common import cli_actor, read_store, with_store
+from kiosk.cli.common import audited_admin, cli_actor, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger
 from kiosk.store.people import people_overview
 from kiosk.store.privacy import erase_person
+from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
@@ -20,6 +23,17 @@ def register(commands) -> None:
     erase.add_argument("person_id")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     erase.set_defaults(handler=person_erase)
+    code = actions.add_parser("code", help="issue a personal check-in code (typed at the kiosk, or a QR card)")
+    code.add_argument("person_id")
+    code.add_argument("--card", type=Path, help="also write a printable card with the code and its QR code "
+                                                "(.png or .pdf)")
+    code.add_argument("--revoke", action="store_true", help="take the person's code away")
+    code.set_defaults(handler=person_code)
+    opt = actions.add_parser("opt-out", help="never recognise this person by face (their face data is erased); "
+                                             "they check in with their code")
+    opt.add_argument("person_id")
+    opt.add_argument("--undo", action="store_true", help="opt back in (new photos are needed)")
+    opt.set_defaults(handler=person_opt_out)
     verify = commands.add_parser("verify-log", help="check attendance and audit rows against the hash-chained ledger")
     verify.set_defaults(handler=verify_log_command)
 
@@ -44,10 +58,62 @@ def person_list(args, cfg: Config) -> int:
             face = f"{p.vectors} embedding(s)"
         else:
             face = "no face (staff)" if p.role != "student" else "awaiting enrolment"
+        face = "opted out of face recognition" if p.face_opt_out else face
         print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
-              f"consent: {p.consent_by or 'not recorded'}{guardian}")
+              f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}")
     if not rows:
         print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
+    return 0
+
+
+def person_code(args, cfg: Config) -> int:
+    """Print a new code once (only its hash is kept), and write the card if asked."""
+    from kiosk.store import codes
+
+    if args.revoke:
+        audited_admin(cfg, "code_revoke", args.person_id, lambda c: central.remove_code(c, args.person_id),
+                      lambda s: _revoke(s, args.person_id))
+        print(f"{args.person_id}'s check-in code no longer works")
+        return 0
+    person = read_store(cfg, lambda s: s.person(args.person_id))
+    if person is None:
+        raise UsageError(f"unknown person {args.person_id!r}; see 'person list'")
+    if args.card is not None and args.card.suffix.lower() not in (".png", ".pdf"):
+        raise UsageError(f"--card {args.card}: the card is written as .png or .pdf")
+    code = codes.new_code()
+    hashed = codes.code_hash(code)
+    audited_admin(cfg, "code_issue", args.person_id, lambda c: central.set_code_hash(c, args.person_id, hashed),
+                  lambda s: codes.store_code(s, args.person_id, hashed))
+    print(f"check-in code for {person.name} ({person.id}): {code[:4]} {code[4:]}  (shown once; a new one "
+          "replaces it)")
+    if args.card is not None:
+        from kiosk.reports.cards import write_card
+
+        write_card(args.card, person.id, person.name, code)
+        print(f"card written to {args.card}")
+    return 0
+
+
+def _revoke(store, person_id: str) -> None:
+    from kiosk.store import codes
+
+    if not codes.revoke_code(store, person_id):
+        raise UsageError(f"{person_id!r} has no check-in code")
+
+
+def person_opt_out(args, cfg: Config) -> int:
+    from kiosk.store.people import set_face_opt_out
+
+    opted = not args.undo
+    removed = audited_admin(cfg, "opt_out" if opted else "opt_in", args.person_id,
+                            lambda c: central.set_face_opt_out(c, args.person_id, opted),
+                            lambda s: set_face_opt_out(s, args.person_id, opted), lambda n: f"{n} embedding(s) erased")
+    if opted:
+        print(f"{args.person_id} opted out of face recognition: {removed} embedding(s) erased; they check in with "
+              f"their code ('person code {args.person_id} --card card.pdf')")
+    else:
+        print(f"{args.person_id} may be recognised by face again: enrol new photos ('enroll --id {args.person_id} "
+              "--replace ...')")
     return 0
 
 

@@ -26,6 +26,7 @@ from kiosk.config import Config, VisionSection
 from kiosk.enrolment.rules import name_problem, person_id_problem
 from kiosk.errors import StoreError
 from kiosk.model import Consent
+from kiosk.store.people import face_opted_out
 from kiosk.store.privacy import record_consent
 from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.vision.lookalike import Neighbour
@@ -172,6 +173,10 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
         raise StoreError(f"{request.person.id or 'person'}: {problem}")
     if len(request.vectors) == 0:
         raise StoreError(f"{request.person.id}: no usable photo")
+    if face_opted_out(store, request.person.id):
+        raise StoreError(f"{request.person.id} opted out of face recognition: no photo is kept for them (they check "
+                         f"in with their code: 'person code {request.person.id}'; 'person opt-out "
+                         f"{request.person.id} --undo' if they change their mind)")
     if cfg.privacy.require_consent and request.consent is None and request.mode != "extend":
         raise StoreError(f"{request.person.id}: consent is required here ([privacy] require_consent); record who "
                          "consented, e.g. --consent-by self, or --consent-by NAME --guardian NAME for a minor")

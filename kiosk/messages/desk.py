@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from kiosk.model import Reconciliation, SessionInfo
+from kiosk.model import CheckIn, Reconciliation, SessionInfo
 
 # -- commands (to DeskWorker.submit) ---------------------------------------------------
 
@@ -122,3 +122,31 @@ class ActionDone:
     within_h: int = 0
     detail: str = ""
     context: OverlayContext | None = None
+
+
+# -- a student's personal check-in code (no sign-in: the keypad, or a QR card the camera saw) --
+
+@dataclass(frozen=True)
+class CheckInWithCode:
+    action: ClassVar[str] = "code_check_in"
+    code: str
+    via: str = "keypad"  # keypad | qr
+
+
+# CodeChecked.refusal
+CODE_WRONG = "code_wrong"  # tries_left says how many before code entry locks
+CODE_LOCKED = "code_locked"  # locked_for says how long
+
+
+@dataclass(frozen=True)
+class CodeChecked:
+    """The verdict on a code: its holder's check-in (whose status may still be a refusal: not on
+    this class's list, no session, already checked in), or why the code was not taken."""
+
+    LOSSLESS: ClassVar[bool] = True
+    ok: bool
+    refusal: str = ""
+    tries_left: int = 0
+    locked_for: float = 0.0
+    checkin: CheckIn | None = None
+    via: str = "keypad"

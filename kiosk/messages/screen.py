@@ -42,6 +42,15 @@ class CheckInPosted:
 
 
 @dataclass(frozen=True)
+class CodeSeen:
+    """A check-in code read from a QR card in the camera's view: the screen passes it to the
+    desk worker, which alone checks codes (scrypt is slow; the recognition thread must not wait)."""
+
+    LOSSLESS: ClassVar[bool] = True
+    code: str
+
+
+@dataclass(frozen=True)
 class LookAtCamera:
     """A face is there but too small, turned away or blurred."""
 

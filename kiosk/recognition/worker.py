@@ -31,6 +31,7 @@ from kiosk.messages.screen import RecognitionState
 from kiosk.model import Frame
 from kiosk.recognition import passes
 from kiosk.recognition.announce import Announcer
+from kiosk.recognition.cards import CardWatch
 from kiosk.recognition.gate import LivenessGate
 from kiosk.recognition.identify import Identifier
 from kiosk.recognition.judging import JudgeReport, JudgeThread
@@ -121,6 +122,7 @@ class RecognitionWorker(threading.Thread):
         self.announcer.liveness_notices(info)
         self.spoofs = SpoofRecorder(self.cfg, self.store, self.clock)
         self.spoofs.purge_snapshots()
+        self.cards = CardWatch(self.cfg.attendance, self.outbox)  # check-in cards shown to the camera
 
     def close(self) -> None:
         if self.judging is not None:
@@ -153,6 +155,7 @@ class RecognitionWorker(threading.Thread):
         try:
             self.identifier.refresh_gallery()
             self.process(frame)
+            self.cards.look(frame)
         except StoreError as err:  # a full disk, say: say so on screen, keep recognising
             log.error("%s", err)
             self.announcer.storage_failing(str(err))

@@ -1,4 +1,5 @@
-"""The instructor's desk at the door: what the PIN overlay's commands do.
+"""The instructor's desk at the door: what the PIN overlay's commands do, and the students'
+check-in codes (typed on the keypad or read from a QR card; kiosk/staff/codes.py).
 
 The overlay submits kiosk/messages/desk.py commands; `StaffDesk` signs the
 instructor in (kiosk/staff/sign_in.py), checks who may do what, acts through the
@@ -20,12 +21,14 @@ from kiosk.config import Config
 from kiosk.errors import KioskError, Refused
 from kiosk.messages import desk as msg
 from kiosk.messages.desk import (
-    ActionDone, Candidate, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked, Refresh,
-    SessionEnded, StartNext,
+    ActionDone, Candidate, CheckInWithCode, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked,
+    Refresh, SessionEnded, StartNext,
 )
+from kiosk.messages.screen import CheckInPosted
 from kiosk.messages.enrolment import ListPeople, SaveEnrolment
 from kiosk.scheduler.timetable import current_and_next, room_scope
 from kiosk.staff import enrolment_actions
+from kiosk.staff.codes import CodeDoor
 from kiosk.staff.marks import Mark, mark_by_hand
 from kiosk.staff.roles import may_manage
 from kiosk.staff.sign_in import SharedLockout, sign_in_at_door
@@ -52,11 +55,14 @@ class StaffDesk:
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         # Persisted per staff id and per door, shared with the web login.
         self.lockouts = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=lock_clock)
+        self.codes = CodeDoor(store, cfg, clock, lock_clock)
         self.actor: Person | None = None
 
     def handle(self, command: object) -> list[object]:
         if isinstance(command, CheckPin):
             return [self._check_pin(command.pin)]
+        if isinstance(command, CheckInWithCode):  # a student's code: no sign-in
+            return self._code(command)
         if isinstance(command, Logout):
             return self._logout(command.reason)
         if self.actor is None:
@@ -87,6 +93,11 @@ class StaffDesk:
             return PinChecked(False, refusal=msg.PIN_LOCKED, locked_for=verdict.lock_started)
         return PinChecked(False, refusal=msg.PIN_NOBODY if verdict.nobody else msg.PIN_WRONG,
                           tries_left=verdict.tries_left)
+
+    def _code(self, command: CheckInWithCode) -> list[object]:
+        answer = self.codes.check(command.code, command.via)
+        shown = [CheckInPosted(answer.checkin)] if answer.checkin is not None else []  # the live screen's card
+        return [answer] + shown
 
     def _logout(self, reason: str) -> list[object]:
         if self.actor is not None:

@@ -1,5 +1,6 @@
 """Applying the central database's admin documents to this kiosk's SQLite: the local
-mirror of people (with their embeddings), classes (with rosters), schedules and PIN hashes.
+mirror of people (with their embeddings), classes (with rosters), schedules, PIN hashes
+and check-in code hashes.
 
 kiosk/sync/ reads and validates the documents into the value types below; here they
 are written, all in ONE transaction, with the same row writers as a change made at
@@ -19,7 +20,9 @@ from kiosk.model import Schedule
 from kiosk.store import writes
 from kiosk.store.database import Database, utc_now
 from kiosk.store.outbox import set_state
-from kiosk.store.pins import delete_pin, write_pin_hash
+from kiosk.store.codes import write_code_hash
+from kiosk.store.people import write_face_opt_out
+from kiosk.store.pins import write_pin_hash
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class PulledPerson:
     role: str = "student"
     embeddings: tuple[tuple[str, bytes, str], ...] = ()  # (model, float32 bytes, source)
     deleted: bool = False
+    face_opt_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,14 @@ class PulledPin:
     deleted: bool = False
 
 
-Pulled = PulledPerson | PulledClass | PulledSchedule | PulledPin
+@dataclass(frozen=True)
+class PulledCode:
+    person_id: str
+    code_hash: str = ""  # scrypt; never logged
+    deleted: bool = False
+
+
+Pulled = PulledPerson | PulledClass | PulledSchedule | PulledPin | PulledCode
 
 
 @dataclass(frozen=True)
@@ -85,13 +96,14 @@ def apply_pulled(db: Database, batches: Iterable[MirrorBatch], warnings: list[st
 def _person(conn: sqlite3.Connection, p: PulledPerson, warnings: list[str]) -> int:
     if p.deleted:  # attendance keeps its rows: it has no foreign key to people
         return writes.delete_person(conn, p.id)
-    row = conn.execute("SELECT name, role FROM people WHERE id = ?", (p.id,)).fetchone()
+    row = conn.execute("SELECT name, role, face_opt_out FROM people WHERE id = ?", (p.id,)).fetchone()
     have = sorted((r[0], bytes(r[1]), r[2]) for r in conn.execute(
         "SELECT model, vector, source FROM embeddings WHERE person_id = ?", (p.id,)))
-    if row and (row["name"], row["role"]) == (p.name, p.role) and have == sorted(p.embeddings):
+    if row and tuple(row) == (p.name, p.role, int(p.face_opt_out)) and have == sorted(p.embeddings):
         return 0  # unchanged: leave it alone so the gallery is not rebuilt for nothing
     now = utc_now()
     writes.upsert_person(conn, p.id, p.name, p.role, now)
+    write_face_opt_out(conn, p.id, p.face_opt_out)
     if have != sorted(p.embeddings):
         writes.replace_embeddings(conn, p.id, p.embeddings, now)
     return 1
@@ -139,18 +151,30 @@ def _schedule(conn: sqlite3.Connection, s: PulledSchedule, warnings: list[str]) 
 
 
 def _pin(conn: sqlite3.Connection, k: PulledPin, warnings: list[str]) -> int:
-    if k.deleted:  # a PIN removed centrally stops working at every door
-        return delete_pin(conn, k.person_id)
-    if not conn.execute("SELECT 1 FROM people WHERE id = ?", (k.person_id,)).fetchone():
-        warnings.append(f"pin {k.person_id}: person is not enrolled on this kiosk; skipped")
+    # A PIN removed centrally stops working at every door.
+    return _hash_copy(conn, "pins", "pin_hash", k.person_id, None if k.deleted else k.pin_hash, warnings)
+
+
+def _code(conn: sqlite3.Connection, k: PulledCode, warnings: list[str]) -> int:
+    return _hash_copy(conn, "checkin_codes", "code_hash", k.person_id, None if k.deleted else k.code_hash, warnings)
+
+
+def _hash_copy(conn: sqlite3.Connection, table: str, column: str, person_id: str, value: str | None,
+               warnings: list[str]) -> int:
+    """A person's PIN or code hash as the central copy has it (None: removed there)."""
+    if value is None:
+        return conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,)).rowcount
+    if not conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
+        what = "pin" if table == "pins" else "code"
+        warnings.append(f"{what} {person_id}: person is not enrolled on this kiosk; skipped")
         return 0
-    row = conn.execute("SELECT pin_hash FROM pins WHERE person_id = ?", (k.person_id,)).fetchone()
-    if row and row[0] == k.pin_hash:
+    row = conn.execute(f"SELECT {column} FROM {table} WHERE person_id = ?", (person_id,)).fetchone()
+    if row and row[0] == value:
         return 0
-    write_pin_hash(conn, k.person_id, k.pin_hash)
+    (write_pin_hash if table == "pins" else write_code_hash)(conn, person_id, value)
     return 1
 
 
 APPLY: dict[str, Callable[[sqlite3.Connection, Pulled, list[str]], int]] = {
-    "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin}
-ORDER = ("people", "classes", "schedules", "pins")  # a class names people; a schedule a class; a PIN a person
+    "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin, "codes": _code}
+ORDER = ("people", "classes", "schedules", "pins", "codes")  # parents first: a class names people, a PIN a person

@@ -26,8 +26,8 @@ from kiosk.sync.client import CentralUnavailable, Connection, connect
 
 log = logging.getLogger(__name__)
 
-COLLECTIONS = ("people", "classes", "schedules", "pins", "sessions", "attendance", "audit", "kiosks")
-ADMIN_COLLECTIONS = ("people", "classes", "schedules", "pins")  # central wins; kiosks pull these, in this order
+COLLECTIONS = ("people", "classes", "schedules", "pins", "codes", "sessions", "attendance", "audit", "kiosks")
+ADMIN_COLLECTIONS = ("people", "classes", "schedules", "pins", "codes")  # central wins; kiosks pull these, in order
 
 # collection -> [(keys, options)]
 INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict]]] = {
@@ -36,9 +36,11 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict]]] = {
     "schedules": [([("updated_at", 1)], {"name": "updated_at"}),
                   ([("class_code", 1)], {"name": "class_code"})],
     "pins": [([("updated_at", 1)], {"name": "updated_at"})],
+    "codes": [([("updated_at", 1)], {"name": "updated_at"})],
     "sessions": [([("class_code", 1), ("starts_at", 1)], {"name": "class_start"})],
     "attendance": [([("session_id", 1), ("person_id", 1)], {"name": "session_person", "unique": True}),
-                   ([("checked_in_at", 1)], {"name": "checked_in_at"})],
+                   ([("checked_in_at", 1)], {"name": "checked_in_at"}),
+                   ([("updated_at", 1)], {"name": "updated_at"})],
     "audit": [([("kiosk_id", 1), ("local_id", 1)], {"name": "kiosk_local", "unique": True}),
               ([("at", 1)], {"name": "at"})],
     "kiosks": [([("last_seen", 1)], {"name": "last_seen"})],

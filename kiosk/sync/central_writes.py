@@ -125,6 +125,30 @@ def remove_pin(central: Central, person_id: str) -> None:
     _stamp(central, "pins", person_id, {"pin_hash": None, "deleted": True})
 
 
+def set_code_hash(central: Central, person_id: str, code_hash: str) -> None:
+    """A student's check-in code, as its hash only; every kiosk pulls it."""
+    if _live(central, "people", person_id) is None:
+        raise StoreError(f"unknown person {person_id!r}; add them centrally first")
+    _stamp(central, "codes", person_id, {"code_hash": code_hash, "deleted": False})
+
+
+def remove_code(central: Central, person_id: str) -> None:
+    _stamp(central, "codes", person_id, {"code_hash": None, "deleted": True})
+
+
+def set_face_opt_out(central: Central, person_id: str, opted_out: bool) -> int:
+    """Opt a person out of face recognition everywhere (their embeddings go), or back in; returns
+    how many embeddings were removed centrally."""
+    person = _live(central, "people", person_id)
+    if person is None:
+        raise StoreError(f"unknown person {person_id!r}")
+    fields: dict = {"face_opt_out": opted_out}
+    if opted_out:
+        fields["embeddings"] = []
+    _stamp(central, "people", person_id, fields)
+    return len(person.get("embeddings") or []) if opted_out else 0
+
+
 # -- classes and rosters ------------------------------------------------------------
 
 def add_class(central: Central, code: str, name: str, student_ids: list[str], room: str = "",

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kiosk.model import Schedule, format_weekdays, parse_weekdays
-from kiosk.store.mirror import PulledClass, PulledPerson, PulledPin, PulledSchedule
+from kiosk.model import Schedule, format_weekdays, parse_weekdays, room_name
+from kiosk.store.mirror import PulledClass, PulledCode, PulledPerson, PulledPin, PulledSchedule
 
 ROLES = ("student", "instructor", "admin")
 
@@ -35,7 +35,8 @@ def parse_person(doc: dict) -> PulledPerson:
             raise MalformedDocument(f"person {pid!r}: embedding {i} is not a document")
         embeddings.append((_text(item, "model", pid), _vector_bytes(item.get("vector"), pid, i),
                            str(item.get("source") or "")))
-    return PulledPerson(pid, name, role, tuple(embeddings))
+    opted_out = doc.get("face_opt_out") is True
+    return PulledPerson(pid, name, role, () if opted_out else tuple(embeddings), face_opt_out=opted_out)
 
 
 def parse_class(doc: dict) -> PulledClass:
@@ -51,7 +52,7 @@ def parse_class(doc: dict) -> PulledClass:
     room = doc.get("room") or ""
     if not isinstance(room, str):
         raise MalformedDocument(f"class {code!r}: room must be text")
-    return PulledClass(code, _text(doc, "name", code), room, instructor, tuple(dict.fromkeys(roster)))
+    return PulledClass(code, _text(doc, "name", code), room_name(room), instructor, tuple(dict.fromkeys(roster)))
 
 
 def parse_schedule(doc: dict) -> PulledSchedule:
@@ -87,6 +88,16 @@ def parse_pin(doc: dict) -> PulledPin:
     return PulledPin(pid, value)
 
 
+def parse_code(doc: dict) -> PulledCode:
+    pid = _id(doc, "code")
+    if doc.get("deleted") is True:
+        return PulledCode(pid, deleted=True)
+    value = doc.get("code_hash")
+    if not isinstance(value, str) or not value.startswith("scrypt$") or value.count("$") != 5:
+        raise MalformedDocument(f"code {pid!r}: code_hash is not a check-in code's scrypt hash")
+    return PulledCode(pid, value)
+
+
 # -- documents the admin path writes ------------------------------------------------
 
 def person_fields(name: str, role: str, model: str, vectors: np.ndarray, sources: list[str]) -> dict:
@@ -100,8 +111,8 @@ def person_fields(name: str, role: str, model: str, vectors: np.ndarray, sources
 
 
 def class_fields(name: str, room: str, instructor_id: str | None, roster: list[str]) -> dict:
-    return {"name": name, "room": room, "instructor_id": instructor_id, "roster": list(dict.fromkeys(roster)),
-            "deleted": False}
+    return {"name": name, "room": room_name(room), "instructor_id": instructor_id,
+            "roster": list(dict.fromkeys(roster)), "deleted": False}
 
 
 def schedule_fields(schedule: Schedule) -> dict:

@@ -17,14 +17,15 @@ from kiosk.store.mirror import ORDER, MirrorBatch, apply_pulled
 from kiosk.store.outbox import get_state
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.sync.central import ADMIN_COLLECTIONS, Central
-from kiosk.sync.documents import MalformedDocument, parse_class, parse_person, parse_pin, parse_schedule
+from kiosk.sync.documents import MalformedDocument, parse_class, parse_code, parse_person, parse_pin, parse_schedule
 
 log = logging.getLogger(__name__)
 
 # Re-read this much before the last cursor: a write stamped just before it
 # may commit just after we read. Re-applying a document changes nothing.
 OVERLAP = timedelta(seconds=5)
-PARSERS = {"people": parse_person, "classes": parse_class, "schedules": parse_schedule, "pins": parse_pin}
+PARSERS = {"people": parse_person, "classes": parse_class, "schedules": parse_schedule, "pins": parse_pin,
+           "codes": parse_code}
 
 
 @dataclass
@@ -69,7 +70,8 @@ def _fetch(central: Central, cursors: dict[str, str | None]) -> dict[str, list[d
             # A class pulled before its people arrived lost those roster entries; so
             # did a schedule before its class, and a PIN before its person.
             # New parents -> re-read all children.
-            parent_changed = (name in ("classes", "pins") and docs["people"]) or (name == "schedules" and docs["classes"])
+            parent_changed = (name in ("classes", "pins", "codes") and docs["people"]) or \
+                (name == "schedules" and docs["classes"])
             query = {} if cursor is None or parent_changed else _since(cursor)
             docs[name] = list(central[name].find(query))
     return docs

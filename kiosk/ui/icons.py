@@ -114,8 +114,15 @@ def _ring(s, theme, c, u, col):
     pygame.draw.circle(s, col, c, 0.85 * u, max(2, round(0.28 * u)))
 
 
+def _keypad(s, theme, c, u, col):
+    """Nine keys: a code typed on the keypad."""
+    for row in (-0.6, 0, 0.6):
+        for column in (-0.6, 0, 0.6):
+            pygame.draw.circle(s, col, _pt(c, u, column, row), 0.2 * u)
+
+
 _GLYPHS = {
-    "check": _check, "clock": _clock, "info": _info, "question": _question, "warning": _warning,
+    "keypad": _keypad, "check": _check, "clock": _clock, "info": _info, "question": _question, "warning": _warning,
     "no_entry": _no_entry, "face": _face, "camera_off": _camera_off, "cross": _cross,
     "dot": _dot, "ring": _ring, "stop": _stop,
 }

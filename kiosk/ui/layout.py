@@ -27,6 +27,7 @@ class Layout:
     clock: Rect
     recent: Rect
     status: Rect
+    code: Rect  # the students' "Check in with a code" button, between the recent list and the status
 
     def feed_rect(self, aspect: float | None) -> Rect:
         """The largest rect of the frame's aspect inside feed_area (centred in landscape,
@@ -84,11 +85,12 @@ def _portrait(size: tuple[int, int], t: Theme, pill_w: int) -> Layout:
                   panel, *_panel_parts(panel, pad, t))
 
 
-def _panel_parts(panel: Rect, pad: int, t: Theme) -> tuple[Rect, Rect, Rect]:
+def _panel_parts(panel: Rect, pad: int, t: Theme) -> tuple[Rect, Rect, Rect, Rect]:
     inner = panel.inflate(-2 * pad, -2 * pad)
     clock = Rect(inner.x, inner.y, inner.w, t.px(60))
     status_h = t.px(78)
     status = Rect(inner.x, inner.bottom - status_h, inner.w, status_h)
     gap = t.px(18)
-    recent = Rect(inner.x, clock.bottom + gap, inner.w, status.y - clock.bottom - 2 * gap)
-    return clock, recent, status
+    code = Rect(inner.x, status.y - gap - t.px(58), inner.w, t.px(58))
+    recent = Rect(inner.x, clock.bottom + gap, inner.w, code.y - clock.bottom - 2 * gap)
+    return clock, recent, status, code

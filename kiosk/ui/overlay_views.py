@@ -1,4 +1,5 @@
-"""Layout and painting of the instructor overlay's screens.
+"""Layout and painting of the instructor overlay's screens, and of the students' code keypad
+(kiosk/ui/code_entry.py), which shares the PIN pad.
 
 `build(overlay)` places the buttons for the current screen (called from
 the overlay's input and update); `draw(surface, overlay)` only reads.
@@ -31,8 +32,8 @@ def build(o) -> list[Button]:
     _, inner = _frame(o)
     t = o.theme
     close = Rect(inner.right - t.px(150), inner.y, t.px(150), t.px(58))
-    top = [Button(close, text.CLOSE if o.screen in ("pin", "menu") else text.BACK, o.back,
-                  icon="cross" if o.screen in ("pin", "menu") else None)]
+    first = o.screen in ("pin", "menu", "code")  # Close; deeper screens go Back
+    top = [Button(close, text.CLOSE if first else text.BACK, o.back, icon="cross" if first else None)]
     body = Rect(inner.x, inner.y + _header_h(o), inner.w, inner.h - _header_h(o))
     return top + _BUILDERS[o.screen](o, body)
 
@@ -130,7 +131,8 @@ def _none(o, body: Rect) -> list[Button]:
     return []
 
 
-_BUILDERS = {"pin": _keypad, "menu": _menu, "confirm_end": _confirm, "mark": _mark, "reconcile": _none}
+_BUILDERS = {"pin": _keypad, "code": _keypad, "menu": _menu, "confirm_end": _confirm, "mark": _mark,
+             "reconcile": _none}
 
 
 # -- painting -------------------------------------------------------------------------
@@ -157,6 +159,8 @@ def _titles(o) -> tuple[str, str]:
     focus = ctx.session if ctx else None
     if o.screen == "pin":
         return text.PIN_TITLE, text.PIN_PROMPT
+    if o.screen == "code":  # a student's check-in code (kiosk/ui/code_entry.py)
+        return text.CODE_TITLE, text.CODE_PROMPT
     if o.screen == "menu":
         who = o.person
         head = (text.SIGNED_IN_ADMIN if who and who.role == "admin" else text.SIGNED_IN).format(
@@ -181,8 +185,9 @@ def _focus_line(focus) -> str:
 
 def _message(surface, o, rect: Rect) -> None:
     words, level = o.message, o.message_level
-    if o.screen == "pin" and o.locked:
-        words, level = text.PIN_LOCKED.format(time=text.wait_text(o.lock_left)), "error"
+    if o.screen in ("pin", "code") and o.locked:
+        locked = text.CODE_LOCKED if o.screen == "code" else text.PIN_LOCKED
+        words, level = locked.format(time=text.wait_text(o.lock_left)), "error"
     elif o.pending:
         words, level = text.PIN_CHECKING, "info"
     if not words:
@@ -199,7 +204,7 @@ def _message(surface, o, rect: Rect) -> None:
 def _paint_pin(surface, o, body: Rect) -> None:
     t = o.theme
     r = t.px(11)
-    shown = max(4, len(o.digits))
+    shown = max(o.digit_slots, len(o.digits))
     gap = t.px(16)
     x0 = body.centerx - (shown * 2 * r + (shown - 1) * gap) // 2 + r
     for i in range(shown):
@@ -292,5 +297,5 @@ def _paint_nothing(surface, o, body: Rect) -> None:
     _message(surface, o, Rect(body.x, body.y, body.w, o.theme.px(44)))
 
 
-_PAINTERS = {"pin": _paint_pin, "menu": _paint_menu, "confirm_end": _paint_nothing, "mark": _paint_mark,
+_PAINTERS = {"pin": _paint_pin, "code": _paint_pin, "menu": _paint_menu, "confirm_end": _paint_nothing, "mark": _paint_mark,
              "reconcile": _paint_reconcile}

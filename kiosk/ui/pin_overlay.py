@@ -25,21 +25,18 @@ from kiosk.messages.desk import (
     StartNext,
 )
 from kiosk.ui import overlay_views as views, text
+from kiosk.ui.keypad import DigitEntry
 from kiosk.ui.states import State
 from kiosk.ui.theme import Theme
 from kiosk.ui.touch import Button, press
 
 log = logging.getLogger(__name__)
 
-MAX_DIGITS = 12
-DIGIT_KEYS = {getattr(pygame, f"K_{d}"): str(d) for d in range(10)}
-DIGIT_KEYS.update({getattr(pygame, f"K_KP{d}"): str(d) for d in range(10)})
-ENTER_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
-
-
-class PinOverlay(State):
+class PinOverlay(DigitEntry, State):
     transparent = True
     takes_escape = True  # Esc means "back" here, even in a window where it would quit
+    digit_slots = 4  # empty dots shown before a PIN is typed
+    max_digits = 12
 
     def __init__(self, cfg: PinSection, theme: Theme, submit: Callable[[object], None],
                  enrol: Callable[[PinChecked], None] | None = None):
@@ -81,12 +78,7 @@ class PinOverlay(State):
         if event.key == pygame.K_ESCAPE:
             self.back()
         elif self.screen == "pin":
-            if event.key in DIGIT_KEYS:
-                self.press_digit(DIGIT_KEYS[event.key])
-            elif event.key == pygame.K_BACKSPACE:
-                self.delete_digit()
-            elif event.key in ENTER_KEYS:
-                self.enter_pin()
+            self.digit_key(event)
         elif self.screen == "mark":
             if event.key == pygame.K_BACKSPACE:
                 self.set_query(self.query[:-1])
@@ -94,14 +86,6 @@ class PinOverlay(State):
                 self.set_query(self.query + event.unicode)
 
     # -- actions the buttons and keys call ----------------------------------------------
-
-    def press_digit(self, digit: str) -> None:
-        if not self.locked and len(self.digits) < MAX_DIGITS:
-            self.digits += digit
-            self.message = ""
-
-    def delete_digit(self) -> None:
-        self.digits = self.digits[:-1]
 
     def enter_pin(self) -> None:
         if self.digits and not self.locked:
@@ -198,14 +182,6 @@ class PinOverlay(State):
             self.close("timeout")
             return
         self._relayout()
-
-    @property
-    def locked(self) -> bool:
-        return self.now < self.locked_until
-
-    @property
-    def lock_left(self) -> float:
-        return max(0.0, self.locked_until - self.now)
 
     def matches(self) -> list[Candidate]:
         """Roster members matching the search, not-yet-seen first."""

@@ -21,6 +21,7 @@ from kiosk.config import Config, PinSection
 from kiosk.messages.desk import PinChecked, SessionEnded
 from kiosk.messages.screen import CheckInPosted
 from kiosk.ui import text, theme as th
+from kiosk.ui.code_entry import CodeLayer
 from kiosk.ui.enrol.state import EnrolState
 from kiosk.ui.pin_overlay import PinOverlay
 from kiosk.ui.sound import SoundCues, SoundPlayer
@@ -152,6 +153,8 @@ class SummaryState(State):
 
 def kiosk_layers(cfg: Config, submit: Callable[[object], None],
                  submit_vision: Callable[[object], None] | None = None) -> list[Callable[[LiveState], State]]:
-    """The states the running kiosk puts over its live screen: sounds, then the Staff button."""
+    """The states the running kiosk puts over its live screen: sounds, the Code button, then the
+    Staff button."""
     return [lambda live: SoundCues(SoundPlayer(cfg.sound)),
+            lambda live: CodeLayer(cfg.pin, live, submit),
             lambda live: StaffLayer(cfg.pin, live, submit, submit_vision)]

@@ -244,6 +244,11 @@ def _face_label(name: str | None, score: float | None, confirmed: bool, show_sco
 # -- Instructor overlay (PIN pad, actions) and the end-of-session summary. ----
 ADMIN_OPEN_KEY = "F2"
 ADMIN_BUTTON = "Staff"
+CODE_BUTTON = "Check in with a code"
+CODE_TITLE = "Check in with your code"
+CODE_PROMPT = "Type the 8 digits on your card, or show the card to the camera"
+CODE_WRONG = "That code is not right · {n} tries left"
+CODE_LOCKED = "Too many wrong codes · try again in {time}"
 PIN_TITLE = "Instructor access"
 PIN_PROMPT = "Enter your PIN"
 PIN_PROMPT_CLASS = "Enter your PIN · {code} {name}"
@@ -309,6 +314,12 @@ def wait_text(seconds: float) -> str:
     """'45 s' or '2 min 05 s' for a lockout countdown."""
     s = max(1, int(seconds + 0.999))
     return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
+
+
+def code_refusal(event: adm.CodeChecked) -> str:
+    if event.refusal == adm.CODE_LOCKED:
+        return CODE_LOCKED.format(time=wait_text(event.locked_for))
+    return CODE_WRONG.format(n=event.tries_left)
 
 
 def pin_refusal(event: adm.PinChecked) -> str:

@@ -16,11 +16,11 @@ from pygame import Rect
 from kiosk.ui import text
 from kiosk.ui.enrol import phrases
 from kiosk.ui.enrol.form import PersonForm
+from kiosk.ui.keypad import ENTER_KEYS
 from kiosk.ui.theme import Theme
 from kiosk.ui.touch import Button
 
 KEY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm'._")
-ENTER_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
 SUBMIT, CANCEL = "submit", "cancel"
 
 
