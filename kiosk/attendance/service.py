@@ -17,8 +17,7 @@ from datetime import timedelta
 from kiosk.attendance.rules import decide
 from kiosk.clock import Clock
 from kiosk.config import Config
-from kiosk.model import CheckIn, SessionInfo, Status
-from kiosk.scheduler.timetable import room_scope
+from kiosk.model import CheckIn, SessionInfo, Status, room_scope
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
 log = logging.getLogger(__name__)

@@ -95,6 +95,8 @@ def attendance_mark(args, cfg: Config) -> int:
         return meeting, *mark_meeting(store, meeting, Mark("", args.person, args.status, args.reason), actor,
                                       cfg.kiosk.id, now, where="cli")
 
+    if cfg.mongo.uri:
+        _sync_now(cfg)  # this machine's timetable and marks as the central database has them
     try:
         meeting, marked, opened = read_store(cfg, mark)
     except MarkRefused as err:
@@ -102,23 +104,23 @@ def attendance_mark(args, cfg: Config) -> int:
     held = " (no kiosk held this meeting: its register is now open)" if opened else ""
     print(f"{marked.summary()} in {meeting.class_code} on {meeting.starts_at.astimezone(tz):%Y-%m-%d %H:%M}{held}")
     if cfg.mongo.uri:
-        _send_now(cfg)
+        report = _sync_now(cfg)
+        print("sent to the central database" if report.complete else
+              f"kept here, to send with the next sync ({report.error or 'the server did not answer'})")
     return 0
 
 
-def _send_now(cfg: Config) -> None:
-    """With a central database: push the mark now, so every door of the room pulls it."""
+def _sync_now(cfg: Config):
+    """With a central database: one sync cycle (no heartbeat: this is not a kiosk at work)."""
     from kiosk.sync.engine import SyncEngine
 
     store = SqliteStore.in_dir(cfg.data_dir)
     engine = SyncEngine(store, cfg)
     try:
-        report = engine.cycle()
+        return engine.cycle(heartbeat=False)
     finally:
         engine.close()
         store.close()
-    print("sent to the central database" if report.complete else
-          f"kept here, to send with the next sync ({report.error or 'the server did not answer'})")
 
 
 def attendance_report(args, cfg: Config) -> int:

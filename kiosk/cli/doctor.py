@@ -84,7 +84,7 @@ def _database(cfg: Config) -> str:
 
 def _room(cfg: Config) -> str:
     """The room this kiosk serves: only that room's classes open and end here."""
-    from kiosk.scheduler.timetable import room_names, room_scope, rooms
+    from kiosk.model import room_names, room_scope, rooms
     from kiosk.store.rosters import room_clashes, room_merges
     from kiosk.store.sqlite_store import SqliteStore
 
@@ -103,7 +103,9 @@ def _room(cfg: Config) -> str:
         raise Advice(f"no class is in room {cfg.kiosk.room!r} (rooms in the timetable: {named}); "
                      "check [kiosk] room, or give the classes this room with 'class add --room'")
     where = f"room {cfg.kiosk.room}" if cfg.kiosk.room else "no room set (one-room timetable)"
-    return f"{where}: serves {len(served)} of {len(classes)} class(es)"
+    merges = "; ".join(f"{room} was written {', '.join(map(repr, spellings))}" for room, spellings in merged.items())
+    return f"{where}: serves {len(served)} of {len(classes)} class(es)" + (
+        f" (one room each now: {merges})" if merges else "")
 
 
 def _room_clashes(merged: dict[str, list[str]], clashes) -> None:

@@ -7,8 +7,8 @@ import logging
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.model import room_scope
 from kiosk.recognition.gate import LiveCheckFailed
-from kiosk.scheduler.timetable import room_scope
 from kiosk.store import spoof_events as spoofs
 from kiosk.store.sqlite_store import SqliteStore
 

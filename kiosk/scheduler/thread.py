@@ -21,8 +21,8 @@ from kiosk.config import Config
 from kiosk.messages.desk import SessionEnded
 from kiosk.messages.lanes import Outbox
 from kiosk.messages.screen import SessionChanged
-from kiosk.model import SessionInfo
-from kiosk.scheduler.timetable import current_and_next, room_names, room_scope
+from kiosk.model import SessionInfo, room_names, room_scope
+from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore

@@ -11,30 +11,7 @@ from zoneinfo import ZoneInfo
 
 # The value types and the calendar maths of one schedule live in kiosk.model, below the store and
 # the scheduler alike; the timetable adds which meeting is open when, and for which room.
-from kiosk.model import ClassInfo, Schedule, SessionInfo, meeting, room_name
-
-def room_scope(classes: dict[str, ClassInfo], room: str) -> dict[str, ClassInfo]:
-    """The classes a kiosk in `room` serves: only that room's. Rooms are compared in their one
-    form (kiosk.model.room_name), which the config and the store both keep.
-
-    A kiosk with no room set serves every class while the timetable has at
-    most one room, and none once it has several: it cannot know which door it
-    is, and serving them all would let a class in another room end this one.
-    """
-    room = room_name(room)
-    if room:
-        return {code: info for code, info in classes.items() if room_name(info.room) == room}
-    return dict(classes) if len(rooms(classes)) <= 1 else {}
-
-
-def rooms(classes: dict[str, ClassInfo]) -> set[str]:
-    """The distinct rooms the timetable names (a class with no room counts as none)."""
-    return {room_name(info.room) for info in classes.values() if room_name(info.room)}
-
-
-def room_names(classes: dict[str, ClassInfo]) -> str:
-    """The timetable's rooms, for messages ("B12, C3", or "none")."""
-    return ", ".join(sorted(rooms(classes))) or "none"
+from kiosk.model import ClassInfo, Schedule, SessionInfo, meeting
 
 
 def meetings_around(

@@ -24,9 +24,10 @@ from kiosk.messages.desk import (
     ActionDone, Candidate, CheckInWithCode, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked,
     Refresh, SessionEnded, StartNext,
 )
-from kiosk.messages.screen import CheckInPosted
 from kiosk.messages.enrolment import ListPeople, SaveEnrolment
-from kiosk.scheduler.timetable import current_and_next, room_scope
+from kiosk.messages.screen import CheckInPosted
+from kiosk.model import room_scope
+from kiosk.scheduler.timetable import current_and_next
 from kiosk.staff import enrolment_actions
 from kiosk.staff.codes import CodeDoor
 from kiosk.staff.marks import Mark, mark_by_hand

@@ -71,23 +71,30 @@ def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, n
     if info is None:
         raise MarkRefused(UNKNOWN_SESSION, f"session {mark.session_id[:80]!r} is not held in this kiosk's database; "
                                            "fix the mark at the door that ran it")
-    record = store.class_record(info.class_code)
-    if not may_manage(actor.role, actor.id, record.instructor_id if record else None):
-        raise MarkRefused(NOT_YOURS, f"{info.class_code} is not one of your classes", info.class_code)
-    if mark.status not in MARK_STATUSES:
-        raise MarkRefused(BAD_STATUS, f"status must be one of {', '.join(MARK_STATUSES)}")
-    reason = " ".join(mark.reason.split())
-    if len(reason) > MAX_REASON:
-        raise MarkRefused(REASON_TOO_LONG, f"the reason is at most {MAX_REASON} characters")
-    if not reason and _needs_reason(mark.status, session_statuses(store, info.session_id).get(mark.person_id)):
-        raise MarkRefused(REASON_NEEDED, f"say why {mark.person_id} is {mark.status}"
-                                         + (" (illness, a trip, ...)" if mark.status == "excused"
-                                            else ": they were checked in"))
+    current = session_statuses(store, info.session_id).get(mark.person_id)
+    reason = vet(store, info.class_code, mark, actor, current)
     audited = f"{where}: {reason}" if where and reason else (where or reason)
     old = mark_manual(store, info.session_id, mark.person_id, mark.status, Actor(actor.id, kiosk_id), now,
                       reason=audited)
     name = roster_names(store, info.class_code).get(mark.person_id, mark.person_id)
     return Marked(name, mark.status, old, info.class_code)
+
+
+def vet(store: SqliteStore, class_code: str, mark: Mark, actor: Person, current: str | None) -> str:
+    """The rules, before anything is written: MarkRefused, or the reason as it is kept."""
+    record = store.class_record(class_code)
+    if not may_manage(actor.role, actor.id, record.instructor_id if record else None):
+        raise MarkRefused(NOT_YOURS, f"{class_code} is not one of your classes", class_code)
+    if mark.status not in MARK_STATUSES:
+        raise MarkRefused(BAD_STATUS, f"status must be one of {', '.join(MARK_STATUSES)}")
+    reason = " ".join(mark.reason.split())
+    if len(reason) > MAX_REASON:
+        raise MarkRefused(REASON_TOO_LONG, f"the reason is at most {MAX_REASON} characters")
+    if not reason and _needs_reason(mark.status, current):
+        raise MarkRefused(REASON_NEEDED, f"say why {mark.person_id} is {mark.status}"
+                                         + (" (illness, a trip, ...)" if mark.status == "excused"
+                                            else ": they were checked in"))
+    return reason
 
 
 def _needs_reason(status: str, current: str | None) -> bool:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.model import SessionInfo
 from kiosk.scheduler.timetable import meetings_around
-from kiosk.staff.marks import Mark, Marked, MarkRefused, mark_by_hand
+from kiosk.staff.marks import Mark, Marked, MarkRefused, mark_by_hand, vet
 from kiosk.store.sessions import Actor, hold_for_register, session_info
 from kiosk.store.sqlite_store import Person, SqliteStore
 
@@ -53,6 +53,7 @@ def mark_meeting(store: SqliteStore, meeting: SessionInfo, mark: Mark, actor: Pe
     mark and whether the register was opened now."""
     held = session_info(store, meeting.session_id)
     if held is None:
+        vet(store, meeting.class_code, mark, actor, None)  # nothing is opened for a mark the rules refuse
         if now < meeting.opens_at:
             raise MarkRefused(NOT_OPEN_YET, f"{meeting.class_code} opens at {meeting.opens_at:%H:%M} on "
                                             f"{meeting.opens_at:%Y-%m-%d}: mark it from then on")

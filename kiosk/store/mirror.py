@@ -6,21 +6,22 @@ kiosk/sync/ reads and validates the documents into the value types below; here t
 are written, all in ONE transaction, with the same row writers as a change made at
 this kiosk (kiosk/store/writes.py, pins.py). Central wins: a pulled copy replaces the
 local row. A deletion arrives as a tombstone (`deleted`); nothing is deleted because
-it is merely absent. Attendance and sessions are never touched. A roster entry or an
-instructor this kiosk does not know is left out with a warning.
+it is merely absent. A roster entry or an instructor this kiosk does not know is left out
+with a warning. Marks made elsewhere for this door's room (apply_marks) come last.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable, Iterable
 
 from kiosk.model import Schedule
 from kiosk.store import writes
-from kiosk.store.database import Database, utc_now
-from kiosk.store.outbox import set_state
 from kiosk.store.codes import write_code_hash
+from kiosk.store.database import Database, to_iso, utc_now
+from kiosk.store.outbox import set_state
 from kiosk.store.people import write_face_opt_out
 from kiosk.store.pins import write_pin_hash
 
@@ -178,3 +179,71 @@ def _hash_copy(conn: sqlite3.Connection, table: str, column: str, person_id: str
 APPLY: dict[str, Callable[[sqlite3.Connection, Pulled, list[str]], int]] = {
     "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin, "codes": _code}
 ORDER = ("people", "classes", "schedules", "pins", "codes")  # parents first: a class names people, a PIN a person
+
+
+# -- marks made elsewhere (kiosk/sync/marks.py) ----------------------------------------------
+
+@dataclass(frozen=True)
+class PulledSession:
+    session_id: str
+    class_code: str
+    starts_at: datetime
+    ends_at: datetime
+    opens_at: datetime
+    state: str
+
+
+@dataclass(frozen=True)
+class PulledMark:
+    session_id: str
+    person_id: str
+    status: str
+    checked_in_at: datetime
+    latency_ms: float | None
+    score: float | None
+    method: str
+    kiosk_id: str
+    made_by: str
+    reason: str
+    marked_at: datetime | None  # set for a mark made by hand
+
+
+def apply_marks(db: Database, sessions: list[PulledSession], marks: list[PulledMark], cursor_key: str,
+                newest: str | None) -> int:
+    """In one transaction: the sessions this kiosk does not hold yet, then each mark that is new
+    here or made by hand later than the local row's; returns the rows changed. A check-in this
+    kiosk holds is never replaced by another door's face check-in (the central rules chose the
+    row already; the door's own row goes up with its next push)."""
+    changed = 0
+    with db.transaction() as conn:
+        for s in sessions:
+            conn.execute(
+                "INSERT OR IGNORE INTO sessions (id, class_code, starts_at, ends_at, opens_at, state, activated_at,"
+                " opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'central')",
+                (s.session_id, s.class_code, to_iso(s.starts_at), to_iso(s.ends_at), to_iso(s.opens_at), s.state,
+                 utc_now()))
+        held = {r[0] for r in conn.execute("SELECT id FROM sessions")}
+        for mark in marks:
+            if mark.session_id in held:
+                changed += _apply_mark(conn, mark)
+        if newest:
+            set_state(conn, cursor_key, newest)
+    return changed
+
+
+def _apply_mark(conn: sqlite3.Connection, m: PulledMark) -> int:
+    row = conn.execute("SELECT marked_at FROM attendance WHERE session_id = ? AND person_id = ?",
+                       (m.session_id, m.person_id)).fetchone()
+    values = (m.status, to_iso(m.checked_in_at), m.latency_ms, m.score, m.method, m.kiosk_id, m.made_by, m.reason,
+              to_iso(m.marked_at) if m.marked_at else None)
+    if row is None:
+        conn.execute("INSERT INTO attendance (status, checked_in_at, latency_ms, score, method, kiosk_id, made_by,"
+                     " reason, marked_at, session_id, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (*values, m.session_id, m.person_id))
+        return 1
+    if m.marked_at is None or (row[0] is not None and row[0] >= to_iso(m.marked_at)):
+        return 0  # not a hand mark, or not newer than the one held here
+    conn.execute("UPDATE attendance SET status = ?, checked_in_at = ?, latency_ms = ?, score = ?, method = ?,"
+                 " kiosk_id = ?, made_by = ?, reason = ?, marked_at = ? WHERE session_id = ? AND person_id = ?",
+                 (*values, m.session_id, m.person_id))
+    return 1

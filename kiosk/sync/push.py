@@ -6,11 +6,16 @@ never duplicates anything. Outbox entries are deleted only after the
 server acknowledged their batch.
 
 Conflict rules (docs/SYNC.md):
-- attendance: per (session, person), the earliest check-in wins, compared
-  on server-clock time (kiosk time + the kiosk's measured clock offset).
-  The kiosk that holds the winning row may update it (an instructor's
-  correction at that door). A document an admin edited centrally
-  (`admin_edited: true`) is never overwritten by a kiosk.
+- attendance: per (session, person), a mark made by hand (it carries
+  `marked_at`: at a door, the web view or the command line) wins over a
+  face check-in, and the newest hand mark wins over older ones, wherever
+  each was made. Between face check-ins the earliest wins, compared on
+  server-clock time (kiosk time + the kiosk's measured clock offset), and
+  a face check-in never replaces a hand mark. The kiosk that holds the
+  winning row may update it. A document an admin edited centrally
+  (`admin_edited: true`) is never overwritten by a kiosk. A document that
+  changes gets `updated_at`, which the doors pull marks back by
+  (kiosk/sync/marks.py).
 - sessions: the fields of the first push stay; `ended` beats `active`.
 - both the kiosk's own time (`kiosk_time`) and the server's time of first
   receipt (`server_time`) are kept, plus the offset used.
@@ -137,34 +142,49 @@ def attendance_upsert(row: dict, kiosk_id: str, offset_s: float):
     kiosk_time = from_iso(row["checked_in_at"])
     server_clock = kiosk_time + timedelta(seconds=offset_s)
     source = row["kiosk_id"] or kiosk_id
+    marked_at = from_iso(row["marked_at"]) if row.get("marked_at") else None
     new = {
         "status": row["status"], "checked_in_at": server_clock, "kiosk_time": kiosk_time,
         "clock_offset_ms": round(offset_s * 1000.0, 1), "kiosk_id": source, "latency_ms": row["latency_ms"],
         "score": row["score"], "method": row["method"], "made_by": row.get("made_by", ""),
+        "reason": row.get("reason", ""), "marked_at": marked_at,
     }
-    take = {"$and": [
-        {"$ne": ["$admin_edited", True]},
-        {"$or": [
-            {"$eq": [{"$type": "$checked_in_at"}, "missing"]},
-            {"$eq": ["$kiosk_id", {"$literal": source}]},
-            {"$lt": [{"$literal": server_clock}, "$checked_in_at"]},
-        ]},
-    ]}
+    take = {"$and": [{"$ne": ["$admin_edited", True]}, _newer_mark(marked_at) if marked_at else _face_wins(
+        source, server_clock)]}
     # A replay (or an edit) of a check-in this kiosk already sent keeps the clock
     # reading of its first push, so a re-measured offset never moves it.
     same = {"$and": [{"$eq": ["$kiosk_id", {"$literal": source}]}, {"$eq": ["$kiosk_time", {"$literal": kiosk_time}]}]}
     retime = {"$and": ["$_take", {"$not": ["$_same"]}]}
+    # Doors pull marks back by updated_at: stamp it only when the row really changes (a replay does not).
+    changes = {"$or": [{"$ne": [{"$ifNull": [f"${k}", None]}, {"$literal": v}]} for k, v in new.items() if k not in TIMING]}
     pipeline = [
         {"$set": {"_take": take, "_same": same}},
         {"$set": {
             "session_id": {"$literal": row["session_id"]}, "person_id": {"$literal": row["person_id"]},
             **{k: {"$cond": [retime if k in TIMING else "$_take", {"$literal": v}, f"${k}"]} for k, v in new.items()},
             "server_time": {"$ifNull": ["$server_time", "$$NOW"]},
+            "updated_at": {"$cond": [{"$and": ["$_take", changes]}, "$$NOW", "$updated_at"]},
             "kiosks": {"$setUnion": [{"$ifNull": ["$kiosks", []]}, {"$literal": [source]}]},
         }},
         {"$unset": ["_take", "_same"]},
     ]
     return UpdateOne({"_id": attendance_key(row["session_id"], row["person_id"])}, pipeline, upsert=True)
+
+
+def _newer_mark(marked_at) -> dict:
+    """A hand mark wins over a face check-in and over an older hand mark."""
+    return {"$or": [{"$eq": [{"$type": "$marked_at"}, "missing"]}, {"$eq": ["$marked_at", None]},
+                    {"$lt": ["$marked_at", {"$literal": marked_at}]}]}
+
+
+def _face_wins(source: str, server_clock) -> dict:
+    """A face check-in: the first, or the same door's again, or an earlier one; never over a hand mark."""
+    no_mark = {"$or": [{"$eq": [{"$type": "$marked_at"}, "missing"]}, {"$eq": ["$marked_at", None]}]}
+    return {"$and": [no_mark, {"$or": [
+        {"$eq": [{"$type": "$checked_in_at"}, "missing"]},
+        {"$eq": ["$kiosk_id", {"$literal": source}]},
+        {"$lt": [{"$literal": server_clock}, "$checked_in_at"]},
+    ]}]}
 
 
 def audit_upsert(row: dict, kiosk_id: str):

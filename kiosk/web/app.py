@@ -20,10 +20,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from kiosk.staff.sign_in import SharedLockout
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.errors import KioskError
+from kiosk.staff.sign_in import SharedLockout
 from kiosk.web import routes
 from kiosk.web.auth import PinLogin, WebSessions
 from kiosk.web.context import COOKIE, HERE, WebState, page, state
@@ -31,6 +31,7 @@ from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError
 from kiosk.web.source import AttendanceSource
 from kiosk.web.stores import ThreadStores
+from kiosk.web.syncing import sync_loop
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +81,19 @@ def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: floa
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        poller = asyncio.create_task(poll_changes(source, web.hub, web.poll_s), name="web-changes")
+        tasks = [asyncio.create_task(poll_changes(source, web.hub, web.poll_s), name="web-changes")]
+        if cfg.mongo.uri:  # marks made here go up, marks made elsewhere come down (kiosk/web/syncing.py)
+            web.sync_wanted = asyncio.Event()
+            tasks.append(asyncio.create_task(sync_loop(web), name="web-sync"))
         if web.announce:
             log.info("%s", web.announce)
         try:
             yield
         finally:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             source.close()
             stores.close()
 

@@ -3,6 +3,7 @@ and running blocking calls off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,12 @@ class WebState:
     secure_cookie: bool
     poll_s: float
     announce: str = ""  # logged once the server is up (and stops on SIGTERM)
+    sync_wanted: asyncio.Event | None = None  # with a central database: sync now (a mark was just made)
+
+    def sync_soon(self) -> None:
+        """A mark was made here: send it to the central database without waiting for the interval."""
+        if self.sync_wanted is not None:
+            self.sync_wanted.set()
 
     @property
     def tz(self):

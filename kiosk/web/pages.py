@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kiosk.errors import StoreError
+from kiosk.model import AWAITING
 from kiosk.model import session_id as meeting_id
 from kiosk.reports.chart import draw_chart
 from kiosk.reports.files import csv_to, write_xlsx
-from kiosk.model import AWAITING
 from kiosk.reports.summary import should_reenrol, tally
-from kiosk.staff.marks import MARK_STATUSES, NOT_YOURS, UNKNOWN_SESSION, Mark, MarkRefused, mark_by_hand
-from kiosk.store.sessions import session_info
+from kiosk.staff.marks import MARK_STATUSES, NOT_YOURS, UNKNOWN_SESSION, Mark, Marked, MarkRefused
+from kiosk.staff.register import mark_meeting, meeting_by_id
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
 from kiosk.web.forms import WebError, parse_day
@@ -45,21 +45,26 @@ async def session_card(request: Request) -> Response:
     return page(request, "_card.html", view=view)
 
 
-async def session_page(request: Request) -> Response:
+async def session_page(request: Request, error: dict | None = None, status: int = 200) -> Response:
     web = state(request)
     since = f"{web.hub.run}.{web.hub.seq}"
     view = await _session(request)
-    held = await blocking(lambda: session_info(web.stores.get(), view.session_id) is not None)
     signed = signed_in(request)
     flash, signed.flash = signed.flash, ""
-    return page(request, "session.html", view=view, since=since, can_fix=held, choices=MARK_STATUSES, flash=flash)
+    return page(request, "session.html", status, view=view, since=since, can_fix=await _markable(web, view),
+                choices=MARK_STATUSES, flash=flash, error=error)
 
 
 async def session_roster(request: Request) -> Response:
     web = state(request)
     view = await _session(request)
-    held = await blocking(lambda: session_info(web.stores.get(), view.session_id) is not None)
-    return page(request, "_roster.html", view=view, can_fix=held, choices=MARK_STATUSES)
+    return page(request, "_roster.html", view=view, can_fix=await _markable(web, view), choices=MARK_STATUSES)
+
+
+async def _markable(web, view: SessionView) -> bool:
+    """Held here, or a meeting of this machine's timetable whose register has opened."""
+    meeting = await blocking(lambda: meeting_by_id(web.stores.get(), view.session_id, web.tz, _early(web)))
+    return meeting is not None and (meeting.state != "scheduled" or web.clock() >= meeting.opens_at)
 
 
 async def session_download(request: Request) -> Response:
@@ -126,14 +131,24 @@ async def mark(request: Request) -> Response:
     signed, form = await signed_form(request)
     sid = _session_id(request)
     mark = Mark(sid, form.get("person_id", "")[:MAX_ID], form.get("status", ""), form.get("reason", ""))
+
+    def apply() -> tuple[Marked, bool]:
+        store = web.stores.get()
+        meeting = meeting_by_id(store, sid, web.tz, _early(web))
+        if meeting is None:
+            raise MarkRefused(UNKNOWN_SESSION, f"{sid[:MAX_ID]!r} is not a meeting of this kiosk's timetable")
+        return mark_meeting(store, meeting, mark, signed.person, web.cfg.kiosk.id, web.clock(), where="web")
+
     try:
-        marked = await blocking(lambda: mark_by_hand(web.stores.get(), mark, signed.person, web.cfg.kiosk.id,
-                                                     web.clock(), where="web"))
-    except MarkRefused as err:
-        raise WebError({UNKNOWN_SESSION: 404, NOT_YOURS: 403}.get(err.reason, 400), str(err)) from None
-    except StoreError as err:  # not on the roster, an unknown student
-        raise WebError(400, str(err)) from None
-    signed.flash = marked.summary()
+        marked, opened = await blocking(apply)
+    except (MarkRefused, StoreError) as err:  # shown on the form, with what was typed
+        status = {UNKNOWN_SESSION: 404, NOT_YOURS: 403}.get(getattr(err, "reason", ""), 400)
+        if status == 404:
+            raise WebError(404, str(err)) from None
+        error = {"person_id": mark.person_id, "reason": mark.reason, "message": str(err)}
+        return await session_page(request, error=error, status=status)
+    signed.flash = marked.summary() + (" (the register of this meeting is now open)" if opened else "")
+    web.sync_soon()
     return RedirectResponse(f"/session/{quote(sid, safe='@:')}", 303)
 
 
@@ -167,6 +182,10 @@ def _session_id(request: Request) -> str:
     if len(sid) > MAX_ID or "@" not in sid:
         raise WebError(404, f"unknown session {sid[:MAX_ID]!r}")
     return sid
+
+
+def _early(web) -> timedelta:
+    return timedelta(minutes=web.cfg.attendance.early_open_min)
 
 
 def _today(web) -> date:

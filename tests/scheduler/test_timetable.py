@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.model import ClassInfo, Schedule, parse_weekdays, session_id
-from kiosk.scheduler.timetable import current_and_next, room_scope, rooms
+from kiosk.model import ClassInfo, Schedule, parse_weekdays, room_scope, rooms, session_id
+from kiosk.scheduler.timetable import current_and_next
 
 LONDON = ZoneInfo("Europe/London")
 CLASSES = {"CS101": ClassInfo("CS101", "Intro"), "MA201": ClassInfo("MA201", "Calculus")}

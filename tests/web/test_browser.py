@@ -12,7 +12,6 @@ from kiosk.store.audit import audit_entries
 pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
-from selenium.webdriver.support.select import Select  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -44,15 +43,15 @@ def test_sign_in_watch_a_check_in_arrive_live_and_fix_a_mark(web, cfg, clock, st
 
     card.find_element(By.LINK_TEXT, "CS101").click()
     row = WebDriverWait(browser, 10).until(ready.presence_of_element_located(
-        (By.CSS_SELECTOR, 'tr[data-person="tom"]')))
-    Select(row.find_element(By.NAME, "status")).select_by_value("absent")
-    row.find_element(By.NAME, "reason").send_keys("excused: dentist")
-    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "Tom Okafor marked absent"))
-    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-person="tom"]')
-    assert "Absent" in row.text and "web: excused: dentist" in row.text and "by hand (prof)" in row.text
+        (By.CSS_SELECTOR, 'li[data-person="tom"]')))
+    row.find_element(By.NAME, "reason").send_keys("dentist")
+    row.find_element(By.CSS_SELECTOR, "button.tap.excused").click()  # one tap, with the reason typed
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "Tom Okafor marked excused"))
+    row = browser.find_element(By.CSS_SELECTOR, 'li[data-person="tom"]')
+    assert "Excused" in row.text and "web: dentist" in row.text and "by hand (prof)" in row.text
+    assert row.find_element(By.CSS_SELECTOR, "button.tap.excused").get_attribute("aria-pressed") == "true"
     (entry,) = audit_entries(store, "manual_mark")
-    assert entry.detail == "none -> absent: web: excused: dentist"
+    assert entry.detail == "none -> excused: web: dentist"
     browser.save_screenshot(str(tmp_path / "session.png"))
     assert (tmp_path / "today.png").stat().st_size > 10_000
 

@@ -62,7 +62,8 @@ def test_refused_marks_say_why(web, store):
         (fix(client, "excellent"), 400, "status must be one of present, late, absent, excused"),
         (fix(client, "present", person="ana"), 400, "is not on CS101&#39;s list"),
         (fix(client, "present", reason="x" * 300), 400, "at most 200 characters"),
-        (fix(client, "present", path=f"/session/{quote(ART2)}/mark"), 404, "not held in this kiosk"),
+        (fix(client, "present", path=f"/session/{quote(ART2)}/mark"), 403, "not one of your classes"),
+        (fix(client, "present", path="/session/NOPE@2026-11-25T09:00Z/mark"), 404, "not a meeting of this kiosk"),
     ]
     for reply, status, words in cases:
         assert reply.status == status and words.lower() in reply.text.lower(), reply.text
