@@ -7,14 +7,11 @@ import sys
 from argparse import ArgumentTypeError
 from pathlib import Path
 
-from kiosk.cli.common import audited, audited_admin, read_store
-from kiosk.cli.people_csv import read_people_csv
+from kiosk.cli.common import read_store, with_school
 from kiosk.config import Config
-from kiosk.enrolment.rules import person_id_problem
+from kiosk.enrolment.people_csv import read_people_csv, roster_entries
 from kiosk.errors import UsageError
 from kiosk.model import room_name
-from kiosk.store import rosters
-from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
@@ -54,11 +51,7 @@ def room_argument(text: str) -> str:
 
 def class_add(args, cfg: Config) -> int:
     students = [s.strip() for s in args.students.split(",") if s.strip()]
-    audited_admin(  # with mongo.uri: written centrally, then pulled here (kiosk/sync/central_writes.py)
-        cfg, "class_add", args.code,
-        lambda c: central.add_class(c, args.code, args.name, students, args.room, args.instructor),
-        lambda s: s.add_class(args.code, args.name, students, args.room, args.instructor),
-        lambda _: f"{args.name!r}, room {args.room or '-'}, {len(students)} student(s)")
+    with_school(cfg, lambda school: school.add_class(args.code, args.name, students, args.room, args.instructor))
     print(f"class {args.code} added with {len(students)} student(s)")
     return 0
 
@@ -75,42 +68,29 @@ def class_list(args, cfg: Config) -> int:
 
 
 def class_remove(args, cfg: Config) -> int:
-    audited(cfg, "class_remove", args.code, lambda s: rosters.remove_class(s, args.code))
+    with_school(cfg, lambda school: school.remove_class(args.code))
     print(f"class {args.code} removed (its past attendance is kept)")
     return 0
 
 
 def class_add_students(args, cfg: Config) -> int:
     ids = _ids(args.students)
-    added = audited(cfg, "roster_add", args.code, lambda s: rosters.add_students(s, args.code, ids),
-                    lambda new: ", ".join(new) or "none new")
+    added = with_school(cfg, lambda school: school.add_students(args.code, ids))
     print(f"{len(added)} student(s) added to {args.code}" + (f": {', '.join(added)}" if added else ""))
     return 0
 
 
 def class_remove_students(args, cfg: Config) -> int:
     ids = _ids(args.students)
-    audited(cfg, "roster_remove", args.code, lambda s: rosters.remove_students(s, args.code, ids),
-            lambda _: ", ".join(ids))
+    with_school(cfg, lambda school: school.remove_students(args.code, ids))
     print(f"{len(ids)} student(s) removed from {args.code}")
     return 0
 
 
 def class_import_roster(args, cfg: Config) -> int:
     """Exit 0 when every row was good, 1 when some were rejected (the good ones are imported)."""
-    table = read_people_csv(args.csv, required=("id",))
-    entries, bad = [], list(table.bad)
-    for row in table.rows:
-        problem = person_id_problem(row.get("id")) if row.get("id") else None
-        if problem:
-            bad.append((row.line, f"{row.get('id')!r}: {problem}"))
-        else:
-            entries.append(rosters.RosterEntry(row.line, row.get("id"), row.get("name")))
-    report = audited_admin(  # with mongo.uri: imported centrally, then pulled here
-        cfg, "roster_import", args.code, lambda c: central.import_roster(c, args.code, entries),
-        lambda s: rosters.import_roster(s, args.code, entries),
-        lambda r: f"{args.csv.name}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
-                  f"{len(r.already)} already, {len(r.bad) + len(bad)} bad")
+    entries, bad = roster_entries(read_people_csv(args.csv, required=("id",)))
+    report = with_school(cfg, lambda school: school.import_roster(args.code, entries, args.csv.name))
     bad += report.bad
     for line, reason in sorted(bad):
         print(f"{args.csv.name} line {line}: {reason}", file=sys.stderr)

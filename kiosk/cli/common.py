@@ -10,13 +10,14 @@ depends on another.
 from __future__ import annotations
 
 import getpass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import parse_weekdays
-from kiosk.store.audit import AuditEntry
+from kiosk.staff.changes import admin_change, local_change
+from kiosk.staff.school import School
 from kiosk.store.sqlite_store import SqliteStore
 
 T = TypeVar("T")
@@ -51,31 +52,23 @@ def cli_actor() -> str:
         return "cli"
 
 
+def with_school(cfg: Config, action: Callable[[School], T]) -> T:
+    """Run one of the school's admin actions (kiosk/staff/school.py) as this command's user."""
+    return with_store(cfg, lambda store: action(School(store, cfg, cli_actor())))
+
+
 def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore], T],
             detail: Callable[[T], str] = lambda _: "") -> T:
-    """Run a local change and write its audit row in the same transaction (the store's
-    nested transaction lets the change open one of its own)."""
-    def run(store: SqliteStore) -> T:
-        with store.atomic():
-            result = change(store)
-            store.audit(AuditEntry(datetime.now(UTC), cfg.kiosk.id, cli_actor(), action, target_id=target,
-                                   detail=detail(result)))
-        return result
-
-    return with_store(cfg, run)
+    """A change to this machine's file with its audit row (kiosk/staff/changes.py), as `cli:USER`."""
+    return with_store(cfg, lambda store: local_change(store, cfg, cli_actor(), action, target, change, detail))
 
 
-def audited_admin(cfg: Config, action: str, target: str, central_change, local_change,
+def audited_admin(cfg: Config, action: str, target: str, central_change, local_change_,
                   detail: Callable[[T], str] = lambda _: "") -> T:
-    """central_or_local with its audit row: with mongo.uri the central write comes first (then
-    pulled here), and the row is written locally after it, to be pushed with the others."""
-    from kiosk.sync.central_writes import write_through
-
-    if not cfg.mongo.uri:
-        return audited(cfg, action, target, local_change, detail)
-    result = write_through(cfg, central_change)
-    record(cfg, action, target, detail(result))
-    return result
+    """The web console's admin path too (kiosk/staff/changes.py): with mongo.uri the central
+    write comes first (then pulled here), and the audit row is written here, to be pushed."""
+    return with_store(cfg, lambda store: admin_change(store, cfg, cli_actor(), action, target, central_change,
+                                                      local_change_, detail))
 
 
 def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:

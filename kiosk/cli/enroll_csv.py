@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kiosk.cli.common import record, with_store
 from kiosk.cli.enrol_photos import enrol_photos, enrolled_ids, face_pipeline, write_report
-from kiosk.cli.people_csv import CsvRow, read_people_csv
+from kiosk.enrolment.people_csv import CsvRow, read_people_csv
 from kiosk.config import Config
 from kiosk.enrolment.service import person_problem
 from kiosk.model import Consent

@@ -6,13 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import audited_admin, cli_actor, read_store, with_store
+from kiosk.cli.common import read_store, with_school
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger
 from kiosk.store.people import people_overview
-from kiosk.store.privacy import erase_person
-from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
@@ -68,11 +66,8 @@ def person_list(args, cfg: Config) -> int:
 
 def person_code(args, cfg: Config) -> int:
     """Print a new code once (only its hash is kept), and write the card if asked."""
-    from kiosk.store import codes
-
     if args.revoke:
-        audited_admin(cfg, "code_revoke", args.person_id, lambda c: central.remove_code(c, args.person_id),
-                      lambda s: _revoke(s, args.person_id))
+        with_school(cfg, lambda school: school.revoke_code(args.person_id))
         print(f"{args.person_id}'s check-in code no longer works")
         return 0
     person = read_store(cfg, lambda s: s.person(args.person_id))
@@ -80,10 +75,7 @@ def person_code(args, cfg: Config) -> int:
         raise UsageError(f"unknown person {args.person_id!r}; see 'person list'")
     if args.card is not None and args.card.suffix.lower() not in (".png", ".pdf"):
         raise UsageError(f"--card {args.card}: the card is written as .png or .pdf")
-    code = codes.new_code()
-    hashed = codes.code_hash(code)
-    audited_admin(cfg, "code_issue", args.person_id, lambda c: central.set_code_hash(c, args.person_id, hashed),
-                  lambda s: codes.store_code(s, args.person_id, hashed))
+    code = with_school(cfg, lambda school: school.issue_code(args.person_id))
     print(f"check-in code for {person.name} ({person.id}): {code[:4]} {code[4:]}  (shown once; a new one "
           "replaces it)")
     if args.card is not None:
@@ -94,20 +86,9 @@ def person_code(args, cfg: Config) -> int:
     return 0
 
 
-def _revoke(store, person_id: str) -> None:
-    from kiosk.store import codes
-
-    if not codes.revoke_code(store, person_id):
-        raise UsageError(f"{person_id!r} has no check-in code")
-
-
 def person_opt_out(args, cfg: Config) -> int:
-    from kiosk.store.people import set_face_opt_out
-
     opted = not args.undo
-    removed = audited_admin(cfg, "opt_out" if opted else "opt_in", args.person_id,
-                            lambda c: central.set_face_opt_out(c, args.person_id, opted),
-                            lambda s: set_face_opt_out(s, args.person_id, opted), lambda n: f"{n} embedding(s) erased")
+    removed = with_school(cfg, lambda school: school.opt_out(args.person_id, opted))
     if opted:
         print(f"{args.person_id} opted out of face recognition: {removed} embedding(s) erased; they check in with "
               f"their code ('person code {args.person_id} --card card.pdf')")
@@ -120,20 +101,6 @@ def person_opt_out(args, cfg: Config) -> int:
 def person_erase(args, cfg: Config) -> int:
     if not args.yes:
         raise UsageError(f"person erase: add --yes to erase {args.person_id!r} everywhere (cannot be undone)")
-    if cfg.mongo.uri:
-        _erase_centrally(cfg, args.person_id)
-    actor = cli_actor()
-    removed = with_store(cfg, lambda s: erase_person(s, args.person_id, actor, cfg.kiosk.id))
+    removed = with_school(cfg, lambda school: school.erase(args.person_id))
     print(f"erased {args.person_id}: " + ", ".join(f"{n} {table}" for table, n in removed.items()))
     return 0
-
-
-def _erase_centrally(cfg: Config, person_id: str) -> None:
-    """A tombstone on the central person (kiosks drop them at their next pull) and their central rows."""
-    from kiosk.sync.central_writes import delete_person
-    from kiosk.sync.central import Central
-
-    central = Central.open(cfg.mongo)
-    delete_person(central, person_id)
-    with central.guard("cannot erase the person's central attendance"):
-        central["attendance"].delete_many({"person_id": person_id})

@@ -4,17 +4,14 @@ or cancel one meeting (a holiday)."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.cli.common import audited, audited_admin, hhmm, iso_date, read_store, resolve_day, weekdays
+from kiosk.cli.common import hhmm, iso_date, read_store, resolve_day, weekdays, with_school
 from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import Schedule, format_weekdays
-from kiosk.store import rosters
-from kiosk.store.cancellations import cancel_date, restore_date
-from kiosk.sync import central_writes as central
 
 
 def register(commands) -> None:
@@ -36,6 +33,7 @@ def register(commands) -> None:
     cancel = sched_cmds.add_parser("cancel-date", help="cancel one meeting of a class (e.g. a holiday)")
     cancel.add_argument("code", help="class code")
     cancel.add_argument("--date", required=True, type=iso_date, help="YYYY-MM-DD, the meeting's local date")
+    cancel.add_argument("--until", type=iso_date, help="YYYY-MM-DD: every meeting up to this date too (a term break)")
     cancel.add_argument("--reason", default="", help="shown in 'schedule list'")
     cancel.add_argument("--undo", action="store_true", help="restore a cancelled meeting")
     cancel.set_defaults(handler=schedule_cancel_date)
@@ -51,9 +49,7 @@ def schedule_add(args, cfg: Config) -> int:
         raise UsageError(f"--end {args.end:%H:%M} must be after --start {args.start:%H:%M}")
     on_date = resolve_day(args.date, ZoneInfo(tz))
     schedule = Schedule(args.code, args.start, args.end, tz, on_date=on_date, weekdays=args.days)
-    schedule_id = audited_admin(cfg, "schedule_add", args.code, lambda c: central.add_schedule(c, schedule),
-                                lambda s: s.add_schedule(schedule),
-                                lambda sid: f"schedule {sid}: {args.start:%H:%M}-{args.end:%H:%M} {_when(schedule)}")
+    schedule_id = with_school(cfg, lambda school: school.add_schedule(schedule))
     print(f"schedule {schedule_id} added: {args.code} {args.start:%H:%M}-{args.end:%H:%M} {_when(schedule)}")
     if on_date is not None and datetime.combine(on_date, args.end, ZoneInfo(tz)) <= datetime.now(ZoneInfo(tz)):
         print(f"warning: {on_date} {args.end:%H:%M} has already passed, so this meeting will never open; "
@@ -72,21 +68,24 @@ def schedule_list(args, cfg: Config) -> int:
 
 
 def schedule_remove(args, cfg: Config) -> int:
-    code = audited(cfg, "schedule_remove", str(args.id), lambda s: rosters.remove_schedule(s, args.id),
-                   lambda c: f"schedule {args.id} of {c}")
+    code = with_school(cfg, lambda school: school.remove_schedule(args.id))
     print(f"schedule {args.id} of {code} removed")
     return 0
 
 
 def schedule_cancel_date(args, cfg: Config) -> int:
-    day = resolve_day(args.date, ZoneInfo(local_zone_name(cfg.kiosk.timezone)))
-    if args.undo:
-        audited(cfg, "schedule_restore", args.code, lambda s: restore_date(s, args.code, day), lambda _: str(day))
-        print(f"{args.code} on {day} restored")
-        return 0
-    ids = audited(cfg, "schedule_cancel", args.code, lambda s: cancel_date(s, args.code, day, args.reason),
-                  lambda found: f"{day} (schedule {', '.join(map(str, found))}) {args.reason}".strip())
-    print(f"{args.code} on {day} ({day:%A}) cancelled (schedule {', '.join(map(str, ids))})")
+    """One meeting (a holiday), or every meeting from --date to --until (a term break)."""
+    tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
+    first = resolve_day(args.date, tz)
+    last = resolve_day(args.until, tz) if args.until else first
+    if last < first:
+        raise UsageError(f"--until {last} is before --date {first}")
+    if (last - first).days > 400:
+        raise UsageError("a cancelled span is at most 400 days; cancel a longer one in parts, or remove the schedule")
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    count = with_school(cfg, lambda school: school.cancel_dates(args.code, days, args.reason, cancel=not args.undo))
+    span = f"on {first} ({first:%A})" if first == last else f"from {first} to {last}"
+    print(f"{args.code} {span}: {count} meeting(s) {'restored' if args.undo else 'cancelled'}")
     return 0
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.cli.common import audited, audited_admin, read_store, with_store
+from kiosk.cli.common import read_store, with_school, with_store
 from kiosk.config import Config
 from kiosk.errors import StoreError, UsageError
-from kiosk.store.pins import hash_pin, pin_holder_problem, pin_problem, set_pin
-from kiosk.store.staff import add_staff, remove_staff, staff_members
-from kiosk.sync import central_writes as central
+from kiosk.store.pins import pin_holder_problem, pin_problem
+from kiosk.store.staff import staff_members
 
 
 def register(commands) -> None:
@@ -40,8 +39,7 @@ def register(commands) -> None:
 
 def instructor_add(args, cfg: Config) -> int:
     role = "admin" if args.admin else "instructor"
-    created = audited(cfg, "staff_add", args.id, lambda s: add_staff(s, args.id, args.name, role),
-                      lambda new: f"{role} {args.name!r}" + ("" if new else " (updated)"))
+    created = with_school(cfg, lambda school: school.add_staff(args.id, args.name, role))
     print(f"{role} {args.id} {'added' if created else 'updated'}; set a PIN with: pin set {args.id}")
     return 0
 
@@ -57,9 +55,7 @@ def staff_list(args, cfg: Config) -> int:
 
 
 def staff_remove(args, cfg: Config) -> int:
-    done = audited(cfg, "staff_remove", args.id, lambda s: remove_staff(s, args.id), lambda what: what)
-    if cfg.mongo.uri:  # the PIN hash is central too: a tombstone stops it at every door
-        central.write_through(cfg, lambda c: central.remove_pin(c, args.id))
+    done = with_school(cfg, lambda school: school.remove_staff(args.id))
     print(f"staff {args.id}: PIN and staff role removed; {done}")
     return 0
 
@@ -70,9 +66,7 @@ def pin_set(args, cfg: Config) -> int:
         if problem:
             raise StoreError(f"pin set: {problem}")
     pin = read_pin()
-    audited_admin(  # with mongo.uri: the hash is written centrally, then pulled here (kiosk/sync/central_writes.py)
-        cfg, "pin_set", args.id, lambda c: central.set_pin_hash(c, args.id, hash_pin(pin)),
-        lambda s: set_pin(s, args.id, pin))
+    with_school(cfg, lambda school: school.set_pin(args.id, pin))
     print(f"PIN set for {args.id}")
     return 0
 

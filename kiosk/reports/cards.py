@@ -16,7 +16,6 @@ from kiosk.reports.files import cannot_write
 CARD_PREFIX = "KIOSK-CHECKIN:"
 CARD_CODE = re.compile(rf"^{re.escape(CARD_PREFIX)}(\d{{4,16}})$")
 CARD_PX = (1012, 638)  # a credit-card shape at 300 dpi
-SUFFIXES = (".png", ".pdf")
 
 
 def card_text(code: str) -> str:
@@ -37,11 +36,12 @@ def qr_image(text: str, module_px: int = 12):
     return cv2.resize(code, None, fx=module_px, fy=module_px, interpolation=cv2.INTER_NEAREST)
 
 
-def write_card(path: Path, person_id: str, name: str, code: str, school: str = "") -> None:
-    """Write the card; the file's suffix (.png or .pdf) says which."""
+def write_card(path, person_id: str, name: str, code: str, school: str = "", kind: str = "") -> None:
+    """Write the card to a path (its suffix, .png or .pdf, says which) or a binary file (`kind`)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    if Path(path).suffix.lower() not in SUFFIXES:
+    kind = kind or Path(path).suffix.lower().lstrip(".")
+    if kind not in ("png", "pdf"):
         raise UsageError(f"--card {path}: the card is written as .png or .pdf")
     card = Image.new("RGB", CARD_PX, "white")
     draw = ImageDraw.Draw(card)
@@ -57,7 +57,7 @@ def write_card(path: Path, person_id: str, name: str, code: str, school: str = "
     draw.text((left, 560), "Type it at the door, or show this card", fill="#555555",
               font=ImageFont.load_default(size=24))
     try:
-        card.save(path, resolution=300.0) if str(path).lower().endswith(".pdf") else card.save(path)
+        card.save(path, format=kind.upper(), **({"resolution": 300.0} if kind == "pdf" else {}))
     except OSError as err:
         raise UsageError(cannot_write(path, err).replace("--out", "--card")) from None
 

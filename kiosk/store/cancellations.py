@@ -55,3 +55,22 @@ def _cancelled_ids(db: Database, class_code: str, day: date) -> list[int]:
     return [r[0] for r in db.query(
         "SELECT c.schedule_id FROM cancellations c JOIN schedules s ON s.id = c.schedule_id"
         " WHERE s.class_code = ? AND c.on_date = ?", (class_code, day.isoformat()))]
+
+
+def change_dates(db: Database, class_code: str, days: list[date], reason: str = "", cancel: bool = True) -> int:
+    """Cancel (or restore) the class's meetings on each of these dates that it meets (cancelled:
+    had been cancelled); returns how many changed. A term break is a run of dates. An error
+    when none of them changes anything."""
+    if db.conn.execute("SELECT 1 FROM classes WHERE code = ?", (class_code,)).fetchone() is None:
+        raise StoreError(f"unknown class {class_code!r}")
+    changed = 0
+    for day in days:
+        try:
+            changed += len(cancel_date(db, class_code, day, reason)) if cancel else restore_date(db, class_code, day)
+        except StoreError:
+            if len(days) == 1:
+                raise
+    if not changed:
+        raise StoreError(f"{class_code} does not meet from {days[0]} to {days[-1]}" if cancel else
+                         f"{class_code} has no cancelled meeting from {days[0]} to {days[-1]}")
+    return changed

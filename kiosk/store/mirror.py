@@ -139,15 +139,16 @@ def _schedule(conn: sqlite3.Connection, s: PulledSchedule, warnings: list[str]) 
         warnings.append(f"schedule {s.central_id}: class {sch.class_code!r} is unknown on this kiosk; skipped")
         return 0
     row = conn.execute(
-        "SELECT class_code, start_time, end_time, on_date, weekdays, timezone FROM schedules WHERE central_id = ?",
+        "SELECT id, class_code, start_time, end_time, on_date, weekdays, timezone FROM schedules WHERE central_id = ?",
         (s.central_id,),
     ).fetchone()
-    if row and tuple(row) == writes.schedule_values(sch):
-        return 0
+    if row and tuple(row)[1:] == writes.schedule_values(sch):
+        return writes.set_cancelled_dates(conn, row[0], sch.cancelled)
     if row:
         writes.update_schedule(conn, s.central_id, sch)
+        writes.set_cancelled_dates(conn, row[0], sch.cancelled)
     else:
-        writes.insert_schedule(conn, sch, central_id=s.central_id)
+        writes.set_cancelled_dates(conn, writes.insert_schedule(conn, sch, central_id=s.central_id), sch.cancelled)
     return 1
 
 

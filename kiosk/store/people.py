@@ -23,13 +23,13 @@ class PersonOverview:
     has_code: bool = False
 
 
-def people_overview(db: Database) -> list[PersonOverview]:
-    """Everyone, by id."""
+def people_overview(db: Database, person_id: str | None = None) -> list[PersonOverview]:
+    """Everyone (or one person), by id."""
     rows = db.query(
         "SELECT p.id, p.name, p.role, count(e.id) AS vectors, EXISTS (SELECT 1 FROM pins k WHERE k.person_id = p.id)"
         " AS has_pin, p.consent_by, p.guardian, p.face_opt_out, EXISTS (SELECT 1 FROM checkin_codes c"
         " WHERE c.person_id = p.id) AS has_code FROM people p LEFT JOIN embeddings e ON e.person_id = p.id"
-        " GROUP BY p.id ORDER BY p.id")
+        " WHERE ? IS NULL OR p.id = ? GROUP BY p.id ORDER BY p.id", (person_id, person_id))
     return [PersonOverview(r["id"], r["name"], r["role"], r["vectors"], bool(r["has_pin"]), r["consent_by"] or "",
                            r["guardian"] or "", bool(r["face_opt_out"]), bool(r["has_code"])) for r in rows]
 
@@ -71,3 +71,44 @@ def set_face_opt_out(db: Database, person_id: str, opted_out: bool) -> int:
 def write_face_opt_out(conn, person_id: str, opted_out: bool) -> None:
     conn.execute("UPDATE people SET face_opt_out = ?, updated_at = ? WHERE id = ?",
                  (int(opted_out), utc_now(), person_id))
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """One stored reference of a person's face (never the photo: its embedding, and where it came from)."""
+
+    model: str
+    source: str  # the photo's file name, or the kiosk capture it came from
+    added_at: str  # ISO time
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    overview: PersonOverview
+    photos: tuple[PhotoRecord, ...]
+    classes: tuple[str, ...]  # on these rosters
+    teaches: tuple[str, ...]
+    statuses: dict[str, int]  # stored attendance rows by status
+
+
+def person_details(db: Database, person_id: str) -> PersonDetails | None:
+    found = people_overview(db, person_id)
+    if not found:
+        return None
+    photos = tuple(PhotoRecord(r[0], r[1], r[2]) for r in db.query(
+        "SELECT model, source, created_at FROM embeddings WHERE person_id = ? ORDER BY id", (person_id,)))
+    classes = tuple(r[0] for r in db.query("SELECT class_code FROM roster WHERE person_id = ? ORDER BY class_code",
+                                           (person_id,)))
+    teaches = tuple(r[0] for r in db.query("SELECT code FROM classes WHERE instructor_id = ? ORDER BY code",
+                                           (person_id,)))
+    statuses = {r[0]: r[1] for r in db.query("SELECT status, count(*) FROM attendance WHERE person_id = ?"
+                                              " GROUP BY status", (person_id,))}
+    return PersonDetails(found[0], photos, classes, teaches, statuses)
+
+
+def roster_memberships(db: Database) -> dict[str, tuple[str, ...]]:
+    """person id -> the classes whose roster they are on."""
+    found: dict[str, list[str]] = {}
+    for pid, code in db.query("SELECT person_id, class_code FROM roster ORDER BY class_code"):
+        found.setdefault(pid, []).append(code)
+    return {pid: tuple(codes) for pid, codes in found.items()}

@@ -53,6 +53,30 @@ def remove_schedule(db: Database, schedule_id: int) -> str:
     return row[0]
 
 
+def update_class(db: Database, code: str, name: str, room: str, instructor_id: str | None) -> None:
+    """The class's name, room (in its one form) and instructor; its roster and timetable stay."""
+    if not name.strip():
+        raise StoreError("a class needs a non-empty name")
+    with db.transaction() as conn:
+        _require_class(conn, code)
+        if instructor_id and conn.execute("SELECT 1 FROM people WHERE id = ?", (instructor_id,)).fetchone() is None:
+            raise StoreError(f"unknown person {instructor_id!r}; add them as staff first")
+        writes.upsert_class(conn, code, name.strip(), room, instructor_id)
+
+
+def schedule_class(db: Database, schedule_id: int) -> str:
+    row = db.conn.execute("SELECT class_code FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"unknown schedule {schedule_id}; see 'schedule list'")
+    return row[0]
+
+
+def schedule_central_id(db: Database, schedule_id: int) -> str | None:
+    """The central database's id of the schedule this row mirrors (None: made only here)."""
+    row = db.conn.execute("SELECT central_id FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
+    return row[0] if row else None
+
+
 def add_students(db: Database, code: str, ids: list[str]) -> list[str]:
     """Add enrolled people to a roster; returns the ids that were not on it yet."""
     with db.transaction() as conn:

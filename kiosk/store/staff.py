@@ -1,4 +1,5 @@
-"""Staff: instructors and admins (no face needed), what they teach, and taking the role away.
+"""People without a face yet, and staff: adding a person, renaming, changing a role; instructors
+and admins (no face needed), what they teach, and taking the role away.
 
 Each change is one transaction: a refused input writes nothing.
 """
@@ -60,3 +61,32 @@ def remove_staff(db: Database, person_id: str) -> str:
             return "they stay enrolled as a student"
         conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
         return "they had no face enrolled, so they are removed"
+
+
+def add_person(db: Database, person) -> bool:
+    """A person with no face (a student awaiting enrolment, or staff); True if new. Someone known
+    keeps their face and rosters and gets this name and role."""
+    if not person.id.strip() or not person.name.strip():
+        raise StoreError("a person needs a non-empty id and name")
+    with db.transaction() as conn:
+        exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person.id,)).fetchone()
+        writes.upsert_person(conn, person.id, person.name.strip(), person.role, utc_now())
+    return exists is None
+
+
+def rename_person(db: Database, person_id: str, name: str) -> None:
+    with db.transaction() as conn:
+        if conn.execute("UPDATE people SET name = ?, updated_at = ? WHERE id = ?",
+                        (name.strip(), utc_now(), person_id)).rowcount != 1:
+            raise StoreError(f"unknown person {person_id!r}")
+
+
+def set_role(db: Database, person_id: str, role: str) -> None:
+    """Student, instructor or admin. A student has no PIN and teaches nothing."""
+    with db.transaction() as conn:
+        if conn.execute("UPDATE people SET role = ?, updated_at = ? WHERE id = ?",
+                        (role, utc_now(), person_id)).rowcount != 1:
+            raise StoreError(f"unknown person {person_id!r}")
+        if role == "student":
+            conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,))
+            conn.execute("UPDATE classes SET instructor_id = NULL WHERE instructor_id = ?", (person_id,))

@@ -109,3 +109,16 @@ def delete_schedule(conn: sqlite3.Connection, schedule_id: int | None = None, ce
     if central_id is not None:
         return conn.execute("DELETE FROM schedules WHERE central_id = ?", (central_id,)).rowcount
     return conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,)).rowcount
+
+
+def set_cancelled_dates(conn: sqlite3.Connection, schedule_id: int, days: frozenset) -> int:
+    """Make the schedule's cancelled dates exactly `days` (the central copy's); returns 1 if changed."""
+    have = {r[0] for r in conn.execute("SELECT on_date FROM cancellations WHERE schedule_id = ?", (schedule_id,))}
+    wanted = {d.isoformat() for d in days}
+    if have == wanted:
+        return 0
+    conn.executemany("DELETE FROM cancellations WHERE schedule_id = ? AND on_date = ?",
+                     [(schedule_id, d) for d in have - wanted])
+    conn.executemany("INSERT INTO cancellations (schedule_id, on_date, reason, created_at) VALUES (?, ?, '', ?)",
+                     [(schedule_id, d, utc_now()) for d in sorted(wanted - have)])
+    return 1

@@ -13,13 +13,15 @@ and deletions are tombstones (`deleted: true`), which is what kiosks pull.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import date
 from typing import Callable, TypeVar
 
 import numpy as np
 
 from kiosk.config import Config
 from kiosk.errors import StoreError
-from kiosk.model import Schedule, overlaps
+from kiosk.model import Schedule, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
@@ -104,6 +106,59 @@ def extend_person(central: Central, person_id: str, model: str, vectors: np.ndar
     return len(fresh)
 
 
+def add_person(central: Central, person: Person) -> bool:
+    """A person with no face: a student awaiting enrolment, or staff; True if new. An existing
+    person keeps their face and gets this name and role."""
+    if person.role not in ROLES:
+        raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
+    existing = _live(central, "people", person.id)
+    fields = {"name": person.name.strip(), "role": person.role, "deleted": False}
+    if existing is None:
+        fields["embeddings"] = []
+    _stamp(central, "people", person.id, fields)
+    return existing is None
+
+
+def rename_person(central: Central, person_id: str, name: str) -> None:
+    if _live(central, "people", person_id) is None:
+        raise StoreError(f"unknown person {person_id!r}")
+    _stamp(central, "people", person_id, {"name": name.strip()})
+
+
+def set_role(central: Central, person_id: str, role: str) -> None:
+    if _live(central, "people", person_id) is None:
+        raise StoreError(f"unknown person {person_id!r}")
+    _stamp(central, "people", person_id, {"role": role})
+    if role not in PIN_ROLES and _live(central, "pins", person_id):
+        remove_pin(central, person_id)
+
+
+def remove_staff(central: Central, person_id: str) -> str:
+    """Take the staff role and PIN away: someone with a face stays a student, someone without goes.
+    Their classes keep no instructor. Returns what was done."""
+    person = _live(central, "people", person_id)
+    if person is None or person.get("role") not in PIN_ROLES:
+        raise StoreError(f"{person_id!r} is not a staff member; see 'staff list'")
+    if _live(central, "pins", person_id):
+        remove_pin(central, person_id)
+    with central.guard("cannot update the classes centrally"):
+        codes = [d["_id"] for d in central["classes"].find({"instructor_id": person_id, **LIVE}, {"_id": 1})]
+    for code in codes:
+        _stamp(central, "classes", code, {"instructor_id": None})
+    if person.get("embeddings"):
+        _stamp(central, "people", person_id, {"role": "student"})
+        return "they stay enrolled as a student"
+    _stamp(central, "people", person_id, {"deleted": True})
+    return "they had no face enrolled, so they are removed"
+
+
+def erase_person(central: Central, person_id: str) -> None:
+    """A tombstone on the person (kiosks drop them at their next pull) and their central rows."""
+    delete_person(central, person_id)
+    with central.guard("cannot erase the person's central attendance"):
+        central["attendance"].delete_many({"person_id": person_id})
+
+
 def delete_person(central: Central, person_id: str) -> None:
     _stamp(central, "people", person_id, {"deleted": True, "embeddings": []})
     if _live(central, "pins", person_id):
@@ -159,6 +214,29 @@ def add_class(central: Central, code: str, name: str, student_ids: list[str], ro
     if _live(central, "classes", code):
         raise StoreError(f"class {code!r} already exists centrally")
     _stamp(central, "classes", code, class_fields(name.strip(), room, instructor_id, student_ids))
+
+
+def update_class(central: Central, code: str, name: str, room: str, instructor_id: str | None) -> None:
+    if not _live(central, "classes", code):
+        raise StoreError(f"unknown class {code!r}")
+    if instructor_id:
+        _require_people(central, [instructor_id])
+    _stamp(central, "classes", code, {"name": name.strip(), "room": room_name(room), "instructor_id": instructor_id})
+
+
+def change_roster(central: Central, code: str, add: list[str] = (), remove: list[str] = ()) -> list[str]:
+    """Add and remove roster members; returns those added who were not on it yet."""
+    record = _live(central, "classes", code)
+    if record is None:
+        raise StoreError(f"unknown class {code!r}")
+    _require_people(central, list(add))
+    roster = list(record.get("roster") or [])
+    missing = [pid for pid in remove if pid not in roster]
+    if missing:
+        raise StoreError(f"not on {code}'s roster: {', '.join(missing)}")
+    new = [pid for pid in add if pid not in roster]
+    _stamp(central, "classes", code, {"roster": [p for p in roster if p not in remove] + new})
+    return new
 
 
 def set_roster(central: Central, code: str, student_ids: list[str]) -> None:
@@ -223,6 +301,23 @@ def add_schedule(central: Central, schedule: Schedule) -> str:
 
 def delete_schedule(central: Central, schedule_id: str) -> None:
     _stamp(central, "schedules", schedule_id, {"deleted": True})
+
+
+def cancel_dates(central: Central, class_code: str, days: list[date], cancel: bool = True) -> int:
+    """Cancel (or restore) the class's meetings on these local dates, on each of its schedules
+    that meets then; returns how many meetings changed. Every door pulls the schedule's dates."""
+    with central.guard("cannot read schedules centrally"):
+        docs = list(central["schedules"].find({"class_code": class_code, **LIVE}))
+    changed = 0
+    for doc in docs:
+        schedule = parse_schedule(doc).schedule
+        wanted = {d.isoformat() for d in days if (d not in schedule.cancelled) == cancel
+                  and replace(schedule, cancelled=frozenset()).meets_on(d)}
+        if wanted:
+            have = set(doc.get("cancelled") or [])
+            _stamp(central, "schedules", doc["_id"], {"cancelled": sorted(have | wanted if cancel else have - wanted)})
+            changed += len(wanted)
+    return changed
 
 
 def _room_schedules(central: Central, room: str) -> list[tuple[str, Schedule]]:

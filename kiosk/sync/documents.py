@@ -74,7 +74,11 @@ def parse_schedule(doc: dict) -> PulledSchedule:
         raise MalformedDocument(f"schedule {sid!r}: end {end:%H:%M} is not after start {start:%H:%M}")
     if (on_date is None) == (weekdays is None):
         raise MalformedDocument(f"schedule {sid!r}: needs exactly one of on_date and weekdays")
-    return PulledSchedule(sid, Schedule(code, start, end, tz, on_date=on_date, weekdays=weekdays))
+    try:
+        cancelled = frozenset(date.fromisoformat(d) for d in doc.get("cancelled") or [])
+    except (TypeError, ValueError):
+        raise MalformedDocument(f"schedule {sid!r}: cancelled must be a list of YYYY-MM-DD dates") from None
+    return PulledSchedule(sid, Schedule(code, start, end, tz, on_date=on_date, weekdays=weekdays, cancelled=cancelled))
 
 
 def parse_pin(doc: dict) -> PulledPin:

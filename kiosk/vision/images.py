@@ -6,6 +6,7 @@ a one-line ImageError naming the file.
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
 from pathlib import Path
@@ -25,11 +26,22 @@ def load_image(path: Path | str) -> np.ndarray:
     """The image at `path` as a contiguous BGR uint8 array (H, W, 3)."""
     path = Path(path)
     _check_file(path)
+    return _decode(path, path)
+
+
+def decode_image(data: bytes, name: str) -> np.ndarray:
+    """An uploaded file's bytes as load_image would read them; `name` is for messages only."""
+    if not data:
+        raise ImageError(f"{name}: empty file")
+    return _decode(io.BytesIO(data), name)
+
+
+def _decode(source, path) -> np.ndarray:
     try:
         with warnings.catch_warnings():
             # Our own size limit is stricter than Pillow's bomb warning.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(source) as img:
                 _check_size(path, img.size)  # header only: nothing decoded yet
                 img.load()
                 img = ImageOps.exif_transpose(img) or img

@@ -4,8 +4,10 @@ and running blocking calls off the event loop."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anyio.to_thread
@@ -41,6 +43,20 @@ class WebState:
     poll_s: float
     announce: str = ""  # logged once the server is up (and stops on SIGTERM)
     sync_wanted: asyncio.Event | None = None  # with a central database: sync now (a mark was just made)
+
+    _pipeline: object = None
+    _pipeline_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextlib.contextmanager
+    def photo_pipeline(self):
+        """The face pipeline for photo uploads: loaded on first use (models are heavy and most days
+        nobody enrols), then one upload at a time, so the worker threads never share it at once."""
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                from kiosk.vision.pipeline import FacePipeline
+
+                self._pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
+            yield self._pipeline
 
     def sync_soon(self) -> None:
         """A mark was made here: send it to the central database without waiting for the interval."""

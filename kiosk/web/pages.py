@@ -98,8 +98,24 @@ async def class_page(request: Request) -> Response:
                    key=lambda item: item[1].casefold())
     reenrol = {key[0] for key, _ in should_reenrol(students)}
     awaiting = {pid for pid, _, enrolment in students if enrolment == AWAITING}
+    signed = signed_in(request)
+    flash, signed.flash = signed.flash, ""
+    setup = await blocking(lambda: _class_setup(web.stores.get(), summary.code)) \
+        if signed.person.role == "admin" else None
     return page(request, "class.html", summary=summary, meetings=meetings, students=table, reenrol=reenrol,
-                awaiting=awaiting)
+                awaiting=awaiting, setup=setup, flash=flash)
+
+
+def _class_setup(store, code: str) -> dict | None:
+    """What an admin edits on a class's page: its record here, its roster's names, the staff."""
+    from kiosk.store.sessions import roster_names
+    from kiosk.store.staff import staff_members
+
+    record = store.class_record(code)
+    if record is None:
+        return None  # removed: its history stays, there is nothing left to edit
+    return {"record": record, "roster": sorted(roster_names(store, code).items(), key=lambda kv: kv[1].casefold()),
+            "staff": staff_members(store)}
 
 
 async def class_chart(request: Request) -> Response:

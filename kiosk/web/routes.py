@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from kiosk.model import STATUSES
 from kiosk.web import api, pages
+from kiosk.web.console import classes, people, staff, timetable
 
 STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
 METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code", "": ""}
@@ -31,6 +32,28 @@ ROUTES = [
     Route("/class/{code}/chart.png", pages.class_chart),
     Route("/api/attendance", api.attendance),
     Route("/api/events", api.events),
+    # the school's console (kiosk/web/console/)
+    Route("/people", people.people_list, methods=["GET"]),
+    Route("/people", people.person_create, methods=["POST"]),
+    Route("/new-person", people.person_new),
+    Route("/api/people", people.api_people),
+    Route("/people/{person_id}", people.person_page),
+    Route("/people/{person_id}/photos", people.person_photos, methods=["POST"]),
+    Route("/people/{person_id}/code", people.person_code, methods=["POST"]),
+    Route("/people/{person_id}/erase", people.person_erase, methods=["POST"]),
+    Route("/people/{person_id}/{what}", people.person_change, methods=["POST"]),
+    Route("/classes", classes.classes_list, methods=["GET"]),
+    Route("/classes", classes.class_create, methods=["POST"]),
+    Route("/class/{code}/import", classes.class_import, methods=["POST"]),
+    Route("/class/{code}/{what}", classes.class_change, methods=["POST"]),
+    Route("/timetable", timetable.timetable, methods=["GET"]),
+    Route("/timetable", timetable.schedule_add, methods=["POST"]),
+    Route("/timetable/cancel", timetable.schedule_cancel, methods=["POST"]),
+    Route("/timetable/{schedule_id}/remove", timetable.schedule_remove, methods=["POST"]),
+    Route("/staff", staff.staff_list, methods=["GET"]),
+    Route("/staff", staff.staff_add, methods=["POST"]),
+    Route("/staff/{person_id}/{what}", staff.staff_change, methods=["POST"]),
+    Route("/audit", staff.audit_page),
 ]
 
 

@@ -144,6 +144,18 @@ class Client:
     def post(self, path: str, form: dict, **kw) -> Reply:
         return self.request("POST", path, form=form, **kw)
 
+    def post_files(self, path: str, fields: dict, files: list[tuple[str, str, bytes]]) -> Reply:
+        """A multipart/form-data POST: text fields, and files as (field name, file name, bytes)."""
+        boundary = "----kiosk-test-boundary-7d1f"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                 for k, v in fields.items()]
+        parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+                  for field, name, data in files]
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body=body,
+                            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
     def sign_in(self, staff_id: str, pin: str | None = None) -> Reply:
         reply = self.post("/login", {"staff_id": staff_id, "pin": pin or PINS[staff_id]})
         assert reply.status == 303, reply.text

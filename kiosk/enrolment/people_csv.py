@@ -1,5 +1,6 @@
-"""Reading a school's CSV of people (rosters, photo day): the dialect sniffed, the columns
-found by their usual names, and each bad line named.
+"""Reading a school's CSV of people (rosters, photo day), for the command line and the web
+console alike: the dialect sniffed, the columns found by their usual names, and each bad
+line named.
 
 - Encoding: UTF-8, with or without a BOM (Excel's "CSV UTF-8").
 - Delimiter: comma, semicolon (European Excel) or tab, whichever the header uses most.
@@ -18,7 +19,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.enrolment.rules import person_id_problem
 from kiosk.errors import UsageError
+from kiosk.store.rosters import RosterEntry
 
 DELIMITERS = (",", ";", "\t")
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -90,6 +93,19 @@ def parse_people_csv(text: str, required: tuple[str, ...] = ("id",), source: str
             continue
         table.rows.append(CsvRow(number, {c: v.strip() for c, v in zip(columns, cells) if c}))
     return table
+
+
+def roster_entries(table: PeopleTable) -> tuple[list[RosterEntry], list[tuple[int, str]]]:
+    """A roster file's rows as entries to import, and each bad row (an id the rules refuse, or
+    a line the reader could not use) with its line number."""
+    entries, bad = [], list(table.bad)
+    for row in table.rows:
+        problem = person_id_problem(row.get("id")) if row.get("id") else None
+        if problem:
+            bad.append((row.line, f"{row.get('id')!r}: {problem}"))
+        else:
+            entries.append(RosterEntry(row.line, row.get("id"), row.get("name")))
+    return entries, bad
 
 
 def _cells(line: str, delimiter: str) -> list[str]:

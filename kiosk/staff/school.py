@@ -1,0 +1,179 @@
+"""Setting up the school: people, classes and rosters, the timetable, staff. One routine per
+action, called by the command line and the web console alike, so both apply the same
+rules, write the same audit row, and with a central database write centrally first (then
+pull), which every door then pulls (kiosk/staff/changes.py). `actor` names who did it in
+the audit trail: 'cli:USER' or 'web:STAFF_ID'.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kiosk.config import Config
+from kiosk.errors import StoreError
+from kiosk.model import Consent, Schedule, room_name
+from kiosk.staff.changes import admin_change, local_change
+from kiosk.store import cancellations, codes, rosters
+from kiosk.store import staff as staff_rows
+from kiosk.store.people import set_face_opt_out
+from kiosk.store.pins import hash_pin, pin_problem, set_pin
+from kiosk.store.privacy import erase_person, record_consent
+from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
+from kiosk.sync import central_writes as central
+
+STAFF_ROLES = ("instructor", "admin")
+
+
+class School:
+    """The admin actions for one store (this machine's file) and one actor."""
+
+    def __init__(self, store: SqliteStore, cfg: Config, actor: str):
+        self.store, self.cfg, self.actor = store, cfg, actor
+
+    def _change(self, action: str, target: str, central_change, local, detail=lambda _: ""):
+        return admin_change(self.store, self.cfg, self.actor, action, target, central_change, local, detail)
+
+    # -- people -------------------------------------------------------------------------
+
+    def add_person(self, person: Person) -> bool:
+        """A student awaiting enrolment (photos come later), or staff; True if new."""
+        if person.role not in ROLES:
+            raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
+        return self._change("person_add", person.id, lambda c: central.add_person(c, person),
+                            lambda s: staff_rows.add_person(s, person), lambda new: f"{person.role} {person.name!r}")
+
+    def rename(self, person_id: str, name: str) -> None:
+        if not name.strip():
+            raise StoreError("a name cannot be empty")
+        self._change("person_rename", person_id, lambda c: central.rename_person(c, person_id, name),
+                     lambda s: staff_rows.rename_person(s, person_id, name), lambda _: repr(name.strip()))
+
+    def set_role(self, person_id: str, role: str) -> str:
+        """Student, instructor or admin; taking the staff role away takes the PIN too."""
+        if role not in ROLES:
+            raise StoreError(f"role {role!r} must be one of {', '.join(ROLES)}")
+        return self._change("person_role", person_id, lambda c: central.set_role(c, person_id, role),
+                            lambda s: staff_rows.set_role(s, person_id, role), lambda _: role)
+
+    def record_consent(self, person_id: str, consent: Consent) -> None:
+        """Consent is kept where it was given (this machine), with its audit row."""
+        local_change(self.store, self.cfg, self.actor, "consent", person_id,
+                     lambda s: record_consent(s, person_id, consent),
+                     lambda _: consent.given_by + (f", guardian {consent.guardian}" if consent.guardian else ""))
+
+    def opt_out(self, person_id: str, opted_out: bool = True) -> int:
+        return self._change("opt_out" if opted_out else "opt_in", person_id,
+                            lambda c: central.set_face_opt_out(c, person_id, opted_out),
+                            lambda s: set_face_opt_out(s, person_id, opted_out), lambda n: f"{n} embedding(s) erased")
+
+    def issue_code(self, person_id: str) -> str:
+        """A new check-in code for the person (replacing theirs): returned once, kept as a hash."""
+        code = codes.new_code()
+        hashed = codes.code_hash(code)
+        self._change("code_issue", person_id, lambda c: central.set_code_hash(c, person_id, hashed),
+                     lambda s: codes.store_code(s, person_id, hashed))
+        return code
+
+    def revoke_code(self, person_id: str) -> None:
+        def here(s: SqliteStore) -> None:
+            if not codes.revoke_code(s, person_id):
+                raise StoreError(f"{person_id!r} has no check-in code")
+
+        self._change("code_revoke", person_id, lambda c: central.remove_code(c, person_id), here)
+
+    def erase(self, person_id: str) -> dict[str, int]:
+        if self.store.person(person_id) is None:
+            raise StoreError(f"unknown person {person_id!r}")
+        if self.cfg.mongo.uri:  # the tombstone first (no pull: the local erasure below removes every row)
+            from kiosk.sync.central import Central
+
+            hub = Central.open(self.cfg.mongo)
+            try:
+                central.erase_person(hub, person_id)
+            finally:
+                hub.close()
+        return erase_person(self.store, person_id, self.actor, self.cfg.kiosk.id)
+
+    # -- classes and rosters --------------------------------------------------------------
+
+    def add_class(self, code: str, name: str, students: list[str], room: str = "",
+                  instructor_id: str | None = None) -> None:
+        room = room_name(room)
+        self._change("class_add", code, lambda c: central.add_class(c, code, name, students, room, instructor_id),
+                     lambda s: s.add_class(code, name, students, room, instructor_id),
+                     lambda _: f"{name!r}, room {room or '-'}, {len(students)} student(s)")
+
+    def update_class(self, code: str, name: str, room: str, instructor_id: str | None) -> None:
+        room = room_name(room)
+        self._change("class_edit", code, lambda c: central.update_class(c, code, name, room, instructor_id),
+                     lambda s: rosters.update_class(s, code, name, room, instructor_id),
+                     lambda _: f"{name!r}, room {room or '-'}, instructor {instructor_id or '-'}")
+
+    def remove_class(self, code: str) -> None:
+        self._change("class_remove", code, lambda c: central.delete_class(c, code),
+                     lambda s: rosters.remove_class(s, code))
+
+    def add_students(self, code: str, ids: list[str]) -> list[str]:
+        return self._change("roster_add", code, lambda c: central.change_roster(c, code, add=ids),
+                            lambda s: rosters.add_students(s, code, ids), lambda new: ", ".join(new) or "none new")
+
+    def remove_students(self, code: str, ids: list[str]) -> None:
+        self._change("roster_remove", code, lambda c: central.change_roster(c, code, remove=ids),
+                     lambda s: rosters.remove_students(s, code, ids), lambda _: ", ".join(ids))
+
+    def import_roster(self, code: str, entries: list[rosters.RosterEntry], source: str = "") -> rosters.RosterImport:
+        return self._change("roster_import", code, lambda c: central.import_roster(c, code, entries),
+                            lambda s: rosters.import_roster(s, code, entries),
+                            lambda r: f"{source}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
+                                      f"{len(r.already)} already, {len(r.bad)} bad")
+
+    # -- the timetable ----------------------------------------------------------------------
+
+    def add_schedule(self, schedule: Schedule) -> int | str:
+        return self._change("schedule_add", schedule.class_code, lambda c: central.add_schedule(c, schedule),
+                            lambda s: s.add_schedule(schedule),
+                            lambda sid: f"schedule {sid}: {schedule.start:%H:%M}-{schedule.end:%H:%M}")
+
+    def remove_schedule(self, schedule_id: int) -> str:
+        """By this machine's id; with a central database, the central schedule it mirrors.
+        Returns the class's code."""
+        code = rosters.schedule_class(self.store, schedule_id)
+        central_id = rosters.schedule_central_id(self.store, schedule_id)
+
+        def in_central(c) -> str:
+            central.delete_schedule(c, central_id)
+            return code
+
+        if central_id is None:  # made here before a central database was set: it lives only here
+            return local_change(self.store, self.cfg, self.actor, "schedule_remove", str(schedule_id),
+                                lambda s: rosters.remove_schedule(s, schedule_id), lambda c: f"schedule of {c}")
+        return self._change("schedule_remove", str(schedule_id), in_central,
+                            lambda s: rosters.remove_schedule(s, schedule_id), lambda c: f"schedule of {c}")
+
+    def cancel_dates(self, code: str, days: list[date], reason: str = "", cancel: bool = True) -> int:
+        """Cancel (a holiday, a term break) or restore the class's meetings on these dates."""
+        action = "schedule_cancel" if cancel else "schedule_restore"
+        span = f"{days[0]}" + (f" to {days[-1]}" if len(days) > 1 else "")
+        return self._change(action, code, lambda c: central.cancel_dates(c, code, days, cancel),
+                            lambda s: cancellations.change_dates(s, code, days, reason, cancel),
+                            lambda n: f"{span}: {n} meeting(s) {reason}".strip())
+
+    # -- staff ----------------------------------------------------------------------------
+
+    def add_staff(self, person_id: str, name: str, role: str = "instructor") -> bool:
+        if role not in STAFF_ROLES:
+            raise StoreError(f"role {role!r} must be instructor or admin")
+        return self._change("staff_add", person_id, lambda c: central.add_person(c, Person(person_id, name, role)),
+                            lambda s: staff_rows.add_staff(s, person_id, name, role),
+                            lambda new: f"{role} {name!r}" + ("" if new else " (updated)"))
+
+    def remove_staff(self, person_id: str) -> str:
+        return self._change("staff_remove", person_id, lambda c: central.remove_staff(c, person_id),
+                            lambda s: staff_rows.remove_staff(s, person_id), lambda what: what)
+
+    def set_pin(self, person_id: str, pin: str) -> None:
+        problem = pin_problem(pin)
+        if problem:
+            raise StoreError(f"PIN refused: {problem}")
+        self._change("pin_set", person_id, lambda c: central.set_pin_hash(c, person_id, hash_pin(pin)),
+                     lambda s: set_pin(s, person_id, pin))

@@ -1,0 +1,44 @@
+"""Who may use the console, and acting as them: the school's admin actions run with this
+machine's store, in a worker thread, under `web:STAFF_ID`."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from kiosk.errors import KioskError
+from kiosk.staff.school import School
+from kiosk.web.auth import StaffLogin
+from kiosk.web.context import WebState, blocking, signed_in, state
+from kiosk.web.forms import WebError
+
+
+def require_admin(request: Request) -> StaffLogin:
+    signed = signed_in(request)
+    if signed.person.role != "admin":
+        raise WebError(403, "only an admin can change the school's set-up; ask one, or see your classes on Today")
+    return signed
+
+
+def actor(signed: StaffLogin) -> str:
+    return f"web:{signed.person.id}"
+
+
+async def as_school(request: Request, signed: StaffLogin, action):
+    """Run `action(school)` off the event loop; a refused change is a WebError 400 with its one line."""
+    web: WebState = state(request)
+
+    def run():
+        return action(School(web.stores.get(), web.cfg, actor(signed)))
+
+    try:
+        result = await blocking(run)
+    except KioskError as err:
+        raise WebError(400, str(err)) from None
+    web.sync_soon()
+    return result
+
+
+async def read_store(request: Request, read):
+    """`read(store)` with this machine's store, off the event loop."""
+    web: WebState = state(request)
+    return await blocking(lambda: read(web.stores.get()))
