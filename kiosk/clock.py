@@ -41,3 +41,26 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.now = self.now + timedelta(**delta)
+
+
+# -- is the clock believable? ---------------------------------------------------------------
+
+BEHIND_TOLERANCE = timedelta(minutes=5)  # a write this far in the "future" means the clock went back
+
+
+def clock_doubts(now: datetime, newest_write: datetime | None, ntp_synced: bool | None) -> list[str]:
+    """Why the wall clock may be wrong (empty: no reason to doubt it). Pure: doctor and the
+    scheduler pass in the newest stored write and the NTP status they read."""
+    doubts = []
+    if newest_write is not None and now < newest_write - BEHIND_TOLERANCE:
+        behind = newest_write - now
+        doubts.append(f"the clock is {_span(behind)} behind the newest stored write ({newest_write:%Y-%m-%d %H:%M} "
+                      "UTC): it was set back, or the battery-backed clock lost its time")
+    if ntp_synced is False:
+        doubts.append("the clock is not synchronised (NTP): check the network time service (timedatectl)")
+    return doubts
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"

@@ -23,9 +23,9 @@ T = TypeVar("T")
 RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
-def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
+def with_store(cfg: Config, action: Callable[[SqliteStore], T], create: bool = True) -> T:
     """Run `action` on the local store, closing it afterwards."""
-    store = SqliteStore.in_dir(cfg.data_dir)
+    store = SqliteStore.in_dir(cfg.data_dir, create=create)
     try:
         return action(store)
     finally:
@@ -40,7 +40,7 @@ def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
     if not (cfg.data_dir / DB_FILE).is_file():
         raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
                          "KIOSK_DATA_DIR, or [store] data_dir in the config")
-    return with_store(cfg, action)
+    return with_store(cfg, action, create=False)
 
 
 def cli_actor() -> str:
