@@ -95,6 +95,8 @@ class AttendanceSection:
 class StoreSection:
     backend: str = field(default="sqlite", metadata=_check(_choice("sqlite")))
     data_dir: str = "data"
+    # The database failing without a break this long stops the watchdog's pings: systemd restarts the kiosk.
+    fault_restart_s: float = field(default=60.0, metadata=_check(_range(5.0, 3600)))
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ class CheckIn:
     at: datetime | None = None  # the stored check-in time (the first one for ALREADY)
     latency_ms: float | None = None
     score: float | None = None
+    queued: bool = False  # decided, but the database failed: kept in memory to save later, not shown as stored
 
 
 # -- schedules and their meetings (the calendar maths of one schedule) -------------------

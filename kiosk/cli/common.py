@@ -10,6 +10,7 @@ depends on another.
 from __future__ import annotations
 
 import getpass
+import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
@@ -41,6 +42,11 @@ def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
         raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
                          "KIOSK_DATA_DIR, or [store] data_dir in the config")
     return with_store(cfg, action, create=False)
+
+
+def under_service() -> bool:
+    """systemd sets INVOCATION_ID for every service; KIOSK_ERROR_SCREEN=1 forces the screen."""
+    return bool(os.environ.get("INVOCATION_ID")) or os.environ.get("KIOSK_ERROR_SCREEN") == "1"
 
 
 def cli_actor() -> str:

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk.cli.common import under_service
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError, KioskError, UsageError
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             cfg = _config(args)
         except ConfigError as err:
-            if args.command != "run" or not _under_service():
+            if args.command != "run" or not under_service():
                 raise
             return _config_error_screen(err, args)
         _setup_logging(args.log_level or (cfg.logging.level if args.command == "run" else "WARNING"))
@@ -107,11 +108,6 @@ def _config(args: argparse.Namespace) -> Config:
     if args.data_dir:
         cfg = cfg.replace("store", data_dir=str(args.data_dir))
     return cfg
-
-
-def _under_service() -> bool:
-    """systemd sets INVOCATION_ID for every service; KIOSK_ERROR_SCREEN=1 forces the screen."""
-    return bool(os.environ.get("INVOCATION_ID")) or os.environ.get("KIOSK_ERROR_SCREEN") == "1"
 
 
 def _config_error_screen(err: ConfigError, args: argparse.Namespace) -> int:

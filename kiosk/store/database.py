@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -60,8 +61,8 @@ def fault(path: Path, err: sqlite3.Error) -> Exception:
     text = str(err)
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         advice = f"the file is damaged: {RESTORE_ADVICE}"
-    elif "full" in text:
-        advice = "the disk is full: free some space"
+    elif "full" in text or _nearly_full(path):
+        advice = f"the disk is full: free some space in {path.parent}"
     elif "readonly" in text or "read-only" in text:
         advice = "the file or its folder cannot be written: check their owner and permissions"
     elif "locked" in text or "busy" in text:
@@ -69,6 +70,14 @@ def fault(path: Path, err: sqlite3.Error) -> Exception:
     else:
         advice = "check the disk and the file; run 'main.py doctor'"
     return StoreFault(f"database {path}: {text}; {advice}")
+
+
+def _nearly_full(path: Path) -> bool:
+    """SQLite reports a full disk while growing its shared-memory file as a plain "disk I/O error"."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 class GuardedCursor(sqlite3.Cursor):
@@ -235,6 +244,13 @@ class Database:
         """SQLite's own check of the whole file: 'ok', or the first problems it found."""
         problems = [r[0] for r in self.query("PRAGMA integrity_check(5)")]
         return "ok" if problems == ["ok"] else "; ".join(problems)
+
+    def probe(self) -> None:
+        """A quick check of the whole file (StoreFault when it is damaged): the recognition worker
+        asks it while the database fails with nothing waiting to be saved."""
+        verdict = self.query("PRAGMA quick_check(1)")[0][0]
+        if verdict != "ok":
+            raise StoreFault(f"database {self.path} is damaged ({verdict[:120]}); {RESTORE_ADVICE}")
 
     @property
     def schema_version(self) -> int:

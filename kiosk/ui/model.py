@@ -156,6 +156,8 @@ class ScreenModel:
         self._serial += 1
         words, level = text.notice(event)
         self.toast = Toast(words, level, self.now, self._serial)
+        if level == "error":  # what the door shows when something is wrong, in the log too (benchmarks read it)
+            log.warning("on screen: %s", words)
 
     def _on_liveness_failed(self, event: LivenessFailed, wall: datetime) -> None:
         self.card = self._new_card(CardKind.LIVENESS, text.CARD_LIVENESS_FAILED,
