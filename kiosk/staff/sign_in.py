@@ -47,8 +47,10 @@ class Lockout:
 
     def remaining(self) -> float:
         """Seconds the keypad stays locked (0 when open)."""
-        # Clamped: a wall clock set back must not turn a lock into a longer one.
-        return min(MAX_LOCK_S, max(0.0, self.locked_until - self.now()))
+        # Capped by the lock's own length: a wall clock set back must not turn a 30 s lock
+        # into a day (the lock began at last_lock_at and was meant to last until locked_until).
+        own = max(0.0, min(MAX_LOCK_S, self.locked_until - self.last_lock_at))
+        return min(own, max(0.0, self.locked_until - self.now()))
 
     @property
     def tries_left(self) -> int:
@@ -71,6 +73,11 @@ class Lockout:
 
     def succeed(self) -> None:
         self.failures = 0
+
+    def undo_lock(self) -> None:
+        """A lock a reserved try started, given back because that try was right."""
+        self.locked_until = 0.0
+        self.lockouts = max(0, self.lockouts - 1)
 
 
 def keypad_wait(door: Lockout, holders: list[Lockout]) -> float:
@@ -114,6 +121,28 @@ class SharedLockout:
     def succeed(self, subjects: list[str]) -> None:
         self._update(subjects, Lockout.succeed)
 
+    def reserve(self, subject: str) -> "Slot":
+        """Take a try before the PIN is hashed: in one transaction, refuse while locked, else count
+        it as wrong now. So N tries sent at once count as N, and at most max_tries are hashed."""
+        taken: dict[str, float] = {}
+
+        def take(lock: Lockout) -> None:
+            taken["wait"] = lock.remaining()
+            if not taken["wait"]:
+                taken["started"] = lock.fail()
+
+        after = self._update([subject], take)[subject]
+        return Slot(taken["wait"], taken.get("started", 0.0), after.remaining())
+
+    def give_back(self, subject: str, slot: "Slot") -> None:
+        """The reserved try was right: it counts as a success, and a lock it started is undone."""
+        def right(lock: Lockout) -> None:
+            if slot.lock_started:
+                lock.undo_lock()
+            lock.succeed()
+
+        self._update([subject], right)
+
     def _update(self, subjects: list[str], step: Callable[[Lockout], object]) -> dict[str, Lockout]:
         def change(record: LockoutRecord) -> LockoutRecord:
             lock = self._lockout(record)
@@ -126,6 +155,15 @@ class SharedLockout:
     def _lockout(self, record: LockoutRecord) -> Lockout:
         return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts,
                        record.locked_until, record.last_lock_at)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A try taken before hashing: refused (`wait` > 0), or counted as wrong until given back."""
+
+    wait: float  # > 0: locked, nothing taken
+    lock_started: float = 0.0  # > 0: this try, counted as wrong, started a lock this long
+    remaining_if_wrong: float = 0.0  # the lock left if the PIN turns out wrong
 
 
 # -- signing in ----------------------------------------------------------------------------------
@@ -146,6 +184,7 @@ class WebSignIn:
     person: Person | None
     retry_after: float = 0.0  # > 0: locked out for this long
     lock_started: float = 0.0  # > 0: this wrong PIN started a lock
+    known_id: bool = False  # the staff id is a PIN holder's (so it may be written in the audit trail)
 
 
 def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, pin: str,
@@ -181,17 +220,16 @@ class WebPinCheck:
 
     def check(self, store: SqliteStore, lockouts: SharedLockout, staff_id: str, pin: str) -> WebSignIn:
         subject = staff_subject(staff_id)
-        wait = lockouts.state([subject])[subject].remaining()
-        if wait > 0:
-            return WebSignIn(None, wait)
+        slot = lockouts.reserve(subject)  # before the scrypt work, in one transaction with the lock's read
+        if slot.wait > 0:
+            return WebSignIn(None, slot.wait)
         holder = next(((p, h) for p, h in pin_holders(store, [staff_id]) if p.id == staff_id), None)
         # The same scrypt work whether or not the id exists, and whatever the PIN looks like.
         hashed = holder[1] if holder else self._decoy_hash()
         if verify_pin(pin[:MAX_LEN + 1], hashed) and holder is not None:
-            lockouts.succeed([subject])
-            return WebSignIn(holder[0])
-        wait = lockouts.fail([subject])[subject].remaining()
-        return WebSignIn(None, wait, lock_started=wait)
+            lockouts.give_back(subject, slot)
+            return WebSignIn(holder[0], known_id=True)
+        return WebSignIn(None, slot.remaining_if_wrong, lock_started=slot.lock_started, known_id=holder is not None)
 
     def _decoy_hash(self) -> str:
         if self._decoy is None:

@@ -36,3 +36,13 @@ def test_success_resets_the_tries_but_a_quiet_hour_resets_the_backoff():
         lock.fail()
     clock.t += 4000
     assert [lock.fail() for _ in range(3)][-1] == 10
+
+
+def test_a_clock_set_back_a_day_keeps_a_30_s_lock_at_30_s():
+    now = [1_000_000.0]
+    lock = Lockout(max_tries=1, base_s=30.0, now=lambda: now[0])
+    assert lock.fail() == 30.0
+    now[0] -= 24 * 3600  # the wall clock jumps back a day
+    assert lock.remaining() == 30.0
+    now[0] += 24 * 3600 + 31  # and forward again, past the lock's end
+    assert lock.remaining() == 0.0
