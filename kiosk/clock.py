@@ -31,15 +31,26 @@ def local_zone_name(tz_name: str = "") -> str:
 
 
 class FixedClock:
-    """A clock for tests and simulations that moves only when told."""
+    """A clock for tests and simulations that moves only when told. `advance` moves time itself
+    (the wall clock and the monotonic one together); `jump` moves only the wall clock, as an
+    NTP correction or a clock set by hand does."""
 
     def __init__(self, start: datetime):
         self.now = start
+        self.elapsed = 0.0  # what time.monotonic() would have counted
 
     def __call__(self) -> datetime:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.elapsed
+
     def advance(self, **delta: float) -> None:
+        step = timedelta(**delta)
+        self.now = self.now + step
+        self.elapsed += step.total_seconds()
+
+    def jump(self, **delta: float) -> None:
         self.now = self.now + timedelta(**delta)
 
 

@@ -79,6 +79,7 @@ LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not 
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
 STORAGE_BACK = "Check-ins are being saved again ({reason} kept meanwhile now saved)"
+CLOCK_DOUBTFUL = "Clock looks wrong ({reason}): no class opens until it is set. Please tell IT."
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
@@ -109,6 +110,7 @@ def recognition_status(state: scr.RecognitionState) -> str:
 
 
 _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (STORAGE_BACK, "info"),
+            scr.CLOCK_DOUBTFUL: (CLOCK_DOUBTFUL, "error"),
             scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
             scr.LIVENESS_BLINK_ONLY: (LIVENESS_ASK_EVERYONE, "warning"),
             scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning")}
