@@ -85,3 +85,11 @@ def test_warm_up_runs(sface_pipeline, dlib_pipeline):
 def test_unknown_backend_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="unknown embedder 'nope'"):
         FacePipeline(VisionSection(embedder="nope"), tmp_path)
+
+
+def test_the_config_knows_every_detector_and_embedder_the_registries_have():
+    """The config validates vision.detector and vision.embedder before any backend is imported."""
+    from kiosk.config import DETECTOR_NAMES, EMBEDDER_NAMES
+    from kiosk.vision.base import DETECTORS, EMBEDDERS
+
+    assert sorted(DETECTOR_NAMES) == DETECTORS.names() and sorted(EMBEDDER_NAMES) == EMBEDDERS.names()
