@@ -53,7 +53,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def build_parser() -> ArgumentParser:
     from kiosk.cli import (
-        attendance_cmd, audit_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run,
+        attendance_cmd, audit_cmd, backup_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run,
         schedule_cmd, staff_cmd, sync_cmd, web_cmd,
     )
 
@@ -76,6 +76,7 @@ def build_parser() -> ArgumentParser:
     privacy_cmd.register(commands)
     web_cmd.register(commands)  # the staff web view
     audit_cmd.register(commands)
+    backup_cmd.register(commands)  # backup, restore
     demo.register(commands)
     return parser
 

@@ -27,6 +27,7 @@ def register(commands) -> None:
 
 def run_command(args, cfg: Config) -> int:
     from kiosk.runtime import RunOptions, boot_check, run_kiosk
+    from kiosk.store.backup import in_use_lock
 
     if args.exit_after is not None and not (math.isfinite(args.exit_after) and args.exit_after > 0):
         raise UsageError("run: --exit-after must be a positive, finite number of seconds")
@@ -39,7 +40,8 @@ def run_command(args, cfg: Config) -> int:
             raise
         return _database_error_screen(cfg, err, args.exit_after)
     opts = RunOptions(args.camera, args.windowed, args.loop, args.exit_after, args.stats)
-    return run_kiosk(cfg, opts)
+    with in_use_lock(cfg.data_dir):  # a restore waits for the kiosk to stop
+        return run_kiosk(cfg, opts)
 
 
 def _database_error_screen(cfg: Config, err: StoreError, exit_after: float | None) -> int:
