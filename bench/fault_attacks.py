@@ -47,6 +47,7 @@ class JumpClock:
 
 def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict:
     from kiosk.attendance.service import AttendanceService
+    from kiosk.clock import system_uptime
     from kiosk.config import load_config
     from kiosk.messages.lanes import Lanes
     from kiosk.messages.screen import CLOCK_DOUBTFUL, Notice
@@ -65,14 +66,16 @@ def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict
         roster = sorted(store.class_record("LINE").roster)
         service = AttendanceService(store, cfg, clock)
         before = [p for p in roster[:6] if service.check_in(p, p, 0.9, time.monotonic()).status.stored]
-        lock = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=clock.epoch)
+        # The wall clock jumps; the boot clock, as on the real machine, does not.
+        lock = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=clock.epoch, uptime=system_uptime)
         for _ in range(cfg.pin.max_tries):
             lock.fail(["staff:bench"])
-        lock_before = lock.state(["staff:bench"])["staff:bench"].remaining()
+        lock_before, locked_at = lock.state(["staff:bench"])["staff:bench"].remaining(), time.monotonic()
         clock.offset = timedelta(hours=hours)
         time.sleep(5)  # five scheduler ticks on the jumped clock
         during = [p for p in roster[6:9] if service.check_in(p, p, 0.9, time.monotonic()).status.stored]
         lock_during = lock.state(["staff:bench"])["staff:bench"].remaining()
+        lock_length = lock_during + (time.monotonic() - locked_at)  # what is left plus what really passed
         absent_during, state_during, others = _facts(data, session)
         clock.offset = timedelta(0)
         time.sleep(3)
@@ -90,7 +93,8 @@ def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict
             "absent_rows_during_jump": absent_during, "absent_rows_after_clock_back": absent_after,
             "session_during_jump": state_during, "session_after_clock_back": state_after,
             "other_sessions_opened": others, "check_ins_stored_during_jump": len(during),
-            "lock_s_before_jump": round(lock_before, 1), "lock_s_after_jump": round(lock_during, 1)}
+            "lock_s_before_jump": round(lock_before, 1), "lock_s_left_after_jump": round(lock_during, 1),
+            "lock_length_s": round(lock_length, 1)}
 
 
 def _wait_for_session(store) -> str:

@@ -143,6 +143,7 @@ class NotifySocket:
 def corrupt_page(prepared: Path, cfg: list[str], video: Path, folder: Path) -> dict:
     """One 4 KiB page of kiosk.db (the attendance table's unique index, where every check-in
     writes) overwritten while students check in; then doctor, verify-log and a restart."""
+    folder.mkdir(parents=True, exist_ok=True)
     data = fresh_copy(prepared, folder / "corrupt")
     notify = NotifySocket(folder)
     env = {"NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "4000000"}
@@ -193,23 +194,37 @@ def damage_a_page(db: Path) -> tuple[int, str]:
 
 
 def deleted_wal(prepared: Path, cfg: list[str], video: Path, folder: Path) -> dict:
-    """kiosk.db-wal deleted while students check in, then kill -9: does verify-log see the loss?"""
-    data = fresh_copy(prepared, folder / "wal")
+    """kiosk.db-wal deleted while students check in, then kill -9 (the kiosk's guard copies each commit
+    into the file once its WAL is gone); and a WAL deleted after a crash, before the next start (the
+    commits in it are lost: verify-log must say so)."""
+    return {"while_running": _wal_deleted(prepared, cfg, video, folder / "wal", before_kill=True),
+            "after_a_crash": _wal_deleted(prepared, cfg, video, folder / "wal-after", before_kill=False)}
+
+
+def _wal_deleted(prepared: Path, cfg: list[str], video: Path, where: Path, before_kill: bool) -> dict:
+    data = fresh_copy(prepared, where)
     run = start_run(data, *cfg, "--camera", str(video), "--windowed")
     wait_for_shown(data, 2, 40)
-    (data / "kiosk.db-wal").unlink()
     deleted = datetime.now()
-    time.sleep(8)  # more students check in, into the deleted file
+    if before_kill:
+        (data / "kiosk.db-wal").unlink()
+    time.sleep(8)  # more students check in
     run.send_signal(signal.SIGKILL)
     code = run.wait()
+    if not before_kill:
+        deleted = datetime.now()
+        for suffix in ("-wal", "-shm"):
+            Path(str(data / "kiosk.db") + suffix).unlink()
     lines = log_lines(data)
     verify = kiosk(data, *cfg, "verify-log", check=False)
     doctor = kiosk(data, *cfg, "doctor", "--skip-camera", check=False)
     shown = shown_people(lines)
+    said = verify.stdout + verify.stderr
     return {**tally(shown, stored_rows(data / "kiosk.db")), "shown_after_delete": len(shown_people(lines, deleted)),
-            "notice_seen": "ledger entries missing" in verify.stdout + verify.stderr, "exit_code": code,
+            "notice_seen": "ledger entries missing" in said or any("was deleted" in line for _, line in lines),
+            "kiosk_logged_the_deletion": any("was deleted" in line for _, line in lines), "exit_code": code,
             "verify_log_exit": verify.returncode, "verify_log": next(
-                (ln for ln in (verify.stdout + verify.stderr).splitlines() if "missing" in ln), one_line(verify)),
+                (ln for ln in said.splitlines() if "missing" in ln), one_line(verify)),
             "doctor_exit": doctor.returncode,
             "doctor_database": next((ln for ln in doctor.stdout.splitlines() if " database " in ln), "")}
 
@@ -241,7 +256,8 @@ def full_disk_at_boot(prepared: Path, cfg: list[str], folder: Path) -> dict:
                     (ln.split("on screen: ", 1)[1] for ln in screen.stderr.splitlines() if BOOT_SCREEN in ln), ""),
                 "at_a_terminal_exit": terminal.returncode, "at_a_terminal": one_line(terminal),
                 "traceback": "Traceback" in screen.stderr + terminal.stderr,
-                "doctor_exit_after_space_freed": doctor.returncode}
+                "doctor_database_after_space_freed": next(
+                    (ln for ln in doctor.stdout.splitlines() if " database " in ln), "")}
     finally:
         subprocess.run(["umount", str(mount)])
 

@@ -3,6 +3,7 @@ can be tested at any moment, including DST changes."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,25 @@ def local_zone_name(tz_name: str = "") -> str:
     if "zoneinfo" in parts:
         return "/".join(parts[parts.index("zoneinfo") + 1 :])
     return "UTC"
+
+
+def system_uptime() -> tuple[str, float]:
+    """(this boot's id, seconds since boot): one count for every process on the machine, which
+    no NTP correction or clock set by hand moves (CLOCK_BOOTTIME)."""
+    return _boot_id(), time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+def _boot_id() -> str:
+    global _BOOT
+    if _BOOT is None:
+        try:
+            _BOOT = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        except OSError:
+            _BOOT = "unknown"
+    return _BOOT
+
+
+_BOOT: str | None = None
 
 
 class FixedClock:

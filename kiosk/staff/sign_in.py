@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from kiosk.clock import system_uptime
 from kiosk.store.lockouts import LockoutRecord, lockout_records, update_lockouts
 from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, verify_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
@@ -44,12 +45,19 @@ class Lockout:
     lockouts: int = 0
     locked_until: float = 0.0
     last_lock_at: float = -1e18
+    lock_boot: str = ""
+    lock_ends_boottime: float = 0.0
+    uptime: Callable[[], tuple[str, float]] | None = None  # the boot clock (system_uptime), when real
 
     def remaining(self) -> float:
-        """Seconds the keypad stays locked (0 when open)."""
-        # Capped by the lock's own length: a wall clock set back must not turn a 30 s lock
-        # into a day (the lock began at last_lock_at and was meant to last until locked_until).
+        """Seconds the keypad stays locked (0 when open). Within the boot that locked it, the boot
+        clock says, which no wall-clock jump moves; else the wall clock, capped by the lock's own
+        length (a clock set back a day must not turn a 30 s lock into a day)."""
         own = max(0.0, min(MAX_LOCK_S, self.locked_until - self.last_lock_at))
+        if self.uptime is not None and self.lock_boot:
+            boot, since_boot = self.uptime()
+            if boot == self.lock_boot:
+                return min(own, max(0.0, self.lock_ends_boottime - since_boot))
         return min(own, max(0.0, self.locked_until - self.now()))
 
     @property
@@ -69,6 +77,9 @@ class Lockout:
         self.failures = 0
         self.locked_until = now + wait
         self.last_lock_at = now
+        if self.uptime is not None:
+            self.lock_boot, since_boot = self.uptime()
+            self.lock_ends_boottime = since_boot + wait
         return wait
 
     def succeed(self) -> None:
@@ -76,7 +87,7 @@ class Lockout:
 
     def undo_lock(self) -> None:
         """A lock a reserved try started, given back because that try was right."""
-        self.locked_until = 0.0
+        self.locked_until, self.lock_boot, self.lock_ends_boottime = 0.0, "", 0.0
         self.lockouts = max(0, self.lockouts - 1)
 
 
@@ -105,11 +116,14 @@ def door_subject(kiosk_id: str) -> str:
 class SharedLockout:
     """Lockout state per subject, read and changed in SQLite (one transaction per change)."""
 
-    def __init__(self, store: SqliteStore, max_tries: int, base_s: float, now: Callable[[], float] = time.time):
+    def __init__(self, store: SqliteStore, max_tries: int, base_s: float, now: Callable[[], float] = time.time,
+                 uptime: Callable[[], tuple[str, float]] | None | str = "with the real clock"):
         self.store = store
         self.max_tries = max_tries
         self.base_s = base_s
         self.now = now
+        # The boot clock pairs with the real wall clock; an injected one (a test, a simulation) runs alone.
+        self.uptime = (system_uptime if now is time.time else None) if isinstance(uptime, str) else uptime
 
     def state(self, subjects: list[str]) -> dict[str, Lockout]:
         return {s: self._lockout(r) for s, r in lockout_records(self.store, subjects).items()}
@@ -147,14 +161,15 @@ class SharedLockout:
         def change(record: LockoutRecord) -> LockoutRecord:
             lock = self._lockout(record)
             step(lock)
-            return LockoutRecord(lock.failures, lock.lockouts, lock.locked_until, lock.last_lock_at)
+            return LockoutRecord(lock.failures, lock.lockouts, lock.locked_until, lock.last_lock_at, lock.lock_boot,
+                                 lock.lock_ends_boottime)
 
         records = update_lockouts(self.store, subjects, change, self.now())
         return {s: self._lockout(r) for s, r in records.items()}
 
     def _lockout(self, record: LockoutRecord) -> Lockout:
-        return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts,
-                       record.locked_until, record.last_lock_at)
+        return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts, record.locked_until,
+                       record.last_lock_at, record.lock_boot, record.lock_ends_boottime, self.uptime)
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ class Database:
         contents, never a new one."""
         self.path = Path(path)
         self._head_seen = -1
+        self._wal_gone = False
         self._prepare_file(create)
         try:
             self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, factory=GuardedConnection)
@@ -151,6 +152,7 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self._check_head()
+            self._wal_inode_at_open = self._wal_inode()
         except sqlite3.DatabaseError as err:
             self._close_quietly()
             raise StoreFault(f"cannot open database {self.path}: {err}; {RESTORE_ADVICE}") from None
@@ -180,6 +182,32 @@ class Database:
             return  # another process created it a moment ago
         except OSError as err:
             raise StoreFault(f"cannot create database in {self.path.parent}: {err.strerror}") from None
+
+    def _guard_wal(self) -> None:
+        """An open connection's WAL file exists until the last connection closes; one gone now was
+        deleted by someone else, and a crash would lose every commit still in it. This connection
+        still holds the deleted file open, so a checkpoint copies those commits into the database
+        file itself, after every commit until the kiosk restarts with a fresh WAL."""
+        now_inode = self._wal_inode()
+        if self._wal_inode_at_open is None:  # no WAL file yet when this connection opened
+            self._wal_inode_at_open = now_inode
+        if now_inode is not None and now_inode == self._wal_inode_at_open:
+            return
+        if not self._wal_gone:
+            log.error("the WAL file of %s was deleted while the kiosk runs: every commit is now copied "
+                      "into the database file at once; restart the kiosk to recover normal operation", self.path)
+            self._wal_gone = True
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(FULL)")
+        except StoreError as err:
+            log.error("cannot save commits into %s: %s", self.path, err)
+
+    def _wal_inode(self) -> int | None:
+        """The WAL file now at the database's WAL path (another process may have made a new one)."""
+        try:
+            return os.stat(str(self.path) + "-wal").st_ino
+        except OSError:
+            return None
 
     def _close_quietly(self) -> None:
         with contextlib.suppress(Exception):
@@ -217,7 +245,9 @@ class Database:
             log.warning("cannot write the ledger head beside %s: %s", self.path, err.strerror)
 
     def _follow_head(self) -> None:
-        """After a commit: move the head file to the newest ledger entry, if it moved."""
+        """After a commit: save it into the file itself if the WAL was deleted under us, and move
+        the head file to the newest ledger entry, if it moved."""
+        self._guard_wal()
         try:
             last_id, last_hash = self._ledger_tip()
             if last_id != self._head_seen:

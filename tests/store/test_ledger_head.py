@@ -53,7 +53,8 @@ def test_an_older_copy_put_back_is_reported_and_stays_reported(data_dir, tmp_pat
     assert "lost recent writes" in problems[0]
 
 
-def test_a_deleted_wal_then_a_crash_is_reported(data_dir):
+def _crash_after_deleting_the_wal(data_dir) -> str:
+    """A kiosk writes, the WAL is deleted, it writes more, then dies without closing (kill -9)."""
     crash = f"""
 import os, sys
 sys.path.insert(0, {str(REPO)!r})
@@ -68,11 +69,34 @@ write(10)
 store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 write(5)
 os.remove({str(data_dir / 'kiosk.db-wal')!r})
-write(8)  # written to the deleted file, then lost with it
+write(8)  # written to the deleted file
 os._exit(0)  # killed: no checkpoint on close
 """
-    subprocess.run([sys.executable, "-c", crash], check=True, cwd=REPO)
+    done = subprocess.run([sys.executable, "-c", crash], cwd=REPO, capture_output=True, text=True, check=True)
+    return done.stderr
+
+
+def test_a_wal_deleted_under_a_running_kiosk_loses_nothing(data_dir):
+    log = _crash_after_deleting_the_wal(data_dir)
+    assert "WAL file" in log and "was deleted" in log
+    store = SqliteStore.in_dir(data_dir)
+    entries, problems = verify_ledger(store)
+    store.close()
+    assert entries == 23 and problems == []  # the 8 (and the 5 before) were copied into the file at once
+
+
+def test_a_wal_lost_with_its_commits_is_reported(data_dir, tmp_path):
+    """The same loss without the kiosk's guard (the WAL copied away, the file put back without it)."""
+    store = SqliteStore.in_dir(data_dir)
+    _audit(store, 10)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(data_dir / "kiosk.db", tmp_path / "checkpointed.db")
+    _audit(store, 13, start=10)
     assert read_head(data_dir / "kiosk.db").last_id == 23
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"kiosk.db{suffix}").unlink(missing_ok=True)
+    shutil.copy(tmp_path / "checkpointed.db", data_dir / "kiosk.db")  # the file without its last 13 commits
     store = SqliteStore.in_dir(data_dir)
     entries, problems = verify_ledger(store)
     store.close()
