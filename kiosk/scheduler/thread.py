@@ -18,6 +18,7 @@ import schedule
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.errors import StoreError
 from kiosk.messages.desk import SessionEnded
 from kiosk.messages.lanes import Outbox
 from kiosk.messages.screen import CLOCK_DOUBTFUL, Notice, SessionChanged
@@ -46,7 +47,7 @@ class SessionScheduler:
         self.clock = clock
         self.monotonic = monotonic or getattr(clock, "monotonic", time.monotonic)  # a test clock brings its own
         self.post = post
-        self.guard = ClockGuard(newest_write_at(store))  # a wall clock behind this is doubted
+        self.guard = ClockGuard(_newest_write(store))  # a wall clock behind this is doubted
         self._clock_noticed = -1e18
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         self.kiosk_id = cfg.kiosk.id
@@ -142,6 +143,14 @@ class SessionScheduler:
         roster = len(record.roster) if record else 0
         shown = SessionInfo(**{**current.__dict__, "state": state})
         return SessionChanged(shown, upcoming, self.store.present_count(current.session_id), roster)
+
+
+def _newest_write(store: SqliteStore):
+    try:
+        return newest_write_at(store)
+    except StoreError as err:  # a failing file: the ticks report it; the clock is then judged by itself
+        log.warning("cannot read the newest stored write: %s", err)
+        return None
 
 
 class SchedulerThread(threading.Thread):

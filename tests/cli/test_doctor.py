@@ -90,3 +90,30 @@ def test_a_damaged_page_fails_doctor_and_verify_log_in_one_line(cli, data_dir):
     assert "Traceback" not in err
     code, out, err = cli("verify-log")
     assert code != 0 and len(err.strip().splitlines()) == 1 and "damaged" in err and "main.py restore" in err
+
+
+def test_a_clock_behind_the_newest_stored_write_is_a_warning(cli, data_dir):
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk.store.audit import AuditEntry
+
+    store = SqliteStore.in_dir(data_dir)
+    store.audit(AuditEntry(datetime.now(timezone.utc) + timedelta(days=1), "door", "cli", "test"))  # written a day "ahead"
+    store.close()
+    code, out, _ = cli("doctor", "--skip-camera")
+    clock = _lines(out)["clock"]
+    assert clock.startswith("warn ") and "behind the newest stored write" in clock
+
+
+def test_clock_doubts_are_pure_rules():
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk.clock import clock_doubts
+
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    assert clock_doubts(now, now - timedelta(hours=1), True) == []
+    assert clock_doubts(now, now + timedelta(minutes=4), None) == []  # within the tolerance
+    (behind,) = clock_doubts(now, now + timedelta(days=1), None)
+    assert "24.0 h behind" in behind
+    (unsynced,) = clock_doubts(now, None, False)
+    assert "not synchronised" in unsynced
