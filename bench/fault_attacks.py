@@ -146,6 +146,7 @@ def parallel_logins(prepared: Path, cfg: list[str], folder: Path, guesses: int =
         statuses = _at_once(port, [{"staff_id": "prof", "pin": "111111"}] * guesses)
         right = _login(port, {"staff_id": "prof", "pin": PIN})
         flooded = [_login(port, {"staff_id": f"made-up-{i}", "pin": "1111"}) for i in range(flood)]
+        half_sent = _half_sent(port, 300)
     finally:
         web.send_signal(signal.SIGTERM)
         code = web.wait(15)
@@ -154,7 +155,29 @@ def parallel_logins(prepared: Path, cfg: list[str], folder: Path, guesses: int =
             "exit_code": code, "guesses": guesses, "answers": {str(s): statuses.count(s) for s in sorted(set(statuses))},
             "pins_checked": rows.get("pin_wrong", 0), "right_pin_after": right,
             "flood": flood, "flood_answers": {str(s): flooded.count(s) for s in sorted(set(flooded))},
-            "audit_rows": rows, "traceback": "Traceback" in web.stderr.read()}
+            "audit_rows": rows, "half_sent_requests": half_sent, "traceback": "Traceback" in web.stderr.read()}
+
+
+def _half_sent(port: int, count: int, wait_s: float = 15.0) -> dict:
+    """Connections that send half a request line and headers, then nothing: how many the server closed."""
+    socks = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET /today HTTP/1.1\r\nHost: kiosk\r\nX-Slow: ")
+        socks.append(sock)
+    time.sleep(wait_s)
+    closed = 0
+    for sock in socks:
+        sock.settimeout(0.5)
+        try:
+            closed += sock.recv(1) == b""
+        except OSError:
+            pass
+        sock.close()
+    healthy = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    healthy.request("GET", "/healthz")
+    return {"opened": count, "closed_by_the_server_within_s": wait_s, "closed": closed,
+            "healthz_after": healthy.getresponse().status}
 
 
 def _free_port() -> int:
