@@ -3,7 +3,9 @@
     python bench/checkin_writer.py DATA_DIR [PAUSE_S]
 
 Prints "shown <person id>" after each check-in returns, the moment the kiosk
-would post it to the screen. Resumes where an earlier (killed) run stopped.
+would post it to the screen; "kept <person id>" for one decided while the
+database failed (the screen shows the notice instead), and "saved <person id>"
+when it is saved later. Resumes where an earlier (killed) run stopped.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def prepare(store: SqliteStore) -> None:
     store.add_schedule(Schedule("LOAD", dtime(9), dtime(17), "UTC", on_date=DAY))
 
 
+def save_kept(service: AttendanceService) -> None:
+    """As the recognition worker does on each turn: save the check-ins kept while the file failed."""
+    kept = list(service.pending.rows)
+    try:
+        saved = service.save_pending()
+    except StoreError:
+        return
+    for _, pid in kept[:saved]:
+        print(f"saved {pid}", flush=True)
+
+
 def main() -> int:
     store = SqliteStore.in_dir(Path(sys.argv[1]))
     pause_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
@@ -53,14 +66,23 @@ def main() -> int:
         pid = f"p{i:04d}"
         if pid in done:
             continue
+        save_kept(service)
         try:
             checkin = service.check_in(pid, pid, 0.8, time.monotonic())
         except StoreError as err:  # the kiosk shows a notice and keeps going; so does this writer
             print(f"notice {err}", flush=True)
             time.sleep(0.05)
             continue
+        if checkin.queued:  # not saved: the notice, never "Checked in"; kept to save later
+            print(f"notice {service.last_fault}", flush=True)
+            print(f"kept {pid}", flush=True)
+            time.sleep(0.05)
+            continue
         print(f"shown {pid} {checkin.status.value}", flush=True)
         time.sleep(pause_s)
+    while service.pending:
+        save_kept(service)
+        time.sleep(0.1)
     return 0
 
 

@@ -3,11 +3,14 @@
     python bench/kill9.py [--kills 50] [--out bench/out/kill9.json]
 
 The kiosk runs on the synthetic line of students (bench/door_queue.py's video,
-18 people). Each run is killed with SIGKILL after a random 1-15 s, then
-restarted on the same data folder. A check-in counts as shown when the kiosk
-logged it ("checked in ..."): that line is written after the database commit
-and before the event reaches the screen. Afterwards: `PRAGMA integrity_check`,
-and every shown check-in must be stored exactly once.
+18 people), with the config this script writes (liveness off: the synthetic faces
+cannot blink), passed to every command including `run`. Each run is killed with
+SIGKILL after a random 1-15 s, then restarted on the same data folder. A check-in
+counts as shown when the kiosk logged it ("checked in ..."): that line is written
+after the database commit and before the event reaches the screen. Afterwards:
+`PRAGMA integrity_check`, and every shown check-in must be stored exactly once.
+It fails (exit 1) when nothing was shown at all: a run that saw nothing proves
+nothing.
 """
 
 from __future__ import annotations
@@ -51,15 +54,20 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
+    if result["checkins_shown"] == 0:
+        print("error: no check-in was shown in any run: the benchmark saw nothing happen", file=sys.stderr)
+        return 1
     return 0 if result["lost"] == 0 and result["duplicated"] == 0 and result["integrity"] == "ok" else 1
 
 
 def kill_once(data: Path, video: Path, cfg: list[str], after_s: float) -> list[str]:
-    kiosk_process = start_run(data, "--camera", str(video), "--windowed")
+    kiosk_process = start_run(data, *cfg, "--camera", str(video), "--windowed")
     time.sleep(after_s)
     kiosk_process.send_signal(signal.SIGKILL)
     kiosk_process.wait()
-    return [m.group(1) for m in CHECKED_IN.finditer((data / "run.err").read_text())]
+    log = (data / "run.err").read_text()
+    (data / "runs.err").open("a").write(log)  # every run's log, for a look afterwards
+    return [m.group(1) for m in CHECKED_IN.finditer(log)]
 
 
 def verify(db: Path, shown: list[str], kills: int) -> dict:
@@ -72,6 +80,7 @@ def verify(db: Path, shown: list[str], kills: int) -> dict:
     return {
         "kills": kills,
         "checkins_shown": len(shown),
+        "stored": sum(stored.values()),
         "people_shown": len(set(shown)),
         "shown_twice_as_new": len(shown) - len(set(shown)),
         "lost": sum(1 for pid in set(shown) if stored.get(pid, 0) == 0),

@@ -171,8 +171,12 @@ def _bench_class(cfg, size: int) -> list[str]:
 
 def _sign_in(port: int) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("POST", "/login", urlencode({"staff_id": "admin", "pin": ADMIN_PIN}),
-                 {"Content-Type": "application/x-www-form-urlencoded"})
+    conn.request("GET", "/login")  # the sign-in form and its token, as a browser loads it first
+    form = conn.getresponse()
+    token = form.read().decode().split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    conn.request("POST", "/login", urlencode({"staff_id": "admin", "pin": ADMIN_PIN, "csrf": token}),
+                 {"Content-Type": "application/x-www-form-urlencoded",
+                  "Cookie": form.getheader("set-cookie").split(";", 1)[0]})
     reply = conn.getresponse()
     reply.read()
     assert reply.status == 303, reply.status

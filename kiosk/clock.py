@@ -3,6 +3,7 @@ can be tested at any moment, including DST changes."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -30,14 +31,67 @@ def local_zone_name(tz_name: str = "") -> str:
     return "UTC"
 
 
+def system_uptime() -> tuple[str, float]:
+    """(this boot's id, seconds since boot): one count for every process on the machine, which
+    no NTP correction or clock set by hand moves (CLOCK_BOOTTIME)."""
+    return _boot_id(), time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+def _boot_id() -> str:
+    global _BOOT
+    if _BOOT is None:
+        try:
+            _BOOT = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        except OSError:
+            _BOOT = "unknown"
+    return _BOOT
+
+
+_BOOT: str | None = None
+
+
 class FixedClock:
-    """A clock for tests and simulations that moves only when told."""
+    """A clock for tests and simulations that moves only when told. `advance` moves time itself
+    (the wall clock and the monotonic one together); `jump` moves only the wall clock, as an
+    NTP correction or a clock set by hand does."""
 
     def __init__(self, start: datetime):
         self.now = start
+        self.elapsed = 0.0  # what time.monotonic() would have counted
 
     def __call__(self) -> datetime:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.elapsed
+
     def advance(self, **delta: float) -> None:
+        step = timedelta(**delta)
+        self.now = self.now + step
+        self.elapsed += step.total_seconds()
+
+    def jump(self, **delta: float) -> None:
         self.now = self.now + timedelta(**delta)
+
+
+# -- is the clock believable? ---------------------------------------------------------------
+
+BEHIND_TOLERANCE = timedelta(minutes=5)  # a write this far in the "future" means the clock went back
+
+
+def clock_doubts(now: datetime, newest_write: datetime | None, ntp_synced: bool | None) -> list[str]:
+    """Why the wall clock may be wrong (empty: no reason to doubt it). Pure: doctor and the
+    scheduler pass in the newest stored write and the NTP status they read."""
+    doubts = []
+    if newest_write is not None and now < newest_write - BEHIND_TOLERANCE:
+        behind = newest_write - now
+        doubts.append(f"the clock is {_span(behind)} behind the newest stored write ({newest_write:%Y-%m-%d %H:%M} "
+                      "UTC): it was set back, or the battery-backed clock lost its time")
+    if ntp_synced is False:
+        doubts.append("the clock is not synchronised (NTP): check the network time service (timedatectl)")
+    return doubts
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"

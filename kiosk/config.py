@@ -49,9 +49,23 @@ def _check(fn: Callable[[Any], str | None], normal: Callable[[Any], Any] | None 
     return {"check": fn, "normal": normal}
 
 
+def _not_blank(v: str) -> str | None:
+    return None if v.strip() else "must not be empty"
+
+
+def _folder(v: str) -> str | None:
+    if not v.strip():
+        return "must not be empty"
+    try:
+        Path(v).expanduser()
+    except RuntimeError:  # "~nouser/x": no such user's home
+        return "names the home folder of an unknown user; give the path in full"
+    return None
+
+
 @dataclass(frozen=True)
 class KioskSection:
-    id: str = "kiosk-1"
+    id: str = field(default="kiosk-1", metadata=_check(_not_blank))
     room: str = field(default="", metadata=_check(_room, room_name))  # kept as model.room_name writes it
     timezone: str = field(default="", metadata=_check(_timezone))
 
@@ -72,10 +86,16 @@ class CameraSection:
     retry_max_s: float = field(default=4.0, metadata=_check(_range(0.5, 300)))
 
 
+# The names kiosk/vision/base.py's DETECTORS and EMBEDDERS registries know (tests/vision checks they
+# agree): the config sits below vision, and an unknown name must stop the kiosk, not run it blind.
+DETECTOR_NAMES = ("yunet", "yunet-fp32", "dlib")
+EMBEDDER_NAMES = ("sface", "sface-fp32", "dlib", "deepface", "arcface-mbf", "edgeface-s")
+
+
 @dataclass(frozen=True)
 class VisionSection:
-    detector: str = "yunet"
-    embedder: str = "sface"
+    detector: str = field(default="yunet", metadata=_check(_choice(*DETECTOR_NAMES)))
+    embedder: str = field(default="sface", metadata=_check(_choice(*EMBEDDER_NAMES)))
     detect_width: int = field(default=640, metadata=_check(_range(160, 1920)))
     detect_score: float = field(default=0.7, metadata=_check(_range(0.05, 0.99)))
     min_face_px: int = field(default=44, metadata=_check(_range(16, 1000)))
@@ -102,7 +122,9 @@ class AttendanceSection:
 @dataclass(frozen=True)
 class StoreSection:
     backend: str = field(default="sqlite", metadata=_check(_choice("sqlite")))
-    data_dir: str = "data"
+    data_dir: str = field(default="data", metadata=_check(_folder))
+    # The database failing without a break this long stops the watchdog's pings: systemd restarts the kiosk.
+    fault_restart_s: float = field(default=60.0, metadata=_check(_range(5.0, 3600)))
 
 
 @dataclass(frozen=True)
@@ -270,6 +292,8 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
     env = os.environ if env is None else env
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise ConfigError(f"{path}: malformed TOML: nested too deeply") from None
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
@@ -281,7 +305,10 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
             raw.setdefault(section, {})
             if isinstance(raw[section], dict):
                 raw[section][key] = _coerce_env(env[var], section, key)
-    return config_from_dict(raw)
+    try:
+        return config_from_dict(raw)
+    except RecursionError:  # a value nested thousands deep, shown in the message
+        raise ConfigError(f"{path}: a value is nested too deeply") from None
 
 
 def config_from_dict(raw: dict[str, Any]) -> Config:

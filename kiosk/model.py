@@ -76,6 +76,7 @@ class CheckIn:
     latency_ms: float | None = None
     score: float | None = None
     method: str = "face"  # face | code (a personal check-in code, typed or shown as a QR card)
+    queued: bool = False  # decided, but the database failed: kept in memory to save later, not shown as stored
 
 
 # -- schedules and their meetings (the calendar maths of one schedule) -------------------

@@ -26,6 +26,7 @@ from kiosk.config import Config
 from kiosk.messages.lanes import Lanes
 from kiosk.recognition.worker import RecognitionWorker
 from kiosk.scheduler.thread import SchedulerThread
+from kiosk.store.health import StoreHealth
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.systemd_notify import SystemdNotifier, Watchdog
 
@@ -48,7 +49,8 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     stop = threading.Event()
     lanes = Lanes()
     clock = system_clock(cfg.kiosk.timezone)
-    SqliteStore.in_dir(cfg.data_dir).close()  # create and migrate before any thread needs it
+    boot_check(cfg)  # create and migrate before any thread needs it; a damaged file stops here
+    health = StoreHealth()
 
     def store_factory() -> SqliteStore:
         return SqliteStore.in_dir(cfg.data_dir)
@@ -56,7 +58,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     source = CAMERAS.get(cfg.camera.backend)(cfg.camera, source=opts.camera, loop=opts.loop)
     capture = CaptureThread(source, stop, lanes.outbox("capture"), cfg.camera.retry_max_s)
     scheduler = SchedulerThread(cfg, store_factory, clock, lanes.outbox("scheduler"), stop)
-    worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, lanes.outbox("recognition"), stop)
+    worker = RecognitionWorker(cfg, capture.frames, store_factory, clock, lanes.outbox("recognition"), stop, health)
     desk = DeskWorker(cfg, store_factory, clock, lanes.outbox("desk"), stop)  # PIN checks, instructor actions
     threads = [capture, scheduler, worker, desk]
     app = None  # the KioskApp, built below; the sync heartbeat reads its fps
@@ -77,7 +79,8 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
 
     app = KioskApp(cfg.ui, capture.frames.latest, lanes, stop, clock, windowed=opts.windowed,
                    kiosk_name=cfg.kiosk.room or cfg.kiosk.id, layers=kiosk_layers(cfg, desk.submit, worker.submit))
-    watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()])
+    watchdog = Watchdog(SystemdNotifier(), lambda: [(t.name, t.heartbeat) for t in (scheduler, worker) if t.is_alive()],
+                        store_failing_s=health.failing_for, store_limit_s=cfg.store.fault_restart_s)
     app.on_frame = watchdog.on_frame
     ui_stats = app.run(exit_after=opts.exit_after)
     watchdog.notifier.send("STOPPING=1")
@@ -85,8 +88,18 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     for thread in threads:
         thread.join(JOIN_TIMEOUT_S)
     if opts.stats_path:
-        write_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started, lanes))
+        return save_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started, lanes))
     return 0
+
+
+def boot_check(cfg: Config) -> None:
+    """The database opens, migrates and passes a quick check of the whole file, or StoreError
+    says which file and what to do (the caller shows it, on screen under systemd)."""
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        store.probe()
+    finally:
+        store.close()
 
 
 def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, started: float,
@@ -118,6 +131,17 @@ def run_summary(ui_stats, worker: RecognitionWorker, capture: CaptureThread, sta
 def write_stats(path: Path, summary: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def save_stats(path: Path, summary: dict) -> int:
+    """--stats at exit: the file, or (unwritable) one line on stderr that carries the stats, exit code 1."""
+    try:
+        write_stats(path, summary)
+    except OSError as err:
+        log.error("cannot write --stats %s (%s); the stats instead: %s", path, err.strerror or err,
+                  json.dumps(summary, separators=(",", ":")))
+        return 1
+    return 0
 
 
 def _since(started: float, moment: float | None) -> float | None:

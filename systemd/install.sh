@@ -26,8 +26,11 @@ fi
 [ -f "$etc/env" ] || install -m 0600 /dev/null "$etc/env"
 install -m 0644 "$app/systemd/attendance-kiosk.service" /etc/systemd/system/attendance-kiosk.service
 install -m 0644 "$app/systemd/attendance-web.service" /etc/systemd/system/attendance-web.service  # optional, not enabled
+install -m 0644 "$app/systemd/attendance-backup.service" /etc/systemd/system/attendance-backup.service
+install -m 0644 "$app/systemd/attendance-backup.timer" /etc/systemd/system/attendance-backup.timer  # nightly, enabled below
 systemctl daemon-reload
 systemctl enable attendance-kiosk.service
+systemctl enable --now attendance-backup.timer
 [ "${1:-}" = "--no-start" ] || systemctl restart attendance-kiosk.service
 echo "installed: edit $etc/kiosk.toml, then: systemctl restart attendance-kiosk"
 echo "staff web view (optional): systemctl enable --now attendance-web"

@@ -22,6 +22,11 @@ def test_default_config_file_is_valid_and_matches_defaults():
         ({"kiosk": {"timezone": "Mars/Olympus"}}, "config: kiosk.timezone = 'Mars/Olympus': is not an IANA"),
         ({"cameras": {}}, "config: unknown section [cameras]"),
         ({"camera": 3}, "config: camera = 3: must be a [camera] table"),
+        ({"vision": {"detector": "nope"}}, "config: vision.detector = 'nope': must be one of yunet"),
+        ({"vision": {"embedder": "nope"}}, "config: vision.embedder = 'nope': must be one of sface"),
+        ({"kiosk": {"id": ""}}, "config: kiosk.id = '': must not be empty"),
+        ({"kiosk": {"id": "   "}}, "config: kiosk.id = '   ': must not be empty"),
+        ({"store": {"data_dir": "~nouser-x9/x"}}, "config: store.data_dir = '~nouser-x9/x': names the home folder"),
     ],
 )
 def test_bad_values_name_key_value_and_reason(raw, message):
@@ -78,3 +83,15 @@ def test_every_known_cue_has_a_liveness_backend():
     from kiosk.liveness.base import LIVENESS
 
     assert set(KNOWN_CUES) == set(LIVENESS.names())
+
+
+def test_toml_nested_5000_deep_is_one_line(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="nested too deeply") as err:
+        load_config(deep, env={})
+    assert "\n" not in str(err.value) and err.value.exit_code == 2
+    tables = tmp_path / "tables.toml"
+    tables.write_text("[kiosk]\nid = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n")
+    with pytest.raises(ConfigError):
+        load_config(tables, env={})

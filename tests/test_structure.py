@@ -206,6 +206,8 @@ SQL_TEXT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGM
                       r"(FROM|INTO|SET|TABLE|INDEX|TRIGGER|WHERE|VALUES|\w+\s*=|\()", re.DOTALL)  # SQL is upper case here
 STORE_INSIDES = {"conn", "query_in", "transaction"}  # the store's connection, raw reads, transactions
 RAW_READ = "query"  # called: the store's raw read (the screen's search box has a `query` text too)
+# Attributes of the same name that are not the store's: (module, attribute), each with its reason.
+NOT_THE_STORE = {("kiosk.web.slow_clients", "conn")}  # uvicorn's h11 protocol keeps its h11.Connection there
 
 
 def outside_the_store() -> list[Path]:
@@ -218,7 +220,8 @@ def test_only_the_store_speaks_sql():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.match(node.value):
                 found.append(f"{module_name(path)}:{node.lineno}: {node.value[:40]!r}")
-            elif isinstance(node, ast.Attribute) and node.attr in STORE_INSIDES:
+            elif (isinstance(node, ast.Attribute) and node.attr in STORE_INSIDES
+                  and (module_name(path), node.attr) not in NOT_THE_STORE):
                 found.append(f"{module_name(path)}:{node.lineno}: .{node.attr}")
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == RAW_READ:
                 found.append(f"{module_name(path)}:{node.lineno}: .{RAW_READ}()")

@@ -14,9 +14,11 @@ import logging
 import time
 from datetime import timedelta
 
+from kiosk.attendance.pending import PendingCheckIns
 from kiosk.attendance.rules import decide
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.errors import StoreFault
 from kiosk.model import CheckIn, SessionInfo, Status, room_scope
 from kiosk.store.sqlite_store import AttendanceRow, SqliteStore
 
@@ -34,14 +36,27 @@ class AttendanceService:
         self.room = cfg.kiosk.room
         self._roster: tuple[float, str, frozenset[str]] = (-1e9, "", frozenset())
         self._served: tuple[float, frozenset[str]] = (-1e9, frozenset())
+        self._session: SessionInfo | None = None  # the last session read, for deciding while the file fails
+        self.pending = PendingCheckIns()
+        self.last_fault = ""
 
     def check_in(self, person_id: str, name: str, score: float | None, first_seen: float,
                  method: str = "face") -> CheckIn:
         """Decide and record one sighting; `first_seen` is the monotonic capture
-        time of the first frame the face was in (or of the code's entry), for latency_ms."""
+        time of the first frame the face was in (or of the code's entry), for latency_ms. While the
+        database fails, the session last read decides, and a check-in is kept to save later."""
         now = self.clock()
-        session, roster = self._session_and_roster()
-        already = self.store.first_check_in(session.session_id, person_id) if session else None
+        try:
+            session, roster = self._session_and_roster()
+            already = self.store.first_check_in(session.session_id, person_id) if session else None
+        except StoreFault as fault:
+            session, roster = self._last_known(now)
+            if session is None:
+                raise
+            self.last_fault, already = str(fault), None
+        if session is not None and already is None and self.pending.held_at(session.session_id, person_id):
+            return CheckIn(decide(now, session, person_id, roster, None, self.grace), person_id=person_id,
+                           name=name, score=score, session_id=session.session_id, queued=True)
         status = decide(now, session, person_id, roster, already, self.grace)
         base = dict(person_id=person_id, name=name, score=score, method=method)
         if session is None or status is Status.NO_SESSION:
@@ -58,16 +73,32 @@ class AttendanceService:
         latency_ms = round((time.monotonic() - first_seen) * 1000.0, 1)
         row = AttendanceRow(session.session_id, base["person_id"], status.value, now, latency_ms,
                             base["score"], base["method"], self.kiosk_id)
-        stored_at, created = self.store.record_attendance(row)  # StoreFault: the file failed, nothing saved
+        try:
+            stored_at, created = self.store.record_attendance(row)
+        except StoreFault as fault:  # the file failed, nothing saved: keep it for later, never show it stored
+            self.last_fault = str(fault)
+            self.pending.keep(row)
+            return CheckIn(status, at=now, queued=True, **base)
         if not created:  # another writer got there first: the earliest record stands
             return CheckIn(Status.ALREADY, at=stored_at, **base)
         log.info("checked in %s to %s (%s, %s, %.0f ms)", base["person_id"], session.class_code, status.value,
                  base["method"], latency_ms)
         return CheckIn(status, at=stored_at, latency_ms=row.latency_ms, **base)
 
+    def save_pending(self) -> int:
+        """Save the check-ins kept while the database failed (StoreFault if it still fails)."""
+        return self.pending.flush(self.store) if self.pending else 0
+
+    def _last_known(self, now) -> tuple[SessionInfo | None, frozenset[str]]:
+        """The session read last, while its window still holds `now`, with its roster."""
+        session = self._session
+        if session is None or not session.opens_at <= now < session.ends_at or self._roster[1] != session.class_code:
+            return None, frozenset()
+        return session, self._roster[2]
+
     def _session_and_roster(self) -> tuple[SessionInfo | None, frozenset[str]]:
         # The session is read every time so an early end takes effect at once.
-        session = self.store.active_session(self._room_classes())
+        session = self._session = self.store.active_session(self._room_classes())
         if session is None:
             return None, frozenset()
         loaded_at, code, roster = self._roster

@@ -28,5 +28,11 @@ class CameraSource(ABC):
     def description(self) -> str:
         return type(self).__name__
 
+    @property
+    def cheap_to_retry(self) -> bool:
+        """A failed open costs next to nothing (a video file: one stat), so the capture thread
+        retries often instead of backing off; a device or a stream backs off."""
+        return False
+
 
 CAMERAS: Registry[CameraSource] = Registry("camera", {"opencv": "kiosk.camera.opencv_source"})

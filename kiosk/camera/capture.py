@@ -18,6 +18,7 @@ from kiosk.model import Frame
 log = logging.getLogger(__name__)
 
 FIRST_RETRY_S = 0.5
+CHEAP_RETRY_S = 0.1  # a source whose failed open costs a stat is retried this often (a file put back)
 
 
 class LatestFrame:
@@ -109,7 +110,7 @@ class CaptureThread(threading.Thread):
             while not self._stop_event.is_set():
                 if self._session():
                     delay = FIRST_RETRY_S  # frames flowed: the next outage starts afresh
-                if self._stop_event.wait(delay):
+                if self._stop_event.wait(CHEAP_RETRY_S if self.source.cheap_to_retry else delay):
                     break
                 delay = min(delay * 2, self._retry_max_s)
         finally:

@@ -90,6 +90,10 @@ class OpenCvSource(CameraSource):
 
     # -- CameraSource -------------------------------------------------------
 
+    @property
+    def cheap_to_retry(self) -> bool:
+        return self.is_file  # an ended or missing file is refused after one stat, before any decoding
+
     def open(self) -> None:
         self.close()
         if self.is_device:

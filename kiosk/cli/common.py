@@ -10,6 +10,7 @@ depends on another.
 from __future__ import annotations
 
 import getpass
+import os
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable, TypeVar
 
@@ -24,9 +25,9 @@ T = TypeVar("T")
 RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
-def with_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
+def with_store(cfg: Config, action: Callable[[SqliteStore], T], create: bool = True) -> T:
     """Run `action` on the local store, closing it afterwards."""
-    store = SqliteStore.in_dir(cfg.data_dir)
+    store = SqliteStore.in_dir(cfg.data_dir, create=create)
     try:
         return action(store)
     finally:
@@ -41,7 +42,12 @@ def read_store(cfg: Config, action: Callable[[SqliteStore], T]) -> T:
     if not (cfg.data_dir / DB_FILE).is_file():
         raise UsageError(f"no database in {cfg.data_dir.resolve()} (no {DB_FILE}); check --data-dir or "
                          "KIOSK_DATA_DIR, or [store] data_dir in the config")
-    return with_store(cfg, action)
+    return with_store(cfg, action, create=False)
+
+
+def under_service() -> bool:
+    """systemd sets INVOCATION_ID for every service; KIOSK_ERROR_SCREEN=1 forces the screen."""
+    return bool(os.environ.get("INVOCATION_ID")) or os.environ.get("KIOSK_ERROR_SCREEN") == "1"
 
 
 def cli_actor() -> str:

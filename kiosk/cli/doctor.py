@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
 from datetime import datetime
 from typing import Callable
 
-from kiosk.clock import local_zone_name
+from kiosk.clock import clock_doubts, local_zone_name
 from kiosk.config import Config
 from kiosk.errors import KioskError
+from kiosk.store.database import RESTORE_ADVICE
 from kiosk.store.schema import SCHEMA_VERSION
 
 MIN_FREE_MB = 200
@@ -55,11 +57,43 @@ def _clock(cfg: Config) -> str:
     now = datetime.now().astimezone()
     if now.year < 2024:
         raise KioskError(f"system clock reads {now:%Y-%m-%d}; set the time (NTP) before marking attendance")
+    doubts = clock_doubts(now, _newest_write(cfg), ntp_synchronised())
+    if doubts:
+        raise Advice(f"{now:%Y-%m-%d %H:%M} ({zone}): " + "; ".join(doubts))
     return f"{now:%Y-%m-%d %H:%M} ({zone})"
 
 
+def _newest_write(cfg: Config):
+    from kiosk.store.activity import newest_write_at
+    from kiosk.store.sqlite_store import SqliteStore
+
+    try:
+        store = SqliteStore.in_dir(cfg.data_dir, create=False)
+    except KioskError:
+        return None  # the database check says why
+    try:
+        return newest_write_at(store)
+    except KioskError:
+        return None
+    finally:
+        store.close()
+
+
+def ntp_synchronised() -> bool | None:
+    """systemd's view of NTP (None where timedatectl is missing or cannot tell)."""
+    try:
+        done = subprocess.run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"], capture_output=True,
+                              text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    answer = done.stdout.strip().lower()
+    return {"yes": True, "no": False}.get(answer) if done.returncode == 0 else None
+
+
 def _disk(cfg: Config) -> str:
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    if not cfg.data_dir.is_dir():
+        raise KioskError(f"no data folder {cfg.data_dir.resolve()}: check [store] data_dir or KIOSK_DATA_DIR, "
+                         "and that the data partition is mounted")
     free_mb = shutil.disk_usage(cfg.data_dir).free // 2**20
     if free_mb < MIN_FREE_MB:
         raise KioskError(f"only {free_mb} MB free in {cfg.data_dir}; need {MIN_FREE_MB} MB")
@@ -67,17 +101,22 @@ def _disk(cfg: Config) -> str:
 
 
 def _database(cfg: Config) -> str:
+    from kiosk.store.ledger_head import read_head
     from kiosk.store.people import enrolment_counts
     from kiosk.store.sqlite_store import SqliteStore
 
-    store = SqliteStore.in_dir(cfg.data_dir)
+    store = SqliteStore.in_dir(cfg.data_dir, create=False)
     try:
         verdict = store.integrity()
         if verdict != "ok":
-            raise KioskError(f"integrity check failed: {verdict}")
+            raise KioskError(f"database {store.path} is damaged ({verdict[:120]}); {RESTORE_ADVICE}")
         faces, awaiting = enrolment_counts(store)
         waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
-        return f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
+        line = f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
+        head = read_head(store.path)
+        if head and head.gaps:
+            raise Advice(f"{line}; {head.gaps[-1].describe()}; see 'main.py verify-log'")
+        return line
     finally:
         store.close()
 
@@ -88,7 +127,7 @@ def _room(cfg: Config) -> str:
     from kiosk.store.rosters import room_clashes, room_merges
     from kiosk.store.sqlite_store import SqliteStore
 
-    store = SqliteStore.in_dir(cfg.data_dir)
+    store = SqliteStore.in_dir(cfg.data_dir, create=False)
     try:
         classes, merged, clashes = store.classes(), room_merges(store), room_clashes(store)
     finally:

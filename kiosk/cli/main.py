@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
+from kiosk.cli.common import under_service
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError, KioskError, UsageError
 
@@ -52,8 +52,8 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def build_parser() -> ArgumentParser:
     from kiosk.cli import (
-        attendance_cmd, audit_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd, privacy_cmd, run,
-        schedule_cmd, staff_cmd, sync_cmd, web_cmd,
+        attendance_cmd, audit_cmd, backup_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd,
+        privacy_cmd, run, schedule_cmd, staff_cmd, sync_cmd, web_cmd,
     )
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
@@ -75,6 +75,7 @@ def build_parser() -> ArgumentParser:
     privacy_cmd.register(commands)
     web_cmd.register(commands)  # the staff web view
     audit_cmd.register(commands)
+    backup_cmd.register(commands)  # backup, restore
     demo.register(commands)
     return parser
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             cfg = _config(args)
         except ConfigError as err:
-            if args.command != "run" or not _under_service():
+            if args.command != "run" or not under_service():
                 raise
             return _config_error_screen(err, args)
         _setup_logging(args.log_level or (cfg.logging.level if args.command == "run" else "WARNING"))
@@ -107,11 +108,6 @@ def _config(args: argparse.Namespace) -> Config:
     if args.data_dir:
         cfg = cfg.replace("store", data_dir=str(args.data_dir))
     return cfg
-
-
-def _under_service() -> bool:
-    """systemd sets INVOCATION_ID for every service; KIOSK_ERROR_SCREEN=1 forces the screen."""
-    return bool(os.environ.get("INVOCATION_ID")) or os.environ.get("KIOSK_ERROR_SCREEN") == "1"
 
 
 def _config_error_screen(err: ConfigError, args: argparse.Namespace) -> int:

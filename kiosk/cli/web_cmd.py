@@ -20,9 +20,13 @@ def register(commands) -> None:
 
 
 def web_serve(args, cfg: Config) -> int:
-    from kiosk.web.server import WebOptions, serve
+    from kiosk.web.server import WebOptions, check_options, serve
 
     if not args.log_level:  # a service: say what it does, like `run`
         logging.getLogger().setLevel(cfg.logging.level)
-    return serve(cfg, WebOptions(args.host, args.port, args.certfile, args.keyfile, args.insecure_http,
-                                 args.idle_minutes))
+    from kiosk.store.backup import in_use_lock
+
+    options = WebOptions(args.host, args.port, args.certfile, args.keyfile, args.insecure_http, args.idle_minutes)
+    check_options(cfg, options)  # before the lock: a mistyped folder is named, not created
+    with in_use_lock(cfg.data_dir):  # a restore waits for the web view to stop
+        return serve(cfg, options)

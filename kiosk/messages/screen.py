@@ -86,6 +86,8 @@ class RecognitionState:
 
 # Notice.reason: a one-off notice for the screen's toast.
 STORAGE_FAILING = "storage_failing"  # detail: the store's error; check-ins are not being saved
+CLOCK_DOUBTFUL = "clock_doubtful"  # detail: the time the clock reads; it is behind what was stored
+STORAGE_BACK = "storage_back"  # detail: how many check-ins kept in memory were saved now
 LIVENESS_CUE_OFF = "liveness_cue_off"  # detail: the cue that could not start
 LIVENESS_BLINK_ONLY = "liveness_blink_only"  # no learned model: everyone is asked to blink
 LIVENESS_TEXTURE_ONLY = "liveness_texture_only"  # no learned model and no way to ask: texture cues only

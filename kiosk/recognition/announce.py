@@ -20,6 +20,7 @@ from kiosk.model import CheckIn, Frame, Status
 from kiosk.recognition.judging import JudgeInfo
 from kiosk.recognition.passes import MOVED_IOU
 from kiosk.recognition.stats import WorkerStats
+from kiosk.store.health import StoreHealth
 from kiosk.vision.tracker import STRANGER, Track
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,13 @@ LOOK_HINT_S = 3.0  # at most one "please look at the camera" per this many secon
 
 
 class Announcer:
-    def __init__(self, cfg: Config, attendance: AttendanceService, outbox: Outbox, stats: WorkerStats):
+    def __init__(self, cfg: Config, attendance: AttendanceService, outbox: Outbox, stats: WorkerStats,
+                 health: StoreHealth | None = None):
         self.cfg = cfg
         self.attendance = attendance
         self.outbox = outbox
         self.stats = stats
+        self.health = health or StoreHealth()
         self._last_notice: dict[str, float] = {}  # person id -> monotonic time last shown
         self._last_look_hint = -1e9
         self._last_storage_notice = -1e9
@@ -48,6 +51,9 @@ class Announcer:
                 confirmed.person_id, confirmed.name, round(confirmed.score, 3), track.first_seen
             )
             track.announced_as = confirmed.person_id
+            if checkin.queued:  # not saved: the notice says so, never "Checked in"
+                self.storage_failing(self.attendance.last_fault, urgent=True)
+                return
             if checkin.status.stored and checkin.latency_ms is not None:
                 self.stats.checkins += 1
                 self.stats.latencies_ms.add(checkin.latency_ms)
@@ -81,11 +87,21 @@ class Announcer:
             self._last_look_hint = now
             self.outbox.latest(msg.LookAtCamera())
 
-    def storage_failing(self, reason: str) -> None:
+    def storage_failing(self, reason: str, urgent: bool = False) -> None:
+        """The database failed: the notice at once for a new outage (or a check-in it cost), then
+        at most every STORAGE_NOTICE_S while it lasts."""
+        first = self.health.failed()
         now = time.monotonic()
-        if now - self._last_storage_notice >= STORAGE_NOTICE_S:
+        if first or urgent or now - self._last_storage_notice >= STORAGE_NOTICE_S:
             self._last_storage_notice = now
+            log.warning("notice posted: check-ins are not being saved (%s)", reason)
             self.outbox.latest(msg.Notice(msg.STORAGE_FAILING, reason), key=(msg.Notice, msg.STORAGE_FAILING))
+
+    def storage_back(self, saved: int) -> None:
+        """The database saves again: say so (replacing an unread failure notice)."""
+        if self.health.recovered():
+            log.warning("the database saves again; %d check-in(s) kept meanwhile were saved", saved)
+            self.outbox.latest(msg.Notice(msg.STORAGE_BACK, str(saved)), key=(msg.Notice, msg.STORAGE_FAILING))
 
     def liveness_notices(self, info: JudgeInfo | None) -> None:
         """At start: which live checks run, when not all of them."""

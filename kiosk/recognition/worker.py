@@ -37,16 +37,21 @@ from kiosk.recognition.identify import Identifier
 from kiosk.recognition.judging import JudgeReport, JudgeThread
 from kiosk.recognition.spoofs import SpoofRecorder
 from kiosk.recognition.stats import WorkerStats
+from kiosk.store.health import StoreHealth
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.tracker import Track, Tracker
 
 log = logging.getLogger(__name__)
 
+STORE_RETRY_S = 1.0  # while the database fails: how often kept check-ins are saved again (or the file checked)
+
 
 class RecognitionWorker(threading.Thread):
     def __init__(self, cfg: Config, frames, store_factory: Callable[[], SqliteStore], clock: Clock,
-                 outbox: Outbox, stop: threading.Event):
+                 outbox: Outbox, stop: threading.Event, health: StoreHealth | None = None):
         super().__init__(name="recognition", daemon=True)
+        self.health = health or StoreHealth()  # the watchdog reads it too
+        self._store_retried = -1e9
         self.heartbeat = time.monotonic()  # last loop turn; the systemd watchdog reads it
         self.cfg = cfg
         self.frames = frames  # LatestFrame slot: wait_newer(after_index, timeout)
@@ -90,6 +95,7 @@ class RecognitionWorker(threading.Thread):
             self.outbox.flush()  # messages the screen had no room for yet
             for command in self.commands.drain():
                 self._enrolment_command(command)
+            self._retry_store()
             frame = self.frames.wait_newer(last_index, 0.25)
             if frame is None:
                 continue
@@ -114,7 +120,7 @@ class RecognitionWorker(threading.Thread):
         self.pipeline.warm_up()
         self.identifier = Identifier(self.pipeline, self.cfg.vision, self.store)
         self.announcer = Announcer(self.cfg, AttendanceService(self.store, self.cfg, self.clock), self.outbox,
-                                   self.stats)
+                                   self.stats, self.health)
         if self.pipeline.fallback_reason:
             self.announcer.embedder_fallback(configured, self.cfg.vision.embedder, self.pipeline.fallback_reason)
         info = self.judging.info()
@@ -156,13 +162,29 @@ class RecognitionWorker(threading.Thread):
             self.identifier.refresh_gallery()
             self.process(frame)
             self.cards.look(frame)
-        except StoreError as err:  # a full disk, say: say so on screen, keep recognising
+        except StoreError as err:  # a full disk, a damaged page: say so on screen, keep recognising
             log.error("%s", err)
             self.announcer.storage_failing(str(err))
-        except Exception as err:  # one bad frame or a locked database must not stop recognition
+        except Exception as err:  # one bad frame must not stop recognition
             log.warning("recognition step failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
         self.stats.frames_processed += 1
         self.stats.process_ms.add((time.perf_counter() - started) * 1000)
+
+    def _retry_store(self) -> None:
+        """While the database fails: save the check-ins kept meanwhile, or check the file, once a second."""
+        attendance = self.announcer.attendance
+        now = time.monotonic()
+        if not (self.health.failing or attendance.pending) or now - self._store_retried < STORE_RETRY_S:
+            return
+        self._store_retried = now
+        try:
+            saved = attendance.save_pending()
+            if not saved:
+                self.store.probe()
+        except StoreError as err:
+            self.announcer.storage_failing(str(err))
+            return
+        self.announcer.storage_back(saved)
 
     def process(self, frame: Frame) -> None:
         """One recognition pass over one frame."""

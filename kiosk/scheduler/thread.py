@@ -18,28 +18,37 @@ import schedule
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.errors import StoreError
 from kiosk.messages.desk import SessionEnded
 from kiosk.messages.lanes import Outbox
-from kiosk.messages.screen import SessionChanged
+from kiosk.messages.screen import CLOCK_DOUBTFUL, Notice, SessionChanged
 from kiosk.model import SessionInfo, room_names, room_scope
+from kiosk.scheduler.clock_guard import ClockGuard
 from kiosk.scheduler.timetable import current_and_next
+from kiosk.store.activity import newest_write_at
 from kiosk.store.privacy import purge_older_than
+from kiosk.store.session_repair import ended_as_over, reopen_session
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
 
 log = logging.getLogger(__name__)
 
 SUMMARY_STALE = timedelta(minutes=15)  # a session found ended long after (kiosk was off) shows no summary
+CLOCK_NOTICE_S = 60.0  # while the clock is doubted, the screen says so this often
 
 
 class SessionScheduler:
     """One reconcile step, testable with an injected clock and no thread. `post` sends a message
     by its own lane (Outbox.send)."""
 
-    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, post: Callable[[object], None]):
+    def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, post: Callable[[object], None],
+                 monotonic: Callable[[], float] | None = None):
         self.store = store
         self.clock = clock
+        self.monotonic = monotonic or getattr(clock, "monotonic", time.monotonic)  # a test clock brings its own
         self.post = post
+        self.guard = ClockGuard(_newest_write(store))  # a wall clock behind this is doubted
+        self._clock_noticed = -1e18
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         self.kiosk_id = cfg.kiosk.id
         self.room = cfg.kiosk.room
@@ -47,7 +56,8 @@ class SessionScheduler:
         self._last_posted: SessionChanged | None = None
 
     def tick(self) -> SessionChanged:
-        now = self.clock()
+        now, mono = self.clock(), self.monotonic()
+        self.guard.observe(now, mono)
         classes = self.store.classes()
         served = room_scope(classes, self.room)  # this door's room only: another room's class never ends ours
         if not served and classes and not self._warned_room:
@@ -56,25 +66,63 @@ class SessionScheduler:
                         "set [kiosk] room (main.py doctor checks it)", self.room, room_names(classes))
         current, upcoming = current_and_next(self.store.schedules(), served, now, self.early_open,
                                              started_early_ids(self.store))
-        for session_id in self.store.active_session_ids():
-            if (current is None or session_id != current.session_id) and self._ours_or_over(session_id, classes,
-                                                                                            served, now):
-                self._end(session_id, now)
-        if current is not None and self.store.activate_session(current, opened_by=self.kiosk_id):
-            log.info("session %s activated (%s)", current.session_id, current.class_name)
+        if self.guard.doubtful(now, mono):  # no session opens or ends on a clock set back
+            self._doubt_clock(now, mono)
+            current = None
+        else:
+            self._end_sessions(current, classes, served, now, mono)
+            self._open(current, now, mono)
         change = self._describe(current, upcoming, bool(classes) and not served)
         if change != self._last_posted:
             self._last_posted = change
             self.post(change)
         return change
 
-    def _ours_or_over(self, session_id: str, classes, served, now) -> bool:
-        """End a session of this room (or of a class since removed); one of another room,
-        opened here before the kiosk's room was set, only once its own end time has passed."""
+    def _end_sessions(self, current: SessionInfo | None, classes, served, now, mono: float) -> None:
+        """End each active session that is due, once the wall clock and the monotonic one agree."""
+        for session_id in self.store.active_session_ids():
+            if current is not None and session_id == current.session_id:
+                self.guard.seen(session_id, now, mono)
+                continue
+            due = self._due(session_id, current, classes, served, now)
+            if self.guard.end_confirmed(session_id, due, now, mono):
+                self._end(session_id, now)
+                self.guard.forget(session_id)
+
+    def _due(self, session_id: str, current: SessionInfo | None, classes, served, now):
+        """When a session that is not the current one ends: a session of this room (or of a class since
+        removed) when the next one opened, at its end, or now (gone from the timetable); one of another
+        room, opened here before the kiosk's room was set, only at its own end."""
         info = session_info(self.store, session_id)
-        if info is None or info.class_code in served or info.class_code not in classes:
-            return True
-        return now >= info.ends_at
+        if info is None:
+            return now
+        if info.class_code in served or info.class_code not in classes:
+            if current is not None:
+                return min(current.opens_at, info.ends_at)
+            return info.ends_at if now >= info.ends_at else now
+        return info.ends_at
+
+    def _open(self, current: SessionInfo | None, now, mono: float) -> None:
+        """Activate the current meeting; reopen it if a wrong clock had ended it (it was ended as over,
+        and the clock is back inside its window)."""
+        if current is None:
+            return
+        self.guard.seen(current.session_id, now, mono)
+        if self.store.activate_session(current, opened_by=self.kiosk_id):
+            log.info("session %s activated (%s)", current.session_id, current.class_name)
+        elif now < current.ends_at and ended_as_over(self.store, current.session_id):
+            removed = reopen_session(self.store, current.session_id, self.kiosk_id, now,
+                                     "the clock is back inside its window")
+            log.warning("session %s reopened: a wall-clock jump had ended it; %d absent row(s) removed",
+                        current.session_id, removed)
+
+    def _doubt_clock(self, now, mono: float) -> None:
+        if mono - self._clock_noticed >= CLOCK_NOTICE_S:
+            self._clock_noticed = mono
+            log.warning("the clock reads %s, behind what this kiosk already stored (%s): no session opens or "
+                        "ends until it is right (check NTP: timedatectl)", now.isoformat(timespec="seconds"),
+                        self.guard.trusted_now(mono).isoformat(timespec="seconds"))
+            self.post(Notice(CLOCK_DOUBTFUL, now.strftime("%Y-%m-%d %H:%M")))
 
     def _end(self, session_id: str, now) -> None:
         """End with absent rows for everyone never seen; a fresh end shows its summary."""
@@ -95,6 +143,14 @@ class SessionScheduler:
         roster = len(record.roster) if record else 0
         shown = SessionInfo(**{**current.__dict__, "state": state})
         return SessionChanged(shown, upcoming, self.store.present_count(current.session_id), roster)
+
+
+def _newest_write(store: SqliteStore):
+    try:
+        return newest_write_at(store)
+    except StoreError as err:  # a failing file: the ticks report it; the clock is then judged by itself
+        log.warning("cannot read the newest stored write: %s", err)
+        return None
 
 
 class SchedulerThread(threading.Thread):

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from kiosk.clock import system_uptime
 from kiosk.store.lockouts import LockoutRecord, lockout_records, update_lockouts
 from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, verify_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
@@ -44,11 +45,20 @@ class Lockout:
     lockouts: int = 0
     locked_until: float = 0.0
     last_lock_at: float = -1e18
+    lock_boot: str = ""
+    lock_ends_boottime: float = 0.0
+    uptime: Callable[[], tuple[str, float]] | None = None  # the boot clock (system_uptime), when real
 
     def remaining(self) -> float:
-        """Seconds the keypad stays locked (0 when open)."""
-        # Clamped: a wall clock set back must not turn a lock into a longer one.
-        return min(MAX_LOCK_S, max(0.0, self.locked_until - self.now()))
+        """Seconds the keypad stays locked (0 when open). Within the boot that locked it, the boot
+        clock says, which no wall-clock jump moves; else the wall clock, capped by the lock's own
+        length (a clock set back a day must not turn a 30 s lock into a day)."""
+        own = max(0.0, min(MAX_LOCK_S, self.locked_until - self.last_lock_at))
+        if self.uptime is not None and self.lock_boot:
+            boot, since_boot = self.uptime()
+            if boot == self.lock_boot:
+                return min(own, max(0.0, self.lock_ends_boottime - since_boot))
+        return min(own, max(0.0, self.locked_until - self.now()))
 
     @property
     def tries_left(self) -> int:
@@ -67,10 +77,18 @@ class Lockout:
         self.failures = 0
         self.locked_until = now + wait
         self.last_lock_at = now
+        if self.uptime is not None:
+            self.lock_boot, since_boot = self.uptime()
+            self.lock_ends_boottime = since_boot + wait
         return wait
 
     def succeed(self) -> None:
         self.failures = 0
+
+    def undo_lock(self) -> None:
+        """A lock a reserved try started, given back because that try was right."""
+        self.locked_until, self.lock_boot, self.lock_ends_boottime = 0.0, "", 0.0
+        self.lockouts = max(0, self.lockouts - 1)
 
 
 def keypad_wait(door: Lockout, holders: list[Lockout]) -> float:
@@ -98,11 +116,14 @@ def door_subject(kiosk_id: str) -> str:
 class SharedLockout:
     """Lockout state per subject, read and changed in SQLite (one transaction per change)."""
 
-    def __init__(self, store: SqliteStore, max_tries: int, base_s: float, now: Callable[[], float] = time.time):
+    def __init__(self, store: SqliteStore, max_tries: int, base_s: float, now: Callable[[], float] = time.time,
+                 uptime: Callable[[], tuple[str, float]] | None | str = "with the real clock"):
         self.store = store
         self.max_tries = max_tries
         self.base_s = base_s
         self.now = now
+        # The boot clock pairs with the real wall clock; an injected one (a test, a simulation) runs alone.
+        self.uptime = (system_uptime if now is time.time else None) if isinstance(uptime, str) else uptime
 
     def state(self, subjects: list[str]) -> dict[str, Lockout]:
         return {s: self._lockout(r) for s, r in lockout_records(self.store, subjects).items()}
@@ -114,18 +135,50 @@ class SharedLockout:
     def succeed(self, subjects: list[str]) -> None:
         self._update(subjects, Lockout.succeed)
 
+    def reserve(self, subject: str) -> "Slot":
+        """Take a try before the PIN is hashed: in one transaction, refuse while locked, else count
+        it as wrong now. So N tries sent at once count as N, and at most max_tries are hashed."""
+        taken: dict[str, float] = {}
+
+        def take(lock: Lockout) -> None:
+            taken["wait"] = lock.remaining()
+            if not taken["wait"]:
+                taken["started"] = lock.fail()
+
+        after = self._update([subject], take)[subject]
+        return Slot(taken["wait"], taken.get("started", 0.0), after.remaining())
+
+    def give_back(self, subject: str, slot: "Slot") -> None:
+        """The reserved try was right: it counts as a success, and a lock it started is undone."""
+        def right(lock: Lockout) -> None:
+            if slot.lock_started:
+                lock.undo_lock()
+            lock.succeed()
+
+        self._update([subject], right)
+
     def _update(self, subjects: list[str], step: Callable[[Lockout], object]) -> dict[str, Lockout]:
         def change(record: LockoutRecord) -> LockoutRecord:
             lock = self._lockout(record)
             step(lock)
-            return LockoutRecord(lock.failures, lock.lockouts, lock.locked_until, lock.last_lock_at)
+            return LockoutRecord(lock.failures, lock.lockouts, lock.locked_until, lock.last_lock_at, lock.lock_boot,
+                                 lock.lock_ends_boottime)
 
         records = update_lockouts(self.store, subjects, change, self.now())
         return {s: self._lockout(r) for s, r in records.items()}
 
     def _lockout(self, record: LockoutRecord) -> Lockout:
-        return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts,
-                       record.locked_until, record.last_lock_at)
+        return Lockout(self.max_tries, self.base_s, self.now, record.failures, record.lockouts, record.locked_until,
+                       record.last_lock_at, record.lock_boot, record.lock_ends_boottime, self.uptime)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A try taken before hashing: refused (`wait` > 0), or counted as wrong until given back."""
+
+    wait: float  # > 0: locked, nothing taken
+    lock_started: float = 0.0  # > 0: this try, counted as wrong, started a lock this long
+    remaining_if_wrong: float = 0.0  # the lock left if the PIN turns out wrong
 
 
 # -- signing in ----------------------------------------------------------------------------------
@@ -146,6 +199,7 @@ class WebSignIn:
     person: Person | None
     retry_after: float = 0.0  # > 0: locked out for this long
     lock_started: float = 0.0  # > 0: this wrong PIN started a lock
+    known_id: bool = False  # the staff id is a PIN holder's (so it may be written in the audit trail)
 
 
 def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, pin: str,
@@ -181,17 +235,16 @@ class WebPinCheck:
 
     def check(self, store: SqliteStore, lockouts: SharedLockout, staff_id: str, pin: str) -> WebSignIn:
         subject = staff_subject(staff_id)
-        wait = lockouts.state([subject])[subject].remaining()
-        if wait > 0:
-            return WebSignIn(None, wait)
+        slot = lockouts.reserve(subject)  # before the scrypt work, in one transaction with the lock's read
+        if slot.wait > 0:
+            return WebSignIn(None, slot.wait)
         holder = next(((p, h) for p, h in pin_holders(store, [staff_id]) if p.id == staff_id), None)
         # The same scrypt work whether or not the id exists, and whatever the PIN looks like.
         hashed = holder[1] if holder else self._decoy_hash()
         if verify_pin(pin[:MAX_LEN + 1], hashed) and holder is not None:
-            lockouts.succeed([subject])
-            return WebSignIn(holder[0])
-        wait = lockouts.fail([subject])[subject].remaining()
-        return WebSignIn(None, wait, lock_started=wait)
+            lockouts.give_back(subject, slot)
+            return WebSignIn(holder[0], known_id=True)
+        return WebSignIn(None, slot.remaining_if_wrong, lock_started=slot.lock_started, known_id=holder is not None)
 
     def _decoy_hash(self) -> str:
         if self._decoy is None:

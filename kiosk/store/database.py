@@ -10,9 +10,11 @@ wherever it happens, so no caller ever sees sqlite3's own exceptions.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -21,11 +23,14 @@ from typing import Iterator
 
 from kiosk.errors import StoreError, StoreFault
 from kiosk.model import room_name
+from kiosk.store import ledger_head
 from kiosk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 DB_FILE = "kiosk.db"
+RESTORE_ADVICE = "restore it from a backup ('main.py restore BACKUP', see docs/BACKUP.md)"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "COMMIT")  # statements that may commit ledger entries
 IN_CHUNK = 500  # values per IN (...) list, under SQLite's bound-parameter limit
 
 
@@ -56,9 +61,9 @@ def fault(path: Path, err: sqlite3.Error) -> Exception:
         return StoreError(f"database {path} refused the change: {err}")
     text = str(err)
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        advice = "the file is damaged: restore it from a backup; run 'main.py doctor' for details"
-    elif "full" in text:
-        advice = "the disk is full: free some space"
+        advice = f"the file is damaged: {RESTORE_ADVICE}"
+    elif "full" in text or _nearly_full(path):
+        advice = f"the disk is full: free some space in {path.parent}"
     elif "readonly" in text or "read-only" in text:
         advice = "the file or its folder cannot be written: check their owner and permissions"
     elif "locked" in text or "busy" in text:
@@ -66,6 +71,14 @@ def fault(path: Path, err: sqlite3.Error) -> Exception:
     else:
         advice = "check the disk and the file; run 'main.py doctor'"
     return StoreFault(f"database {path}: {text}; {advice}")
+
+
+def _nearly_full(path: Path) -> bool:
+    """SQLite reports a full disk while growing its shared-memory file as a plain "disk I/O error"."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 class GuardedCursor(sqlite3.Cursor):
@@ -94,26 +107,40 @@ class GuardedConnection(sqlite3.Connection):
     """The sqlite3 connection, raising StoreError / StoreFault instead of sqlite3.Error."""
 
     path: Path = Path("?")
+    after_commit = None  # called after a statement that committed a write (the ledger head follows)
 
     def execute(self, sql: str, parameters=()) -> GuardedCursor:
         try:
-            return self.cursor(GuardedCursor).execute(sql, parameters)
+            cursor = self.cursor(GuardedCursor).execute(sql, parameters)
         except sqlite3.Error as err:
             raise fault(self.path, err) from None
+        self._committed(sql)
+        return cursor
 
     def executemany(self, sql: str, parameters) -> GuardedCursor:
         try:
-            return self.cursor(GuardedCursor).executemany(sql, parameters)
+            cursor = self.cursor(GuardedCursor).executemany(sql, parameters)
         except sqlite3.Error as err:
             raise fault(self.path, err) from None
+        self._committed(sql)
+        return cursor
+
+    def _committed(self, sql: str) -> None:
+        if self.after_commit is not None and not self.in_transaction and sql.lstrip()[:6].upper() in WRITES:
+            self.after_commit()
 
 
 class Database:
     """One connection to the kiosk's SQLite file, migrated to the current schema."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, create: bool = True):
+        """Open (and migrate) the file; `create` makes a new one where none is (a command that
+        only reads passes False). A 0-byte file is refused: it is a database that lost its
+        contents, never a new one."""
         self.path = Path(path)
-        self._prepare_file()
+        self._head_seen = -1
+        self._wal_gone = False
+        self._prepare_file(create)
         try:
             self.conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, factory=GuardedConnection)
             self.conn.path = self.path
@@ -126,23 +153,110 @@ class Database:
             self.conn.execute("PRAGMA journal_size_limit=4194304")  # the WAL shrinks back after checkpoints
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._check_head()
+            self._wal_inode_at_open = self._wal_inode()
         except sqlite3.DatabaseError as err:
-            raise StoreFault(f"cannot open database {self.path}: {err}") from None
+            self._close_quietly()
+            raise StoreFault(f"cannot open database {self.path}: {err}; {RESTORE_ADVICE}") from None
         except StoreFault as err:
+            self._close_quietly()
             raise StoreFault(f"cannot open {err}") from None
+        self.conn.after_commit = self._follow_head
 
     @classmethod
-    def in_dir(cls, data_dir: Path):
-        return cls(Path(data_dir) / DB_FILE)
+    def in_dir(cls, data_dir: Path, create: bool = True):
+        return cls(Path(data_dir) / DB_FILE, create)
 
-    def _prepare_file(self) -> None:
+    def _prepare_file(self, create: bool) -> None:
         try:
+            if self.path.is_file() and self.path.stat().st_size == 0:
+                raise StoreFault(f"database {self.path} is empty (0 bytes): it lost its contents; {RESTORE_ADVICE}, "
+                                 f"or delete it and {self.path.name}{ledger_head.SUFFIX} to start afresh")
+            if self.path.exists():
+                return
+            if not create:
+                raise StoreError(f"no database in {self.path.parent} (no {self.path.name}): check --data-dir or "
+                                 "KIOSK_DATA_DIR; a new kiosk starts with 'main.py run' or its setup commands")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                # Biometric data: readable by the kiosk's user only.
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            # Biometric data: readable by the kiosk's user only. O_EXCL: it is new, so 0 bytes is expected.
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return  # another process created it a moment ago
         except OSError as err:
-            raise StoreError(f"cannot create database in {self.path.parent}: {err.strerror}") from None
+            raise StoreFault(f"cannot create database in {self.path.parent}: {err.strerror}") from None
+
+    def _guard_wal(self) -> None:
+        """An open connection's WAL file exists until the last connection closes; one gone now was
+        deleted by someone else, and a crash would lose every commit still in it. This connection
+        still holds the deleted file open, so a checkpoint copies those commits into the database
+        file itself, after every commit until the kiosk restarts with a fresh WAL."""
+        now_inode = self._wal_inode()
+        if self._wal_inode_at_open is None:  # no WAL file yet when this connection opened
+            self._wal_inode_at_open = now_inode
+        if now_inode is not None and now_inode == self._wal_inode_at_open:
+            return
+        if not self._wal_gone:
+            log.error("the WAL file of %s was deleted while the kiosk runs: every commit is now copied "
+                      "into the database file at once; restart the kiosk to recover normal operation", self.path)
+            self._wal_gone = True
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(FULL)")
+        except StoreError as err:
+            log.error("cannot save commits into %s: %s", self.path, err)
+
+    def _wal_inode(self) -> int | None:
+        """The WAL file now at the database's WAL path (another process may have made a new one)."""
+        try:
+            return os.stat(str(self.path) + "-wal").st_ino
+        except OSError:
+            return None
+
+    def _close_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def _ledger_tip(self) -> tuple[int, str]:
+        row = self.conn.execute("SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, "")
+
+    def _check_head(self) -> None:
+        """Compare the ledger with its head outside the WAL; a shortfall is recorded as a gap
+        (kiosk/store/ledger_head.py) before any new write could cover it."""
+        last_id, last_hash = self._ledger_tip()
+        self._head_seen = last_id
+        try:
+            self._compare_head(last_id, last_hash)
+        except OSError as err:  # a read-only folder: the database still opens; the next writer records it
+            log.warning("cannot check the ledger head beside %s: %s", self.path, err.strerror)
+
+    def _compare_head(self, last_id: int, last_hash: str) -> None:
+        with ledger_head.locked(self.path):
+            head = ledger_head.read_head(self.path)
+            at = self.conn.execute("SELECT hash FROM ledger WHERE id = ?", (head.last_id if head else 0,)).fetchone()
+            gap = ledger_head.gap_against(head, last_id, at[0] if at else None, utc_now())
+            if gap is not None:
+                log.error("database %s: %s; run 'main.py verify-log'", self.path, gap.describe())
+            if gap is not None or head is None or last_id > head.last_id:
+                gaps = (head.gaps if head else ()) + ((gap,) if gap else ())
+                self._write_head(ledger_head.Head(last_id, last_hash, gaps))
+
+    def _write_head(self, head: "ledger_head.Head") -> None:
+        try:
+            ledger_head.write_head(self.path, head)
+        except OSError as err:  # a full disk, say: the write itself stands; the head catches up later
+            log.warning("cannot write the ledger head beside %s: %s", self.path, err.strerror)
+
+    def _follow_head(self) -> None:
+        """After a commit: save it into the file itself if the WAL was deleted under us, and move
+        the head file to the newest ledger entry, if it moved."""
+        self._guard_wal()
+        try:
+            last_id, last_hash = self._ledger_tip()
+            if last_id != self._head_seen:
+                ledger_head.advance(self.path, last_id, last_hash)
+                self._head_seen = last_id
+        except (StoreError, OSError) as err:  # the commit itself stands; the head catches up later
+            log.warning("cannot update the ledger head beside %s: %s", self.path, err)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -162,6 +276,13 @@ class Database:
         """SQLite's own check of the whole file: 'ok', or the first problems it found."""
         problems = [r[0] for r in self.query("PRAGMA integrity_check(5)")]
         return "ok" if problems == ["ok"] else "; ".join(problems)
+
+    def probe(self) -> None:
+        """A quick check of the whole file (StoreFault when it is damaged): the recognition worker
+        asks it while the database fails with nothing waiting to be saved."""
+        verdict = self.query("PRAGMA quick_check(1)")[0][0]
+        if verdict != "ok":
+            raise StoreFault(f"database {self.path} is damaged ({verdict[:120]}); {RESTORE_ADVICE}")
 
     @property
     def schema_version(self) -> int:

@@ -4,13 +4,16 @@ then every attendance and audit row against its latest ledger entry."""
 from __future__ import annotations
 
 from kiosk.store.database import Database, sha256_hex
+from kiosk.store.ledger_head import read_head
 from kiosk.store.migrations.m009_register import COLUMNS  # the ledger's columns as the newest schema has them
 
 
 def verify_ledger(db: Database) -> tuple[int, list[str]]:
     """(entries checked, problems); each problem names the entry or row."""
     entries = db.query("SELECT id, tbl, row_id, op, content_hash, prev_hash, hash FROM ledger ORDER BY id")
-    problems = _chain_problems(entries)
+    head = read_head(db.path)  # kept outside the WAL: a database that lost its newest writes shows here
+    problems = [gap.describe() for gap in head.gaps] if head else []
+    problems += _chain_problems(entries)
     for table in COLUMNS:
         problems += _row_problems(db, table)
     return len(entries), problems

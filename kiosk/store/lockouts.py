@@ -23,6 +23,8 @@ class LockoutRecord:
     lockouts: int = 0
     locked_until: float = 0.0  # epoch seconds
     last_lock_at: float = -1e18
+    lock_boot: str = ""  # the boot the lock's end below belongs to (m009)
+    lock_ends_boottime: float = 0.0  # CLOCK_BOOTTIME seconds at which the lock ends, within that boot
 
 
 FIELDS = tuple(f.name for f in dataclasses.fields(LockoutRecord))
@@ -41,10 +43,9 @@ def update_lockouts(db: Database, subjects: list[str], change: Callable[[Lockout
         for subject in dict.fromkeys(subjects):
             record = change(_read(conn, subject))
             conn.execute(
-                "INSERT INTO pin_lockouts (subject, failures, lockouts, locked_until, last_lock_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(subject) DO UPDATE SET failures = excluded.failures,"
-                " lockouts = excluded.lockouts, locked_until = excluded.locked_until,"
-                " last_lock_at = excluded.last_lock_at, updated_at = excluded.updated_at",
+                f"INSERT INTO pin_lockouts (subject, {', '.join(FIELDS)}, updated_at)"
+                f" VALUES (?, {', '.join('?' * len(FIELDS))}, ?) ON CONFLICT(subject) DO UPDATE SET "
+                + ", ".join(f"{f} = excluded.{f}" for f in FIELDS + ("updated_at",)),
                 (subject, *dataclasses.astuple(record), now))
             updated[subject] = record
         # Keep the table small: wrong ids typed at the web login leave rows behind.

@@ -1,4 +1,5 @@
-"""A safe error screen for a kiosk that cannot start (today: a broken config).
+"""A safe error screen for a kiosk that cannot start: a broken config, or a database
+that cannot be opened (damaged, on a full disk, unreadable).
 
 Under systemd, exiting on a bad config would only make the unit restart,
 fail and restart again. Instead the kiosk shows the reason on screen,
@@ -29,8 +30,27 @@ def show_config_error(reason: str, config_path: Path, config_ok: Callable[[], bo
                       stop: threading.Event, exit_after: float | None = None,
                       recheck_s: float = RECHECK_S, screenshot: Path | None = None) -> int:
     """Block on the error screen; returns the process exit code."""
+    lines = (text.CONFIG_ERROR_LEAD, text.CONFIG_ERROR_HELP.format(path=config_path))
+    return show_boot_error(reason, lines, config_ok, stop, exit_after, recheck_s, screenshot)
+
+
+def show_database_error(reason: str, database_ok: Callable[[], bool], stop: threading.Event,
+                        exit_after: float | None = None, recheck_s: float = RECHECK_S,
+                        screenshot: Path | None = None) -> int:
+    """The database cannot be used at boot: the same screen, with the store's one line (which
+    file, and what to do), re-checking until it is fixed (a restore, space freed)."""
+    lines = (text.DATABASE_ERROR_LEAD, text.DATABASE_ERROR_HELP)
+    return show_boot_error(reason, lines, database_ok, stop, exit_after, recheck_s, screenshot)
+
+
+def show_boot_error(reason: str, lines: tuple[str, str], fixed: Callable[[], bool], stop: threading.Event,
+                    exit_after: float | None = None, recheck_s: float = RECHECK_S,
+                    screenshot: Path | None = None) -> int:
+    """Block on the error screen (`lines`: the lead above the reason, the help below it) until
+    `fixed()` says so; returns the process exit code."""
+    log.error("on screen: %s %s", text.CONFIG_ERROR_TITLE, reason)
     notifier = SystemdNotifier()
-    notifier.send(f"READY=1\nSTATUS=Config error: {reason}")
+    notifier.send(f"READY=1\nSTATUS=Cannot start: {reason}")
     pygame.display.init()
     pygame.font.init()
     try:
@@ -48,12 +68,12 @@ def show_config_error(reason: str, config_path: Path, config_ok: Callable[[], bo
             if now - last_check >= recheck_s:
                 last_check = now
                 notifier.send("WATCHDOG=1")
-                if config_ok():
-                    log.info("config is valid again; restarting the kiosk")
+                if fixed():
+                    log.info("the problem is fixed; restarting the kiosk")
                     return RESTART_EXIT_CODE
             if _quit_requested():
                 return 2
-            _draw(screen, look, reason, config_path)
+            _draw(screen, look, reason, lines)
             pygame.display.flip()
             if screenshot is not None:
                 pygame.image.save(screen, str(screenshot))
@@ -72,15 +92,15 @@ def _quit_requested() -> bool:
     return False
 
 
-def _draw(screen: pygame.Surface, look: "theme.Theme", reason: str, config_path: Path) -> None:
+def _draw(screen: pygame.Surface, look: "theme.Theme", reason: str, lines_around: tuple[str, str]) -> None:
     screen.fill(theme.BG)
     w, h = screen.get_size()
     x, y = look.px(60), h // 3
     lines = [
         (text.CONFIG_ERROR_TITLE, "card_title", theme.AMBER, True),
-        (text.CONFIG_ERROR_LEAD, "card_detail", theme.TEXT, False),
+        (lines_around[0], "card_detail", theme.TEXT, False),
         (reason, "card_detail", theme.TEXT, True),
-        (text.CONFIG_ERROR_HELP.format(path=config_path), "row_detail", theme.TEXT_MUTED, False),
+        (lines_around[1], "row_detail", theme.TEXT_MUTED, False),
     ]
     for line, role, colour, bold in lines:
         surface = look.text_fit(line, role, colour, w - 2 * x, bold=bold)

@@ -165,6 +165,8 @@ class ScreenModel:
     def _show_toast(self, words: str, level: str) -> None:
         self._serial += 1
         self.toast = Toast(words, level, self.now, self._serial)
+        if level == "error":  # what the door shows when something is wrong, in the log too (benchmarks read it)
+            log.warning("on screen: %s", words)
 
     def _on_liveness_failed(self, event: LivenessFailed, wall: datetime) -> None:
         self.card = self._new_card(CardKind.LIVENESS, text.CARD_LIVENESS_FAILED,

@@ -79,6 +79,8 @@ LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not 
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
 EMBEDDER_FALLBACK = "Face model {layer} missing or damaged (ask IT): using the built-in model"
+STORAGE_BACK = "Check-ins are being saved again ({reason} kept meanwhile now saved)"
+CLOCK_DOUBTFUL = "Clock looks wrong ({reason}): no class opens until it is set. Please tell IT."
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
@@ -108,7 +110,9 @@ def recognition_status(state: scr.RecognitionState) -> str:
                                                                                       RECOGNITION_READY)
 
 
-_NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
+_NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (STORAGE_BACK, "info"),
+            scr.CLOCK_DOUBTFUL: (CLOCK_DOUBTFUL, "error"),
+            scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
             scr.LIVENESS_BLINK_ONLY: (LIVENESS_ASK_EVERYONE, "warning"),
             scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning"),
             scr.EMBEDDER_FALLBACK: (EMBEDDER_FALLBACK, "warning")}
@@ -363,6 +367,8 @@ def sync_status(online: bool, queued: int, problem: bool) -> tuple[str, bool]:
 CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"
 CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
+DATABASE_ERROR_LEAD = "Its database cannot be used:"
+DATABASE_ERROR_HELP = "Ask IT (see docs/BACKUP.md). The kiosk starts by itself once it is fixed."
 
 # Roster members imported before photo day, in the instructor's reconciliation.
 AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"

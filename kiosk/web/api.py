@@ -13,9 +13,15 @@ from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import COOKIE, blocking, page, signed_form, signed_in, state
 from kiosk.web.events import event_stream
 from kiosk.web.forms import WebError, parse_day, read_form
+from kiosk.web.security import LOGIN_COOKIE
 
 
 async def healthz(request: Request) -> Response:
+    """200 "ok" only when this machine's database can be read; else 503 with one line."""
+    web = state(request)
+    problem = await blocking(web.health.problem, web.cfg.data_dir)
+    if problem:
+        return PlainTextResponse(problem, 503, headers={"Retry-After": "10"})
     return PlainTextResponse("ok")
 
 
@@ -31,7 +37,18 @@ async def login(request: Request) -> Response:
     staff_id, pin = form.get("staff_id", ""), form.get("pin", "")
     if not staff_id.strip() or not pin:
         raise WebError(400, "give your staff id and your PIN")
+    if not web.login_csrf.valid(request.cookies.get(LOGIN_COOKIE), form.get("csrf")):
+        raise WebError(403, "the sign-in form's security token is missing or wrong: reload the sign-in page")
+    client = request.client.host if request.client else "unknown"
+    slot = web.limiter.take(client)  # before any hash or row: a flood of tries costs nothing
+    if slot.retry_after:
+        if slot.summary:
+            await blocking(lambda: web.login.record_limit(web.stores.get(), slot.summary))
+        wait = math.ceil(slot.retry_after)
+        raise WebError(429, f"too many failed sign-ins: try again in {wait} s", {"Retry-After": str(wait)})
     result = await blocking(lambda: web.login.check(web.stores.get(), staff_id, pin))
+    if result.person is not None:
+        web.limiter.give_back(client)
     if result.person is None:
         if result.retry_after > 0:
             wait = math.ceil(result.retry_after)

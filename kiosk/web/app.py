@@ -14,6 +14,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
@@ -29,6 +30,7 @@ from kiosk.web.auth import PinLogin, WebSessions
 from kiosk.web.context import COOKIE, HERE, WebState, page, state
 from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError
+from kiosk.web.security import HEADERS, SecurityHeaders
 from kiosk.web.source import AttendanceSource
 from kiosk.web.stores import ThreadStores
 from kiosk.web.syncing import sync_loop
@@ -64,10 +66,10 @@ async def on_unavailable(request: Request, err: Exception) -> Response:
 async def on_crash(request: Request, err: Exception) -> Response:
     """A bug, not bad input: logged with its traceback, answered with a plain 500 page."""
     log.error("%s %s failed: %s", request.method, request.url.path, err, exc_info=err)
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500)
+    if request.url.path.startswith("/api/"):  # (outside the middleware: its headers are added here)
+        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500, headers=HEADERS)
     return HTMLResponse("<!doctype html><title>Error</title><h1>Something went wrong</h1>"
-                        "<p>The error is in the server's log.</p>", 500)
+                        "<p>The error is in the server's log.</p>", 500, headers=HEADERS)
 
 
 def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: float = IDLE_S,
@@ -101,7 +103,7 @@ def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: floa
                                                   name="static")],
                     exception_handlers={WebError: on_web_error, HTTPException: on_web_error,
                                         KioskError: on_unavailable, Exception: on_crash},
-                    lifespan=lifespan)
+                    middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.web = web
     return app
 

@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+from kiosk.enrolment.rules import person_id_problem
 from kiosk.staff.sign_in import MAX_STAFF_ID, SharedLockout, WebPinCheck, WebSignIn
+from kiosk.store.pins import MAX_LEN as PIN_MAX, MIN_LEN as PIN_MIN
 from kiosk.store.audit import AuditEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 log = logging.getLogger(__name__)
 
+NOT_AN_ID = "(not an id)"
 MAX_SESSIONS = 1000  # signed-in browsers kept at once; the oldest idle one goes first
 
 
@@ -54,18 +57,31 @@ class PinLogin:
     def check(self, store: SqliteStore, staff_id: str, pin: str) -> WebSignIn:
         staff_id = staff_id.strip()[:MAX_STAFF_ID]
         result = self.pins.check(store, self.lockouts(store), staff_id, pin)
+        shown = staff_id if result.known_id else audit_safe_id(staff_id)
         if result.person is not None:
             self._audit(store, "pin_ok", staff_id, "web login", actor=staff_id)
             log.info("web sign-in by %s (%s)", result.person.id, result.person.role)
         elif not result.retry_after or result.lock_started:  # checked, and wrong
-            self._audit(store, "pin_wrong", staff_id, "web login")
+            self._audit(store, "pin_wrong", shown, "web login")
             if result.lock_started:
-                self._audit(store, "lockout", staff_id, f"web login: {result.lock_started:.0f} s")
+                self._audit(store, "lockout", shown, f"web login: {result.lock_started:.0f} s")
                 log.warning("web login locked for %.0f s after repeated wrong PINs", result.lock_started)
         return result
 
+    def record_limit(self, store: SqliteStore, summary: str) -> None:
+        """One audit row per window in which failed logins were refused for going past a limit."""
+        self._audit(store, "pin_rate_limited", "", summary)
+
     def _audit(self, store: SqliteStore, action: str, staff_id: str, detail: str, actor: str = "") -> None:
         store.audit(AuditEntry(self.clock(), self.kiosk_id, actor, action, target_id=staff_id, detail=detail))
+
+
+def audit_safe_id(staff_id: str) -> str:
+    """A staff id as the audit trail may keep it: a PIN typed into the id field (all digits, of a
+    PIN's length) or anything that is no id at all is never written in clear."""
+    if staff_id.isdigit() and PIN_MIN <= len(staff_id) <= PIN_MAX or person_id_problem(staff_id):
+        return NOT_AN_ID
+    return staff_id
 
 
 class WebSessions:

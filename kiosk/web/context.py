@@ -20,8 +20,10 @@ from kiosk.config import Config
 from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
 from kiosk.web.events import EventHub
 from kiosk.web.forms import WebError, read_form
+from kiosk.web.limits import LoginLimiter
+from kiosk.web.security import LOGIN_COOKIE, LoginCsrf
 from kiosk.web.source import AttendanceSource, school_zone
-from kiosk.web.stores import ThreadStores
+from kiosk.web.stores import DatabaseHealth, ThreadStores
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "staff_session"
@@ -42,6 +44,10 @@ class WebState:
     secure_cookie: bool
     poll_s: float
     announce: str = ""  # logged once the server is up (and stops on SIGTERM)
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)  # failed logins per client and overall
+    login_csrf: LoginCsrf = field(default_factory=LoginCsrf)  # the sign-in form's token
+    health: DatabaseHealth = field(default_factory=DatabaseHealth)  # /healthz
+
     sync_wanted: asyncio.Event | None = None  # with a central database: sync now (a mark was just made)
 
     _pipeline: object = None
@@ -96,7 +102,17 @@ async def signed_form(request: Request) -> tuple[StaffLogin, dict[str, str]]:
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    web = state(request)
     if "login" not in context:
-        context["login"] = state(request).sessions.peek(request.cookies.get(COOKIE))
-    context.setdefault("source_name", state(request).source.name)
-    return state(request).templates.TemplateResponse(request, name, context, status_code=status)
+        context["login"] = web.sessions.peek(request.cookies.get(COOKIE))
+    context.setdefault("source_name", web.source.name)
+    nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    fresh = context["login"] is None and len(nonce) < 16
+    if fresh:  # a browser with no sign-in token yet: give it one with the form
+        nonce = web.login_csrf.new_nonce()
+    context["login_csrf"] = web.login_csrf.token(nonce) if nonce else ""
+    response = web.templates.TemplateResponse(request, name, context, status_code=status)
+    if fresh:
+        response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", secure=web.secure_cookie,
+                            path="/")
+    return response

@@ -77,23 +77,26 @@ class EventHub:
 
 
 async def poll_changes(source: AttendanceSource, hub: EventHub, interval_s: float) -> None:
-    """Runs for the life of the server: blocking reads go to a worker thread."""
-    cursor = await anyio.to_thread.run_sync(source.changes, None)
-    cursor = cursor[1]
-    failing = False
+    """Runs for the life of the server: blocking reads go to a worker thread. The first read
+    (where the feed stands now) retries like every other: a database that cannot be read when
+    the server starts pauses live updates, and they start once it can."""
+    cursor, started, failing = None, False, False
     while True:
-        await asyncio.sleep(interval_s)
         try:
             changes, cursor = await anyio.to_thread.run_sync(source.changes, cursor)
         except Exception as err:  # a locked file or an unreachable server: try again next tick
             if not failing:
                 log.warning("live updates paused: %s", err)
             failing = True
+            await asyncio.sleep(interval_s)
             continue
         if failing:
             log.info("live updates resumed")
             failing = False
-        hub.publish(changes)
+        if started:
+            hub.publish(changes)
+        started = True  # the first read only finds where the feed stands
+        await asyncio.sleep(interval_s)
 
 
 async def event_stream(hub: EventHub, start: int | None, visible: Callable[[str], bool],

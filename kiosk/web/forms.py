@@ -49,12 +49,18 @@ async def read_form(request: Request) -> dict[str, str]:
     return fields
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # a day either side still fits a datetime
+
+
 def parse_day(text: str | None, what: str = "date") -> date:
     if not text:
         raise WebError(400, f"{what} is required, as YYYY-MM-DD")
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise WebError(400, f"{what} {text[:40]!r} is not a date in YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise WebError(400, f"{what} {text} is out of range ({FIRST_DAY} to {LAST_DAY})")
+    return day

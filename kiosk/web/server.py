@@ -88,9 +88,11 @@ def build_server(cfg: Config, options: WebOptions, app=None):
         clock = system_clock(cfg.kiosk.timezone)
         app = create_app(cfg, clock, open_source(cfg, clock), idle_s=options.idle_minutes * 60,
                          secure_cookie=bool(options.certfile), poll_s=options.poll_s)
+    from kiosk.web.slow_clients import DeadlineProtocol
+
     config = uvicorn.Config(
         app, host=options.host, port=options.port, log_config=None, access_log=True, server_header=False,
-        proxy_headers=False, timeout_graceful_shutdown=3, lifespan="on",
+        proxy_headers=False, timeout_graceful_shutdown=3, lifespan="on", http=DeadlineProtocol, timeout_keep_alive=5,
         ssl_certfile=str(options.certfile) if options.certfile else None,
         ssl_keyfile=str(options.keyfile) if options.keyfile else None)
     try:

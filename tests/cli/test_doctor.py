@@ -21,7 +21,8 @@ def _two_rooms(data_dir) -> None:
     store.close()
 
 
-def test_without_the_liveness_model_doctor_warns_and_exits_0(cli):
+def test_without_the_liveness_model_doctor_warns_and_exits_0(cli, data_dir):
+    SqliteStore.in_dir(data_dir).close()
     code, out, _ = cli("doctor", "--skip-camera")
     lines = _lines(out)
     assert code == 0
@@ -56,3 +57,63 @@ def test_people_awaiting_enrolment_are_counted_apart_from_the_enrolled(cli, data
     store.close()
     _, out, _ = cli("doctor", "--skip-camera")
     assert "1 people enrolled, 1 awaiting enrolment" in _lines(out)["database"]
+
+
+def test_an_empty_or_mistyped_data_folder_fails_and_creates_nothing(cli, data_dir, tmp_path):
+    code, out, _ = cli("doctor", "--skip-camera")
+    assert code == 1 and _lines(out)["database"].startswith("FAIL ") and "no database in" in _lines(out)["database"]
+    assert not (data_dir / "kiosk.db").exists()
+    missing = tmp_path / "not-mounted"
+    code, out, _ = cli("--data-dir", str(missing), "doctor", "--skip-camera")
+    assert code == 1 and "no data folder" in _lines(out)["disk"] and not missing.exists()
+
+
+def test_a_zero_byte_database_is_refused_with_what_to_do(cli, data_dir):
+    (data_dir / "kiosk.db").write_bytes(b"")
+    code, out, _ = cli("doctor", "--skip-camera")
+    assert code == 1 and "is empty (0 bytes)" in _lines(out)["database"] and "main.py restore" in out
+    code, _, err = cli("class", "list")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "0 bytes" in err
+    assert (data_dir / "kiosk.db").stat().st_size == 0  # refused, not turned into an empty school
+
+
+def test_a_damaged_page_fails_doctor_and_verify_log_in_one_line(cli, data_dir):
+    store = SqliteStore.in_dir(data_dir)
+    for i in range(150):
+        store.add_person(Person(f"p{i}", "x" * 300, "student"), "sface", np.ones((2, 128), np.float32), ["a", "b"])
+    store.close()
+    with open(data_dir / "kiosk.db", "r+b") as db:
+        db.seek(4096 * 6)
+        db.write(b"\xff" * 4096)
+    code, out, err = cli("doctor", "--skip-camera")
+    assert code == 1 and _lines(out)["database"].startswith("FAIL ") and "main.py restore" in _lines(out)["database"]
+    assert "Traceback" not in err
+    code, out, err = cli("verify-log")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "damaged" in err and "main.py restore" in err
+
+
+def test_a_clock_behind_the_newest_stored_write_is_a_warning(cli, data_dir):
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk.store.audit import AuditEntry
+
+    store = SqliteStore.in_dir(data_dir)
+    store.audit(AuditEntry(datetime.now(timezone.utc) + timedelta(days=1), "door", "cli", "test"))  # written a day "ahead"
+    store.close()
+    code, out, _ = cli("doctor", "--skip-camera")
+    clock = _lines(out)["clock"]
+    assert clock.startswith("warn ") and "behind the newest stored write" in clock
+
+
+def test_clock_doubts_are_pure_rules():
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk.clock import clock_doubts
+
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    assert clock_doubts(now, now - timedelta(hours=1), True) == []
+    assert clock_doubts(now, now + timedelta(minutes=4), None) == []  # within the tolerance
+    (behind,) = clock_doubts(now, now + timedelta(days=1), None)
+    assert "24.0 h behind" in behind
+    (unsynced,) = clock_doubts(now, None, False)
+    assert "not synchronised" in unsynced

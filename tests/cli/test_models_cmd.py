@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.weights import OPTIONAL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +71,8 @@ def test_doctor_shows_the_configured_models_file_hash_and_licence(cli, edgeface_
 
 @pytest.mark.parametrize("damage", ["missing", "truncated"])
 def test_doctor_warns_in_one_line_when_the_configured_model_cannot_run(cli, edgeface_config, isolated_models,
-                                                                       damage):
+                                                                       damage, data_dir):
+    SqliteStore.in_dir(data_dir).close()  # a kiosk that has run: doctor fails on a folder with no database
     if damage == "truncated":
         (isolated_models / EDGEFACE.file).write_bytes(b"\x00" * 4096)
     code, out, err = cli("--config", str(edgeface_config), "doctor", "--skip-camera")

@@ -39,3 +39,15 @@ def test_any_file_text_loads_or_is_one_line_config_error(tmp_path, text):
         load_config(path, env={})
     except ConfigError as err:
         assert "Traceback" not in str(err)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 6000), st.sampled_from(["[", "{a = ", "[[", "{ b = ["]), st.sampled_from(["x", "kiosk.id"]))
+def test_deeply_nested_toml_loads_or_is_one_line_config_error(tmp_path, depth, opener, key):
+    closer = {"[": "]", "{a = ": "}", "[[": "]]", "{ b = [": "]}"}[opener]
+    path = tmp_path / "deep.toml"
+    path.write_text(f"{key} = " + opener * depth + "1" + closer * depth + "\n")
+    try:
+        load_config(path, env={})
+    except ConfigError as err:
+        assert "\n" not in str(err)

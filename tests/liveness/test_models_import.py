@@ -73,7 +73,10 @@ def test_an_older_install_in_the_data_folder_still_works(onnx_dir, data_dir, iso
     assert layer_status(cfg)[0]
 
 
-def test_a_damaged_installed_file_disables_the_layer_in_one_doctor_line(cli, onnx_dir, isolated_models):
+def test_a_damaged_installed_file_disables_the_layer_in_one_doctor_line(cli, onnx_dir, isolated_models, data_dir):
+    from kiosk.store.sqlite_store import SqliteStore
+
+    SqliteStore.in_dir(data_dir).close()  # a kiosk that has run: doctor fails on a folder with no database
     folder = isolated_models / "antispoof"
     folder.mkdir()
     shutil.copyfile(onnx_dir / V2.file, folder / V2.file)

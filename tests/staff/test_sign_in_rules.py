@@ -36,3 +36,29 @@ def test_success_resets_the_tries_but_a_quiet_hour_resets_the_backoff():
         lock.fail()
     clock.t += 4000
     assert [lock.fail() for _ in range(3)][-1] == 10
+
+
+def test_a_clock_set_back_a_day_keeps_a_30_s_lock_at_30_s():
+    now = [1_000_000.0]
+    lock = Lockout(max_tries=1, base_s=30.0, now=lambda: now[0])
+    assert lock.fail() == 30.0
+    now[0] -= 24 * 3600  # the wall clock jumps back a day
+    assert lock.remaining() == 30.0
+    now[0] += 24 * 3600 + 31  # and forward again, past the lock's end
+    assert lock.remaining() == 0.0
+
+
+def test_within_one_boot_the_boot_clock_holds_a_lock_through_wall_jumps_both_ways():
+    wall, boot = [1_000_000.0], ["boot-a", 500.0]
+    lock = Lockout(max_tries=1, base_s=30.0, now=lambda: wall[0], uptime=lambda: (boot[0], boot[1]))
+    lock.fail()
+    wall[0] += 2.5 * 3600  # NTP jumps forward: the wall clock alone would end the lock
+    assert lock.remaining() == 30.0
+    wall[0] -= 26.5 * 3600  # and back a day
+    assert lock.remaining() == 30.0
+    boot[1] += 31  # 31 s really pass
+    assert lock.remaining() == 0.0
+    boot[:] = ["boot-b", 5.0]  # after a reboot only the wall clock is left, capped by the lock's length
+    lock.fail()
+    wall[0] -= 86400
+    assert 0 < lock.remaining() <= 60.0

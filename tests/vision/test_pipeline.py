@@ -96,3 +96,11 @@ def test_a_missing_embedder_falls_back_only_when_asked(tmp_path, photos):
     assert (pipeline.cfg.embedder, pipeline.cfg.threshold, pipeline.cfg.margin) == ("sface", 0.0, 0.0)
     assert pipeline.embed(photos["obama.jpg"], pipeline.detect(photos["obama.jpg"])).shape == (1, 128)
     assert not FacePipeline(VisionSection(), tmp_path, FALLBACK_EMBEDDER).fallback_reason
+
+
+def test_the_config_knows_every_detector_and_embedder_the_registries_have():
+    """The config validates vision.detector and vision.embedder before any backend is imported."""
+    from kiosk.config import DETECTOR_NAMES, EMBEDDER_NAMES
+    from kiosk.vision.base import DETECTORS, EMBEDDERS
+
+    assert sorted(DETECTOR_NAMES) == DETECTORS.names() and sorted(EMBEDDER_NAMES) == EMBEDDERS.names()

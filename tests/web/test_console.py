@@ -3,8 +3,6 @@ face models on the shared photos): each form, its CSRF and role checks, and its 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 
 from kiosk.store.audit import audit_entries

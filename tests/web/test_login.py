@@ -19,7 +19,7 @@ def test_healthz_answers_without_a_login(web):
 
 
 def test_a_right_pin_sets_a_strict_http_only_cookie_and_redirects(web):
-    reply = web.client().post("/login", {"staff_id": "prof", "pin": PINS["prof"]})
+    reply = web.client().login({"staff_id": "prof", "pin": PINS["prof"]})
     assert reply.status == 303 and reply.headers["location"] == "/today"
     cookie = reply.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict") and "Path=/" in cookie
@@ -28,9 +28,9 @@ def test_a_right_pin_sets_a_strict_http_only_cookie_and_redirects(web):
 
 def test_a_wrong_pin_and_an_unknown_id_get_the_same_answer(web, store):
     client = web.client()
-    wrong = client.post("/login", {"staff_id": "prof", "pin": "1111"})
-    nobody = client.post("/login", {"staff_id": "no-such-person", "pin": "1111"})
-    student = client.post("/login", {"staff_id": "maya", "pin": "1111"})  # exists, but has no PIN
+    wrong = client.login({"staff_id": "prof", "pin": "1111"})
+    nobody = client.login({"staff_id": "no-such-person", "pin": "1111"})
+    student = client.login({"staff_id": "maya", "pin": "1111"})  # exists, but has no PIN
     assert wrong.status == nobody.status == student.status == 401
     assert wrong.body == nobody.body == student.body
     assert "set-cookie" not in wrong.headers
@@ -39,23 +39,23 @@ def test_a_wrong_pin_and_an_unknown_id_get_the_same_answer(web, store):
 
 def test_five_wrong_pins_lock_the_id_with_retry_after_even_for_the_right_pin(web):
     client = web.client()
-    statuses = [client.post("/login", {"staff_id": "prof", "pin": "1111"}).status for _ in range(5)]
+    statuses = [client.login({"staff_id": "prof", "pin": "1111"}).status for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 429]
-    locked = client.post("/login", {"staff_id": "prof", "pin": PINS["prof"]})
+    locked = client.login({"staff_id": "prof", "pin": PINS["prof"]})
     assert locked.status == 429 and 25 <= int(locked.headers["retry-after"]) <= 30
-    assert client.post("/login", {"staff_id": "boss", "pin": PINS["boss"]}).status == 303  # others unaffected
+    assert client.login({"staff_id": "boss", "pin": PINS["boss"]}).status == 303  # others unaffected
 
 
 def test_unknown_ids_lock_the_same_way(web):
     client = web.client()
-    statuses = [client.post("/login", {"staff_id": "ghost", "pin": "1111"}).status for _ in range(6)]
+    statuses = [client.login({"staff_id": "ghost", "pin": "1111"}).status for _ in range(6)]
     assert statuses == [401, 401, 401, 401, 429, 429]
 
 
 def test_wrong_pins_at_the_web_lock_that_instructor_out_at_the_door(web, cfg, clock, store):
     client = web.client()
     for _ in range(cfg.pin.max_tries):
-        client.post("/login", {"staff_id": "prof", "pin": "0000"})
+        client.login({"staff_id": "prof", "pin": "0000"})
     desk = StaffDesk(store, cfg, clock)  # the door's keypad
     (verdict,) = desk.handle(CheckPin(PINS["prof"]))
     # Prof's own PIN no longer opens it (and says only "wrong": a locked PIN is never confirmed) ...
@@ -68,7 +68,7 @@ def test_wrong_pins_at_the_door_count_at_the_web(web, cfg, clock, store):
     desk = StaffDesk(store, cfg, clock)
     for _ in range(cfg.pin.max_tries):
         desk.handle(CheckPin("0000"))  # prof is the instructor of the class on now
-    assert web.client().post("/login", {"staff_id": "prof", "pin": PINS["prof"]}).status == 429
+    assert web.client().login({"staff_id": "prof", "pin": PINS["prof"]}).status == 429
 
 
 def test_signing_out_needs_the_csrf_token_and_ends_the_session(web):
@@ -119,7 +119,7 @@ def test_an_instructor_sees_only_their_classes_and_an_admin_all(web):
 def test_no_pin_hash_or_session_id_is_logged(web, store, caplog):
     caplog.set_level(logging.DEBUG)
     client = web.client()
-    client.post("/login", {"staff_id": "prof", "pin": "9731"})
+    client.login({"staff_id": "prof", "pin": "9731"})
     client.sign_in("prof")
     client.get("/today")
     client.post("/logout", {"csrf": client.csrf()})

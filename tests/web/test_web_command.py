@@ -92,8 +92,14 @@ def test_with_a_certificate_it_serves_https_and_the_cookie_is_secure(store, cfg,
     try:
         assert served.scheme == "https"
         conn = served.connect()
-        conn.request("POST", "/login", urlencode({"staff_id": "prof", "pin": PINS["prof"]}),
-                     {"Content-Type": "application/x-www-form-urlencoded"})
+        conn.request("GET", "/login")
+        form = conn.getresponse()
+        page = form.read().decode()
+        token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        assert "Secure" in form.getheader("set-cookie")  # the sign-in form's token too
+        conn.request("POST", "/login", urlencode({"staff_id": "prof", "pin": PINS["prof"], "csrf": token}),
+                     {"Content-Type": "application/x-www-form-urlencoded",
+                      "Cookie": form.getheader("set-cookie").split(";", 1)[0]})
         reply = conn.getresponse()
         reply.read()
         assert reply.status == 303 and "Secure" in reply.getheader("set-cookie")

@@ -119,7 +119,7 @@ class Client:
         if form is not None:
             body = urlencode(form).encode()
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        if self.cookies:
+        if self.cookies and "Cookie" not in headers:  # a test may send a cookie of its own
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         try:
@@ -156,8 +156,23 @@ class Client:
         return self.request("POST", path, body=body,
                             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
+    def login(self, form: dict, **kw) -> Reply:
+        """POST /login as a browser does: with the token of the sign-in form it loaded first."""
+        return self.post("/login", {"csrf": self.login_token(), **form}, **kw)
+
+    def login_token(self) -> str:
+        signed_in = self.cookies.pop("staff_session", None)  # the form is shown to a browser not signed in
+        try:
+            page = self.get("/login").text
+        finally:
+            if signed_in:
+                self.cookies["staff_session"] = signed_in
+        marker = 'name="csrf" value="'
+        start = page.index(marker) + len(marker)
+        return page[start:page.index('"', start)]
+
     def sign_in(self, staff_id: str, pin: str | None = None) -> Reply:
-        reply = self.post("/login", {"staff_id": staff_id, "pin": pin or PINS[staff_id]})
+        reply = self.login({"staff_id": staff_id, "pin": pin or PINS[staff_id]})
         assert reply.status == 303, reply.text
         return reply
 
