@@ -5,43 +5,17 @@ attendance back through the CLI."""
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def midday_zone() -> str:
-    """A fixed-offset zone where it is about noon now, so the class never spans midnight."""
-    offset = 12 - datetime.now(timezone.utc).hour
-    offset = max(-12, min(14, offset))
-    return "Etc/GMT" + (f"-{offset}" if offset > 0 else f"+{-offset}" if offset < 0 else "")
+from kiosk_process import install_liveness_model, kiosk_env, midday_zone, run_kiosk
 
 
 @pytest.fixture
 def kiosk(data_dir):
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TIMEZONE": midday_zone()}
-
-    def run(*argv, timeout=180):
-        done = subprocess.run([sys.executable, str(REPO / "main.py"), *argv], env=env, cwd=REPO,
-                              capture_output=True, text=True, timeout=timeout)
-        assert "Traceback" not in done.stderr, done.stderr
-        return done
-
-    return run
-
-
-def install_liveness_model(kiosk, shared):
-    """As a school does once: import the Silent-Face MiniFASNet files (Apache-2.0)."""
-    for onnx in sorted((shared / "antispoof" / "silent-face" / "onnx").glob("*.onnx")):
-        assert kiosk("models", "import", str(onnx)).returncode == 0
+    env = kiosk_env(data_dir, midday_zone())
+    return lambda *argv, timeout=180: run_kiosk(env, *argv, timeout=timeout)
 
 
 @pytest.mark.parametrize("liveness_model", [True, False], ids=["full-liveness", "liveness-model-missing"])

@@ -10,25 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from test_end_to_end import REPO, install_liveness_model, midday_zone
+from kiosk_process import REPO, install_liveness_model, kiosk_env, midday_zone, run_kiosk
 
 
 def test_a_door_checks_in_only_to_its_own_rooms_session(data_dir, shared, tmp_path):
     zone = midday_zone()
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "KIOSK_DATA_DIR": str(data_dir),
-           "KIOSK_TIMEZONE": zone}
+    env = kiosk_env(data_dir, zone)
 
     def kiosk(*argv, extra=None, timeout=120):
-        done = subprocess.run([sys.executable, str(REPO / "main.py"), *argv], env={**env, **(extra or {})},
-                              cwd=REPO, capture_output=True, text=True, timeout=timeout)
-        assert "Traceback" not in done.stderr, done.stderr
-        return done
+        return run_kiosk({**env, **(extra or {})}, *argv, timeout=timeout)
 
     install_liveness_model(kiosk, shared)
     photos = shared / "face_recognition"

@@ -60,6 +60,7 @@ ROUTES = [
 def add_filters(env: Environment, web) -> None:
     env.filters["hhmm"] = lambda moment: moment.astimezone(web.tz).strftime("%H:%M") if moment else ""
     env.filters["when"] = _when
+    env.filters["day"] = lambda moment: moment.astimezone(web.tz).date().isoformat()
     env.filters["status_word"] = lambda status: STATUS_WORDS.get(status, status)
     env.filters["method_word"] = lambda method: METHOD_WORDS.get(method, method)
     env.filters["state_word"] = lambda s: STATE_WORDS.get(s, s)

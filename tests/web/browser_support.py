@@ -35,6 +35,9 @@ def chromium(profile: Path, width: int = 1366, height: int = 900):
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(20)
+    if width < 500:  # a window is never narrower than 500 px: a phone is emulated, as DevTools' device mode does
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
     return driver
 
 
@@ -63,3 +66,15 @@ def wait_live(driver) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, 10).until(ready.text_to_be_present_in_element((By.ID, "live-status"), "live"))
+
+
+def fits(driver, width: int) -> None:
+    """No sideways scrolling; every visible button and link is at least 44 px tall on a phone."""
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width, driver.current_url
+    if width > 500:
+        return
+    small = driver.execute_script("""return [...document.querySelectorAll(
+            'button, a.button, input:not([type=hidden]), select, nav a, .back a, .daypick a')]
+        .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+        .map(e => e.outerHTML.slice(0, 80));""")
+    assert small == [], small

@@ -12,6 +12,7 @@ from web_support import RunningWeb, clock_at, school, school_config
 # The central server under test is the sync tests' own (SecantusDB, or KIOSK_TEST_MONGO_URI).
 SYNC_TESTS = Path(__file__).resolve().parent.parent / "sync"
 sys.path.insert(0, str(SYNC_TESTS))
+sys.path.insert(0, str(SYNC_TESTS.parent))  # tests/: kiosk_process
 _spec = importlib.util.spec_from_file_location("sync_fixtures", SYNC_TESTS / "conftest.py")
 _sync_fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_sync_fixtures)

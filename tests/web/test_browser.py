@@ -4,7 +4,7 @@ reload as the attendance service checks a student in, then fix a mark on the ses
 from __future__ import annotations
 
 import pytest
-from browser_support import chromium, quit_browser, sign_in, wait_live
+from browser_support import chromium, fits, quit_browser, sign_in, wait_live
 from web_support import CS101, PINS, check_in
 
 from kiosk.store.audit import audit_entries
@@ -63,3 +63,27 @@ def test_a_wrong_pin_in_the_browser_says_so_without_naming_the_id(web, browser):
     browser.find_element(By.ID, "sign-in").click()
     message = WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.ID, "error-message")))
     assert message.text == "Wrong staff id or PIN."
+
+
+def test_on_a_phone_today_and_the_register_fit_and_a_refused_mark_stays_on_the_form(web, tmp_path):
+    phone = chromium(tmp_path / "phone", 390, 844)
+    try:
+        sign_in(phone, web.url, "prof", PINS["prof"])
+        wait_live(phone)
+        fits(phone, 390)
+        phone.find_element(By.CSS_SELECTOR, f'[data-session="{CS101}"] h2 a').click()
+        row = WebDriverWait(phone, 10).until(ready.presence_of_element_located(
+            (By.CSS_SELECTOR, 'li[data-person="tom"]')))
+        fits(phone, 390)
+        row.find_element(By.CSS_SELECTOR, "button.tap.excused").click()  # no reason typed
+        error = WebDriverWait(phone, 10).until(ready.presence_of_element_located((By.ID, "error-tom")))
+        assert "say why" in error.text.lower()
+        fits(phone, 390)
+        row = phone.find_element(By.CSS_SELECTOR, 'li[data-person="tom"]')
+        row.find_element(By.NAME, "reason").send_keys("dentist")
+        row.find_element(By.CSS_SELECTOR, "button.tap.excused").click()
+        WebDriverWait(phone, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "marked excused"))
+        phone.find_element(By.CSS_SELECTOR, ".back a").click()  # every page has a way back
+        WebDriverWait(phone, 10).until(ready.url_contains("/today"))
+    finally:
+        quit_browser(phone, tmp_path / "phone")

@@ -43,7 +43,7 @@ def add_person(client, fields: dict, files: list) -> object:
 def test_an_admin_enrols_a_student_from_uploaded_photos(boss, store, shared):
     reply = add_person(boss, {"person_id": "obama", "name": "Barack Obama", "role": "student", "consent_by": "self"},
                        [("obama.jpg", photo(shared, "obama.jpg")), ("obama2.jpg", photo(shared, "obama2.jpg"))])
-    assert reply.status == 303 and reply.headers["location"] == "/people/obama"
+    assert reply.status == 303 and reply.headers["location"] == "/people/obama?enrolled=2"
     details = person_details(store, "obama")
     assert len(details.photos) >= 2 and details.overview.consent_by == "self"
     page = boss.get("/people/obama").text

@@ -66,6 +66,8 @@ async def person_page(request: Request, flash: str = "", status: int = 200, outc
     details = await read_store(request, lambda s: person_details(s, pid))
     if details is None:
         raise WebError(404, f"unknown person {pid!r}")
+    if not flash and request.query_params.get("enrolled", "").isdigit():  # arrived from "Add a person"
+        flash = f"Enrolled from {request.query_params['enrolled']} photo(s)."
     attended = details.statuses.get("present", 0) + details.statuses.get("late", 0)
     marked = sum(details.statuses.values())
     return page(request, "person.html", status, person=details, state=_state_of(details.overview),
@@ -97,7 +99,7 @@ async def person_create(request: Request) -> Response:
     if not result.stored:
         return page(request, "person_new.html", 422, roles=ROLES, form=form, outcomes=result.outcomes,
                     error=result.refusal or "no photo could be used: see each photo's reason below")
-    return RedirectResponse(f"/people/{quote(pid)}", 303)
+    return RedirectResponse(f"/people/{quote(pid)}?enrolled={result.enrolled.stored}", 303)
 
 
 async def person_photos(request: Request) -> Response:
