@@ -29,9 +29,9 @@ import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from _common import OUT
+from _http import get, p95, sign_in
 from web_school import ADMIN_PIN, TZ, build
 
 from kiosk.attendance.service import AttendanceService
@@ -63,7 +63,7 @@ def main() -> int:
         app = create_app(cfg, clock, source)
         server = BackgroundServer(cfg, app)
         try:
-            cookie = _sign_in(server.port)
+            cookie = sign_in(server.port, "admin", ADMIN_PIN)
             result = {"today": measure_today(server.port, cookie, source, args.runs)}
             paced = args.minutes * 60 / args.checkins
             result["stream_paced"] = measure_stream(server.port, cookie, cfg, students[:args.checkins],
@@ -80,22 +80,22 @@ def main() -> int:
 
 def measure_today(port: int, cookie: str, source, runs: int) -> dict:
     path = f"/today?date={DAY.isoformat()}"
-    page = _get(port, path, cookie)
+    page = get(port, path, cookie)
     assert page.count('data-part="card"') == 40, "expected 40 sessions on the page"
     for _ in range(5):
-        _get(port, path, cookie)
+        get(port, path, cookie)
     http_ms, read_ms = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        _get(port, path, cookie)
+        get(port, path, cookie)
         http_ms.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         views = source.day(DAY)
         read_ms.append((time.perf_counter() - start) * 1000)
     rows = sum(len(v.lines) for v in views)
     return {"sessions": len(views), "rows": rows, "page_kb": round(len(page) / 1024, 1), "runs": runs,
-            "http_median_ms": _r(statistics.median(http_ms)), "http_p95_ms": _r(_p95(http_ms)),
-            "read_median_ms": _r(statistics.median(read_ms)), "read_p95_ms": _r(_p95(read_ms))}
+            "http_median_ms": _r(statistics.median(http_ms)), "http_p95_ms": _r(p95(http_ms)),
+            "read_median_ms": _r(statistics.median(read_ms)), "read_p95_ms": _r(p95(read_ms))}
 
 
 def measure_stream(port: int, cookie: str, cfg, people: list[str], clients: int, interval_s: float) -> dict:
@@ -121,7 +121,7 @@ def measure_stream(port: int, cookie: str, cfg, people: list[str], clients: int,
         "every_client_got_all": all(sorted(p for p, _ in r.got) == sorted(people) for r in readers),
         "missing": sum(len(set(people) - {p for p, _ in r.got}) for r in readers),
         "duplicates": sum(len(r.got) - len({p for p, _ in r.got}) for r in readers),
-        "delay_median_ms": _r(statistics.median(delays)), "delay_p95_ms": _r(_p95(delays)),
+        "delay_median_ms": _r(statistics.median(delays)), "delay_p95_ms": _r(p95(delays)),
         "delay_max_ms": _r(max(delays)),
     }
 
@@ -167,35 +167,6 @@ def _bench_class(cfg, size: int) -> list[str]:
                                        start + timedelta(hours=1), start - timedelta(minutes=10), "active"))
     store.close()
     return people
-
-
-def _sign_in(port: int) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/login")  # the sign-in form and its token, as a browser loads it first
-    form = conn.getresponse()
-    token = form.read().decode().split('name="csrf" value="', 1)[1].split('"', 1)[0]
-    conn.request("POST", "/login", urlencode({"staff_id": "admin", "pin": ADMIN_PIN, "csrf": token}),
-                 {"Content-Type": "application/x-www-form-urlencoded",
-                  "Cookie": form.getheader("set-cookie").split(";", 1)[0]})
-    reply = conn.getresponse()
-    reply.read()
-    assert reply.status == 303, reply.status
-    return reply.getheader("set-cookie").split(";", 1)[0]
-
-
-def _get(port: int, path: str, cookie: str) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path, headers={"Cookie": cookie})
-    reply = conn.getresponse()
-    body = reply.read().decode()
-    conn.close()
-    assert reply.status == 200, reply.status
-    return body
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
 def _r(value: float) -> float:

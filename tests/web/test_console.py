@@ -131,3 +131,17 @@ def test_uploads_that_are_too_large_or_not_multipart_are_refused(boss, store):
     assert huge.status == 413
     assert boss.post("/people", {"csrf": token, "person_id": "x", "name": "X"}).status == 415
     assert person_details(store, "big") is None and person_details(store, "x") is None
+
+
+def test_a_long_list_of_people_comes_a_page_at_a_time_and_search_finds_anyone(store, boss):
+    from kiosk.store.sqlite_store import Person
+    from kiosk.store.staff import add_person as store_person
+
+    for n in range(230):
+        store_person(store, Person(f"p{n:03d}", f"Pupil {n:03d}", "student"))
+    first = boss.get("/people").text
+    assert first.count('class="name"') == 100 and "1–100 of 2" in first and "page=2" in first
+    last = boss.get("/people?page=99").text  # past the end: the last page
+    assert "201–" in last and "Next →" not in last and "← Previous" in last
+    found = boss.get("/people?q=pupil%20229&page=1").text
+    assert found.count('class="name"') == 1 and "pager" not in found

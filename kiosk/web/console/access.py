@@ -7,6 +7,7 @@ from starlette.requests import Request
 
 from kiosk.errors import KioskError
 from kiosk.staff.school import School
+from kiosk.sync.client import CentralUnavailable
 from kiosk.web.auth import StaffLogin
 from kiosk.web.context import WebState, blocking, signed_in, state
 from kiosk.web.forms import WebError
@@ -32,6 +33,8 @@ async def as_school(request: Request, signed: StaffLogin, action):
 
     try:
         result = await blocking(run)
+    except CentralUnavailable as err:  # nothing was written: an admin change is made centrally or not at all
+        raise WebError(503, f"the central database cannot be reached, so nothing was changed: {err}") from None
     except KioskError as err:
         raise WebError(400, str(err)) from None
     web.sync_soon()

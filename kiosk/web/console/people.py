@@ -23,6 +23,7 @@ from kiosk.web.forms import WebError
 FILTERS = {"all": "Everyone", "awaiting": "Awaiting enrolment", "no-photo": "No photo", "opted-out": "Opted out",
            "staff": "Staff"}
 MAX_ID = 64
+PAGE_SIZE = 100  # a page a phone scrolls through; search finds anyone beyond it
 
 
 def _state_of(p) -> str:
@@ -49,7 +50,11 @@ async def people_list(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[:80]
     everyone, classes = await read_store(request, lambda s: (people_overview(s), roster_memberships(s)))
     shown = [p for p in everyone if _keep(p, wanted, query.casefold())]
-    return page(request, "people.html", people=shown, total=len(everyone), classes=classes, filters=FILTERS,
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    number = min(pages, max(1, int(text))) if (text := request.query_params.get("page", "1")).isdigit() else 1
+    first = (number - 1) * PAGE_SIZE
+    return page(request, "people.html", people=shown[first:first + PAGE_SIZE], matching=len(shown),
+                first=first, number=number, pages=pages, total=len(everyone), classes=classes, filters=FILTERS,
                 wanted=wanted, query=query, state_of=_state_of)
 
 
