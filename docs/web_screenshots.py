@@ -19,10 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "web")]
 
-from browser_support import chromium, quit_browser, sign_in, wait_live  # noqa: E402
+from browser_support import chromium, fits, quit_browser, sign_in, wait_live  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
-from selenium.webdriver.support.select import Select  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from web_school import ADMIN_PIN, PIN, TZ, build  # noqa: E402
 
@@ -38,10 +37,21 @@ DAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, 5, tzinfo=TZ)
 
 
-def shoot(driver, name: str, max_height: int = 1500) -> None:
-    driver.set_window_size(1366, max_height)  # measure the page at full height, then fit the window to it
+PHONE = (390, 844)
+SHARED = REPO.parent / "shared" / "data"
+
+
+def shoot(driver, name: str, max_height: int = 1500, width: int = 1366) -> None:
+    driver.set_window_size(width, max_height)  # measure the page at full height, then fit the window to it
     height = driver.execute_script("return document.body.scrollHeight")
-    driver.set_window_size(1366, min(max_height, max(600, height + 140)))  # + the window's own frame
+    driver.set_window_size(width, min(max_height, max(600, height + 140)))  # + the window's own frame
+    driver.save_screenshot(str(OUT / name))
+    print(f"wrote {OUT / name}")
+
+
+def shoot_phone(driver, name: str) -> None:
+    """What a 390x844 phone shows first, checked for sideways scrolling."""
+    fits(driver, PHONE[0])
     driver.save_screenshot(str(OUT / name))
     print(f"wrote {OUT / name}")
 
@@ -55,8 +65,14 @@ def main() -> int:
         driver = chromium(Path(folder) / "profile")
         try:
             walk(driver, server.url, cfg, clock)
+            console(driver, server.url)
         finally:
             quit_browser(driver, Path(folder) / "profile")
+        phone = chromium(Path(folder) / "phone", *PHONE)
+        try:
+            on_a_phone(phone, server.url)
+        finally:
+            quit_browser(phone, Path(folder) / "phone")
             server.stop()
     return 0
 
@@ -70,17 +86,17 @@ def walk(driver, url: str, cfg, clock) -> None:
     session = store.active_session()  # the one the door checks students in to
     card = f'[data-session="{session.session_id}"]'
     waiting = driver.find_element(By.CSS_SELECTOR, f"{card} .st-none").get_attribute("data-person")
-    AttendanceService(store, cfg, clock).check_in(waiting, "", 0.9, 0.0)
+    door = cfg.replace("kiosk", room=session.room)  # the door of the room the session meets in
+    AttendanceService(store, door, clock).check_in(waiting, "", 0.9, 0.0)
     store.close()
     WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "#feed li.new")))
     WebDriverWait(driver, 10).until(lambda d: d.find_element(
         By.CSS_SELECTOR, f'{card} [data-person="{waiting}"]').get_attribute("class") != "st-none")
     shoot(driver, "web_today.png")
     driver.find_element(By.CSS_SELECTOR, f"{card} h2 a").click()
-    row = WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "tr.st-late")))
-    Select(row.find_element(By.NAME, "status")).select_by_value("present")
+    row = WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "li.st-late")))
     row.find_element(By.NAME, "reason").send_keys("the bus was late (note from the office)")
-    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    row.find_element(By.CSS_SELECTOR, "button.tap.present").click()
     WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.ID, "flash")))
     shoot(driver, "web_session.png")
     driver.find_element(By.LINK_TEXT, "Class history").click()
@@ -92,10 +108,54 @@ def walk(driver, url: str, cfg, clock) -> None:
     shoot(driver, "web_kiosks.png", 700)
     driver.get(url + "/today?date=2026-13-01")
     shoot(driver, "web_bad_date.png", 700)
+
+
+def console(driver, url: str) -> None:
+    """The admin's console: a refused upload, a student enrolled from a photo, and each page."""
+    photos = SHARED / "face_recognition"
+    add_person(driver, url, "maya", "Maya Chen", [photos / "two_people.jpg"])
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.ID, "form-error")))
+    shoot(driver, "web_person_refused.png")
+    add_person(driver, url, "lin", "Lin-Manuel Miranda", [photos / "lin-manuel-miranda.png"])
+    WebDriverWait(driver, 30).until(ready.url_contains("/people/lin"))
+    shoot(driver, "web_person.png")
+    for path, name in (("/people", "web_people.png"), ("/classes", "web_classes.png"),
+                       ("/timetable?room=R1&week=2026-11-23", "web_timetable.png"), ("/staff", "web_staff.png"),
+                       ("/audit", "web_audit.png")):
+        driver.get(url + path)
+        shoot(driver, name)
     driver.find_element(By.CSS_SELECTOR, ".signout button").click()
     sign_in(driver, url, "t1", PIN)  # an instructor sees their own room's classes only
     wait_live(driver)
     shoot(driver, "web_today_instructor.png")
+
+
+def add_person(driver, url: str, person_id: str, name: str, photos: list[Path]) -> None:
+    driver.get(url + "/new-person")
+    driver.find_element(By.NAME, "person_id").send_keys(person_id)
+    driver.find_element(By.NAME, "name").send_keys(name)
+    driver.find_element(By.NAME, "consent_by").send_keys("self")
+    driver.find_element(By.NAME, "photo").send_keys("\n".join(str(p) for p in photos))
+    driver.find_element(By.CSS_SELECTOR, "form.stack button.primary").click()
+
+
+def on_a_phone(driver, url: str) -> None:
+    sign_in(driver, url, "t1", PIN)
+    wait_live(driver)
+    shoot_phone(driver, "web_phone_today.png")
+    driver.find_element(By.CSS_SELECTOR, "[data-session] h2 a").click()
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "li[data-person]")))
+    shoot_phone(driver, "web_phone_register.png")
+    driver.find_element(By.CSS_SELECTOR, "li[data-person] button.tap.excused").click()  # no reason: refused
+    WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.CSS_SELECTOR, "[id^=error-]")))
+    driver.execute_script("document.querySelector('[id^=error-]').scrollIntoView({block: 'center'})")
+    shoot_phone(driver, "web_phone_refused_mark.png")
+    driver.find_element(By.CSS_SELECTOR, ".signout button").click()
+    sign_in(driver, url, "admin", ADMIN_PIN)
+    driver.get(url + "/people")
+    shoot_phone(driver, "web_phone_people.png")
+    driver.get(url + "/timetable?room=R1&week=2026-11-23")
+    shoot_phone(driver, "web_phone_timetable.png")
 
 
 if __name__ == "__main__":
