@@ -10,6 +10,7 @@ from kiosk.cli.common import audited_admin, cli_actor, read_store, with_store
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.store.ledger import verify_ledger
+from kiosk.store.oneroster import interchange_ids
 from kiosk.store.people import people_overview
 from kiosk.store.privacy import erase_person
 from kiosk.sync import central_writes as central
@@ -52,6 +53,7 @@ def verify_log_command(args, cfg: Config) -> int:
 def person_list(args, cfg: Config) -> int:
     """Everyone, with their photos (or "awaiting enrolment"), consent, and whether they have a PIN."""
     rows = read_store(cfg, people_overview)
+    linked = read_store(cfg, interchange_ids).users  # person id -> (OneRoster sourcedId, school identifier)
     for p in rows:
         guardian = f", guardian {p.guardian}" if p.guardian else ""
         if p.vectors:
@@ -60,7 +62,8 @@ def person_list(args, cfg: Config) -> int:
             face = "no face (staff)" if p.role != "student" else "awaiting enrolment"
         face = "opted out of face recognition" if p.face_opt_out else face
         print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
-              f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}")
+              f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}"
+              + (f"\tOneRoster {linked[p.id][0]}, identifier {linked[p.id][1] or '-'}" if p.id in linked else ""))
     if not rows:
         print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
     return 0
