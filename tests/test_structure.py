@@ -33,6 +33,7 @@ LAYERS = [
     {"messages"},  # the contract between the threads
     {"camera", "scheduler", "sync", "reports"},  # reports: the export rows, summary, files and chart
     {"enrolment"},
+    {"interchange"},  # the OneRoster import: reads a bundle and plans it (enrolment's id rule), applies it centrally
     {"attendance"},  # the check-in rules and the service that stores their verdict
     {"staff"},  # what staff do (sign-in, the desk, marks, the register), and check-in codes
     {"recognition"},  # the stage that uses the libraries with attendance and the store

@@ -20,7 +20,9 @@ from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
 from kiosk.store.sqlite_store import Person, SqliteStore
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "oneroster-csv", "edfi-json")
+SUFFIXES = {"csv": "csv", "xlsx": "xlsx", "oneroster-csv": "csv", "edfi-json": "json"}  # a format's file suffix
+BY_SUFFIX = {"csv": "csv", "xlsx": "xlsx", "json": "edfi-json"}  # .csv stays csv unless --format says otherwise
 
 
 def register(commands) -> None:
@@ -30,7 +32,8 @@ def register(commands) -> None:
     export.add_argument("--date", type=iso_date,
                         help="only sessions on this local date: YYYY-MM-DD, today or yesterday")
     export.add_argument("--class", dest="class_code", help="only this class")
-    export.add_argument("--format", choices=FORMATS, help="default: the --out file's suffix, else csv")
+    export.add_argument("--format", choices=FORMATS, help="default: the --out file's suffix, else csv; "
+                        "oneroster-csv and edfi-json key rows by OneRoster sourcedIds, with Ed-Fi's categories")
     export.add_argument("--out", type=Path, help="file to write (required for xlsx)")
     export.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte-order mark, for Excel")
     export.set_defaults(handler=attendance_export)
@@ -51,14 +54,14 @@ def register(commands) -> None:
 def export_format(chosen: str | None, out: Path | None) -> str:
     """--format, else the --out file's suffix, else csv; a suffix that disagrees is an error."""
     suffix = out.suffix.lower().lstrip(".") if out else ""
-    if chosen and suffix in FORMATS and suffix != chosen:
+    if chosen and suffix in BY_SUFFIX and suffix != SUFFIXES[chosen]:
         raise UsageError(f"--out {out.name} ends in .{suffix} but --format is {chosen}: make them agree")
     if chosen:
         return chosen
-    if out and suffix not in FORMATS:
-        raise UsageError(f"--out {out.name}: say --format {' or '.join(FORMATS)}, or end the name in "
-                         + " or ".join(f".{f}" for f in FORMATS))
-    return suffix or "csv"
+    if out and suffix not in BY_SUFFIX:
+        raise UsageError(f"--out {out.name}: say --format csv or xlsx (or {', '.join(FORMATS[2:])}), or end the "
+                         "name in " + " or ".join(f".{s}" for s in BY_SUFFIX))
+    return BY_SUFFIX.get(suffix, "csv")
 
 
 def attendance_export(args, cfg: Config) -> int:
@@ -68,7 +71,10 @@ def attendance_export(args, cfg: Config) -> int:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
     day = resolve_day(args.date, tz)
     rows = read_store(cfg, lambda s: stored_export_rows(s, day, args.class_code, tz))
-    if kind == "xlsx":
+    left_out = 0
+    if kind in ("oneroster-csv", "edfi-json"):
+        left_out = _interchange_export(cfg, kind, rows, args.out, args.excel)
+    elif kind == "xlsx":
         write_xlsx(args.out, rows, zone=tz.key)
     elif args.out:
         write_csv(args.out, rows, excel=args.excel)
@@ -76,8 +82,26 @@ def attendance_export(args, cfg: Config) -> int:
         csv_to(sys.stdout, rows)
     where = f" written to {args.out}" if args.out else ""
     empty = f" (no sessions{f' on {day}' if day else ''} yet)" if not rows else ""
-    print(f"{len(rows)} row(s){where}{empty}", file=sys.stdout if args.out else sys.stderr)
+    unmarked = f" ({left_out} with no mark yet left out)" if left_out else ""
+    print(f"{len(rows) - left_out} row(s){where}{empty}{unmarked}", file=sys.stdout if args.out else sys.stderr)
     return 0
+
+
+def _interchange_export(cfg: Config, kind: str, rows: list[list], out: Path | None, excel: bool) -> int:
+    """The rows keyed by OneRoster sourcedIds (kiosk/reports/interchange.py); returns the rows left out."""
+    from kiosk.reports.files import cannot_write
+    from kiosk.reports.interchange import write_edfi_json, write_oneroster_csv
+    from kiosk.store.oneroster import interchange_ids
+
+    ids = read_store(cfg, interchange_ids)
+    write = write_oneroster_csv if kind == "oneroster-csv" else write_edfi_json
+    if out is None:
+        return write(sys.stdout, rows, ids)
+    try:
+        with open(out, "w", newline="", encoding="utf-8-sig" if excel and kind == "oneroster-csv" else "utf-8") as f:
+            return write(f, rows, ids)
+    except OSError as err:
+        raise UsageError(cannot_write(out, err)) from None
 
 
 def attendance_mark(args, cfg: Config) -> int:

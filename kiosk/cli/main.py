@@ -55,6 +55,7 @@ def build_parser() -> ArgumentParser:
         attendance_cmd, audit_cmd, backup_cmd, classes_cmd, demo, doctor, enroll, liveness_cmd, models_cmd,
         privacy_cmd, run, schedule_cmd, staff_cmd, sync_cmd, web_cmd,
     )
+    from kiosk.cli import import_cmd  # import oneroster
 
     parser = ArgumentParser(prog="main.py", description="Face-recognition attendance kiosk.")
     parser.add_argument("--config", type=Path, help="TOML config file (default: config/kiosk.toml); "
@@ -65,6 +66,7 @@ def build_parser() -> ArgumentParser:
     run.register(commands)
     enroll.register(commands)
     classes_cmd.register(commands)
+    import_cmd.register(commands)
     schedule_cmd.register(commands)
     attendance_cmd.register(commands)
     doctor.register(commands)

@@ -11,6 +11,7 @@ from kiosk.config import Config
 from kiosk.errors import StoreFault, UsageError
 from kiosk.store.database import RESTORE_ADVICE
 from kiosk.store.ledger import verify_ledger
+from kiosk.store.oneroster import interchange_ids
 from kiosk.store.people import people_overview
 
 
@@ -59,6 +60,7 @@ def _verify(store) -> tuple[int, list[str]]:
 def person_list(args, cfg: Config) -> int:
     """Everyone, with their photos (or "awaiting enrolment"), consent, and whether they have a PIN."""
     rows = read_store(cfg, people_overview)
+    linked = read_store(cfg, interchange_ids).users  # person id -> (OneRoster sourcedId, school identifier)
     for p in rows:
         guardian = f", guardian {p.guardian}" if p.guardian else ""
         if p.vectors:
@@ -67,7 +69,8 @@ def person_list(args, cfg: Config) -> int:
             face = "no face (staff)" if p.role != "student" else "awaiting enrolment"
         face = "opted out of face recognition" if p.face_opt_out else face
         print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
-              f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}")
+              f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}"
+              + (f"\tOneRoster {linked[p.id][0]}, identifier {linked[p.id][1] or '-'}" if p.id in linked else ""))
     if not rows:
         print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
     return 0

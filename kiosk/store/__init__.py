@@ -18,6 +18,8 @@ transactions, `atomic()` for an action and its audit row). By topic:
   trail, failed live checks;
 - outbox.py and mirror.py: the offline path to the central database (what waits to be
   pushed; applying what was pulled); ledger.py: the tamper-evidence hash chain;
+- oneroster.py: a OneRoster import's holdings and changes, applied in one transaction, and
+  the sourcedIds imported records came from (for exports);
 - writes.py: the row writers shared by this kiosk's changes and the pull;
 - schema.py and migrations/: the schema, one numbered migration per change.
 """

@@ -52,7 +52,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "schedule": ("schedule_",),
     "session": ("end_session", "start_early", "manual_mark"),
     "staff": ("staff_",),
-    "import": ("roster_import", "enroll_import", "models_import"),
+    "import": ("roster_import", "enroll_import", "models_import", "oneroster_import"),
     "models": ("models_",),
     "overlay": ("dismiss", "timeout"),
     "spoof": (),

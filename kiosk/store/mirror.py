@@ -21,6 +21,7 @@ from kiosk.model import Schedule
 from kiosk.store import writes
 from kiosk.store.codes import write_code_hash
 from kiosk.store.database import Database, to_iso, utc_now
+from kiosk.store.oneroster import apply_pulled_link
 from kiosk.store.outbox import set_state
 from kiosk.store.people import write_face_opt_out
 from kiosk.store.pins import write_pin_hash
@@ -178,8 +179,10 @@ def _hash_copy(conn: sqlite3.Connection, table: str, column: str, person_id: str
 
 
 APPLY: dict[str, Callable[[sqlite3.Connection, Pulled, list[str]], int]] = {
-    "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin, "codes": _code}
-ORDER = ("people", "classes", "schedules", "pins", "codes")  # parents first: a class names people, a PIN a person
+    "people": _person, "classes": _class, "schedules": _schedule, "pins": _pin, "codes": _code,
+    "oneroster": apply_pulled_link}
+# parents first: a class names people, a PIN a person, a OneRoster link a person
+ORDER = ("people", "classes", "schedules", "pins", "codes", "oneroster")
 
 
 # -- marks made elsewhere (kiosk/sync/marks.py) ----------------------------------------------

@@ -9,6 +9,7 @@ Collections (documented in docs/SYNC.md):
   attendance  _id = "session|person"; unique (session_id, person_id); kiosk_time, server_time
   audit       _id = "kiosk:local id"; the kiosk's audit rows
   kiosks      _id = kiosk id; the heartbeat
+  oneroster   _id = "user:|class:|enrollment:<sourcedId>"; what each import linked (kiosk/sync/oneroster_links.py)
 Admin-managed documents (people, classes, schedules, pins) carry `updated_at`
 (server time) and `deleted: true` tombstones, which is what kiosks pull.
 """
@@ -26,8 +27,10 @@ from kiosk.sync.client import CentralUnavailable, Connection, connect
 
 log = logging.getLogger(__name__)
 
-COLLECTIONS = ("people", "classes", "schedules", "pins", "codes", "sessions", "attendance", "audit", "kiosks")
-ADMIN_COLLECTIONS = ("people", "classes", "schedules", "pins", "codes")  # central wins; kiosks pull these, in order
+COLLECTIONS = ("people", "classes", "schedules", "pins", "codes", "sessions", "attendance", "audit", "kiosks",
+               "oneroster")
+# central wins; kiosks pull these, in order
+ADMIN_COLLECTIONS = ("people", "classes", "schedules", "pins", "codes", "oneroster")
 
 # collection -> [(keys, options)]
 INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict]]] = {
@@ -44,6 +47,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict]]] = {
     "audit": [([("kiosk_id", 1), ("local_id", 1)], {"name": "kiosk_local", "unique": True}),
               ([("at", 1)], {"name": "at"})],
     "kiosks": [([("last_seen", 1)], {"name": "last_seen"})],
+    "oneroster": [([("updated_at", 1)], {"name": "updated_at"})],
 }
 
 

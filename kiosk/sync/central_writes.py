@@ -163,6 +163,9 @@ def delete_person(central: Central, person_id: str) -> None:
     _stamp(central, "people", person_id, {"deleted": True, "embeddings": []})
     if _live(central, "pins", person_id):
         remove_pin(central, person_id)
+    with central.guard("cannot erase the person's OneRoster link centrally"):  # their sourcedId and school number
+        central["oneroster"].update_many({"kind": "user", "person_id": person_id},
+                                         {"$set": {"deleted": True}, "$currentDate": {"updated_at": True}})
 
 
 def set_pin_hash(central: Central, person_id: str, pin_hash: str) -> None:

@@ -18,6 +18,7 @@ from kiosk.store.outbox import get_state
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.sync.central import ADMIN_COLLECTIONS, Central
 from kiosk.sync.documents import MalformedDocument, parse_class, parse_code, parse_person, parse_pin, parse_schedule
+from kiosk.sync.oneroster_links import parse_link
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 # may commit just after we read. Re-applying a document changes nothing.
 OVERLAP = timedelta(seconds=5)
 PARSERS = {"people": parse_person, "classes": parse_class, "schedules": parse_schedule, "pins": parse_pin,
-           "codes": parse_code}
+           "codes": parse_code, "oneroster": parse_link}
 
 
 @dataclass
@@ -70,7 +71,7 @@ def _fetch(central: Central, cursors: dict[str, str | None]) -> dict[str, list[d
             # A class pulled before its people arrived lost those roster entries; so
             # did a schedule before its class, and a PIN before its person.
             # New parents -> re-read all children.
-            parent_changed = (name in ("classes", "pins", "codes") and docs["people"]) or \
+            parent_changed = (name in ("classes", "pins", "codes", "oneroster") and docs["people"]) or \
                 (name == "schedules" and docs["classes"])
             query = {} if cursor is None or parent_changed else _since(cursor)
             docs[name] = list(central[name].find(query))

@@ -26,6 +26,7 @@ ROUTES = [
     Route("/session/{session_id}", pages.session_page),
     Route("/session/{session_id}/card", pages.session_card),
     Route("/session/{session_id}/roster", pages.session_roster),
+    # kind: csv, xlsx, oneroster.csv or edfi.json (the office's codes: kiosk/reports/interchange.py)
     Route("/session/{session_id}/attendance.{kind:str}", pages.session_download),
     Route("/session/{session_id}/mark", pages.mark, methods=["POST"]),
     Route("/class/{code}", pages.class_page),
