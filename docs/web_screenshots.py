@@ -17,12 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "web")]
+sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "web"), str(REPO / "tests")]
 
 from browser_support import chromium, fits, quit_browser, sign_in, wait_live  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from oneroster_support import school, write_zip  # noqa: E402
 from web_school import ADMIN_PIN, PIN, TZ, build  # noqa: E402
 
 from kiosk.attendance.service import AttendanceService  # noqa: E402
@@ -65,7 +66,7 @@ def main() -> int:
         driver = chromium(Path(folder) / "profile")
         try:
             walk(driver, server.url, cfg, clock)
-            console(driver, server.url)
+            console(driver, server.url, Path(folder))
         finally:
             quit_browser(driver, Path(folder) / "profile")
         phone = chromium(Path(folder) / "phone", *PHONE)
@@ -110,8 +111,9 @@ def walk(driver, url: str, cfg, clock) -> None:
     shoot(driver, "web_bad_date.png", 700)
 
 
-def console(driver, url: str) -> None:
-    """The admin's console: a refused upload, a student enrolled from a photo, and each page."""
+def console(driver, url: str, folder: Path) -> None:
+    """The admin's console: a refused upload, a student enrolled from a photo, a OneRoster
+    import, and each page."""
     photos = SHARED / "face_recognition"
     add_person(driver, url, "maya", "Maya Chen", [photos / "two_people.jpg"])
     WebDriverWait(driver, 10).until(ready.presence_of_element_located((By.ID, "form-error")))
@@ -119,6 +121,12 @@ def console(driver, url: str) -> None:
     add_person(driver, url, "lin", "Lin-Manuel Miranda", [photos / "lin-manuel-miranda.png"])
     WebDriverWait(driver, 30).until(ready.url_contains("/people/lin"))
     shoot(driver, "web_person.png")
+    driver.get(url + "/classes")
+    bundle = write_zip(folder / "springfield-sis.zip", school(users=120, classes=6).files())
+    driver.find_element(By.NAME, "bundle").send_keys(str(bundle))
+    driver.find_element(By.CSS_SELECTOR, "form[action='/classes/oneroster'] button").click()
+    WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.ID, "import-outcome")))
+    shoot(driver, "web_oneroster_import.png")
     for path, name in (("/people", "web_people.png"), ("/classes", "web_classes.png"),
                        ("/timetable?room=R1&week=2026-11-23", "web_timetable.png"), ("/staff", "web_staff.png"),
                        ("/audit", "web_audit.png")):

@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import parse_weekdays
-from kiosk.staff.changes import admin_change, local_change
+from kiosk.staff.changes import local_change
 from kiosk.staff.school import School
 from kiosk.store.sqlite_store import SqliteStore
 
@@ -67,14 +67,6 @@ def audited(cfg: Config, action: str, target: str, change: Callable[[SqliteStore
             detail: Callable[[T], str] = lambda _: "") -> T:
     """A change to this machine's file with its audit row (kiosk/staff/changes.py), as `cli:USER`."""
     return with_store(cfg, lambda store: local_change(store, cfg, cli_actor(), action, target, change, detail))
-
-
-def audited_admin(cfg: Config, action: str, target: str, central_change, local_change_,
-                  detail: Callable[[T], str] = lambda _: "") -> T:
-    """The web console's admin path too (kiosk/staff/changes.py): with mongo.uri the central
-    write comes first (then pulled here), and the audit row is written here, to be pushed."""
-    return with_store(cfg, lambda store: admin_change(store, cfg, cli_actor(), action, target, central_change,
-                                                      local_change_, detail))
 
 
 def record(cfg: Config, action: str, target: str = "", detail: str = "") -> None:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import audited_admin
+from kiosk.cli.common import with_school
 from kiosk.config import Config
 from kiosk.interchange.bundle import BundleRefused, read_bundle
-from kiosk.interchange.plan import plan_import, summary
-from kiosk.interchange.records import records
+from kiosk.interchange.plan import summary
 
 
 def register(commands) -> None:
@@ -31,19 +30,9 @@ def register(commands) -> None:
 
 
 def oneroster_import(args, cfg: Config) -> int:
-    from kiosk.interchange.central import import_central
-    from kiosk.store.oneroster import import_oneroster
-
     try:
         bundle = read_bundle(args.bundle)
-        found = records(bundle)
-
-        def planner(held):
-            return plan_import(found, held)
-
-        plan = audited_admin(  # with mongo.uri: imported centrally, then pulled here
-            cfg, "oneroster_import", bundle.name, lambda c: import_central(c, planner),
-            lambda s: import_oneroster(s, planner), lambda p: summary(p, bundle.name))
+        plan = with_school(cfg, lambda school: school.import_oneroster(bundle))  # the web upload's routine too
     except BundleRefused as refused:
         for problem in refused.problems:
             print(problem, file=sys.stderr)

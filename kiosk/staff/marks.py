@@ -91,7 +91,8 @@ def vet(store: SqliteStore, class_code: str, mark: Mark, actor: Person, current:
     if len(reason) > MAX_REASON:
         raise MarkRefused(REASON_TOO_LONG, f"the reason is at most {MAX_REASON} characters")
     if not reason and _needs_reason(mark.status, current):
-        raise MarkRefused(REASON_NEEDED, f"say why {mark.person_id} is {mark.status}"
+        person = store.person(mark.person_id)
+        raise MarkRefused(REASON_NEEDED, f"say why {person.name if person else mark.person_id} is {mark.status}"
                                          + (" (illness, a trip, ...)" if mark.status == "excused"
                                             else ": they were checked in"))
     return reason

@@ -127,6 +127,23 @@ class School:
                             lambda r: f"{source}: {len(r.added)} added ({len(r.created)} awaiting enrolment), "
                                       f"{len(r.already)} already, {len(r.bad)} bad")
 
+    def import_oneroster(self, bundle):
+        """A checked OneRoster bundle (kiosk/interchange/bundle.py): classes, people and rosters
+        planned against what is held and applied in one transaction (or centrally, then
+        pulled). Returns the plan: what changed, and each refused line."""
+        from kiosk.interchange.central import import_central
+        from kiosk.interchange.plan import plan_import, summary
+        from kiosk.interchange.records import records
+        from kiosk.store.oneroster import import_oneroster
+
+        found = records(bundle)
+
+        def planner(held):
+            return plan_import(found, held)
+
+        return self._change("oneroster_import", bundle.name, lambda c: import_central(c, planner),
+                            lambda s: import_oneroster(s, planner), lambda plan: summary(plan, bundle.name))
+
     # -- the timetable ----------------------------------------------------------------------
 
     def add_schedule(self, schedule: Schedule) -> int | str:

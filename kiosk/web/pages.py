@@ -14,21 +14,17 @@ from kiosk.errors import StoreError
 from kiosk.model import AWAITING
 from kiosk.model import session_id as meeting_id
 from kiosk.reports.chart import draw_chart
-from kiosk.reports.files import csv_to, write_xlsx
-from kiosk.reports.interchange import write_edfi_json, write_oneroster_csv
 from kiosk.reports.summary import should_reenrol, tally
 from kiosk.staff.marks import MARK_STATUSES, NOT_YOURS, UNKNOWN_SESSION, Mark, Marked, MarkRefused
 from kiosk.staff.register import mark_meeting, meeting_by_id
-from kiosk.store.oneroster import interchange_ids
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
+from kiosk.web.downloads import attendance_file, checked_kind
 from kiosk.web.forms import WebError, parse_day
 from kiosk.web.model import SessionView
 
 MAX_ID = 100
 _CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
-INTERCHANGE = {"oneroster.csv": (write_oneroster_csv, "text/csv; charset=utf-8"),  # the office's codes
-               "edfi.json": (write_edfi_json, "application/json")}
 
 
 async def today(request: Request) -> Response:
@@ -73,28 +69,11 @@ async def _markable(web, view: SessionView) -> bool:
 
 async def session_download(request: Request) -> Response:
     view = await _session(request)
-    kind = request.path_params["kind"]
-    if kind not in ("csv", "xlsx", *INTERCHANGE):
-        raise WebError(404, "downloads are attendance.csv or attendance.xlsx, and in the office's codes "
-                            "attendance.oneroster.csv or attendance.edfi.json")
+    kind = checked_kind(request.path_params["kind"])
     start = view.starts_at.isoformat(timespec="seconds")
     rows = [r for r in await blocking(state(request).source.export_rows, view.starts_at.date(), view.class_code)
             if r[3] == start]
-    name = f"{_safe(view.class_code)}_{view.starts_at:%Y-%m-%d_%H%M}.{kind}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if kind in INTERCHANGE:  # keyed by OneRoster sourcedIds, from this machine's (pulled) links
-        ids = await blocking(lambda: interchange_ids(state(request).stores.get()))
-        out = io.StringIO()
-        INTERCHANGE[kind][0](out, rows, ids)
-        return Response(out.getvalue(), media_type=INTERCHANGE[kind][1], headers=headers)
-    if kind == "csv":
-        out = io.StringIO()
-        csv_to(out, rows)
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    data = io.BytesIO()
-    await blocking(write_xlsx, data, rows, zone=state(request).tz.key)
-    return Response(data.getvalue(), headers=headers,
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return await attendance_file(request, rows, kind, f"{_safe(view.class_code)}_{view.starts_at:%Y-%m-%d_%H%M}")
 
 
 async def class_page(request: Request) -> Response:

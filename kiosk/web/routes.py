@@ -8,8 +8,8 @@ from jinja2 import Environment
 from starlette.routing import Route
 
 from kiosk.model import STATUSES
-from kiosk.web import api, pages
-from kiosk.web.console import classes, people, staff, timetable
+from kiosk.web import api, downloads, pages
+from kiosk.web.console import classes, oneroster, people, staff, timetable
 
 STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
 METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code", "": ""}
@@ -29,6 +29,7 @@ ROUTES = [
     # kind: csv, xlsx, oneroster.csv or edfi.json (the office's codes: kiosk/reports/interchange.py)
     Route("/session/{session_id}/attendance.{kind:str}", pages.session_download),
     Route("/session/{session_id}/mark", pages.mark, methods=["POST"]),
+    Route("/day/{day}/attendance.{kind:str}", downloads.day_download),
     Route("/class/{code}", pages.class_page),
     Route("/class/{code}/chart.png", pages.class_chart),
     Route("/api/attendance", api.attendance),
@@ -45,6 +46,7 @@ ROUTES = [
     Route("/people/{person_id}/{what}", people.person_change, methods=["POST"]),
     Route("/classes", classes.classes_list, methods=["GET"]),
     Route("/classes", classes.class_create, methods=["POST"]),
+    Route("/classes/oneroster", oneroster.oneroster_upload, methods=["POST"]),
     Route("/class/{code}/import", classes.class_import, methods=["POST"]),
     Route("/class/{code}/{what}", classes.class_change, methods=["POST"]),
     Route("/timetable", timetable.timetable, methods=["GET"]),

@@ -62,7 +62,7 @@ def test_a_meeting_no_kiosk_opened_is_marked_and_exported(cli, school):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--status", "excused"], "say why maya is excused"),
+    (["--status", "excused"], "say why Maya Chen is excused"),
     (["--status", "present", "--date", "tomorrow"], "opens at"),
     (["--status", "present", "--class", "NOPE"], "NOPE does not meet"),
     (["--status", "present", "--start", "11:00"], "does not meet on"),

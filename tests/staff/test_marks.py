@@ -69,7 +69,7 @@ def test_the_rules_refuse_with_a_reason_and_store_nothing(store, actor, mark, re
 def test_undoing_a_check_in_needs_a_reason_marking_an_absence_does_not(store):
     mark_by_hand(store, Mark(store.session_id, "maya", "absent"), PROF, "door-1", NOW)  # never seen: no why needed
     mark_by_hand(store, Mark(store.session_id, "maya", "present"), PROF, "door-1", NOW)
-    with pytest.raises(MarkRefused, match="say why maya is absent: they were checked in"):
+    with pytest.raises(MarkRefused, match="say why Maya Chen is absent: they were checked in"):
         mark_by_hand(store, Mark(store.session_id, "maya", "absent"), PROF, "door-1", NOW)
 
 

@@ -74,7 +74,7 @@ def fits(driver, width: int) -> None:
     if width > 500:
         return
     small = driver.execute_script("""return [...document.querySelectorAll(
-            'button, a.button, input:not([type=hidden]), select, nav a, .back a, .daypick a')]
+            'button, a.button, input:not([type=hidden]), select, nav a, .back a, .daypick a, .links a')]
         .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
         .map(e => e.outerHTML.slice(0, 80));""")
     assert small == [], small

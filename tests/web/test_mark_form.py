@@ -58,7 +58,7 @@ def test_refused_marks_say_why(web, store):
     client = web.client()
     client.sign_in("prof")
     cases = [
-        (fix(client, "excused"), 400, "say why tom is excused"),
+        (fix(client, "excused"), 400, "say why Tom Okafor is excused"),
         (fix(client, "excellent"), 400, "status must be one of present, late, absent, excused"),
         (fix(client, "present", person="ana"), 400, "is not on CS101&#39;s list"),
         (fix(client, "present", reason="x" * 300), 400, "at most 200 characters"),

@@ -45,3 +45,9 @@ async def read_store(request: Request, read):
     """`read(store)` with this machine's store, off the event loop."""
     web: WebState = state(request)
     return await blocking(lambda: read(web.stores.get()))
+
+
+def check_csrf(signed: StaffLogin, form: dict[str, str]) -> None:
+    """For multipart forms (read by read_upload, not signed_form)."""
+    if not signed.csrf_ok(form.get("csrf")):
+        raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")

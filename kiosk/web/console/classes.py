@@ -13,8 +13,7 @@ from kiosk.errors import UsageError
 from kiosk.model import room_name
 from kiosk.staff.roles import may_manage
 from kiosk.store.staff import staff_members
-from kiosk.web.console.access import as_school, read_store, require_admin
-from kiosk.web.console.people import _csrf
+from kiosk.web.console.access import as_school, check_csrf, read_store, require_admin
 from kiosk.web.console.uploads import read_upload
 from kiosk.web.context import page, signed_form, signed_in
 from kiosk.web.forms import WebError
@@ -74,7 +73,7 @@ async def class_import(request: Request) -> Response:
     """Multipart: a roster CSV (the school system's export) put on the class's roster."""
     signed = require_admin(request)
     form, files = await read_upload(request)
-    _csrf(signed, form)
+    check_csrf(signed, form)
     code = request.path_params["code"][:MAX_CODE]
     if len(files) != 1:
         raise WebError(400, "choose one CSV file")

@@ -15,7 +15,7 @@ from kiosk.errors import ImageError
 from kiosk.model import Consent, enrolment_state
 from kiosk.store.people import people_overview, person_details, roster_memberships
 from kiosk.store.sqlite_store import ROLES, Person
-from kiosk.web.console.access import as_school, read_store, require_admin
+from kiosk.web.console.access import as_school, check_csrf, read_store, require_admin
 from kiosk.web.console.uploads import read_upload
 from kiosk.web.context import blocking, page, signed_form, state
 from kiosk.web.forms import WebError
@@ -89,7 +89,7 @@ async def person_create(request: Request) -> Response:
     With photos: 303 to the person's page once enrolled, 422 with each photo's outcome if not."""
     signed = require_admin(request)
     form, files = await read_upload(request)
-    _csrf(signed, form)
+    check_csrf(signed, form)
     pid, name, role = form.get("person_id", "").strip(), form.get("name", "").strip(), form.get("role", "student")
     problem = person_id_problem(pid) or name_problem(name) or (None if role in ROLES else f"role {role!r} is not known")
     if problem:
@@ -112,7 +112,7 @@ async def person_photos(request: Request) -> Response:
     someone awaiting enrolment."""
     signed = require_admin(request)
     form, files = await read_upload(request)
-    _csrf(signed, form)
+    check_csrf(signed, form)
     pid = request.path_params["person_id"][:MAX_ID]
     details = await read_store(request, lambda s: person_details(s, pid))
     if details is None:
@@ -200,11 +200,6 @@ async def person_erase(request: Request) -> Response:
     removed = await as_school(request, signed, lambda school: school.erase(pid))
     signed.flash = f"{pid} erased: " + ", ".join(f"{n} {table}" for table, n in removed.items())
     return RedirectResponse("/people", 303)
-
-
-def _csrf(signed, form: dict[str, str]) -> None:
-    if not signed.csrf_ok(form.get("csrf")):
-        raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
 
 
 def _safe(text: str) -> str:
