@@ -51,6 +51,7 @@ def test_an_admin_enrols_a_student_from_uploaded_photos(boss, store, shared):
     assert [e.target_id for e in audit_entries(store, "enroll")] == ["obama"]
     listed = {p["person_id"]: p for p in boss.get("/api/people").json()}
     assert listed["obama"]["enrolment"] == "enrolled" and listed["maya"]["classes"] == ["CS101"]
+    assert {p["enrolment"] for p in listed.values()} <= {"enrolled", "awaiting enrolment", "opted out"}
 
 
 def test_refused_photos_are_named_with_their_reason_and_nothing_is_stored(boss, store, shared):

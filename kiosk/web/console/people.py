@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from kiosk.enrolment.rules import name_problem, person_id_problem
 from kiosk.errors import ImageError
-from kiosk.model import Consent, enrolment_state
+from kiosk.model import AWAITING, Consent, enrolment_state
 from kiosk.store.people import people_overview, person_details, roster_memberships
 from kiosk.store.sqlite_store import ROLES, Person
 from kiosk.web.console.access import as_school, check_csrf, read_store, require_admin
@@ -61,7 +61,9 @@ async def people_list(request: Request) -> Response:
 async def api_people(request: Request) -> Response:
     require_admin(request)
     everyone, classes = await read_store(request, lambda s: (people_overview(s), roster_memberships(s)))
-    return JSONResponse([{"person_id": p.id, "name": p.name, "role": p.role, "enrolment": _state_of(p),
+    # The contract's three words: staff with no face enrolled are "awaiting enrolment" too.
+    return JSONResponse([{"person_id": p.id, "name": p.name, "role": p.role,
+                          "enrolment": enrolment_state(p.role, p.vectors > 0, p.face_opt_out) or AWAITING,
                           "classes": list(classes.get(p.id, ()))} for p in everyone])
 
 
