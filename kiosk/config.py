@@ -75,7 +75,7 @@ class CameraSection:
 @dataclass(frozen=True)
 class VisionSection:
     detector: str = "yunet"
-    embedder: str = "sface"
+    embedder: str = "edgeface-s"  # SFace runs instead while its file is missing (vision/pipeline.py)
     detect_width: int = field(default=640, metadata=_check(_range(160, 1920)))
     detect_score: float = field(default=0.7, metadata=_check(_range(0.05, 0.99)))
     min_face_px: int = field(default=44, metadata=_check(_range(16, 1000)))

@@ -79,6 +79,8 @@ LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not 
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
 EMBEDDER_FALLBACK = "Face model {layer} missing or damaged (ask IT): using the built-in model"
+GALLERY_PARTIAL = "{people} enrolled people have no {configured} face vector yet (ask IT): recognising with {serving}"
+GALLERY_UNMATCHED = "{people} enrolled people cannot be recognised by any installed face model (ask IT)"
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
@@ -116,6 +118,10 @@ _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.LIVENESS_CUE_OF
 
 def notice(event: scr.Notice) -> tuple[str, str]:
     """(words, level: info | warning | error) of a toast."""
+    if event.reason == scr.GALLERY_PARTIAL:
+        kind, people, configured, serving = (event.detail.split(":") + ["", "", "", ""])[:4]
+        template = GALLERY_UNMATCHED if kind == "unmatched" else GALLERY_PARTIAL
+        return template.format(people=people, configured=configured, serving=serving), "warning"
     template, level = _NOTICES.get(event.reason, ("{reason}", "info"))
     return template.format(reason=event.detail or event.reason, layer=event.detail), level
 

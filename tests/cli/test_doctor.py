@@ -56,3 +56,15 @@ def test_people_awaiting_enrolment_are_counted_apart_from_the_enrolled(cli, data
     store.close()
     _, out, _ = cli("doctor", "--skip-camera")
     assert "1 people enrolled, 1 awaiting enrolment" in _lines(out)["database"]
+
+
+def test_the_shipped_config_runs_edgeface_and_doctor_says_so(cli, installed_edgeface):
+    """A fresh clone after ./setup.sh: the default config, EdgeFace-S installed into models/."""
+    from kiosk.config import PROJECT_ROOT
+
+    code, out, _ = cli("--config", str(PROJECT_ROOT / "config" / "kiosk.toml"), "doctor", "--skip-camera")
+    lines = _lines(out)
+    assert code == 0 and lines["models"].startswith("ok ")
+    assert "yunet + edgeface-s load offline (edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8" in lines["models"]
+    assert "BSD-3-Clause, Idiap Research Institute" in lines["models"] and "also installed: sface" in lines["models"]
+    assert lines["gallery"] == "ok    gallery   nobody enrolled yet; the kiosk will recognise with edgeface-s"
