@@ -504,7 +504,8 @@ TRIED = """## Tried and dropped
 - **A stricter impostor tail** (0.3 % or 0.2 % of strangers instead of 0.5 %) for EdgeFace-S: the
   one-photo stranger is refused, for 0.8 to 2 points of DIR; two photos still name him.
 - **Weighting the impostor tail by person** (each calibration person's probes together count as one):
-  the thresholds moved by about 0.01 either way; the stranger was still named.
+  the fold thresholds moved by up to 0.025 either way and EdgeFace-S's one-photo DIR by 0.2 points;
+  the stranger was still named.
 - **fp32 SFace, fp32 YuNet** (see *Models*): within a point of int8.
 - **The kiosk's pose gate on photo probes** (a turned face is not identified): cost about 1 point of
   DIR and removed no wrong name (`calib_eval.probe_set(kiosk_gate=True)`).
