@@ -18,15 +18,16 @@ STEP_S = 1 / 30
 OLDER_STATUS = {"unknown": "stranger"}
 
 
-def replay(tree: Path, shared: Path):
-    """Yields [frame, messages, tracks] per frame, then ["rows", attendance rows]."""
+def replay(tree: Path, shared: Path, embedder: str = ""):
+    """Yields [frame, messages, tracks] per frame, then ["rows", attendance rows]; `embedder`: the
+    vision.embedder to run ("" = the tree's default)."""
     sys.path.insert(0, str(tree))
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import cv2
 
     data = Path(tempfile.mkdtemp())
     prepare(tree, shared, data)
-    worker, drain, tracks = start_worker(tree, data)
+    worker, drain, tracks = start_worker(tree, data, {"vision": {"embedder": embedder}} if embedder else None)
     capture = cv2.VideoCapture(str(shared / "face_recognition" / "short_hamilton_clip.mp4"))
     index, t = 0, 1000.0
     while True:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+import identify_calib
 from accuracy_report import print_calib_report, print_report
 from calibration_file import write_calibration
 from _common import (
@@ -32,8 +33,12 @@ from _common import (
 )
 
 SWEEP_Z = {"1e-3": 3.090, "1e-4": 3.719, "1e-5": 4.265, "1e-6": 4.753}  # per-comparison FAR
-LICENCE_CLEAN = ("sface", "dlib")
+LICENCE_CLEAN = ("edgeface-s", "sface", "dlib")
 BASELINE_REV = "09ef6fb"  # the kiosk before identify_calib: match rules fitted on 18 people
+# identify_calib variants: the two kiosk models first (the default, then SFace), then what was tried: flip
+# test-time augmentation at enrolment, the fusion of both models' scores, one scale, fp32 weights.
+CALIB_MODELS = ("edgeface-s", "sface", "edgeface-s+flip-enrol", "sface+flip-enrol", "sface&edgeface-s",
+                "edgeface-s+one-scale", "sface+one-scale", "sface-fp32", "yunet-fp32/sface")
 
 
 @dataclass(frozen=True)
@@ -283,12 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     report: dict = {"quick": args.quick, "splits": args.splits, "date": str(datetime.date.today())}
     calib = args.protocol in ("identify_calib", "all")
+    kiosk_models = [m for m in KIOSK_MODELS if not args.quick or m == "sface"]
     if calib:  # first: the rule it writes is the one every later measurement judges
-        import identify_calib
-
         models = ["sface"] if args.quick else args.calib_models.split(",")
         report["identify_calib"] = identify_calib.run(models, None if args.quick else args.baseline_rev)
         print_calib_report(report["identify_calib"])
+        if not args.quick:
+            report["walkup_headroom"] = _track_headrooms(report["identify_calib"]["shipped"], kiosk_models)
         if args.write_calibration and not args.quick:
             note = (f"Produced by bench/accuracy.py --write-calibration on {datetime.date.today()}; "
                     f"full results in {out.name}.")
@@ -297,14 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.protocol in ("sets", "all"):
         report.update(small_sets(args, groups))
     if calib and not args.quick:
-        import enrolment_gates
-        import small_faces
-        import walkup
-
-        report["enrolment_gates"] = enrolment_gates.measure()
-        report["walkup"] = walkup.run()
-        report["walkup_headroom"] = walkup.headroom_sweep()
-        report["small_faces"] = small_faces.measure([40, 48, 56, 64, 72, 96, 128], [640, 1280], 300, 16)
+        report.update(door_measures(kiosk_models))
     out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"wrote {out}")
     if args.write_docs:
@@ -312,6 +311,36 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"wrote {write_docs(report)}")
     return 0
+
+
+KIOSK_MODELS = identify_calib.KIOSK_MODELS  # the models a kiosk runs: each gets the door measures, side by side
+
+
+def _track_headrooms(shipped: dict, models: list[str]) -> dict:
+    """Each kiosk model's walk-up headroom sweep at the rule being written, and the headroom chosen
+    from it (bench/walkup.py, choose_headroom), put into that rule."""
+    import walkup
+
+    sweeps = {}
+    for model in models:
+        sweeps[model] = walkup.headroom_sweep(model, shipped[model])
+        shipped[model]["track_headroom"] = walkup.choose_headroom(sweeps[model])
+        print(f"{model}: track headroom {shipped[model]['track_headroom']:+.2f}", file=sys.stderr, flush=True)
+    return sweeps
+
+
+def door_measures(models: list[str]) -> dict:
+    """With the calibration written: enrolment gates, walk-up tracks and small faces, per kiosk model."""
+    import enrolment_gates
+    import model_costs
+    import small_faces
+    import walkup
+
+    return {"model_costs": model_costs.measure(tuple(models)),
+            "enrolment_gates": {m: enrolment_gates.measure(m) for m in models},
+            "walkup": {m: walkup.run(model=m) for m in models},
+            "small_faces": {m: small_faces.measure([40, 48, 56, 64, 72, 96, 128], [640, 1280], 300, 16, m)
+                            for m in models}}
 
 
 def _reload_calibration() -> None:
@@ -363,8 +392,8 @@ def _parse(argv):
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/ACCURACY.md from this run")
     parser.add_argument("--protocol", choices=("sets", "identify_calib", "all"), default="all",
                         help="the small DeepFace/knn sets, the identify_calib open-set protocol, or both")
-    parser.add_argument("--calib-models", default="sface,sface+one-scale,sface-fp32,sface+flip,yunet-fp32/sface",
-                        help="embedders run on identify_calib (comma-separated)")
+    parser.add_argument("--calib-models", default=",".join(CALIB_MODELS),
+                        help="embedders run on identify_calib (comma-separated; the first is the default model)")
     parser.add_argument("--baseline-rev", default=BASELINE_REV,
                         help="the commit whose kiosk code is run as the identify_calib baseline")
     return parser.parse_args(argv)

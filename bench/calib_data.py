@@ -65,7 +65,10 @@ def photos() -> list[Photo]:
 
 
 def embedded(model: str, refresh: bool = False) -> Embedded:
-    """The cached embedding of every photo with `model` (an embedder name), made if missing or stale."""
+    """The cached embedding of every photo with `model` (an embedder name), made if missing or stale.
+    A fusion "a&b" is made from the embeddings of a and b."""
+    if FUSION in model:
+        return fused([embedded(part, refresh) for part in model.split(FUSION)], model)
     key = _code_key(model)
     path = CACHE / f"{model.replace('/', '+')}-{key}.pkl"
     if path.is_file() and not refresh:
@@ -79,13 +82,35 @@ def embedded(model: str, refresh: bool = False) -> Embedded:
 
 
 def parts(variant: str) -> tuple[str, str]:
-    """(detector, embedder) of a variant name: "sface", "yunet-fp32/sface-fp32", "sface+flip"."""
-    detector, _, embedder = variant.removesuffix(FLIP).removesuffix(ONE_SCALE).rpartition("/")
+    """(detector, embedder) of a variant name: "sface", "yunet-fp32/sface-fp32", "sface+flip"; a
+    fusion "sface&edgeface-s" keeps its name as the embedder (a model key no kiosk runs)."""
+    detector, _, embedder = variant.removesuffix(FLIP_ENROL).removesuffix(FLIP).removesuffix(ONE_SCALE).rpartition("/")
     return detector or "yunet", embedder
 
 
 FLIP = "+flip"  # variant suffix: flip test-time augmentation at enrolment and on probes
+FLIP_ENROL = "+flip-enrol"  # variant suffix: flip test-time augmentation at enrolment only (the door embeds once)
 ONE_SCALE = "+one-scale"  # variant suffix: an enrolment photo embedded at its own size only
+FUSION = "&"  # "sface&edgeface-s": both models' unit vectors side by side, each weighted 1/sqrt(2)
+
+
+def fused(parts_embedded: list[Embedded], name: str) -> Embedded:
+    """Score-level fusion as one vector: the models' unit vectors concatenated and scaled so that the
+    cosine of two fused vectors is the mean of the models' cosines. A photo counts where every model
+    has it (enrolment refusals and missed faces of any model apply)."""
+    first, weight = parts_embedded[0], 1 / np.sqrt(len(parts_embedded))
+
+    def joined(field_name: str) -> dict[str, np.ndarray]:
+        tables = [getattr(e, field_name) for e in parts_embedded]
+        common = [f for f in tables[0] if all(f in t for t in tables[1:])]
+        return {f: np.concatenate([t[f] * weight for t in tables]).astype(np.float32) for f in common}
+
+    out = Embedded(name, enrol=joined("enrol"), notes=dict(first.notes), cautions=dict(first.cautions),
+                   probe=joined("probe"), no_face=sorted({f for e in parts_embedded for f in e.no_face}))
+    out.refused = {f: r for e in parts_embedded for f, r in e.refused.items()}
+    out.probe_face_px = {f: first.probe_face_px[f] for f in out.probe}
+    out.probe_usable = {f: first.probe_usable[f] for f in out.probe}
+    return out
 
 
 def pipeline_for(variant: str):
@@ -103,14 +128,15 @@ def _embed(model: str) -> Embedded:
     from kiosk.errors import ImageError
     from kiosk.vision.images import load_image
 
-    pipe, out, flip = pipeline_for(model), Embedded(model), model.endswith(FLIP)
+    pipe, out = pipeline_for(model), Embedded(model)
+    flip_enrol, flip = model.endswith((FLIP, FLIP_ENROL)), model.endswith(FLIP)
     every = photos()
     print(f"identify_calib: embedding {len(every)} photos with {model} ...", file=sys.stderr, flush=True)
     for photo in every:
         image = load_image(CALIB / photo.file)
         if not photo.stranger and photo.number in ENROL_PHOTOS:
             try:
-                found = pipe.enrolment_face(image, photo.file, flip_tta=flip)
+                found = pipe.enrolment_face(image, photo.file, flip_tta=flip_enrol)
                 if isinstance(found, tuple):  # an older kiosk/ (BENCH_KIOSK_CODE): (face, vector)
                     out.enrol[photo.file] = found[1]
                 else:
@@ -158,4 +184,5 @@ def _code_key(model: str) -> str:
     return digest.hexdigest()[:16]
 
 
-EMBEDDING_CODE = ("base", "images", "pipeline", "quality", "subject", "yunet", "sface", "weights", "dlib_backend")
+EMBEDDING_CODE = ("base", "images", "pipeline", "quality", "subject", "yunet", "sface", "weights", "dlib_backend",
+                  "onnx_embedders", "onnx_graph", "model_files")

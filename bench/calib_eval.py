@@ -187,6 +187,7 @@ class Outcome:
     strangers: int
     strangers_accepted: int
     by_source: dict[str, tuple[int, int]]  # source -> (correct, genuine)
+    named_strangers: tuple[tuple[str, str, float], ...] = ()  # (stranger, named as, score): the cases to look at
 
     @property
     def dir(self) -> float:
@@ -200,10 +201,13 @@ def judge(enrolled: Enrolled, probes: Probes, threshold: float, margin: float, m
     matches = gallery(enrolled, threshold, margin, best_photo=best_photo).match(probes.vectors)
     correct = wrong = accepted_strangers = 0
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    named_strangers = []
     for i in np.flatnonzero(mask):
         named = matches[i].person_id if probes.found[i] else None
         if probes.stranger[i]:
             accepted_strangers += named is not None
+            if named is not None:
+                named_strangers.append((probes.people[i], named, round(float(matches[i].score), 4)))
             continue
         by_source[probes.sources[i]][1] += 1
         if named == probes.people[i]:
@@ -213,7 +217,7 @@ def judge(enrolled: Enrolled, probes: Probes, threshold: float, margin: float, m
             wrong += 1
     genuine = int((mask & ~probes.stranger).sum())
     return Outcome(genuine, correct, wrong, int((mask & probes.stranger).sum()), accepted_strangers,
-                   {s: tuple(v) for s, v in sorted(by_source.items())})
+                   {s: tuple(v) for s, v in sorted(by_source.items())}, tuple(named_strangers))
 
 
 def add(outcomes: list[Outcome]) -> Outcome:
@@ -224,7 +228,8 @@ def add(outcomes: list[Outcome]) -> Outcome:
             by_source[s][1] += g
     return Outcome(sum(o.genuine for o in outcomes), sum(o.correct for o in outcomes),
                    sum(o.wrong for o in outcomes), sum(o.strangers for o in outcomes),
-                   sum(o.strangers_accepted for o in outcomes), {s: tuple(v) for s, v in sorted(by_source.items())})
+                   sum(o.strangers_accepted for o in outcomes), {s: tuple(v) for s, v in sorted(by_source.items())},
+                   tuple(n for o in outcomes for n in o.named_strangers))
 
 
 def _enrolment_photos(numbers: tuple[str, ...]) -> dict[str, list[str]]:

@@ -15,7 +15,15 @@ Scored from the database after the run: a check-in is correct when the
 person named was on screen when the face was first seen (checked_in_at minus
 latency_ms, against the video's timeline); anything else is a wrong
 check-in. Misses are explained by re-running the pipeline on the probe photo
-(no face / turned away / score below threshold).
+(no face / turned away / score below threshold). The video's timeline starts
+when the kiosk's capture opens the file, before its first frame is shown, by a
+time that grows with the cold start; so its start is read from the check-ins
+themselves: every student enters alike, so each face is first seen at the same
+point of its slot, and the median over the check-ins places the slots (a wrong
+name sits whole slots away from it).
+
+`--tree DIR` runs another checkout's kiosk (its main.py and config) on this
+bench's video and scoring: two trees side by side.
 
 Liveness is OFF by default: the line is made of still photos, which is what
 a printed-photo attack looks like, so the anti-spoofing gate would (rightly)
@@ -63,8 +71,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="walk the line this many times (repeats = already in)")
     parser.add_argument("--liveness", action="store_true", help="keep the anti-spoofing gate on")
     parser.add_argument("--video", type=Path, help="run this video instead of building one")
+    parser.add_argument("--tree", type=Path, help="run this checkout's kiosk (default: this one)")
     parser.add_argument("--out", type=Path, default=OUT / "queue.json")
     args = parser.parse_args()
+    if args.tree is not None:
+        import _kiosk
+
+        _kiosk.REPO = args.tree.resolve()
     if args.video is not None and (problem := check_video(args.video)):
         return fail(problem)
     students = pick_students()
@@ -195,8 +208,17 @@ def run_line(students: list[Student], video: Path, args) -> dict:
         export = kiosk(data, *cfg, "attendance", "export", "--format", "csv").stdout
         rows = stored_checkins(data / "kiosk.db")
     exported = [r for r in csv.DictReader(io.StringIO(export)) if r["checked_in_at"]]
-    video_t0 = launched + (stats.get("first_frame_s") or 0.0)
+    video_t0 = video_start(students, rows, args.per_student) or launched + (stats.get("first_frame_s") or 0.0)
     return score(students, rows, exported, stats, video_t0, args.per_student, video_s, args.rounds)
+
+
+def video_start(students, rows, per_student: float) -> float | None:
+    """When the video's t = 0 fell (epoch seconds), from the check-ins: the median of each face's first
+    sighting minus its slot's start (see the module's doc). None without check-ins."""
+    slot = {s.pid: i for i, s in enumerate(students)}
+    offsets = [datetime.fromisoformat(at).timestamp() - (latency or 0.0) / 1000 - LEAD_S - slot[pid] * per_student
+               for pid, at, latency in rows if pid in slot]
+    return float(np.median(offsets)) if offsets else None
 
 
 def stored_checkins(db: Path) -> list[tuple[str, str, float]]:

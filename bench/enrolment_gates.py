@@ -88,19 +88,21 @@ def judge(refs, emb: calib_data.Embedded, threshold: float) -> dict:
             for name, v in sorted(by_tier.items(), key=lambda kv: -len(kv[1]))}
 
 
-def measure() -> dict:
+def measure(model: str = "edgeface-s") -> dict:
     """The table of docs/ACCURACY.md, "Enrolment" (bench/accuracy.py runs it after calibrating)."""
     from kiosk.config import VisionSection
     from kiosk.vision.naming import naming_rule
 
-    emb = calib_data.embedded("sface")
-    threshold = naming_rule(VisionSection()).threshold_at(ev.enrol_set(emb, ("1.jpg",), "sface").people)
-    print(f"enrolment gates: every photo as a reference, threshold {threshold:.3f} ...", file=sys.stderr, flush=True)
-    return {"threshold": threshold, "tiers": judge(references(calib_data.pipeline_for("sface")), emb, threshold)}
+    emb = calib_data.embedded(model)
+    threshold = naming_rule(VisionSection(embedder=model)).threshold_at(ev.enrol_set(emb, ("1.jpg",), model).people)
+    print(f"enrolment gates ({model}): every photo as a reference, threshold {threshold:.3f} ...", file=sys.stderr,
+          flush=True)
+    return {"model": model, "threshold": threshold,
+            "tiers": judge(references(calib_data.pipeline_for(model)), emb, threshold)}
 
 
 def main() -> int:
-    result = measure()
+    result = measure(sys.argv[1] if len(sys.argv) > 1 else "edgeface-s")
     for name, row in result["tiers"].items():
         print(f"{name:28s} {row}")
     (OUT / "enrolment_gates.json").write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -3,9 +3,12 @@
     python bench/scale.py [--sizes 1000,10000,100000] [--queries 200] [--out bench/out/scale.json]
 
 The gallery is kiosk.vision.gallery.Gallery, as the kiosk builds it, each face
-named by kiosk.vision.naming.name_faces: random 128-d unit float32 embeddings
-(fixed seed), one row per person, plus the real SFace embeddings of the shared
-photos (one per person of deepface/identities.csv and knn_examples/train).
+named by kiosk.vision.naming.name_faces: random unit float32 embeddings of the
+default model's size (512-d for EdgeFace-S, 128-d for SFace; fixed seed), one row
+per person, plus that model's real embeddings of the shared photos (one per person
+of deepface/identities.csv and knn_examples/train). From 20,000 people the gallery
+is searched in two stages (kiosk/vision/gallery.py). One BLAS thread, as main.py
+runs the kiosk.
 Faces are named at the reference gallery's threshold (naming.REFERENCE_PEOPLE)
 at every size, as this bench always has; the kiosk's threshold for 100k people
 is higher (kiosk/vision/calibration.py) and names fewer of the probes. Queries are the real people's
@@ -15,6 +18,10 @@ the gallery's memory (its row matrix, and the process RSS growth while building)
 """
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py runs the kiosk, before numpy loads
 
 import argparse
 import json

@@ -39,22 +39,22 @@ def in_frame(image: np.ndarray, face_h: float, target_h: int) -> np.ndarray:
     return frame
 
 
-def measure(heights: list[int], widths: list[int], sample: int, min_face_px: int) -> dict:
+def measure(heights: list[int], widths: list[int], sample: int, min_face_px: int, model: str = "edgeface-s") -> dict:
     from kiosk.config import VisionSection
     from kiosk.vision.images import load_image
     from kiosk.vision.naming import naming_rule
     from kiosk.vision.pipeline import FacePipeline
 
-    emb = calib_data.embedded("sface")
-    enrolled = ev.enrol_set(emb, ("1.jpg",), "sface")
-    rule = naming_rule(VisionSection())
+    emb = calib_data.embedded(model)
+    enrolled = ev.enrol_set(emb, ("1.jpg",), model)
+    rule = naming_rule(VisionSection(embedder=model))
     threshold, margin = rule.threshold_at(enrolled.people), rule.margin
     gallery = ev.gallery(enrolled, threshold, margin)
     probes = _sample([p for p in calib_data.photos() if (p.stranger or p.number != "1.jpg") and p.file in emb.probe],
                      sample)
-    out = {"threshold": threshold, "margin": margin, "probes": len(probes), "cells": []}
+    out = {"model": model, "threshold": threshold, "margin": margin, "probes": len(probes), "cells": []}
     for width in widths:
-        pipe = FacePipeline(VisionSection(detect_width=width, min_face_px=min_face_px), OUT / "models")
+        pipe = FacePipeline(VisionSection(embedder=model, detect_width=width, min_face_px=min_face_px), OUT / "models")
         for height in heights:
             counts = _run(pipe, gallery, probes, emb, height, load_image)
             out["cells"].append({"face_px": height, "detect_width": width, **counts})
@@ -102,10 +102,11 @@ def main(argv=None) -> int:
     parser.add_argument("--sample", type=int, default=400, help="genuine probes drawn (all strangers are used)")
     parser.add_argument("--min-face-px", type=int, default=16,
                         help="vision.min_face_px while measuring (16: see the whole curve)")
+    parser.add_argument("--model", default="edgeface-s", help="the face model (its shipped rule names the faces)")
     parser.add_argument("--out", default=str(OUT / "small_faces.json"))
     args = parser.parse_args(argv)
     result = measure([int(h) for h in args.heights.split(",")], [int(w) for w in args.widths.split(",")],
-                     args.sample, args.min_face_px)
+                     args.sample, args.min_face_px, args.model)
     OUT.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as out:
         json.dump(result, out, indent=1)

@@ -7,8 +7,8 @@ A person's photos 2..k, shown in turn, stand for the frames of one walk-up;
 every fold of people is held out once as strangers (never enrolled), so their
 multi-photo tracks and the single-photo strangers test that a stranger is
 called one. The gallery is enrolled from photo 1 of everyone else, named by
-the shipped rule (kiosk/vision/naming.py) at its size. Three track rules, each
-judged on the same tracks, all from naming.py:
+the shipped rule (kiosk/vision/naming.py) at its size, for each model (`--model`,
+default both kiosk models). Three track rules, each judged on the same tracks, all from naming.py:
 
 - votes: each frame is matched alone; a name is confirmed when
   vision.confirm_frames frames agree (count_votes);
@@ -17,6 +17,10 @@ judged on the same tracks, all from naming.py:
 
 Reported: tracks named right, wrong names, strangers named, and the frame at
 which each genuine track was confirmed. Output: bench/out/walkup.json.
+
+The track headroom (how far a track's mean must clear the photo threshold) is swept per model
+and chosen as choose_headroom says: each model has its own score scale, and the mean of a
+look-alike stranger's frames rises above the threshold by a model's own amount.
 """
 
 from __future__ import annotations
@@ -86,16 +90,26 @@ def by_kiosk(rule, gallery, frames) -> tuple[str | None, int | None]:
     return None, None
 
 
-def run(rules: tuple[str, ...] = ("votes", "evidence", "kiosk"), **changes) -> dict:
+def shipped(model: str, calibrated: dict | None = None):
+    """The model's NamingRule: from `calibrated` (a rule bench/identify_calib.py is about to write:
+    by_people, margin) when given, else as kiosk/vision/calibration.py has it."""
+    from kiosk.config import VisionSection
+    from kiosk.vision.naming import NamingRule, naming_rule, threshold_for_people, REFERENCE_PEOPLE
+
+    if calibrated is None:
+        return naming_rule(VisionSection(embedder=model))
+    curve = tuple((int(n), round(float(t), 3)) for n, t in calibrated["by_people"])
+    return NamingRule(threshold_for_people(curve, REFERENCE_PEOPLE), calibrated["margin"], curve)
+
+
+def run(rules: tuple[str, ...] = ("votes", "evidence", "kiosk"), model: str = "edgeface-s",
+        calibrated: dict | None = None, **changes) -> dict:
     """Every rule on every fold; `changes` replace fields of the shipped NamingRule (a sweep)."""
     from dataclasses import replace
 
-    from kiosk.config import VisionSection
-    from kiosk.vision.naming import naming_rule
-
-    rule = replace(naming_rule(VisionSection()), confirm_frames=CONFIRM_FRAMES, **changes)
-    emb = calib_data.embedded("sface")
-    everyone = ev.enrol_set(emb, ("1.jpg",), "sface")
+    rule = replace(shipped(model, calibrated), confirm_frames=CONFIRM_FRAMES, **changes)
+    emb = calib_data.embedded(model)
+    everyone = ev.enrol_set(emb, ("1.jpg",), model)
     frames_of = tracks(emb)
     fold = ev.folds()
     counts = {name: defaultdict(int) for name in rules}
@@ -118,14 +132,22 @@ def run(rules: tuple[str, ...] = ("votes", "evidence", "kiosk"), **changes) -> d
 
 
 RULES = {"votes": by_votes, "evidence": by_evidence, "kiosk": by_kiosk}
-HEADROOMS = (0.03, 0.05, 0.06, 0.07, 0.09)
+HEADROOMS = tuple(round(0.01 * i, 2) for i in range(0, 11))  # 0.00 .. 0.10
+ROOM = 0.02  # the headroom shipped: this far above the last one that named a stranger track
 
 
-def headroom_sweep() -> list[dict]:
+def headroom_sweep(model: str = "edgeface-s", calibrated: dict | None = None) -> list[dict]:
     """The evidence rule at other values of the track headroom (NamingRule.track_headroom): how far
     a track's mean must clear the photo threshold (docs/ACCURACY.md, "Walk-up tracks")."""
-    return [{"headroom": headroom, **run(("evidence",), track_headroom=headroom)["evidence"]}
+    return [{"headroom": headroom, **run(("evidence",), model, calibrated, track_headroom=headroom)["evidence"]}
             for headroom in HEADROOMS]
+
+
+def choose_headroom(sweep: list[dict]) -> float:
+    """ROOM above the largest headroom at which a stranger track was named (a step of room: the
+    strangers of other galleries are not these), or the smallest swept when none was."""
+    named = [r["headroom"] for r in sweep if r["strangers_named"]]
+    return round(max(named) + ROOM, 2) if named else sweep[0]["headroom"]
 
 
 def _count(c, genuine: bool, person: str, named: str | None, frames: int) -> None:
@@ -140,14 +162,16 @@ def _count(c, genuine: bool, person: str, named: str | None, frames: int) -> Non
 
 
 def main() -> int:
-    result = run()
-    for rule, c in result.items():
-        print(f"{rule:9s} right {c['named_right']}/{c['genuine_tracks']} "
-              f"({100 * c['named_right'] / c['genuine_tracks']:.1f} %), wrong {c['wrong_name']}, strangers named "
-              f"{c['strangers_named']}/{c['stranger_tracks_multi'] + c['stranger_tracks_single']}, "
-              f"median frame of confirmation {c['median_confirm_frame']}")
+    models = sys.argv[1:] or ["edgeface-s", "sface"]
+    results = {model: run(model=model) for model in models}
+    for model, result in results.items():
+        for rule, c in result.items():
+            print(f"{model:10s} {rule:9s} right {c['named_right']}/{c['genuine_tracks']} "
+                  f"({100 * c['named_right'] / c['genuine_tracks']:.1f} %), wrong {c['wrong_name']}, strangers named "
+                  f"{c['strangers_named']}/{c['stranger_tracks_multi'] + c['stranger_tracks_single']}, "
+                  f"median frame of confirmation {c['median_confirm_frame']}")
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "walkup.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    (OUT / "walkup.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
 

@@ -95,7 +95,8 @@ EMBEDDER_NAMES = ("sface", "sface-fp32", "dlib", "deepface", "arcface-mbf", "edg
 @dataclass(frozen=True)
 class VisionSection:
     detector: str = field(default="yunet", metadata=_check(_choice(*DETECTOR_NAMES)))
-    embedder: str = field(default="sface", metadata=_check(_choice(*EMBEDDER_NAMES)))
+    # EdgeFace-S; SFace runs instead while its file is missing (vision/pipeline.py)
+    embedder: str = field(default="edgeface-s", metadata=_check(_choice(*EMBEDDER_NAMES)))
     detect_width: int = field(default=640, metadata=_check(_range(160, 1920)))
     detect_score: float = field(default=0.7, metadata=_check(_range(0.05, 0.99)))
     min_face_px: int = field(default=44, metadata=_check(_range(16, 1000)))

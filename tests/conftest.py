@@ -1,5 +1,9 @@
 """Shared fixtures: where the shared test data lives, a headless SDL, the real embeddings of
-the shared photos (`faces`), and a kiosk config with its real SQLite file (`cfg`, `store`)."""
+the shared photos (`faces`), and a kiosk config with its real SQLite file (`cfg`, `store`).
+
+`faces` and `cfg` are on SFace, which ships inside a package, so every checkout runs the same
+tests; the EdgeFace default (installed by setup.sh) has tests of its own that take the real file
+(`edgeface_onnx`, `installed_edgeface`) and are skipped without it."""
 
 from __future__ import annotations
 
@@ -41,6 +45,13 @@ def edgeface_onnx() -> Path:
     pytest.skip(f"{EDGEFACE_FILE} not installed in {INSTALLED_MODELS} (./setup.sh or main.py models fetch)")
 
 
+@pytest.fixture
+def installed_edgeface(isolated_models, edgeface_onnx) -> Path:
+    """This test's installation has EdgeFace-S in its models folder, as setup.sh leaves it."""
+    (isolated_models / EDGEFACE_FILE).symlink_to(edgeface_onnx)
+    return isolated_models / EDGEFACE_FILE
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not SHARED.is_dir():
@@ -56,14 +67,19 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(data_dir, capsys, monkeypatch):
-    """The CLI in-process through main(): cli(*argv, stdin=None) -> (exit code, stdout, stderr)."""
+def cli(data_dir, capsys, monkeypatch, tmp_path):
+    """The CLI in-process through main(): cli(*argv, stdin=None) -> (exit code, stdout, stderr).
+    On SFace, like `cfg`, unless the test gives a --config of its own."""
     from kiosk.cli.main import main  # imported late: conftest must not load the kiosk before env setup
+
+    sface = tmp_path / "sface.toml"
+    sface.write_text('[vision]\nembedder = "sface"\n')
 
     def run(*argv, stdin: str | None = None):
         if stdin is not None:
             monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main(["--data-dir", str(data_dir), *argv])
+        config = [] if "--config" in argv else ["--config", str(sface)]
+        code = main([*config, "--data-dir", str(data_dir), *argv])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -76,19 +92,21 @@ PHOTOS = {"obama": "obama.jpg", "obama2": "obama2.jpg", "biden": "biden.jpg", "l
 
 @pytest.fixture(scope="session")
 def faces(shared, tmp_path_factory) -> dict[str, np.ndarray]:
-    """One embedding per shared photo, through the same gates as `main.py enroll`."""
+    """One SFace embedding per shared photo, through the same gates as `main.py enroll`."""
     from kiosk.vision.images import load_image
     from kiosk.vision.pipeline import FacePipeline
 
-    pipeline = FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
+    pipeline = FacePipeline(Config().replace("vision", embedder="sface").vision, tmp_path_factory.mktemp("models"))
     folder = shared / "face_recognition"
     return {key: pipeline.enrolment_face(load_image(folder / name), name).vector for key, name in PHOTOS.items()}
 
 
 @pytest.fixture
 def cfg(data_dir) -> Config:
-    """A kiosk's config on its own data folder (packages with more to set define their own)."""
-    return Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
+    """A kiosk's config on its own data folder, on SFace like `faces` (packages with more to set
+    define their own)."""
+    return Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7").replace(
+        "vision", embedder="sface")
 
 
 @pytest.fixture

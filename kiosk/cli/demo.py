@@ -117,19 +117,24 @@ def liveness_state(cfg: Config) -> str:
 
 
 def _enrol_demo_people(cfg: Config, photos: Path) -> None:
+    from dataclasses import replace
+
+    from kiosk.cli.enrol_photos import face_pipeline
     from kiosk.enrolment.service import Enrolment, enrol
     from kiosk.model import Consent
     from kiosk.store.sqlite_store import Person, SqliteStore
     from kiosk.vision.images import load_image
-    from kiosk.vision.pipeline import FacePipeline
 
-    pipeline = FacePipeline(cfg.vision, cfg.data_dir / "models")
+    pipeline = face_pipeline(cfg)  # every installed model's vectors, as `enroll` stores them
+    cfg = replace(cfg, vision=pipeline.cfg)
     store = SqliteStore.in_dir(cfg.data_dir)
     try:
         for pid, name, photo in DEMO_PEOPLE:
-            vector = pipeline.enrolment_face(load_image(photos / photo), photo).vector
-            enrol(cfg, store, Enrolment(Person(pid, name, "student"), vector[None], (photo,),
-                                        consent=Consent("demo photos"), actor="demo", kiosk_id=cfg.kiosk.id))
+            found = pipeline.enrolment_face(load_image(photos / photo), photo)
+            others = {m: v[None] for m, v in found.by_model.items() if m != pipeline.model}
+            enrol(cfg, store, Enrolment(Person(pid, name, "student"), found.vector[None], (photo,),
+                                        consent=Consent("demo photos"), actor="demo", kiosk_id=cfg.kiosk.id,
+                                        others=others))
     finally:
         store.close()
 

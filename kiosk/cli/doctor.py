@@ -36,6 +36,7 @@ def doctor_command(args, cfg: Config) -> int:
         ("database", lambda: _database(cfg)),
         ("room", lambda: _room(cfg)),
         ("models", lambda: _models(cfg)),
+        ("gallery", lambda: _gallery(cfg)),
         ("liveness", lambda: _liveness(cfg)),
     ]
     if not args.skip_camera:
@@ -167,7 +168,37 @@ def _models(cfg: Config) -> str:
         raise Advice(f"{pipeline.fallback_reason} (until then the kiosk recognises with {pipeline.cfg.embedder})")
     embedder = pipeline.embedder
     weights = f"{embedder.weights_summary()}; " if embedder.weights_file else ""  # file and sha256
-    return f"{cfg.vision.detector} + {cfg.vision.embedder} load offline ({weights}licence: {embedder.licence})"
+    others = pipeline.load_companions()
+    also = f"; also installed: {', '.join(others)} (enrolment stores its vectors too)" if others else ""
+    return (f"{cfg.vision.detector} + {cfg.vision.embedder} load offline ({weights}licence: {embedder.licence})"
+            f"{also}")
+
+
+def _gallery(cfg: Config) -> str:
+    """Which face model the kiosk recognises with, and who lacks a vector for the configured one."""
+    from kiosk.cli.common import read_store
+    from kiosk.enrolment.gallery import load_problem, serving_embedders
+    from kiosk.store.embeddings import model_coverage
+    from kiosk.vision.base import model_key
+
+    coverage = read_store(cfg, model_coverage)
+    configured = model_key(cfg.vision)
+    vectors = ", ".join(f"{model} {people}" for model, people in sorted(coverage.by_model.items()))
+    if coverage.people == 0:
+        return f"nobody enrolled yet; the kiosk will recognise with {configured}"
+    lacking = coverage.lacking(configured)
+    if lacking == 0:
+        return (f"{coverage.people} people enrolled, every one has a vector for {configured} "
+                f"(people per model: {vectors})")
+    serving = serving_embedders(cfg.vision, coverage)[0]
+    missing_file = load_problem(cfg.vision, cfg.data_dir / "models")
+    first = "install it first (./setup.sh, or main.py models import FILE), then add" if missing_file else "add"
+    unmatched = coverage.lacking(serving)
+    where = (f"the kiosk recognises everyone with {serving} until they do" if not unmatched else
+             f"no model has everyone's vector: {unmatched} cannot be recognised by {serving}, the kiosk's model")
+    raise Advice(f"{lacking} of {coverage.people} enrolled people have no {configured} vector; {where}; {first} "
+                 "them from the original photos: main.py enroll --from-dir PHOTOS --add-missing-models (or "
+                 f"--from-csv people.csv --add-missing-models) (people per model: {vectors})")
 
 
 def _liveness(cfg: Config) -> str:

@@ -1,18 +1,24 @@
 """Photos to an enrolment from the command line, shared by `enroll` (one person, or a
 folder per person) and `enroll --from-csv` (photo day): each photo embedded with the
-progress bar, every refusal one printed line, and the enrolment audited under the user."""
+progress bar, every refusal one printed line, and the enrolment audited under the user.
+
+Each photo is embedded by every installed face model (the configured one, or SFace while its
+file is missing, and the other kiosk models), and all the vectors are stored: a later change of
+model needs no new photos. `--add-missing-models` gives people already enrolled the vectors of
+the models they lack, from the same photos (add_missing_models)."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 
 from kiosk.cli.common import cli_actor, with_store
 from kiosk.cli.progress import Progress
 from kiosk.config import Config
-from kiosk.enrolment.service import DuplicateFace, Enrolment, enrol
+from kiosk.enrolment.photos import stacked
+from kiosk.enrolment.service import DuplicateFace, Enrolment, add_model_vectors, enrol
 from kiosk.errors import ImageError, KioskError, StoreError, UsageError
 from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person
@@ -37,20 +43,13 @@ def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode
     """Enrol one person from the usable photos among `images`; returns report rows
     (file, person, outcome, reason), with every refusal printed as one line."""
     pid = person.id
-    report, accepted, vectors, cautions = [], [], [], {}
-    for image, found in embed_each(pipeline, images, f"enrolling {pid}"):
-        if isinstance(found, KioskError):
-            print(f"rejected {found}", file=sys.stderr)
-            report.append((str(image), pid, "rejected", str(found).removeprefix(f"{image}: ")))
-        else:
-            accepted.append(image)
-            vectors.append(found.vector)
-            cautions[image] = found.caution
-    if not vectors:
+    report, accepted, faces = usable_photos(pipeline, images, pid, f"enrolling {pid}")
+    cautions = {image: found.caution for image, found in zip(accepted, faces)}
+    if not faces:
         print(f"{pid}: no usable photo, not enrolled", file=sys.stderr)
         return report
-    request = enrolment_request(cfg, person, np.stack(vectors), tuple(p.name for p in accepted), mode, consent,
-                                allow_duplicate)
+    cfg = replace(cfg, vision=pipeline.cfg)
+    request = enrolment_request(cfg, person, faces, tuple(p.name for p in accepted), mode, consent, allow_duplicate)
     try:
         enrol_checked(cfg, request)
     except StoreError as err:
@@ -61,6 +60,49 @@ def enrol_photos(cfg: Config, pipeline, person: Person, images: list[Path], mode
     return report + [(str(i), pid, "accepted", cautions[i]) for i in accepted]
 
 
+def add_missing(cfg: Config, pipeline, person_id: str, images: list[Path]) -> list[tuple]:
+    """`--add-missing-models` for one person: if enrolled and lacking a vector of an installed model,
+    their photos are embedded by every installed model and the vectors of the models they lack are
+    stored; nothing else changes. A person who lacks none is skipped without reading a photo, so a
+    re-run adds nothing. Returns report rows (file, person, outcome, reason)."""
+    from kiosk.store.embeddings import models_of
+
+    have = with_store(cfg, lambda s: models_of(s, person_id))
+    lacking = [m for m in pipeline.embedders if m not in have]
+    reason = "not enrolled (enrol them without --add-missing-models)" if not have else \
+        "" if lacking else f"has a vector for every installed model ({', '.join(pipeline.embedders)})"
+    if reason:
+        print(f"{person_id}: {reason}, skipped")
+        return [(str(i), person_id, "skipped", reason) for i in images]
+    report, accepted, faces = usable_photos(pipeline, images, person_id, f"adding {', '.join(lacking)} for {person_id}")
+    if not faces:
+        print(f"{person_id}: no usable photo, nothing added", file=sys.stderr)
+        return report
+    try:
+        added = with_store(cfg, lambda s: add_model_vectors(cfg, s, person_id, stacked(faces),
+                                                            tuple(p.name for p in accepted), cli_actor(), cfg.kiosk.id))
+    except StoreError as err:
+        print(f"rejected {person_id}: {err}", file=sys.stderr)
+        return report + [(str(i), person_id, "rejected", str(err)) for i in accepted]
+    said = ", ".join(f"{n} {m} vector(s)" for m, n in added.items())
+    print(f"{person_id}: added {said}")
+    return report + [(str(i), person_id, "accepted", f"added {said}") for i in accepted]
+
+
+def usable_photos(pipeline, images: list[Path], person_id: str, label: str) -> tuple[list, list[Path], list]:
+    """(report rows of the refused photos, each printed as one line; the accepted photos; their
+    EnrolmentFace), every photo embedded under the progress bar `label`."""
+    report, accepted, faces = [], [], []
+    for image, found in embed_each(pipeline, images, label):
+        if isinstance(found, KioskError):
+            print(f"rejected {found}", file=sys.stderr)
+            report.append((str(image), person_id, "rejected", str(found).removeprefix(f"{image}: ")))
+        else:
+            accepted.append(image)
+            faces.append(found)
+    return report, accepted, faces
+
+
 def enrolled_ids(cfg: Config) -> set[str]:
     """Who an enrolment run skips without --replace: people with a face, and staff (not those awaiting enrolment)."""
     from kiosk.store.people import enrolled_ids as stored
@@ -68,11 +110,16 @@ def enrolled_ids(cfg: Config) -> set[str]:
     return with_store(cfg, stored)
 
 
-def enrolment_request(cfg: Config, person: Person, vectors, sources: tuple[str, ...], mode: str,
+def enrolment_request(cfg: Config, person: Person, faces: list, sources: tuple[str, ...], mode: str,
                       consent: Consent | None, allow_duplicate: bool) -> Enrolment:
-    """An enrolment from the command line: audited like the kiosk's, under the user's name."""
+    """An enrolment from the command line (`faces`: each photo's EnrolmentFace, `cfg.vision` the model
+    that ran): audited like the kiosk's, under the user's name."""
+    from kiosk.vision.base import model_key
+
+    by_model = stacked(faces)
+    vectors = by_model.pop(model_key(cfg.vision))
     return Enrolment(person, vectors, sources, mode, consent, allow_duplicate, cli_actor(), cfg.kiosk.id,
-                     audited=True)
+                     audited=True, others=by_model)
 
 
 def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
@@ -87,13 +134,14 @@ def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
         raise UsageError(f"enroll: cannot write report {path}: {err.strerror}") from None
 
 
-def embed_all(pipeline, images: list[Path], label: str) -> np.ndarray:
-    vectors = []
+def embed_all(pipeline, images: list[Path], label: str) -> list:
+    """Every photo's EnrolmentFace; one bad photo raises (nothing is stored, and the message names it)."""
+    faces = []
     for image, found in embed_each(pipeline, images, label):
         if isinstance(found, KioskError):
-            raise found  # one bad photo: nothing is stored, and the message names it
-        vectors.append(found.vector)
-    return np.stack(vectors)
+            raise found
+        faces.append(found)
+    return faces
 
 
 def embed_each(pipeline, images: list[Path], label: str) -> list[tuple[Path, object]]:
@@ -119,7 +167,18 @@ def embed_each(pipeline, images: list[Path], label: str) -> list[tuple[Path, obj
     return results
 
 
-def face_pipeline(cfg: Config):
-    from kiosk.vision.pipeline import FacePipeline
+def face_pipeline(cfg: Config, companions: bool = True, announce_models: bool = False):
+    """The configured face model (SFace while its file is missing or damaged, said in one line) and,
+    for enrolment, every other installed kiosk model (`companions`); `announce_models` prints which
+    are installed (before --add-missing-models)."""
+    from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
-    return FacePipeline(cfg.vision, cfg.data_dir / "models")
+    pipeline = FacePipeline(cfg.vision, cfg.data_dir / "models", FALLBACK_EMBEDDER)
+    if pipeline.fallback_reason:
+        print(f"note: {pipeline.fallback_reason}; enrolling with {pipeline.model} (add the missing vectors later "
+              "with --add-missing-models)", file=sys.stderr)
+    if companions:
+        pipeline.load_companions()
+    if announce_models:
+        print(f"face models installed: {', '.join(pipeline.embedders)}; adding the vectors people lack")
+    return pipeline

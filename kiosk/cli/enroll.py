@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.cli.common import read_store, with_store
 from kiosk.cli.enrol_photos import (
-    embed_all, enrol_checked, enrol_photos, enrolled_ids, enrolment_request, face_pipeline, write_report,
+    add_missing, embed_all, enrol_checked, enrol_photos, enrolled_ids, enrolment_request, face_pipeline, write_report,
 )
 from kiosk.config import Config
 from kiosk.enrolment.service import person_problem
@@ -34,6 +35,9 @@ def register(commands) -> None:
     again.add_argument("--replace", action="store_true", help="re-enrol a person: their photos are replaced")
     again.add_argument("--extend", action="store_true",
                        help="add photos to an enrolled person (a photo already stored is skipped)")
+    again.add_argument("--add-missing-models", action="store_true",
+                       help="with --from-dir or --from-csv: give people already enrolled the vectors of installed face "
+                            "models they lack, from these photos (after installing a new model); nothing else changes")
     enroll.add_argument("--consent-by", default="", metavar="WHO",
                         help='who consented to enrolment: "self", or the adult who did')
     enroll.add_argument("--guardian", default="", metavar="NAME", help="for a minor: the consenting parent or guardian")
@@ -61,15 +65,18 @@ def enroll_command(args, cfg: Config) -> int:
 
             return enroll_from_csv(args, cfg)
         return _enroll_folder(args, cfg)
-    if args.report:
-        raise UsageError("enroll: --report goes with --from-dir or --from-csv")
+    if args.report or args.add_missing_models:
+        raise UsageError(f"enroll: {'--report' if args.report else '--add-missing-models'} goes with --from-dir or "
+                         "--from-csv")
     mode = "extend" if args.extend else "replace" if args.replace else "new"
     person = _person(args, mode)
     if mode == "extend" and not cfg.mongo.uri and with_store(cfg, lambda s: s.person(person.id)) is None:
         raise StoreError(f"enroll: {person.id} is not enrolled; --extend adds photos to an enrolled person")
-    vectors = embed_all(face_pipeline(cfg), args.images, f"enrolling {person.id}")
+    pipeline = face_pipeline(cfg)
+    faces = embed_all(pipeline, args.images, f"enrolling {person.id}")
     consent = given_consent(args)
-    request = enrolment_request(cfg, person, vectors, tuple(p.name for p in args.images), mode, consent,
+    cfg = replace(cfg, vision=pipeline.cfg)
+    request = enrolment_request(cfg, person, faces, tuple(p.name for p in args.images), mode, consent,
                                 args.allow_duplicate)
     result = enrol_checked(cfg, request)
     if mode == "extend":
@@ -101,7 +108,7 @@ def _enroll_folder(args, cfg: Config) -> int:
     people = sorted(p for p in folder.iterdir() if p.is_dir())
     if not people:
         raise UsageError(f"enroll: {folder} has no sub-folders (one per person)")
-    pipeline = face_pipeline(cfg)
+    pipeline = face_pipeline(cfg, announce_models=args.add_missing_models)
     known = enrolled_ids(cfg)
     report = []  # rows: (file, person, outcome, reason)
     for person_dir in people:
@@ -119,6 +126,8 @@ def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, known: 
     if problem:
         print(f"rejected {pid}: folder name: {problem}", file=sys.stderr)
         return [(str(i), pid, "rejected", f"folder name: {problem}") for i in images]
+    if args.add_missing_models:
+        return add_missing(cfg, pipeline, pid, images)
     if pid in known and mode == "new":
         print(f"{pid}: already enrolled, skipped (use --replace to re-enrol)")
         return [(str(i), pid, "skipped", "already enrolled") for i in images]
@@ -142,13 +151,17 @@ def lookalikes_command(args, cfg: Config) -> int:
 
 
 def identify_command(args, cfg: Config) -> int:
-    from kiosk.enrolment.gallery import build_gallery
+    from kiosk.enrolment.gallery import build_gallery, choose_pipeline
+    from kiosk.store.embeddings import model_coverage
     from kiosk.vision.images import load_image
     from kiosk.vision.naming import name_faces, naming_rule
 
-    pipeline = face_pipeline(cfg)
-    rule = naming_rule(cfg.vision)
-    gallery = read_store(cfg, lambda s: build_gallery(s, cfg.vision))
+    # The model the kiosk would recognise with: one every enrolled person has a vector for.
+    pipeline, chosen = choose_pipeline(cfg.vision, cfg.data_dir / "models", read_store(cfg, model_coverage))
+    if pipeline.fallback_reason or chosen.describe():
+        print(f"note: {pipeline.fallback_reason or chosen.describe()}", file=sys.stderr)
+    rule = naming_rule(pipeline.cfg)
+    gallery = read_store(cfg, lambda s: build_gallery(s, pipeline.cfg))
     failed = 0
     for path in args.images:
         try:

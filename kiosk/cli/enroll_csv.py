@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.cli.common import record, with_store
-from kiosk.cli.enrol_photos import enrol_photos, enrolled_ids, face_pipeline, write_report
+from kiosk.cli.enrol_photos import add_missing, enrol_photos, enrolled_ids, face_pipeline, write_report
 from kiosk.enrolment.people_csv import CsvRow, read_people_csv
 from kiosk.config import Config
 from kiosk.enrolment.service import person_problem
@@ -51,17 +51,17 @@ def enroll_from_csv(args, cfg: Config) -> int:
     people = _people(table.rows, args.from_csv.resolve().parent)
     known = enrolled_ids(cfg)
     names = {p.id: p.name for p in _stored_people(cfg)}
-    pipeline = face_pipeline(cfg) if people else None
+    pipeline = face_pipeline(cfg, announce_models=args.add_missing_models) if people else None
     for person in people.values():
         report += _enrol_one(args, cfg, pipeline, person, known, names)
     if args.report:
         write_report(args.report, report)
     done = {outcome: len({r[1] for r in report if r[2] == outcome}) for outcome in ("accepted", "skipped")}
     rejected = len([r for r in report if r[2] == "rejected"])
-    record(cfg, "enroll_import", args.from_csv.name,
-           f"{done['accepted']} enrolled, {done['skipped']} skipped, {rejected} photo(s) or row(s) rejected")
-    print(f"{args.from_csv.name}: {done['accepted']} enrolled, {done['skipped']} skipped, "
-          f"{rejected} photo(s) or row(s) rejected")
+    verb = "given the missing models' vectors" if args.add_missing_models else "enrolled"
+    summary = f"{done['accepted']} {verb}, {done['skipped']} skipped, {rejected} photo(s) or row(s) rejected"
+    record(cfg, "enroll_import", args.from_csv.name, summary)
+    print(f"{args.from_csv.name}: {summary}")
     return 1 if rejected else 0
 
 
@@ -91,13 +91,15 @@ def _enrol_one(args, cfg: Config, pipeline, person: PhotoDayPerson, known: set[s
     if problem:
         print(f"rejected {person.id or '?'} ({where}): {problem}", file=sys.stderr)
         return [(str(p), person.id, "rejected", problem) for p in person.photos or [Path(where)]]
-    if person.id in known and mode == "new":
+    if person.id in known and mode == "new" and not args.add_missing_models:
         print(f"{person.id}: already enrolled, skipped (use --replace to re-enrol)")
         return [(str(p), person.id, "skipped", "already enrolled") for p in person.photos]
     if person.consent.strip().lower() in REFUSED:
         refusal = f"the consent column says {person.consent!r}: without consent nobody is enrolled"
         print(f"rejected {person.id} ({where}): {refusal}", file=sys.stderr)
         return [(str(p), person.id, "rejected", refusal) for p in person.photos]
+    if args.add_missing_models:  # their consent stays as recorded
+        return add_missing(cfg, pipeline, person.id, person.photos)
     consent = _consent(person)
     return enrol_photos(cfg, pipeline, Person(person.id, name, args.role or "student"), person.photos, mode, consent,
                         args.allow_duplicate)

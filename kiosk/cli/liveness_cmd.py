@@ -31,11 +31,11 @@ def register(commands) -> None:
 
 def liveness_command(args, cfg: Config) -> int:
     from kiosk.liveness.judge import LivenessJudge
-    from kiosk.vision.pipeline import FacePipeline
+    from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
     if not cfg.liveness.enabled:
         raise KioskError("liveness.enabled = false in the config: nothing to check")
-    pipe = FacePipeline(cfg.vision, cfg.data_dir / "models")
+    pipe = FacePipeline(cfg.vision, cfg.data_dir / "models", FALLBACK_EMBEDDER)  # its detector is what counts
     judge = LivenessJudge(cfg.liveness, cfg.data_dir / "models")
     for name, reason in judge.disabled.items():
         print(f"warning: liveness cue {name} disabled: {reason}", file=sys.stderr)

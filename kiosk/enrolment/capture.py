@@ -4,7 +4,9 @@ For each new frame: detect, measure the largest face (pose, tilt, light,
 focus, eyes, motion), let CaptureProgress decide what to say and whether
 to keep it, embed the kept ones, and send a CaptureGuidance (a latest
 value). When every pose has its photos, deliver CaptureComplete with the
-embeddings (lossless: the screen must get them).
+embeddings (lossless: the screen must get them): the running model's, and the other installed
+models' (the worker loads them while enrolment is open), so the student needs no new photos when
+the kiosk changes model.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class GuidedCapture:
         self.label = label  # names the source of each embedding, e.g. the kiosk id
         self.progress = CaptureProgress(poses_for(cfg.max_yaw_deg))
         self.vectors: list[np.ndarray] = []
+        self.others: dict[str, list[np.ndarray]] = {}  # the other installed models' vectors (pipeline.companions)
         self.sources: list[str] = []
         self._previous: tuple[FaceBox, float] | None = None
         self.finished = False
@@ -68,7 +71,7 @@ class GuidedCapture:
         self._previous = (reading.face.box, frame.captured_at) if reading.face else None
         advice, pose = self.progress.judge(reading, frame.captured_at, self.cfg.min_face_px)
         if pose is not None:
-            self.vectors.append(self.pipeline.embed(frame.image, [reading.face.box])[0])
+            self._keep(frame, reading.face.box)
             self.progress.record(pose, frame.captured_at)
             self.sources.append(f"{self.label} {pose.name} {self.progress.count(pose)}")
             log.info("enrolment: kept a %s photo (yaw %+.0f)", pose.name, reading.face.yaw)
@@ -78,6 +81,14 @@ class GuidedCapture:
             self.finished = True
             self._complete()
 
+    def _keep(self, frame: Frame, box: FaceBox) -> None:
+        """The kept photo's vector under the running model and each companion (no photo is kept)."""
+        for model, rows in self.pipeline.embed_models(frame.image, [box]).items():
+            if model == self.pipeline.model:
+                self.vectors.append(rows[0])
+            else:
+                self.others.setdefault(model, []).append(rows[0])
+
     def _guidance(self, index: int, advice: str, reading: FrameReading, kept: bool) -> CaptureGuidance:
         progress = self.progress
         counts = tuple((p.name, progress.count(p)) for p in progress.poses)
@@ -86,5 +97,6 @@ class GuidedCapture:
         return CaptureGuidance(index, advice, box, counts, progress.per_pose, target, kept)
 
     def _complete(self) -> None:
+        others = {model: np.stack(rows).astype(np.float32) for model, rows in self.others.items()}
         self.outbox.deliver(CaptureComplete(np.stack(self.vectors).astype(np.float32), tuple(self.sources),
-                                            self.cfg.embedder))
+                                            self.cfg.embedder, others))

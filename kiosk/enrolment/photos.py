@@ -7,7 +7,7 @@ failed with a one-line ImageError) when it arrives here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from kiosk.enrolment.service import Enrolled, Enrolment, enrol
 from kiosk.errors import ImageError, KioskError
 from kiosk.model import Consent
 from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.vision.base import model_key
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
                  actor: str = "", kiosk_id: str = "") -> PhotoEnrolment:
     """`photos`: (file name, BGR image, or the ImageError that refused its decoding)."""
     result = PhotoEnrolment()
-    names, vectors = [], []
+    names, faces = [], []
     for name, image in photos:
         try:
             if isinstance(image, ImageError):
@@ -52,11 +53,13 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
             continue
         result.outcomes.append(PhotoOutcome(name, True, face.caution or ""))
         names.append(name)
-        vectors.append(face.vector)
-    if not vectors:
+        faces.append(face)
+    if not faces:
         return result
-    request = Enrolment(person, np.stack(vectors), tuple(names), mode, consent, allow_duplicate, actor, kiosk_id,
-                        audited=True)
+    cfg = replace(cfg, vision=pipeline.cfg)  # the model that ran (SFace while EdgeFace's file is missing)
+    by_model = stacked(faces)
+    request = Enrolment(person, by_model.pop(model_key(cfg.vision)), tuple(names), mode, consent, allow_duplicate,
+                        actor, kiosk_id, audited=True, others=by_model)
     try:
         result.enrolled = enrol(cfg, store, request)
     except KioskError as err:
@@ -64,3 +67,10 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
         result.outcomes = [PhotoOutcome(o.name, False, o.reason if not o.accepted else result.refusal)
                            for o in result.outcomes]
     return result
+
+
+def stacked(faces: list) -> dict[str, np.ndarray]:
+    """Model key -> one row per photo, for every installed model that embedded all the photos
+    (each enrolment keeps every model's vectors, so a change of model needs no new photos)."""
+    models = [m for m in faces[0].by_model if all(m in f.by_model for f in faces)]
+    return {m: np.stack([f.by_model[m] for f in faces]) for m in models}

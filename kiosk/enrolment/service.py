@@ -12,13 +12,21 @@ through FacePipeline.enrolment_face, or the kiosk's guided capture). Here:
   photo added to someone would let another face check in as them;
 - the person is written (centrally first when mongo.uri is set, then pulled);
 - look-alike pairs, audit rows and consent are written locally.
+
+An enrolment brings the photos' vectors under every installed face model (`others` beside the
+running model's), so a later change of model needs no new photos; all are stored. The checks run
+on the model the kiosk recognises with: one every enrolled person has a vector for. A model
+installed after some enrolments has a partial gallery, where a duplicate among the older
+enrolments would go unseen. `add_model_vectors` gives an enrolled person the vectors of the
+models they lack, from their original photos (`enroll --from-dir DIR --add-missing-models`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Mapping
 
 import numpy as np
 
@@ -29,6 +37,7 @@ from kiosk.model import Consent
 from kiosk.store.people import face_opted_out
 from kiosk.store.privacy import record_consent
 from kiosk.store.sqlite_store import Person, SqliteStore
+from kiosk.vision.base import model_key, running_config
 from kiosk.vision.lookalike import Neighbour
 
 log = logging.getLogger(__name__)
@@ -47,6 +56,7 @@ class Enrolment:
     actor: str = "cli"  # who did it, in audit rows
     kiosk_id: str = ""
     audited: bool = False  # also write an "enroll" audit row (the kiosk audits every staff action)
+    others: Mapping[str, np.ndarray] = field(default_factory=dict)  # model key -> the same photos' vectors
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,6 @@ def screen(store: SqliteStore, vision: VisionSection, person_id: str, vectors: n
 
 def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolment) -> None:
     """Each new face must match the person's own enrolled faces at the one-to-one threshold."""
-    from kiosk.vision.base import model_key
     from kiosk.vision.naming import verification_threshold
 
     enrolled = store.enrolled_vectors(model_key(vision))
@@ -166,8 +175,8 @@ def check_same_person(store: SqliteStore, vision: VisionSection, request: Enrolm
 
 
 def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
-    """Check, screen and store one person's embeddings; raises StoreError (NotOnePerson, DuplicateFace,
-    NotThisPerson) and stores nothing."""
+    """Check, screen and store one person's embeddings (`cfg.vision` is the model of request.vectors);
+    raises StoreError (NotOnePerson, DuplicateFace, NotThisPerson) and stores nothing."""
     problem = person_problem(request.person, request.mode)
     if problem:
         raise StoreError(f"{request.person.id or 'person'}: {problem}")
@@ -180,6 +189,8 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
     if cfg.privacy.require_consent and request.consent is None and request.mode != "extend":
         raise StoreError(f"{request.person.id}: consent is required here ([privacy] require_consent); record who "
                          "consented, e.g. --consent-by self, or --consent-by NAME --guardian NAME for a minor")
+    vision, request = checked_by(store, cfg.vision, request)
+    cfg = replace(cfg, vision=vision)
     check_one_person(cfg.vision, request)
     neighbours = screen(store, cfg.vision, request.person.id, request.vectors)
     duplicate = next((n for n in neighbours if n.duplicate), None)
@@ -187,46 +198,119 @@ def enrol(cfg: Config, store: SqliteStore, request: Enrolment) -> Enrolled:
         raise DuplicateFace(duplicate)  # first: it names who the photo shows
     if request.mode == "extend":
         check_same_person(store, cfg.vision, request)
+    pairs = {model_key(cfg.vision): neighbours, **_other_pairs(store, cfg.vision, request.person.id, request.others)}
     stored = _write_person(cfg, store, request)
-    _record(cfg, store, request, neighbours, stored)
-    log.info("enrolled %s (%s): %d embedding(s) added, %d close pair(s)", request.person.id, request.mode,
-             stored, len(neighbours))
+    _record(cfg, store, request, pairs, stored)
+    log.info("enrolled %s (%s): %d embedding(s) added (models %s), %d close pair(s)", request.person.id,
+             request.mode, stored, ", ".join(pairs), len(neighbours))
     return Enrolled(stored, len(request.vectors) - stored, tuple(neighbours))
 
 
+def checked_by(store: SqliteStore, vision: VisionSection, request: Enrolment) -> tuple[VisionSection, Enrolment]:
+    """The model the checks run on, and the request with that model's vectors first: the first model
+    of the request (its own first) that every enrolled person has a vector for, as the kiosk
+    recognises with (kiosk/enrolment/gallery.py); the request's own model when none is."""
+    from kiosk.store.embeddings import model_coverage
+
+    own = model_key(vision)
+    if not request.others:
+        return vision, request
+    coverage = model_coverage(store)
+    models = {own: request.vectors, **request.others}
+    key = next((m for m in models if coverage.covers(m)), own)
+    if key == own:
+        return vision, request
+    rest = {m: v for m, v in models.items() if m != key}
+    return running_config(vision, key), replace(request, vectors=models[key], others=rest)
+
+
+def _other_pairs(store: SqliteStore, vision: VisionSection, person_id: str,
+                 others: Mapping[str, np.ndarray]) -> dict[str, list[Neighbour]]:
+    """Look-alikes under each other model, against its own gallery, at its own bars: flagged so that,
+    once the kiosk recognises with that model, the pair needs a clearer lead there too (never a
+    refusal: the duplicate check is the checking model's)."""
+    return {model: [replace(n, duplicate=False) for n in screen(store, running_config(vision, model), person_id, rows)]
+            for model, rows in others.items()}
+
+
+def add_model_vectors(cfg: Config, store: SqliteStore, person_id: str, by_model: Mapping[str, np.ndarray],
+                      sources: tuple[str, ...], actor: str = "cli", kiosk_id: str = "") -> dict[str, int]:
+    """Give an enrolled person the vectors of the models they lack, from their photos (`by_model`:
+    model key -> one row per photo). Nothing else changes (name, role, consent, rosters, the vectors
+    they have). The photos must show the person as enrolled, by a model they have (else
+    NotThisPerson). Returns model -> vectors added; empty when they lack none of these models."""
+    from kiosk.store.embeddings import models_of
+
+    have = models_of(store, person_id)
+    if not have:
+        raise StoreError(f"{person_id}: not enrolled; enrol them first (without --add-missing-models)")
+    missing = {m: np.asarray(v, np.float32) for m, v in by_model.items() if m not in have}
+    known = next((m for m in by_model if m in have), None)
+    if not missing:
+        return {}
+    if known is None:
+        raise StoreError(f"{person_id}: these photos give none of the models {person_id} is enrolled with "
+                         f"({', '.join(sorted(have))}), so they cannot be checked against their face")
+    vision = running_config(cfg.vision, known)
+    check = Enrolment(Person(person_id, "", ""), by_model[known], sources, "extend", actor=actor, kiosk_id=kiosk_id)
+    check_same_person(store, vision, check)
+    added = {m: _add_rows(cfg, store, person_id, m, rows, sources) for m, rows in missing.items()}
+    pairs = _other_pairs(store, vision, person_id, missing)
+    _record(replace(cfg, vision=vision), store, check, pairs, 0,
+            "vectors added for " + ", ".join(f"{m} ({n})" for m, n in added.items()))
+    log.info("%s: %s", person_id, ", ".join(f"{n} {m} vector(s) added" for m, n in added.items()))
+    return added
+
+
 def _write_person(cfg: Config, store: SqliteStore, request: Enrolment) -> int:
-    """The person and embeddings: centrally first with mongo.uri (then pulled here), else locally."""
+    """The person and embeddings (every model's): centrally first with mongo.uri (then pulled here), else
+    locally. Returns how many of the running model's were added."""
     from kiosk.sync import central_writes as central
-    from kiosk.vision.base import model_key
 
     person, model = request.person, model_key(cfg.vision)
     vectors, sources = np.asarray(request.vectors, np.float32), list(request.sources)
+    others = {m: np.asarray(v, np.float32) for m, v in request.others.items()}
     if request.mode == "extend":
-        if cfg.mongo.uri:
-            return central.write_through(cfg, lambda c: central.extend_person(c, person.id, model, vectors, sources))
-        return store.add_embeddings(person.id, model, vectors, sources)
-    replace = request.mode == "replace"
+        for other, rows in others.items():
+            _add_rows(cfg, store, person.id, other, rows, request.sources)
+        return _add_rows(cfg, store, person.id, model, vectors, request.sources)
+    replacing = request.mode == "replace"
     if cfg.mongo.uri:
-        central.write_through(cfg, lambda c: central.enroll_person(c, person, model, vectors, sources, replace))
+        central.write_through(cfg, lambda c: central.enroll_person(c, person, model, vectors, sources, replacing,
+                                                                   others))
     else:
-        store.add_person(person, model, vectors, sources, replace)
+        store.add_person(person, model, vectors, sources, replacing, others)
     return len(vectors)
 
 
-def _record(cfg: Config, store: SqliteStore, request: Enrolment, neighbours: list[Neighbour], stored: int) -> None:
-    """Look-alike pairs, audit rows and consent, in one local transaction."""
+def _add_rows(cfg: Config, store: SqliteStore, person_id: str, model: str, vectors: np.ndarray,
+              sources: tuple[str, ...]) -> int:
+    """Add one model's vectors to an enrolled person (a photo already stored is skipped)."""
+    from kiosk.sync import central_writes as central
+
+    vectors, sources = np.asarray(vectors, np.float32), list(sources)
+    if cfg.mongo.uri:
+        return central.write_through(cfg, lambda c: central.extend_person(c, person_id, model, vectors, sources))
+    return store.add_embeddings(person_id, model, vectors, sources)
+
+
+def _record(cfg: Config, store: SqliteStore, request: Enrolment, pairs: Mapping[str, list[Neighbour]], stored: int,
+            detail: str = "") -> None:
+    """Look-alike pairs (per model), audit rows and consent, in one local transaction."""
     from kiosk.store.audit import AuditEntry
     from kiosk.store.lookalikes import add_lookalike
-    from kiosk.vision.base import model_key
 
-    pid, model, now = request.person.id, model_key(cfg.vision), datetime.now(UTC)
+    pid, now = request.person.id, datetime.now(UTC)
     with store.atomic():
-        for n in neighbours:
-            add_lookalike(store, pid, n.person_id, model, n.score)
-            if n.duplicate:
-                store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll_duplicate", target_id=pid,
-                                       detail=f"matches {n.person_id} score {n.score:.3f}"))
-        if request.audited:
+        for model, neighbours in pairs.items():
+            for n in neighbours:
+                add_lookalike(store, pid, n.person_id, model, n.score)
+                if n.duplicate:
+                    store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll_duplicate", target_id=pid,
+                                           detail=f"matches {n.person_id} score {n.score:.3f}"))
+        if detail:
+            store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll_models", target_id=pid, detail=detail))
+        elif request.audited:
             store.audit(AuditEntry(now, request.kiosk_id, request.actor, "enroll", target_id=pid,
                                    detail=f"{request.mode}: {stored} embedding(s) added"))
         if request.consent is not None:

@@ -58,6 +58,7 @@ class CaptureComplete:
     vectors: np.ndarray
     sources: tuple[str, ...]
     embedder: str = ""  # the face model that made them (vision.embedder of what runs; "" = the configured one)
+    others: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # other installed models' vectors
 
 
 # -- to the desk worker (DeskWorker.submit) -----------------------------------------
@@ -79,6 +80,7 @@ class SaveEnrolment:
     sources: tuple[str, ...] = ()
     allow_duplicate: bool = False  # admins only; audited
     embedder: str = ""  # the face model that made the vectors (CaptureComplete.embedder)
+    others: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # CaptureComplete.others
 
 
 # -- from the desk worker --------------------------------------------------------------

@@ -92,6 +92,9 @@ LIVENESS_CUE_OFF = "liveness_cue_off"  # detail: the cue that could not start
 LIVENESS_BLINK_ONLY = "liveness_blink_only"  # no learned model: everyone is asked to blink
 LIVENESS_TEXTURE_ONLY = "liveness_texture_only"  # no learned model and no way to ask: texture cues only
 EMBEDDER_FALLBACK = "embedder_fallback"  # detail: the configured face model, missing or damaged; SFace runs
+# detail: "partial:<people>:<configured>:<serving>" (the configured model's gallery is partial: another runs) or
+# "unmatched:<people>:..." (no model has everyone's vector: these people cannot be recognised)
+GALLERY_PARTIAL = "gallery_partial"
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,15 @@ class Announcer:
                     configured, reason, running)
         self.outbox.latest(msg.Notice(msg.EMBEDDER_FALLBACK, configured), key=(msg.Notice, msg.EMBEDDER_FALLBACK))
 
+    def gallery_model(self, chosen) -> None:
+        """At start (or when enrolments change it): the configured face model's gallery is partial, so
+        another model, one every enrolled person has, recognises (kiosk/enrolment/gallery.py)."""
+        log.warning("face model: %s; add the missing vectors from the original photos: "
+                    "main.py enroll --from-dir DIR --add-missing-models", chosen.describe())
+        detail = (f"unmatched:{chosen.unmatched}" if chosen.unmatched else f"partial:{chosen.lacking}") + \
+            f":{chosen.configured}:{chosen.serving}"
+        self.outbox.latest(msg.Notice(msg.GALLERY_PARTIAL, detail), key=(msg.Notice, msg.GALLERY_PARTIAL))
+
     def ready(self, info: JudgeInfo | None) -> None:
         liveness = msg.LIVENESS_OFF if info is None else msg.LIVENESS_LIMITED if info.limited else msg.LIVENESS_FULL
         self.outbox.latest(msg.RecognitionState(True, liveness))

@@ -14,8 +14,9 @@ import logging
 import time
 
 from kiosk.config import VisionSection
-from kiosk.enrolment.gallery import build_gallery
+from kiosk.enrolment.gallery import build_gallery, serving_embedders
 from kiosk.model import Frame
+from kiosk.store.embeddings import embeddings_signature, model_coverage
 from kiosk.store.sqlite_store import SqliteStore
 from kiosk.vision.base import model_key
 from kiosk.vision.evidence import frame_weight
@@ -30,11 +31,13 @@ GALLERY_POLL_S = 3.0  # how often new enrolments are picked up
 class Identifier:
     """Build in the recognition thread (it reads the store through that thread's connection)."""
 
-    def __init__(self, pipeline, vision: VisionSection, store: SqliteStore):
+    def __init__(self, pipeline, vision: VisionSection, store: SqliteStore, configured: VisionSection | None = None):
         self.pipeline = pipeline
-        self.vision = vision
+        self.vision = vision  # the model that runs
+        self.configured = configured or vision  # the one the config asks for
         self.store = store
         self._signature = store.gallery_signature(model_key(vision))
+        self._every_model = embeddings_signature(store)
         self._checked = time.monotonic()
         self.rule = naming_rule(vision)
         self.gallery = build_gallery(store, vision)
@@ -57,17 +60,27 @@ class Identifier:
                       track.evidence.frames)
         return swapped
 
-    def refresh_gallery(self) -> None:
-        """Pick up enrolments made since (at most every GALLERY_POLL_S)."""
+    def refresh_gallery(self) -> bool:
+        """Pick up enrolments made since (at most every GALLERY_POLL_S). True when another model should
+        run now: the running one no longer has everyone's vector (a person enrolled or pulled without
+        it), or one preferred to it now has (the missing vectors were added)."""
         now = time.monotonic()
         if now - self._checked < GALLERY_POLL_S:
-            return
+            return False
         self._checked = now
+        every_model = embeddings_signature(self.store)
+        if every_model != self._every_model:
+            self._every_model = every_model
+            best = serving_embedders(self.configured, model_coverage(self.store))[0]
+            if best != self.vision.embedder:
+                log.info("enrolments changed: %s now serves the gallery best", best)
+                return True
         signature = self.store.gallery_signature(model_key(self.vision))
         if signature != self._signature:
             self._signature = signature
             self.gallery = build_gallery(self.store, self.vision)
             log.info("gallery loaded: %d enrolled vectors", len(self.gallery))
+        return False
 
     def reload_soon(self) -> None:
         """On the next refresh, reload whatever the store holds (a student was just enrolled)."""

@@ -67,6 +67,7 @@ class RecognitionWorker(threading.Thread):
         self.capture: GuidedCapture | None = None  # while a student's photos are taken
         self.judging: JudgeThread | None = None
         self.store: SqliteStore | None = None
+        self.configured = cfg.vision  # self.cfg.vision becomes the model that runs (see load)
 
     def submit(self, command: object) -> bool:
         """Called from the UI thread; never blocks."""
@@ -109,26 +110,39 @@ class RecognitionWorker(threading.Thread):
 
     def load(self) -> None:
         """Load and warm up every model, in this thread (run() calls it; so may a test)."""
-        from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
-
         self.judging = JudgeThread(self.cfg)  # its models load on its own thread, meanwhile
         self.store = self.store_factory()
-        configured = self.cfg.vision.embedder
-        self.pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models", FALLBACK_EMBEDDER)
-        # From here on, the model that runs: the gallery holds its vectors, captures are labelled with it.
-        self.cfg = replace(self.cfg, vision=self.pipeline.cfg)
-        self.pipeline.warm_up()
-        self.identifier = Identifier(self.pipeline, self.cfg.vision, self.store)
         self.announcer = Announcer(self.cfg, AttendanceService(self.store, self.cfg, self.clock), self.outbox,
                                    self.stats, self.health)
-        if self.pipeline.fallback_reason:
-            self.announcer.embedder_fallback(configured, self.cfg.vision.embedder, self.pipeline.fallback_reason)
+        self._start_face_model()
         info = self.judging.info()
         self.gate = LivenessGate(self.cfg, info)
         self.announcer.liveness_notices(info)
         self.spoofs = SpoofRecorder(self.cfg, self.store, self.clock)
         self.spoofs.purge_snapshots()
         self.cards = CardWatch(self.cfg.attendance, self.outbox)  # check-in cards shown to the camera
+
+    def _start_face_model(self) -> None:
+        """The face model to recognise with: the configured one when every enrolled person has a vector
+        for it (and its file loads), else one they all have (kiosk/enrolment/gallery.py); said on
+        screen and in the log when it is not the configured one."""
+        from kiosk.enrolment.gallery import choose_pipeline
+        from kiosk.store.embeddings import model_coverage
+
+        self.pipeline, chosen = choose_pipeline(self.configured, self.cfg.data_dir / "models",
+                                                model_coverage(self.store))
+        # From here on, the model that runs: the gallery holds its vectors, captures are labelled with it.
+        self.cfg = replace(self.cfg, vision=self.pipeline.cfg)
+        self.pipeline.warm_up()
+        self.identifier = Identifier(self.pipeline, self.cfg.vision, self.store, self.configured)
+        self.tracker = Tracker()  # a track's evidence holds vectors of the model it was embedded with
+        if self.pipeline.fallback_reason:
+            self.announcer.embedder_fallback(self.configured.embedder, self.cfg.vision.embedder,
+                                             self.pipeline.fallback_reason)
+        elif chosen.describe():
+            self.announcer.gallery_model(chosen)
+        elif chosen.people == 0:
+            log.warning("nobody is enrolled yet: every face is a stranger until someone is (main.py enroll)")
 
     def close(self) -> None:
         if self.judging is not None:
@@ -137,12 +151,18 @@ class RecognitionWorker(threading.Thread):
             self.store.close()
 
     def _enrolment_command(self, command: object) -> None:
+        if isinstance(command, (PauseForEnrolment, StartCapture)) and not self.enrolling:
+            # The other installed models embed each kept photo too; loaded while the person's details are
+            # typed, dropped after (recognition runs one model).
+            others = self.pipeline.load_companions()
+            log.info("enrolment: also storing vectors for %s", ", ".join(others) or "no other model")
         if isinstance(command, PauseForEnrolment):
             self.enrolling, self.capture = True, None
         elif isinstance(command, StartCapture):
             self.enrolling = True
             self.capture = GuidedCapture(self.pipeline, self.cfg.vision, self.outbox, self.cfg.kiosk.id)
         elif isinstance(command, ResumeRecognition):
+            self.pipeline.drop_companions()
             self.enrolling, self.capture = False, None
             self.tracker = Tracker()  # faces seen before enrolment are stale
             self.identifier.reload_soon()  # the new student is known
@@ -159,7 +179,8 @@ class RecognitionWorker(threading.Thread):
     def _process_safely(self, frame: Frame) -> None:
         started = time.perf_counter()
         try:
-            self.identifier.refresh_gallery()
+            if self.identifier.refresh_gallery():
+                self._start_face_model()  # enrolments changed which model everyone has a vector for
             self.process(frame)
             self.cards.look(frame)
         except StoreError as err:  # a full disk, a damaged page: say so on screen, keep recognising

@@ -42,7 +42,8 @@ def save_enrolment(cfg: Config, store: SqliteStore, actor: Person, kiosk_id: str
     existing = store.person(command.person_id)
     role = existing.role if existing is not None and command.mode != "new" else "student"
     request = Enrolment(Person(command.person_id, command.name.strip(), role), command.vectors, command.sources,
-                        command.mode, command.consent, command.allow_duplicate, actor.id, kiosk_id, audited=True)
+                        command.mode, command.consent, command.allow_duplicate, actor.id, kiosk_id, audited=True,
+                        others=command.others)
 
     def refused(detail: str, reason: str, name: str = command.name, **extra) -> EnrolmentSaved:
         store.audit(AuditEntry(now, kiosk_id, actor.id, "enroll_refused", target_id=command.person_id, detail=detail))

@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Collection
+from typing import Collection, Mapping
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -82,8 +82,12 @@ class SqliteStore(Database):
 
     # -- people -------------------------------------------------------------
     def add_person(
-        self, person: Person, model: str, vectors: np.ndarray, sources: list[str], replace: bool = False
+        self, person: Person, model: str, vectors: np.ndarray, sources: list[str], replace: bool = False,
+        others: Mapping[str, np.ndarray] | None = None,
     ) -> None:
+        """Enrol (or, with `replace`, re-enrol) a person from photos: `vectors` under `model`, and
+        `others` (model key -> one row per photo, in `sources` order) under the other installed models.
+        Re-enrolling drops the person's vectors of every model: they came from the old photos."""
         if person.role not in ROLES:
             raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
         if not person.name.strip() or not person.id.strip():
@@ -93,7 +97,9 @@ class SqliteStore(Database):
             if _enrolled(conn, person.id) and not replace:
                 raise StoreError(f"person {person.id!r} is already enrolled; use --replace to re-enrol")
             writes.upsert_person(conn, person.id, person.name.strip(), person.role, now)
-            writes.replace_embeddings(conn, person.id, _embedding_rows(model, vectors, sources), now, model=model)
+            rows = [row for key, rows in {model: vectors, **(others or {})}.items()
+                    for row in _embedding_rows(key, rows, sources)]
+            writes.replace_embeddings(conn, person.id, rows, now)
 
     def add_embeddings(self, person_id: str, model: str, vectors: np.ndarray, sources: list[str]) -> int:
         """Add photos to an enrolled person; a face already stored (the same photo again) is

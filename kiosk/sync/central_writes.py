@@ -75,7 +75,9 @@ def _live(central: Central, collection: str, key: str) -> dict | None:
 # -- people -----------------------------------------------------------------------
 
 def enroll_person(central: Central, person: Person, model: str, vectors: np.ndarray, sources: list[str],
-                  replace: bool = False) -> None:
+                  replace: bool = False, others: dict[str, np.ndarray] | None = None) -> None:
+    """As SqliteStore.add_person, centrally: `others` are the same photos under other models, and a
+    re-enrolment drops the vectors of every model (they came from the old photos)."""
     if person.role not in ROLES:
         raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
     if not person.name.strip() or not person.id.strip():
@@ -85,9 +87,8 @@ def enroll_person(central: Central, person: Person, model: str, vectors: np.ndar
     if existing and not replace and not awaiting:  # a student with no face yet is awaiting enrolment
         raise StoreError(f"person {person.id!r} is already enrolled centrally; use --replace to re-enrol")
     fields = person_fields(person.name.strip(), person.role, model, vectors, sources)
-    if existing:  # keep the person's embeddings for other models
-        others = [e for e in existing.get("embeddings") or [] if isinstance(e, dict) and e.get("model") != model]
-        fields["embeddings"] = others + fields["embeddings"]
+    for other, rows in (others or {}).items():
+        fields["embeddings"] += person_fields("", "", other, rows, sources)["embeddings"]
     _stamp(central, "people", person.id, fields)
 
 

@@ -81,6 +81,8 @@ STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
 EMBEDDER_FALLBACK = "Face model {layer} missing or damaged (ask IT): using the built-in model"
 STORAGE_BACK = "Check-ins are being saved again ({reason} kept meanwhile now saved)"
 CLOCK_DOUBTFUL = "Clock looks wrong ({reason}): no class opens until it is set. Please tell IT."
+GALLERY_PARTIAL = "{people} enrolled people have no {configured} face vector yet (ask IT): recognising with {serving}"
+GALLERY_UNMATCHED = "{people} enrolled people cannot be recognised by any installed face model (ask IT)"
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
 
 # Side panel.
@@ -120,6 +122,10 @@ _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (
 
 def notice(event: scr.Notice) -> tuple[str, str]:
     """(words, level: info | warning | error) of a toast."""
+    if event.reason == scr.GALLERY_PARTIAL:
+        kind, people, configured, serving = (event.detail.split(":") + ["", "", "", ""])[:4]
+        template = GALLERY_UNMATCHED if kind == "unmatched" else GALLERY_PARTIAL
+        return template.format(people=people, configured=configured, serving=serving), "warning"
     template, level = _NOTICES.get(event.reason, ("{reason}", "info"))
     return template.format(reason=event.detail or event.reason, layer=event.detail), level
 

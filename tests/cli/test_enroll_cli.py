@@ -171,3 +171,61 @@ def test_extend_and_id_usage_errors_store_nothing(cli, shared, data_dir):
     code, _, err = cli("enroll", "--id", "two words", "--name", "X", photo)
     assert code == 2 and "an id may use only letters, digits" in err and err.count("\n") == 1
     assert people(data_dir) == []
+
+
+def test_with_edgeface_installed_enrol_stores_a_vector_of_each_model(cli, shared, data_dir, tmp_path,
+                                                                      installed_edgeface):
+    """The default config on an installation setup.sh filled: EdgeFace-S recognises, and SFace's vectors
+    are stored beside, so a kiosk switched to SFace (or running it while EdgeFace's file is missing)
+    needs no new photos. A re-enrolment replaces both."""
+    from kiosk.config import PROJECT_ROOT
+    from kiosk.store.embeddings import model_coverage
+
+    default = ("--config", str(PROJECT_ROOT / "config" / "kiosk.toml"))
+    photos = shared / "face_recognition"
+    code, out, err = cli(*default, "enroll", "--id", "obama", "--name", "Barack Obama", str(photos / "obama.jpg"),
+                         str(photos / "obama2.jpg"))
+    assert code == 0 and "note:" not in err, err
+    code, out, _ = cli(*default, "enroll", "--id", "obama", "--name", "Barack Obama", "--replace",
+                       str(photos / "obama2.jpg"))
+    store = SqliteStore.in_dir(data_dir)
+    try:
+        assert model_coverage(store).by_model == {"edgeface-s": 1, "sface": 1}
+        assert store.embedding_counts("edgeface-s") == store.embedding_counts("sface") == {"obama": 1}
+    finally:
+        store.close()
+    found = json.loads(cli(*default, "identify", str(photos / "obama.jpg"))[1])
+    assert found["person_id"] == "obama"
+
+
+def test_add_missing_models_goes_with_a_folder_or_a_csv(cli, shared):
+    code, _, err = cli("enroll", "--id", "x", "--name", "X", "--add-missing-models",
+                       str(shared / "face_recognition" / "obama.jpg"))
+    assert code == 2 and err.strip() == "error: enroll: --add-missing-models goes with --from-dir or --from-csv"
+
+
+def test_add_missing_models_from_a_csv_touches_nobody_else(cli, shared, data_dir, tmp_path, isolated_models,
+                                                           edgeface_onnx):
+    """Photo day's CSV again, after EdgeFace-S was installed: the enrolled get its vectors; someone in the
+    CSV not enrolled yet is skipped (enrolling is another run), and names and consent stay."""
+    from kiosk.config import PROJECT_ROOT
+
+    photos = shared / "face_recognition"
+    assert cli("enroll", "--id", "obama", "--name", "Barack Obama", "--consent-by", "self",
+               str(photos / "obama.jpg"))[0] == 0
+    (isolated_models / edgeface_onnx.name).symlink_to(edgeface_onnx)  # installed after that enrolment
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(f"id,name,photo,consent\nobama,B. Obama,{photos / 'obama2.jpg'},yes\n"
+                     f"biden,Joe Biden,{photos / 'biden.jpg'},yes\n")
+    code, out, err = cli("--config", str(PROJECT_ROOT / "config" / "kiosk.toml"), "enroll", "--from-csv", str(sheet),
+                         "--add-missing-models")
+    assert code == 0, err
+    assert "obama: added 1 edgeface-s vector(s)" in out and "biden: not enrolled" in out
+    assert "people.csv: 1 given the missing models' vectors, 1 skipped, 0 photo(s) or row(s) rejected" in out
+    store = SqliteStore.in_dir(data_dir)
+    try:
+        assert people(data_dir) == ["obama"] and store.person("obama").name == "Barack Obama"
+        assert store.embedding_counts("edgeface-s") == {"obama": 1}
+        assert store.query("SELECT consent_by FROM people WHERE id = 'obama'")[0][0] == "self"
+    finally:
+        store.close()

@@ -92,6 +92,16 @@ def _as_another_user() -> list[str]:
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
+def _school_database(data: Path) -> None:
+    """A kiosk database the other user may open and write (SQLite's WAL files are made beside it)."""
+    from kiosk.store.sqlite_store import SqliteStore
+
+    data.mkdir()
+    SqliteStore.in_dir(data).close()
+    for path in (data, *data.iterdir()):
+        path.chmod(0o777 if path.is_dir() else 0o666)
+
+
 def test_an_unreadable_models_folder_is_one_line_naming_it(edgeface_onnx):
     with tempfile.TemporaryDirectory() as tmp:  # under /tmp itself: `nobody` must reach the data folder
         work = Path(tmp)
@@ -103,6 +113,7 @@ def test_an_unreadable_models_folder_is_one_line_naming_it(edgeface_onnx):
         config = work / "edgeface.toml"
         config.write_text('[vision]\nembedder = "edgeface-s"\n')
         config.chmod(0o644)
+        _school_database(work / "data")  # doctor FAILs without one: this test is about the models line
         env = {**os.environ, "KIOSK_MODELS_DIR": str(closed), "HOME": tmp}
         run = [*_as_another_user(), sys.executable, str(REPO / "main.py"), "--config", str(config),
                "--data-dir", str(work / "data")]

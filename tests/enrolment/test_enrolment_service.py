@@ -90,3 +90,18 @@ def test_bad_requests_store_nothing(cfg, store, faces, pid, name, mode, reason):
     with pytest.raises(StoreError, match=reason):
         enrol(cfg, store, request(pid, name, faces["biden"], mode=mode))
     assert store.query("SELECT count(*) FROM embeddings")[0][0] == before
+
+
+def test_every_models_vectors_are_stored_and_checked_on_the_model_everyone_has(cfg, store, faces):
+    """An SFace-only gallery and a new enrolment on EdgeFace-S (with its SFace vectors): the duplicate
+    check runs on SFace, where everyone is, so the same face under a new id is still refused."""
+    from dataclasses import replace
+
+    enrol(cfg, store, request("obama", "Barack Obama", faces["obama"]))
+    edge = replace(cfg, vision=replace(cfg.vision, embedder="edgeface-s"))
+    vector = np.eye(1, 512, dtype=np.float32)[0]
+    with pytest.raises(DuplicateFace, match="already enrolled as obama"):
+        enrol(edge, store, request("barack", "B", vector, others={"sface": faces["obama2"][None]}))
+    enrol(edge, store, request("lin", "Lin-Manuel Miranda", vector, others={"sface": faces["lin"][None]}))
+    assert store.embedding_counts("edgeface-s") == {"lin": 1}
+    assert store.embedding_counts("sface") == {"lin": 1, "obama": 1}

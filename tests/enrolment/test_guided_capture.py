@@ -17,6 +17,7 @@ from tests.lanes_support import OutboxSpy
 from kiosk.messages.enrolment import CaptureComplete, CaptureGuidance
 
 FPS = 29.97
+SFACE = Config().replace("vision", embedder="sface").vision  # ships in a package: every checkout has it
 SOLO = range(84, 212, 2)  # the frames where he is alone in the picture, every other one
 
 
@@ -38,7 +39,7 @@ def clip(shared) -> dict[int, object]:
 def pipeline(tmp_path_factory):
     from kiosk.vision.pipeline import FacePipeline
 
-    return FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
+    return FacePipeline(SFACE, tmp_path_factory.mktemp("models"))
 
 
 def test_a_frame_turned_to_his_right_reads_negative_yaw_and_its_mirror_positive(clip, pipeline):
@@ -52,20 +53,40 @@ def test_a_crowd_frame_asks_for_one_person(clip, pipeline):
     assert read_frame(pipeline, Frame(clip[240], 0.0, 240), None).faces > 1
 
 
-def test_capture_keeps_two_photos_of_each_pose_then_hands_over_the_embeddings(clip, pipeline):
+def run_capture(clip, pipeline, vision) -> list:
+    """The clip's solo frames, then their mirror images (the left and right turns); what was sent."""
     outbox = OutboxSpy("recognition")
-    capture = GuidedCapture(pipeline, Config().vision, outbox, "door-7")
+    capture = GuidedCapture(pipeline, vision, outbox, "door-7")
     t = 0.0
     for mirrored in (False, True):
         for index in SOLO:
             image = cv2.flip(clip[index], 1) if mirrored else clip[index]
             t += 2 / FPS
             capture.process(Frame(image, t, index))
-    posted = outbox.sent()
+    return outbox.sent()
+
+
+def test_capture_keeps_two_photos_of_each_pose_then_hands_over_the_embeddings(clip, pipeline):
+    posted = run_capture(clip, pipeline, SFACE)
     guidance = [e for e in posted if isinstance(e, CaptureGuidance)]
     (done,) = [e for e in posted if isinstance(e, CaptureComplete)]
-    assert done.vectors.shape == (6, 128) and done.embedder == "sface"
+    assert done.vectors.shape == (6, 128) and done.embedder == "sface" and done.others == {}
     assert sorted(done.sources) == sorted(f"door-7 {p} {n}" for p in ("front", "left", "right") for n in (1, 2))
     assert guidance[-1].advice == "done" and dict(guidance[-1].counts) == {"front": 2, "left": 2, "right": 2}
     assert sum(g.kept for g in guidance) == 6
     assert "left" in {g.advice for g in guidance}  # it asked for the left turn before the mirrored pass
+
+
+def test_with_edgeface_installed_each_photo_also_gets_its_vector(clip, installed_edgeface, tmp_path):
+    """The kiosk on EdgeFace-S (the default) loads SFace beside it while enrolment is open: the
+    student's photos give both models' vectors, so a later change of model needs no new photos."""
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipeline = FacePipeline(Config().vision, tmp_path)
+    assert pipeline.model == "edgeface-s" and pipeline.load_companions() == ["sface"]
+    (done,) = [e for e in run_capture(clip, pipeline, pipeline.cfg) if isinstance(e, CaptureComplete)]
+    assert done.embedder == "edgeface-s" and done.vectors.shape == (6, 512)
+    assert list(done.others) == ["sface"] and done.others["sface"].shape == (6, 128)
+    for rows in (done.vectors, done.others["sface"]):  # each model sees one person in the six photos
+        scores = rows @ rows.T
+        assert (scores.sum() - 6) / 30 > 0.4, scores

@@ -24,7 +24,7 @@ from tests.lanes_support import OutboxSpy
 
 @pytest.fixture
 def gate_without_model(data_dir):
-    cfg = config_from_dict({"store": {"data_dir": str(data_dir)}})  # no model imported
+    cfg = config_from_dict({"store": {"data_dir": str(data_dir)}, "vision": {"embedder": "sface"}})  # no model imported
     store = SqliteStore.in_dir(data_dir)
     judging = JudgeThread(cfg)
     gate = LivenessGate(cfg, judging.info())
@@ -93,7 +93,8 @@ def test_the_judge_keeps_only_the_newest_frame_of_a_track(gate_without_model, sh
 
 
 def test_a_failed_face_keeps_its_crop_only_with_snapshots_on_and_a_gone_track_is_forgotten(data_dir, shared):
-    cfg = config_from_dict({"store": {"data_dir": str(data_dir)}, "liveness": {"keep_snapshots": True}})
+    cfg = config_from_dict({"store": {"data_dir": str(data_dir)}, "liveness": {"keep_snapshots": True},
+                            "vision": {"embedder": "sface"}})
     judging = JudgeThread(cfg)
     try:
         gate = LivenessGate(cfg, judging.info())

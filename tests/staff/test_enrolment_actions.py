@@ -128,3 +128,15 @@ def test_vectors_are_stored_under_the_model_that_made_them(cfg, store, faces, de
                                                ("door-7 front 1",), embedder="sface"))
     assert isinstance(saved, EnrolmentSaved) and saved.ok
     assert store.embedding_counts("sface")["maya"] == 1 and "maya" not in store.embedding_counts("edgeface-s")
+
+
+def test_a_capture_from_the_door_stores_every_models_vectors(desk, store, faces):
+    """Guided capture hands over the other installed models' vectors too (CaptureComplete.others): the
+    desk stores them beside the running model's, so the student needs no new photos for another model."""
+    desk.handle(CheckPin("4829"))
+    edge = np.eye(2, 512, dtype=np.float32)
+    (saved,) = desk.handle(SaveEnrolment("lin", "Lin-Manuel Miranda", "new", SELF, np.stack([faces["lin"]] * 2),
+                                         ("door-7 front 1", "door-7 front 2"), embedder="sface",
+                                         others={"edgeface-s": edge}))
+    assert isinstance(saved, EnrolmentSaved) and saved.ok
+    assert store.embedding_counts("sface")["lin"] == 2 and store.embedding_counts("edgeface-s") == {"lin": 2}

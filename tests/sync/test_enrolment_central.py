@@ -28,6 +28,6 @@ def test_new_then_extend_centrally(kiosk_cfg, central_server):
     assert (result.stored, result.skipped) == (1, 1)
     doc = central_server.db().people.find_one({"_id": "lin"})
     assert [e["source"] for e in doc["embeddings"]] == ["a", "b", "c"] and doc["name"] == "Lin"
-    assert store.embedding_counts("sface") == {"lin": 3}  # pulled into this kiosk at once
+    assert store.embedding_counts(kiosk_cfg.vision.embedder) == {"lin": 3}  # pulled into this kiosk at once
     assert store.query("SELECT consent_by FROM people WHERE id = 'lin'")[0][0] == "self"
     store.close()

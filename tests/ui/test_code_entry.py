@@ -65,7 +65,7 @@ def kiosk(data_dir):
     store.close()
 
 
-def step(app: KioskApp, until=lambda: False, timeout: float = 10.0) -> None:
+def step(app: KioskApp, until=lambda: False, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         app._pump_input()
@@ -153,7 +153,9 @@ def test_a_card_shown_to_the_camera_is_read_and_checks_the_student_in(kiosk, tmp
         stop.set()
         capture.join(3)
     assert CodeSeen(MAYA) in seen  # read from a decoded video frame: the real camera path
-    step(kiosk, lambda: any(line.method == "code" for line in session_roll(kiosk.store, SESSION).lines))
+    # The check-in, then its audit row (the desk writes them one after the other): wait for both.
+    step(kiosk, lambda: any(line.method == "code" for line in session_roll(kiosk.store, SESSION).lines)
+         and audit_entries(kiosk.store, "code_check_in"))
     assert audit_entries(kiosk.store, "code_check_in")[0].detail.startswith("qr:")
 
 

@@ -40,11 +40,17 @@ def ann_gallery(flagged: frozenset[str] = frozenset()) -> Gallery:
 # -- the rule from config and calibration ---------------------------------------------------------
 
 def test_the_calibrated_rule_grows_with_the_gallery():
-    rule = naming_rule(VisionSection())  # sface, vision.threshold = 0: calibrated
+    rule = naming_rule(VisionSection(embedder="sface"))  # vision.threshold = 0: calibrated
     assert (rule.threshold, rule.margin, rule.confirm_frames) == (0.444, 0.08, 2)
     assert rule.threshold_at() == rule.threshold_at(0) == rule.threshold_at(REFERENCE_PEOPLE) == 0.444
     assert rule.threshold_at(10_000) == 0.522 and rule.threshold_at(300) == 0.452
     assert (rule.track_headroom, rule.refuse_gap, rule.lookalike_factor) == (0.07, 0.10, 2.0)
+
+
+def test_each_model_has_its_own_rule_and_the_default_is_edgeface():
+    rule = naming_rule(VisionSection())
+    assert VisionSection().embedder == "edgeface-s"
+    assert (rule.threshold, rule.margin, rule.threshold_at(1000), rule.track_headroom) == (0.45, 0.08, 0.491, 0.06)
 
 
 def test_a_threshold_in_the_config_holds_at_every_size_with_the_calibrated_margin():
@@ -59,8 +65,8 @@ def test_an_uncalibrated_model_needs_a_threshold(monkeypatch):
 
     monkeypatch.delitem(CALIBRATED, "sface")
     with pytest.raises(ConfigError, match="no calibrated threshold for sface"):
-        naming_rule(VisionSection())
-    assert naming_rule(VisionSection(threshold=0.4)) == NamingRule(0.4, 0.0)
+        naming_rule(VisionSection(embedder="sface"))
+    assert naming_rule(VisionSection(embedder="sface", threshold=0.4)) == NamingRule(0.4, 0.0)
 
 
 def test_the_curve_is_read_linearly_in_log_people_and_beyond_along_its_last_slope():
@@ -71,10 +77,12 @@ def test_the_curve_is_read_linearly_in_log_people_and_beyond_along_its_last_slop
 
 
 def test_enrolment_bars_come_from_the_same_calibration():
-    calibrated = VisionSection()
+    calibrated = VisionSection(embedder="sface")
     assert verification_threshold(calibrated) == 0.300 and same_face_score(calibrated) == 0.54
     assert lookalike_floor(calibrated) == 0.444  # a calibrated curve: the reference gallery's threshold
-    fixed = VisionSection(threshold=0.5)  # the config's threshold is every bar, the look-alike band below it
+    edgeface = VisionSection(embedder="edgeface-s")
+    assert (verification_threshold(edgeface), same_face_score(edgeface), lookalike_floor(edgeface)) == (0.26, 0.48, 0.45)
+    fixed = VisionSection(embedder="sface", threshold=0.5)  # the config's threshold is every bar, the look-alike band below it
     assert verification_threshold(fixed) == same_face_score(fixed) == 0.5
     assert lookalike_floor(fixed) == pytest.approx(0.5 - 0.042)
 

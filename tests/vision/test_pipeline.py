@@ -95,7 +95,7 @@ def test_a_missing_embedder_falls_back_only_when_asked(tmp_path, photos):
     assert pipeline.embedder.name == "sface" and "edgeface_s_gamma_05.onnx" in pipeline.fallback_reason
     assert (pipeline.cfg.embedder, pipeline.cfg.threshold, pipeline.cfg.margin) == ("sface", 0.0, 0.0)
     assert pipeline.embed(photos["obama.jpg"], pipeline.detect(photos["obama.jpg"])).shape == (1, 128)
-    assert not FacePipeline(VisionSection(), tmp_path, FALLBACK_EMBEDDER).fallback_reason
+    assert not FacePipeline(VisionSection(embedder="sface"), tmp_path, FALLBACK_EMBEDDER).fallback_reason
 
 
 def test_the_config_knows_every_detector_and_embedder_the_registries_have():

@@ -24,7 +24,7 @@ def test_real_photos_face_the_camera(shared, tmp_path):
     from kiosk.vision.images import load_image
     from kiosk.vision.pipeline import FacePipeline
 
-    pipeline = FacePipeline(Config().vision, tmp_path)
+    pipeline = FacePipeline(Config().replace("vision", embedder="sface").vision, tmp_path)
     for name in ("obama.jpg", "biden.jpg", "lin-manuel-miranda.png"):
         face = pipeline.detect(load_image(shared / "face_recognition" / name))[0]
         assert yaw_degrees(face) < 20, name
@@ -40,7 +40,7 @@ GOOD = ("alex-lacamoire.png", "lin-manuel-miranda.png", "obama.jpg", "obama2.jpg
 def pipeline(tmp_path_factory):
     from kiosk.vision.pipeline import FacePipeline
 
-    return FacePipeline(Config().vision, tmp_path_factory.mktemp("models"))
+    return FacePipeline(Config().replace("vision", embedder="sface").vision, tmp_path_factory.mktemp("models"))
 
 
 def enrol_error(pipeline, path, image=None):

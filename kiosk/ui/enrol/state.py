@@ -117,7 +117,7 @@ class EnrolState(State):
         self.step, self.message = "saving", ""
         self.submit_admin(SaveEnrolment(form.values["id"].strip(), form.display_name(), form.mode,
                                         form.consent_record(), self.captured.vectors, self.captured.sources,
-                                        allow_duplicate, self.captured.embedder))
+                                        allow_duplicate, self.captured.embedder, self.captured.others))
 
     def enrol_another(self) -> None:
         people = self.form.people

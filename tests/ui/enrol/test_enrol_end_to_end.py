@@ -81,7 +81,8 @@ class ClipThenMirror(CameraSource):
 
 @pytest.fixture
 def kiosk(shared, data_dir, tmp_path):
-    cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
+    cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7").replace(
+        "vision", embedder="sface")  # ships in a package: the same test in every checkout
     store = SqliteStore.in_dir(data_dir)
     staff.add_staff(store, "boss", "Ms Boss", role="admin")
     set_pin(store, "boss", "4829")
