@@ -195,6 +195,16 @@ async def person_erase(request: Request) -> Response:
     return RedirectResponse("/people", 303)
 
 
+async def reference_remove(request: Request) -> Response:
+    """One door reference (a face the door learned), removed by hand; enrolment photos stay."""
+    signed, _ = await signed_form(request)
+    require_admin(request)
+    pid, ref = request.path_params["person_id"][:MAX_ID], request.path_params["reference_id"]
+    await as_school(request, signed, lambda school: school.remove_door_reference(pid, ref))
+    signed.flash = "door reference removed"
+    return RedirectResponse(f"/people/{quote(pid)}", 303)
+
+
 def _csrf(signed, form: dict[str, str]) -> None:
     if not signed.csrf_ok(form.get("csrf")):
         raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
