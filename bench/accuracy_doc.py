@@ -19,7 +19,7 @@ def write_docs(report: dict) -> Path:
         model = next(iter(calib["models"]))
         parts += [_summary(calib, model), _protocol(), _enrolment(calib, model, report.get("enrolment_gates")), _rules(calib, model),
                   _curve(calib, model), _several_photos(calib, model), _models(calib),
-                  _small_faces(report.get("small_faces")), _walkup(report.get("walkup"), report.get("walkup_headroom")), _det()]
+                  _small_faces(report.get("small_faces")), _walkup(report.get("walkup"), report.get("walkup_headroom")), _door(), _det()]
     if report.get("results"):
         parts.append(_small_sets(report))
     parts.append(TRIED)
@@ -307,6 +307,12 @@ Recall is flat from about 56 px high (a box of about 46 px on its short side), s
 is 44. At 640 the detector misses some faces under 64 px; detecting the whole frame at 1280 finds
 them but costs 28 ms a frame against 8 (a 1280x720 frame), so 640 stays the default and a camera
 mounted far from the door can set `detect_width = 1280`."""
+
+
+def _door() -> str:
+    """"Learning from the door", as bench/door_report.py last wrote it (bench/door_days.py's simulation)."""
+    section = REPO / "bench" / "out" / "door_section-sface.md"
+    return section.read_text(encoding="utf-8") if section.is_file() else ""
 
 
 def _walkup(result: dict | None, sweep: list[dict] | None) -> str:
