@@ -242,6 +242,8 @@ class LivenessSection:
 class PrivacySection:
     retention_days: int = field(default=0, metadata=_check(_range(0, 36500)))  # 0 = keep
     require_consent: bool = False  # refuse an enrolment (CLI and kiosk) that records no consent
+    keep_attempts: bool = True  # keep unnamed walk-ups for staff to confirm (door attempts); false: none
+    attempt_retention_days: int = field(default=7, metadata=_check(_range(1, 365)))  # then they are purged
 
 
 @dataclass(frozen=True)

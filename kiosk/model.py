@@ -202,6 +202,9 @@ ENROLLED = "enrolled"  # a face is enrolled
 AWAITING = "awaiting enrolment"  # a student on a roster with no face yet: marked by hand until photo day
 OPTED_OUT = "opted out"  # never recognised by face: checks in with a personal code, or is marked by hand
 STATUSES = ("present", "late", "absent", "excused")  # what a stored attendance row may say
+# An embedding whose source starts so is a door reference: a face the door saw, confirmed by staff
+# (kiosk/vision/references.py), kept, listed, erased and synced like an enrolment photo's vector.
+DOOR_SOURCE = "door:"
 
 
 def enrolment_state(role: str, has_face: bool, opted_out: bool = False) -> str:

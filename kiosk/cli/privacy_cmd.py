@@ -12,7 +12,7 @@ from kiosk.errors import StoreFault, UsageError
 from kiosk.store.database import RESTORE_ADVICE
 from kiosk.store.ledger import verify_ledger
 from kiosk.store.oneroster import interchange_ids
-from kiosk.store.people import people_overview
+from kiosk.store.people import door_references, people_overview
 
 
 def register(commands) -> None:
@@ -34,6 +34,11 @@ def register(commands) -> None:
     opt.add_argument("person_id")
     opt.add_argument("--undo", action="store_true", help="opt back in (new photos are needed)")
     opt.set_defaults(handler=person_opt_out)
+    forget = actions.add_parser("remove-reference", help="remove one door reference (a face the door learned from "
+                                                         "a confirmed attempt; 'person list' shows their numbers)")
+    forget.add_argument("person_id")
+    forget.add_argument("reference_id", type=int)
+    forget.set_defaults(handler=person_remove_reference)
     verify = commands.add_parser("verify-log", help="check attendance and audit rows against the hash-chained ledger")
     verify.set_defaults(handler=verify_log_command)
 
@@ -59,7 +64,7 @@ def _verify(store) -> tuple[int, list[str]]:
 
 def person_list(args, cfg: Config) -> int:
     """Everyone, with their photos (or "awaiting enrolment"), consent, and whether they have a PIN."""
-    rows = read_store(cfg, people_overview)
+    rows, door = read_store(cfg, lambda s: (people_overview(s), door_references(s)))
     linked = read_store(cfg, interchange_ids).users  # person id -> (OneRoster sourcedId, school identifier)
     for p in rows:
         guardian = f", guardian {p.guardian}" if p.guardian else ""
@@ -71,6 +76,8 @@ def person_list(args, cfg: Config) -> int:
         print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
               f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}"
               + (f"\tOneRoster {linked[p.id][0]}, identifier {linked[p.id][1] or '-'}" if p.id in linked else ""))
+        for ref in door.get(p.id, ()):
+            print(f"\tdoor reference {ref.id}\tadded {ref.added_at[:10]}\t{ref.model}\t{ref.source[5:]}")
     if not rows:
         print("nobody yet; enrol people with 'enroll', or import a roster with 'class import-roster'")
     return 0
@@ -107,6 +114,12 @@ def person_opt_out(args, cfg: Config) -> int:
     else:
         print(f"{args.person_id} may be recognised by face again: enrol new photos ('enroll --id {args.person_id} "
               "--replace ...')")
+    return 0
+
+
+def person_remove_reference(args, cfg: Config) -> int:
+    found = with_school(cfg, lambda school: school.remove_door_reference(args.person_id, args.reference_id))
+    print(f"door reference {found.id} of {args.person_id} removed (added {found.added_at[:10]})")
     return 0
 
 

@@ -8,7 +8,10 @@ Refusals carry a reason code (the constants below); only the screen has words fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
+
+import numpy as np
 
 from kiosk.model import CheckIn, Reconciliation, SessionInfo
 
@@ -36,6 +39,15 @@ class MarkStudent:
     action: ClassVar[str] = "manual_mark"
     person_id: str
     status: str  # present | late | absent
+
+
+@dataclass(frozen=True)
+class ConfirmAttempt:
+    """"Yes, this was them": a door attempt offered after a mark by hand (AttemptOffer)."""
+
+    action: ClassVar[str] = "attempt_confirm"
+    attempt_id: int
+    person_id: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,17 @@ class PinChecked:
     context: OverlayContext | None = None  # what the instructor can act on, when ok
 
 
+@dataclass(frozen=True, eq=False)
+class AttemptOffer:
+    """A face the door saw in this session but could not name: was it the student just marked by hand?"""
+
+    attempt_id: int
+    person_id: str
+    name: str
+    at: datetime
+    picture: np.ndarray  # the face crop, BGR, about 112 px
+
+
 # ActionDone.refusal
 NOT_SIGNED_IN = "not_signed_in"
 NOT_YOURS = "not_yours"  # class_code: only its instructor or an admin may
@@ -122,6 +145,8 @@ class ActionDone:
     within_h: int = 0
     detail: str = ""
     context: OverlayContext | None = None
+    offers: tuple[AttemptOffer, ...] = ()  # manual_mark: the session's door attempts that may be them
+    learned: bool = False  # attempt_confirm: the face became one of their door references
 
 
 # -- a student's personal check-in code (no sign-in: the keypad, or a QR card the camera saw) --

@@ -31,6 +31,7 @@ from kiosk.messages.screen import RecognitionState
 from kiosk.model import Frame
 from kiosk.recognition import passes
 from kiosk.recognition.announce import Announcer
+from kiosk.recognition.attempts import AttemptRecorder
 from kiosk.recognition.cards import CardWatch
 from kiosk.recognition.gate import LivenessGate
 from kiosk.recognition.identify import Identifier
@@ -120,6 +121,8 @@ class RecognitionWorker(threading.Thread):
         self.announcer.liveness_notices(info)
         self.spoofs = SpoofRecorder(self.cfg, self.store, self.clock)
         self.spoofs.purge_snapshots()
+        self.attempts = AttemptRecorder(self.cfg, self.store, self.clock, self.pipeline, self.identifier)
+        self.attempts.purge()  # door attempts past their retention
         self.cards = CardWatch(self.cfg.attendance, self.outbox)  # check-in cards shown to the camera
 
     def _start_face_model(self) -> None:
@@ -212,6 +215,7 @@ class RecognitionWorker(threading.Thread):
         faces = self.pipeline.detect(frame.image)
         tracks = self.tracker.update(faces, frame.captured_at)
         self.gate.forget_gone({t.id for t in self.tracker.tracks})
+        self.attempts.forget_gone({t.id for t in self.tracker.tracks})  # an unnamed walk-up that ended
         plan = passes.plan(tracks, frame.captured_at, self.cfg.vision)
         if tracks and not plan.usable:
             self.announcer.look_at_camera(frame.captured_at)
@@ -221,6 +225,7 @@ class RecognitionWorker(threading.Thread):
             self.stats.recognitions += len(plan.due)
         finally:
             self._absorb(judging.result())  # re-raises a failure of the judge here
+        self.attempts.observe(plan.due, frame)
         if swapped:  # a new face in an old track: its evidence starts with this frame
             self._absorb(self.judging.judge(self.gate.due(swapped), frame.image, frame.captured_at).result())
         for track in plan.usable:
@@ -239,4 +244,5 @@ class RecognitionWorker(threading.Thread):
             self.spoofs.record(failed)
             self.announcer.liveness_failed(failed.result.score)
         if live:
+            self.attempts.live(track)
             self.announcer.announce(track)

@@ -23,7 +23,7 @@ def tally(rows: list[list]) -> tuple[dict[str, Counter], dict[StudentKey, Counte
     for pid, name, _, start, status, _, _, method, _, _, enrolment in rows:
         sessions[start][status] += 1
         students[(pid, name or pid, enrolment)][status] += 1
-        if method == "manual" and status in ("present", "late"):
+        if method in ("manual", "confirmed") and status in ("present", "late"):  # the kiosk missed them
             students[(pid, name or pid, enrolment)]["by_hand"] += 1
     return dict(sorted(sessions.items())), students
 

@@ -26,6 +26,7 @@ from kiosk.model import SessionInfo, room_names, room_scope
 from kiosk.scheduler.clock_guard import ClockGuard
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.activity import newest_write_at
+from kiosk.store.attempts import purge_attempts
 from kiosk.store.privacy import purge_older_than
 from kiosk.store.session_repair import ended_as_over, reopen_session
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
@@ -187,9 +188,11 @@ class SchedulerThread(threading.Thread):
             log.warning("scheduler tick failed: %s", err)
 
     def _purge_old_rows(self, store: SqliteStore) -> None:
-        """The retention setting: old attendance, audit and spoof rows go, once a day."""
+        """The retention settings: old attendance, audit and spoof rows go, and door attempts (rows and
+        pictures) after privacy.attempt_retention_days, once a day."""
         try:
             purged = purge_older_than(store, self.cfg.privacy.retention_days, self.clock())
+            purged["attempts"] = purge_attempts(store, self.clock(), self.cfg.privacy.attempt_retention_days)
         except Exception as err:
             log.warning("retention purge failed: %s", err)
             return

@@ -21,13 +21,14 @@ from kiosk.config import Config
 from kiosk.errors import KioskError, Refused
 from kiosk.messages import desk as msg
 from kiosk.messages.desk import (
-    ActionDone, Candidate, CheckInWithCode, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked,
-    Refresh, SessionEnded, StartNext,
+    ActionDone, AttemptOffer, Candidate, CheckInWithCode, CheckPin, ConfirmAttempt, EndSession, Logout, MarkStudent,
+    OverlayContext, PinChecked, Refresh, SessionEnded, StartNext,
 )
 from kiosk.messages.enrolment import ListPeople, SaveEnrolment
 from kiosk.messages.screen import CheckInPosted
 from kiosk.model import room_scope
 from kiosk.scheduler.timetable import current_and_next
+from kiosk.staff import attempts as review
 from kiosk.staff import enrolment_actions
 from kiosk.staff.codes import CodeDoor
 from kiosk.staff.marks import Mark, mark_by_hand
@@ -130,7 +131,25 @@ class StaffDesk:
         focus = self._require_focus(active=False)
         marked = mark_by_hand(self.store, Mark(focus.session_id, command.person_id, command.status), self.actor,
                               self.kiosk_id, self.clock())
-        return [ActionDone("manual_mark", True, person=marked.name, status=marked.status, context=self.context())]
+        offers = self._offers(focus.session_id, command.person_id, marked.name) \
+            if marked.status in ("present", "late") else ()
+        return [ActionDone("manual_mark", True, person=marked.name, status=marked.status, context=self.context(),
+                           offers=offers)]
+
+    def _offers(self, session_id: str, person_id: str, name: str) -> tuple[AttemptOffer, ...]:
+        """The session's door attempts that may have been them, with their pictures ("Was this Maya?")."""
+        found = []
+        for attempt in review.offers(self.store, session_id, person_id):
+            picture = review.picture(self.store, attempt)
+            if picture is not None:
+                found.append(AttemptOffer(attempt.id, person_id, name, attempt.at, picture))
+        return tuple(found)
+
+    def _confirm_attempt(self, command: ConfirmAttempt) -> list[object]:
+        done = review.confirm_attempt(self.cfg, self.store, command.attempt_id, command.person_id, self.actor,
+                                      self.clock(), where="")
+        return [ActionDone("attempt_confirm", True, person=done.marked.name, status=done.marked.status,
+                           learned=done.reference.added, context=self.context())]
 
     def _refresh(self, command: Refresh) -> list[object]:
         return [ActionDone("refresh", True, context=self.context())]
@@ -143,7 +162,7 @@ class StaffDesk:
                                                  command)]
 
     _ACTIONS = {EndSession: _end, StartNext: _start, MarkStudent: _mark, Refresh: _refresh,
-                ListPeople: _list_people, SaveEnrolment: _save_enrolment}
+                ListPeople: _list_people, SaveEnrolment: _save_enrolment, ConfirmAttempt: _confirm_attempt}
 
     # -- what the overlay shows --------------------------------------------------------
 

@@ -64,9 +64,10 @@ class Marked:
 
 
 def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, now: datetime,
-                 where: str = "") -> Marked:
+                 where: str = "", method: str = "manual") -> Marked:
     """Apply the rules and store the mark; MarkRefused (or the store's StoreError) when refused.
-    `where` names a channel other than the door ('web', 'cli'): it prefixes the audited reason."""
+    `where` names a channel other than the door ('web', 'cli'): it prefixes the audited reason.
+    `method` is 'confirmed' when staff said who a door attempt was (kiosk/staff/attempts.py)."""
     info = session_info(store, mark.session_id)
     if info is None:
         raise MarkRefused(UNKNOWN_SESSION, f"session {mark.session_id[:80]!r} is not held in this kiosk's database; "
@@ -75,7 +76,7 @@ def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, n
     reason = vet(store, info.class_code, mark, actor, current)
     audited = f"{where}: {reason}" if where and reason else (where or reason)
     old = mark_manual(store, info.session_id, mark.person_id, mark.status, Actor(actor.id, kiosk_id), now,
-                      reason=audited)
+                      reason=audited, method=method)
     name = roster_names(store, info.class_code).get(mark.person_id, mark.person_id)
     return Marked(name, mark.status, old, info.class_code)
 

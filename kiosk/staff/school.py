@@ -18,6 +18,7 @@ from kiosk.store import staff as staff_rows
 from kiosk.store.people import set_face_opt_out
 from kiosk.store.pins import hash_pin, pin_problem, set_pin
 from kiosk.store.privacy import erase_person, record_consent
+from kiosk.store.references import StoredVector, person_vector, remove_door_reference
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
 from kiosk.sync import central_writes as central
 
@@ -80,6 +81,16 @@ class School:
                 raise StoreError(f"{person_id!r} has no check-in code")
 
         self._change("code_revoke", person_id, lambda c: central.remove_code(c, person_id), here)
+
+    def remove_door_reference(self, person_id: str, reference_id: int) -> StoredVector:
+        """One of the person's door references (kiosk/enrolment/door.py), never an enrolment photo."""
+        found = person_vector(self.store, person_id, reference_id)
+        if found is None or not found.door:
+            raise StoreError(f"{person_id!r} has no door reference {reference_id}; see 'person list'")
+        self._change("door_ref_remove", person_id,
+                     lambda c: central.set_door_references(c, person_id, found.model, None, [found.source]),
+                     lambda s: remove_door_reference(s, person_id, reference_id), lambda _: found.source)
+        return found
 
     def erase(self, person_id: str) -> dict[str, int]:
         if self.store.person(person_id) is None:

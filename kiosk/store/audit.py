@@ -55,6 +55,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "import": ("roster_import", "enroll_import", "models_import", "oneroster_import"),
     "models": ("models_",),
     "overlay": ("dismiss", "timeout"),
+    "door": ("attempt_", "door_ref"),  # door attempts confirmed or ended, door references removed
     "spoof": (),
 }
 

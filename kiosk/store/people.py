@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.errors import StoreError
+from kiosk.model import DOOR_SOURCE
 from kiosk.store.database import Database, utc_now
 
 
@@ -78,8 +79,14 @@ class PhotoRecord:
     """One stored reference of a person's face (never the photo: its embedding, and where it came from)."""
 
     model: str
-    source: str  # the photo's file name, or the kiosk capture it came from
+    source: str  # the photo's file name, or the kiosk capture it came from ('door:...' a door reference)
     added_at: str  # ISO time
+    id: int = 0
+
+    @property
+    def door(self) -> bool:
+        """A door reference (kiosk/vision/references.py), removable one by one."""
+        return self.source.startswith(DOOR_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ def person_details(db: Database, person_id: str) -> PersonDetails | None:
     found = people_overview(db, person_id)
     if not found:
         return None
-    photos = tuple(PhotoRecord(r[0], r[1], r[2]) for r in db.query(
-        "SELECT model, source, created_at FROM embeddings WHERE person_id = ? ORDER BY id", (person_id,)))
+    photos = tuple(PhotoRecord(r[0], r[1], r[2], r[3]) for r in db.query(
+        "SELECT model, source, created_at, id FROM embeddings WHERE person_id = ? ORDER BY id", (person_id,)))
     classes = tuple(r[0] for r in db.query("SELECT class_code FROM roster WHERE person_id = ? ORDER BY class_code",
                                            (person_id,)))
     teaches = tuple(r[0] for r in db.query("SELECT code FROM classes WHERE instructor_id = ? ORDER BY code",
@@ -104,6 +111,15 @@ def person_details(db: Database, person_id: str) -> PersonDetails | None:
     statuses = {r[0]: r[1] for r in db.query("SELECT status, count(*) FROM attendance WHERE person_id = ?"
                                               " GROUP BY status", (person_id,))}
     return PersonDetails(found[0], photos, classes, teaches, statuses)
+
+
+def door_references(db: Database) -> dict[str, list[PhotoRecord]]:
+    """person id -> their door references, oldest first (`person list` shows them with their date)."""
+    found: dict[str, list[PhotoRecord]] = {}
+    for r in db.query("SELECT person_id, model, source, created_at, id FROM embeddings WHERE source LIKE 'door:%'"
+                      " ORDER BY person_id, id"):
+        found.setdefault(r[0], []).append(PhotoRecord(r[1], r[2], r[3], r[4]))
+    return found
 
 
 def roster_memberships(db: Database) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from kiosk.errors import StoreError
 from kiosk.model import Consent
+from kiosk.store.attempts import erase_attempts_of, remove_crops
 from kiosk.store.database import Database, to_iso, utc_now
 
 # Tables holding a person's data, and the column naming them. Embeddings,
@@ -36,6 +37,7 @@ def erase_person(db: Database, person_id: str, actor: str, kiosk_id: str = "") -
                      "(SELECT CAST(id AS TEXT) FROM attendance WHERE person_id = ?)", (person_id,))
         for table, column in PERSON_TABLES:
             removed[table] = conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (person_id,)).rowcount
+        removed["attempts"], crops = erase_attempts_of(conn, person_id)  # door attempts that are or may be them
         # Audit rows stay (they record what staff did) but no longer name the person.
         conn.execute("UPDATE audit SET target_id = 'erased' WHERE target_id = ?", (person_id,))
         conn.execute("UPDATE audit SET actor_id = 'erased' WHERE actor_id = ?", (person_id,))
@@ -46,6 +48,7 @@ def erase_person(db: Database, person_id: str, actor: str, kiosk_id: str = "") -
             "INSERT INTO audit (at, kiosk_id, actor_id, action, detail) VALUES (?, ?, ?, 'person.erase', ?)",
             (utc_now(), kiosk_id, actor, f"{sum(removed.values())} rows"),
         )
+    remove_crops(db, crops)  # their pictures, once the rows are gone
     return removed
 
 

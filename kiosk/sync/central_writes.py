@@ -107,6 +107,20 @@ def extend_person(central: Central, person_id: str, model: str, vectors: np.ndar
     return len(fresh)
 
 
+def set_door_references(central: Central, person_id: str, model: str, add: tuple[np.ndarray, str] | None,
+                        drop: list[str]) -> None:
+    """A person's door references for one model (kiosk/enrolment/door.py): `add` (vector, source) joins
+    their embeddings, the door references whose sources are in `drop` leave; enrolment vectors stay."""
+    existing = _live(central, "people", person_id)
+    if existing is None:
+        raise StoreError(f"unknown person {person_id!r}")
+    rows = [e for e in existing.get("embeddings") or [] if isinstance(e, dict)
+            and not (e.get("model") == model and e.get("source") in drop)]
+    if add is not None:
+        rows += person_fields("", "", model, np.asarray([add[0]], np.float32), [add[1]])["embeddings"]
+    _stamp(central, "people", person_id, {"embeddings": rows})
+
+
 def add_person(central: Central, person: Person) -> bool:
     """A person with no face: a student awaiting enrolment, or staff; True if new. An existing
     person keeps their face and gets this name and role."""

@@ -131,8 +131,17 @@ def _none(o, body: Rect) -> list[Button]:
     return []
 
 
+def _offer(o, body: Rect) -> list[Button]:
+    """Yes / No under the face of a door attempt ("Was this Maya?")."""
+    t = o.theme
+    w, h = (body.w - t.px(16)) // 2, t.px(76)
+    y = body.bottom - h
+    return [Button(Rect(body.x, y, w, h), text.OFFER_YES, o.accept_offer, "primary", bool(o.offers), "check"),
+            Button(Rect(body.right - w, y, w, h), text.OFFER_NO, o.decline_offer, icon="cross")]
+
+
 _BUILDERS = {"pin": _keypad, "code": _keypad, "menu": _menu, "confirm_end": _confirm, "mark": _mark,
-             "reconcile": _none}
+             "reconcile": _none, "was_this": _offer}
 
 
 # -- painting -------------------------------------------------------------------------
@@ -171,6 +180,9 @@ def _titles(o) -> tuple[str, str]:
         return text.CONFIRM_END_TITLE.format(code=focus.class_code), text.CONFIRM_END_DETAIL.format(n=absent)
     if o.screen == "reconcile" and focus:
         return text.RECONCILE_TITLE.format(code=focus.class_code), _focus_line(focus)
+    if o.screen == "was_this" and o.offers:
+        offer = o.offers[0]
+        return text.OFFER_TITLE.format(name=offer.name), text.OFFER_DETAIL.format(time=text.hhmm(offer.at))
     return text.MARK_TITLE, _focus_line(focus)
 
 
@@ -297,5 +309,17 @@ def _paint_nothing(surface, o, body: Rect) -> None:
     _message(surface, o, Rect(body.x, body.y, body.w, o.theme.px(44)))
 
 
+def _paint_offer(surface, o, body: Rect) -> None:
+    """The door attempt's face, as large as the panel allows above the buttons."""
+    if not o.offers:
+        return
+    t = o.theme
+    picture = o.offers[0].picture
+    side = max(t.px(80), min(body.w, body.h - t.px(76) - t.px(24), t.px(260)))
+    face = pygame.image.frombuffer(picture.tobytes(), (picture.shape[1], picture.shape[0]), "BGR")
+    face = pygame.transform.smoothscale(face, (side, side))
+    surface.blit(face, face.get_rect(midtop=(body.centerx, body.y)))
+
+
 _PAINTERS = {"pin": _paint_pin, "code": _paint_pin, "menu": _paint_menu, "confirm_end": _paint_nothing, "mark": _paint_mark,
-             "reconcile": _paint_reconcile}
+             "reconcile": _paint_reconcile, "was_this": _paint_offer}

@@ -5,7 +5,8 @@ all input while open. It never does slow work: PIN checks and writes go to
 the desk worker as commands, and the worker's answers come back as
 events. It closes itself after `pin.idle_timeout_s` without a touch.
 
-Screens: pin -> menu -> (confirm_end | mark | reconcile). Keys: digits,
+Screens: pin -> menu -> (confirm_end | mark | reconcile); a mark by hand may ask "Was this Maya?"
+(was_this) about the session's door attempts before going back to mark. Keys: digits,
 Backspace, Enter on the pad; typing searches on the mark screen; Esc goes
 back (closes from the pad and the menu). "Enrol a student" pushes the
 guided enrolment state on top (kiosk/ui/enrol/); the overlay waits below,
@@ -21,8 +22,8 @@ import pygame
 
 from kiosk.config import PinSection
 from kiosk.messages.desk import (
-    ActionDone, Candidate, CheckPin, EndSession, Logout, MarkStudent, OverlayContext, PinChecked, Refresh,
-    StartNext,
+    ActionDone, AttemptOffer, Candidate, CheckPin, ConfirmAttempt, EndSession, Logout, MarkStudent, OverlayContext,
+    PinChecked, Refresh, StartNext,
 )
 from kiosk.ui import overlay_views as views, text
 from kiosk.ui.keypad import DigitEntry
@@ -57,6 +58,7 @@ class PinOverlay(DigitEntry, State):
         self.context: OverlayContext | None = None
         self.query = ""
         self.page = 0
+        self.offers: list[AttemptOffer] = []  # door attempts that may be the student just marked
         self.buttons: list[Button] = []
         self.closed = False
 
@@ -101,8 +103,23 @@ class PinOverlay(DigitEntry, State):
     def back(self) -> None:
         if self.screen in ("pin", "menu"):
             self.close()
+        elif self.screen == "was_this":
+            self.decline_offer()
         else:
             self.go("menu")
+
+    def accept_offer(self) -> None:
+        """"Yes, it is": confirm the offered attempt as the student."""
+        if self.offers:
+            offer = self.offers.pop(0)
+            self.offers = []  # one face is theirs; the others were someone else's
+            self._send(ConfirmAttempt(offer.attempt_id, offer.person_id))
+
+    def decline_offer(self) -> None:
+        if self.offers:
+            self.offers.pop(0)
+        if not self.offers:
+            self.screen = "mark"
 
     def end_session(self) -> None:
         self._send(EndSession())
@@ -167,6 +184,9 @@ class PinOverlay(DigitEntry, State):
         if event.ok and event.action in ("end_session", "start_early"):
             self.close("done")  # the summary / the new class takes the screen
             return
+        if event.action in ("manual_mark", "attempt_confirm"):
+            self.offers = list(event.offers)
+            self.screen = "was_this" if self.offers else "mark"
         words = text.action_result(event)
         if words:
             self.message, self.message_level = words, "good" if event.ok else "error"

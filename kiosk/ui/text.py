@@ -309,6 +309,11 @@ EVERYONE_HERE = "Everyone on the list is here"
 DONE_END = "{code} ended"
 DONE_START = "{code} started early"
 DONE_MARK = "Marked {name} {status}"
+# "Was this Maya?": a door attempt offered after a mark by hand (kiosk/staff/attempts.py).
+OFFER_TITLE, OFFER_DETAIL = "Was this {name}?", "The door saw this face at {time} and did not know it"
+OFFER_YES, OFFER_NO = "Yes, it is", "No"
+DONE_LEARNED = "Thank you: the door will know {name} next time"
+DONE_NOT_LEARNED = "{name} is marked; this picture cannot teach the door"
 ERR_SIGN_IN = "Enter your PIN first"
 ERR_NOT_YOURS = "Only {code}'s instructor or an admin can do that"
 ERR_NO_ACTIVE = "No session is active"
@@ -344,7 +349,8 @@ def action_result(event: adm.ActionDone) -> str:
     """What an instructor's action did, or why not ('' when there is nothing to say)."""
     if event.ok:
         status = MARK_STATUS.get(event.status, event.status).lower()
-        done = {"end_session": DONE_END, "start_early": DONE_START, "manual_mark": DONE_MARK}.get(event.action, "")
+        done = {"end_session": DONE_END, "start_early": DONE_START, "manual_mark": DONE_MARK,
+                "attempt_confirm": DONE_LEARNED if event.learned else DONE_NOT_LEARNED}.get(event.action, "")
         return done.format(code=event.class_code, name=event.person, status=status)
     refused = {adm.NOT_SIGNED_IN: ERR_SIGN_IN, adm.NOT_YOURS: ERR_NOT_YOURS, adm.NO_ACTIVE: ERR_NO_ACTIVE,
                adm.NO_FOCUS: ERR_NO_FOCUS, adm.NO_NEXT: ERR_NO_NEXT,

@@ -204,3 +204,13 @@ def enrolment_caution(
 
 def _light(looks: CropQuality) -> str:
     return f"{'dark' if looks.brightness < 128 else 'bright'} (mean {looks.brightness:.0f}, {looks.clipped:.0%} clipped)"
+
+
+def door_face_problem(image_shape: tuple[int, ...], face: FaceBox, crop: np.ndarray, min_face_px: int,
+                      max_yaw_deg: float) -> str | None:
+    """Why a face seen at the door may not be kept (a door attempt's picture, and so a door reference):
+    the enrolment gate a photo must pass (enrolment_problem, without the eye check, which needs
+    FaceMesh), and the enrolment's minimum size. None when it passes."""
+    if face.size < min_face_px:
+        return f"face is {round(face.size)} px wide; needs at least {min_face_px} px"
+    return enrolment_problem(image_shape, face, crop, max_yaw_deg)

@@ -95,10 +95,10 @@ def signed_in(request: Request) -> StaffLogin:
     return login
 
 
-async def signed_form(request: Request) -> tuple[StaffLogin, dict[str, str]]:
+async def signed_form(request: Request, **limits) -> tuple[StaffLogin, dict[str, str]]:
     """A POST from a signed-in browser, with its CSRF token checked (WebError 401 / 403 otherwise)."""
     signed = signed_in(request)
-    form = await read_form(request)
+    form = await read_form(request, **limits)
     if not signed.csrf_ok(form.get("csrf")):
         raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
     return signed, form

@@ -24,8 +24,9 @@ class WebError(Exception):
         self.headers = headers or {}
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """An application/x-www-form-urlencoded body of at most MAX_FORM_BYTES; the first value of each field."""
+async def read_form(request: Request, max_fields: int = MAX_FIELDS) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body of at most MAX_FORM_BYTES; the first value of each field
+    (at most `max_fields` fields: a list of ticked boxes may ask for more)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         raise WebError(415, "send the form as application/x-www-form-urlencoded")
@@ -38,11 +39,11 @@ async def read_form(request: Request) -> dict[str, str]:
         if len(body) > MAX_FORM_BYTES:
             raise WebError(413, f"form too large (at most {MAX_FORM_BYTES // 1024} KiB)")
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields)
     except UnicodeDecodeError:
         raise WebError(400, "the form is not UTF-8 text") from None
     except ValueError:
-        raise WebError(400, f"the form has more than {MAX_FIELDS} fields") from None
+        raise WebError(400, f"the form has more than {max_fields} fields") from None
     fields: dict[str, str] = {}
     for key, value in pairs:
         fields.setdefault(key, value)

@@ -8,11 +8,12 @@ from jinja2 import Environment
 from starlette.routing import Route
 
 from kiosk.model import STATUSES
-from kiosk.web import api, downloads, pages
+from kiosk.web import api, attempts, downloads, pages
 from kiosk.web.console import classes, oneroster, people, staff, timetable
 
 STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
-METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code", "": ""}
+METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code",
+                "confirmed": "confirmed from the door's picture", "": ""}
 STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
 
 ROUTES = [
@@ -34,6 +35,14 @@ ROUTES = [
     Route("/class/{code}/chart.png", pages.class_chart),
     Route("/api/attendance", api.attendance),
     Route("/api/events", api.events),
+    # door attempts (kiosk/web/attempts.py)
+    Route("/attempts", attempts.day_page),
+    Route("/api/attempts", attempts.api_attempts),
+    Route("/session/{session_id}/attempts", attempts.session_page),
+    Route("/attempts/bulk", attempts.bulk, methods=["POST"]),
+    Route("/attempts/{attempt_id:int}/crop.jpg", attempts.crop),
+    Route("/attempts/{attempt_id:int}/confirm", attempts.confirm, methods=["POST"]),
+    Route("/attempts/{attempt_id:int}/dismiss", attempts.dismiss, methods=["POST"]),
     # the school's console (kiosk/web/console/)
     Route("/people", people.people_list, methods=["GET"]),
     Route("/people", people.person_create, methods=["POST"]),
@@ -43,6 +52,7 @@ ROUTES = [
     Route("/people/{person_id}/photos", people.person_photos, methods=["POST"]),
     Route("/people/{person_id}/code", people.person_code, methods=["POST"]),
     Route("/people/{person_id}/erase", people.person_erase, methods=["POST"]),
+    Route("/people/{person_id}/references/{reference_id:int}/remove", people.reference_remove, methods=["POST"]),
     Route("/people/{person_id}/{what}", people.person_change, methods=["POST"]),
     Route("/classes", classes.classes_list, methods=["GET"]),
     Route("/classes", classes.class_create, methods=["POST"]),

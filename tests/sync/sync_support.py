@@ -73,7 +73,7 @@ def kiosk_config(data_dir: Path, server: CentralServer, kiosk_id: str = "door-1"
     options = dict(uri=server.uri, database=server.database, timeout_s=1.0, sync_interval_s=1.0)
     options.update(mongo)
     return (Config().replace("mongo", **options).replace("kiosk", id=kiosk_id, room=room)
-            .replace("store", data_dir=str(data_dir)))
+            .replace("store", data_dir=str(data_dir)).replace("vision", embedder="sface"))  # like `faces`
 
 
 def open_store(cfg: Config) -> SqliteStore:

@@ -27,7 +27,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.pin_overlay import PinOverlay
 from tests.lanes_support import ScreenLanes
 
-from ui_support import SyntheticCamera, checkin, post_key
+from ui_support import SyntheticCamera, checkin, post_key, post_text
 
 TZ = ZoneInfo("Europe/London")
 SESSION = "CS101@2026-11-25T09:00Z"
@@ -45,7 +45,8 @@ class Ticks:
 
 @pytest.fixture
 def kiosk(data_dir):
-    cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7")
+    cfg = Config().replace("store", data_dir=str(data_dir)).replace("kiosk", id="door-7").replace(
+        "vision", embedder="sface")  # like `faces`
     cfg = cfg.replace("pin", idle_timeout_s=120.0)
     store = SqliteStore.in_dir(data_dir)
     for pid, name in (("maya", "Maya Chen"), ("lin", "Lin Miranda"), ("tom", "Tom Okafor")):
@@ -183,9 +184,7 @@ def test_manual_mark_by_search_records_method_and_author(kiosk):
     over = sign_in_by_touch(kiosk)
     click(kiosk, "Mark a student")
     step(kiosk, lambda: not over.pending)
-    for key in (pygame.K_l, pygame.K_i):
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=pygame.key.name(key),
-                                             scancode=0))
+    post_text((pygame.K_l, pygame.K_i))
     step(kiosk, frames=2)
     assert over.query == "li" and [c.name for c in over.matches()] == ["Lin Miranda"]
     click(kiosk, "Present")

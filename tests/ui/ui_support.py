@@ -64,6 +64,13 @@ def post_key(key: int, mod: int = 0) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
 
 
+def post_text(keys: tuple[int, ...]) -> None:
+    """Letters typed: one KEYDOWN each, with its character."""
+    for key in keys:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=pygame.key.name(key),
+                                             scancode=0))
+
+
 def not_blank(surface: pygame.Surface) -> bool:
     pixels = pygame.surfarray.array3d(surface)
     return pixels.std() > 10 and len(np.unique(pixels.reshape(-1, 3)[::97], axis=0)) > 20

@@ -87,3 +87,72 @@ def test_on_a_phone_today_and_the_register_fit_and_a_refused_mark_stays_on_the_f
         WebDriverWait(phone, 10).until(ready.url_contains("/today"))
     finally:
         quit_browser(phone, tmp_path / "phone")
+
+
+@pytest.fixture(scope="module")
+def face_crops(shared, tmp_path_factory):
+    """Aligned face crops of shared photos, as the door keeps an attempt's picture."""
+    from kiosk.config import Config
+    from kiosk.vision.images import load_image
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipeline = FacePipeline(Config().replace("vision", embedder="sface").vision, tmp_path_factory.mktemp("models"))
+    crops = {}
+    for key, name in (("obama2", "obama2.jpg"), ("alex", "alex-lacamoire.png"), ("biden", "biden.jpg")):
+        image = load_image(shared / "face_recognition" / name)
+        crops[key] = pipeline.embedder.align(image, [pipeline.detect(image)[0]])[0]
+    return crops
+
+
+def test_door_attempts_confirmed_and_dismissed_in_the_browser(web, store, faces, face_crops, browser, tmp_path):
+    """The review page with real pictures: "This is them" marks Maya and learns her face, "Not one of
+    ours" ends another; a screenshot of the page (KIOSK_SCREENSHOTS=DIR also writes it there)."""
+    import os
+    import shutil
+    from datetime import datetime, timedelta
+
+    from web_support import STUDENTS, TZ
+
+    from kiosk.store import attempts as stored
+    from kiosk.store.references import person_vectors
+    from kiosk.store.sqlite_store import Person
+    from tests.attempts_support import add_attempt
+
+    for pid, photo in (("maya", "obama"), ("lin", "lin"), ("tom", "biden"), ("ana", "alex")):
+        store.add_person(Person(pid, STUDENTS[pid], "student"), "sface", faces[photo][None], ["p.jpg"], replace=True)
+    start = datetime(2026, 11, 25, 9, 1, tzinfo=TZ)
+    hers = add_attempt(store, CS101, faces["obama2"], at=start, candidates=(("maya", 0.43), ("tom", 0.21)),
+                       image=face_crops["obama2"])
+    visitor = add_attempt(store, CS101, faces["alex"], at=start + timedelta(minutes=1),
+                          candidates=(("lin", 0.23), ("maya", 0.13)), image=face_crops["alex"])
+    his = add_attempt(store, CS101, faces["biden"], at=start + timedelta(minutes=4),
+                      candidates=(("tom", 0.39), ("maya", 0.13)), image=face_crops["biden"])
+    sign_in(browser, web.url, "prof", PINS["prof"])
+    browser.get(web.url + "/attempts?date=2026-11-25")
+    card = WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.ID, f"attempt-{hers}")))
+    image = card.find_element(By.CSS_SELECTOR, "img.crop")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 112
+    assert "Looked most like: Maya Chen 0.43, Tom Okafor 0.21" in card.text
+    browser.save_screenshot(str(tmp_path / "web_attempts.png"))
+    if os.environ.get("KIOSK_SCREENSHOTS"):
+        shutil.copy(tmp_path / "web_attempts.png", os.path.join(os.environ["KIOSK_SCREENSHOTS"], "web_attempts.png"))
+
+    from selenium.webdriver.support.select import Select
+
+    choice = Select(card.find_element(By.CSS_SELECTOR, "form.confirm select"))
+    assert [o.text for o in choice.options][:3] == ["Who is it?", "Maya Chen", "Tom Okafor"]  # candidates first
+    card.find_element(By.CSS_SELECTOR, "form.confirm button").click()  # nobody chosen: the browser asks first
+    assert browser.current_url.endswith("/attempts?date=2026-11-25")
+    choice.select_by_visible_text("Maya Chen")
+    card.find_element(By.CSS_SELECTOR, "form.confirm button").click()
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element(
+        (By.ID, "flash"), "Maya Chen marked present; the face is now one of their door references"))
+    browser.find_element(By.ID, f"attempt-{visitor}").find_element(
+        By.CSS_SELECTOR, "button[value=not_ours]").click()
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "not one of ours"))
+    assert "Confirmed as maya" in browser.find_element(By.ID, f"attempt-{hers}").text
+    assert [stored.attempt(store, i).state for i in (hers, visitor, his)] == ["confirmed", "not_ours", "pending"]
+    assert [v.door for v in person_vectors(store, "maya", "sface")] == [False, True]
+    row = store.query("SELECT status, method FROM attendance WHERE person_id = 'maya'")[0]
+    assert tuple(row) == ("present", "confirmed")
+    assert (tmp_path / "web_attempts.png").stat().st_size > 20_000

@@ -60,8 +60,9 @@ def school(cfg: Config, clock: FixedClock) -> SqliteStore:
 
 
 def school_config(data_dir, kiosk_id: str = "door-7") -> Config:
-    """This door is B12's, where CS101 meets (each kiosk serves its own room)."""
-    return (Config().replace("store", data_dir=str(data_dir))
+    """This door is B12's, where CS101 meets (each kiosk serves its own room); on SFace, like the
+    `faces` fixture's embeddings."""
+    return (Config().replace("store", data_dir=str(data_dir)).replace("vision", embedder="sface")
             .replace("kiosk", id=kiosk_id, room="B12", timezone="Europe/London")
             .replace("pin", max_tries=5, lockout_base_s=30.0))
 

@@ -204,5 +204,15 @@ async def person_erase(request: Request) -> Response:
     return RedirectResponse("/people", 303)
 
 
+async def reference_remove(request: Request) -> Response:
+    """One door reference (a face the door learned), removed by hand; enrolment photos stay."""
+    signed, _ = await signed_form(request)
+    require_admin(request)
+    pid, ref = request.path_params["person_id"][:MAX_ID], request.path_params["reference_id"]
+    await as_school(request, signed, lambda school: school.remove_door_reference(pid, ref))
+    signed.flash = "door reference removed"
+    return RedirectResponse(f"/people/{quote(pid)}", 303)
+
+
 def _safe(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:40]
