@@ -119,7 +119,8 @@ def enrolment_request(cfg: Config, person: Person, faces: list, sources: tuple[s
     by_model = stacked(faces)
     vectors = by_model.pop(model_key(cfg.vision))
     return Enrolment(person, vectors, sources, mode, consent, allow_duplicate, cli_actor(), cfg.kiosk.id,
-                     audited=True, others=by_model)
+                     audited=True, others=by_model,
+                     cautions={source: face.caution for source, face in zip(sources, faces) if face.caution})
 
 
 def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:

@@ -73,6 +73,10 @@ def person_list(args, cfg: Config) -> int:
         else:
             face = "no face (staff)" if p.role != "student" else "awaiting enrolment"
         face = "opted out of face recognition" if p.face_opt_out else face
+        if p.cautions:
+            face += f" ({p.cautions} with a caution: retake for a stronger reference)"
+        if p.lookalike:
+            face += " (look-alike flagged: `lookalikes`)"
         print(f"{p.id}\t{p.name}\t{p.role}\t{face}\tPIN {'yes' if p.has_pin else 'no'}\t"
               f"code {'yes' if p.has_code else 'no'}\tconsent: {p.consent_by or 'not recorded'}{guardian}"
               + (f"\tOneRoster {linked[p.id][0]}, identifier {linked[p.id][1] or '-'}" if p.id in linked else ""))

@@ -59,7 +59,8 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
     cfg = replace(cfg, vision=pipeline.cfg)  # the model that ran (SFace while EdgeFace's file is missing)
     by_model = stacked(faces)
     request = Enrolment(person, by_model.pop(model_key(cfg.vision)), tuple(names), mode, consent, allow_duplicate,
-                        actor, kiosk_id, audited=True, others=by_model)
+                        actor, kiosk_id, audited=True, others=by_model,
+                        cautions={name: face.caution for name, face in zip(names, faces) if face.caution})
     try:
         result.enrolled = enrol(cfg, store, request)
     except KioskError as err:

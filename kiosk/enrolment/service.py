@@ -57,6 +57,7 @@ class Enrolment:
     kiosk_id: str = ""
     audited: bool = False  # also write an "enroll" audit row (the kiosk audits every staff action)
     others: Mapping[str, np.ndarray] = field(default_factory=dict)  # model key -> the same photos' vectors
+    cautions: Mapping[str, str] = field(default_factory=dict)  # source -> what a better photo would fix
 
 
 @dataclass(frozen=True)
@@ -299,9 +300,12 @@ def _record(cfg: Config, store: SqliteStore, request: Enrolment, pairs: Mapping[
     """Look-alike pairs (per model), audit rows and consent, in one local transaction."""
     from kiosk.store.audit import AuditEntry
     from kiosk.store.lookalikes import add_lookalike
+    from kiosk.store.people import note_photo_cautions
 
     pid, now = request.person.id, datetime.now(UTC)
     with store.atomic():
+        if not detail:  # an enrolment, not vectors added for another model
+            note_photo_cautions(store, pid, dict(request.cautions), fresh=request.mode != "extend")
         for model, neighbours in pairs.items():
             for n in neighbours:
                 add_lookalike(store, pid, n.person_id, model, n.score)

@@ -22,17 +22,40 @@ class PersonOverview:
     guardian: str
     face_opt_out: bool = False
     has_code: bool = False
+    cautions: int = 0  # photos enrolled with a caution (a weaker reference: turned, dim, cut by the edge)
+    lookalike: bool = False  # one half of a look-alike pair found at enrolment
+
+    @property
+    def cautioned(self) -> bool:
+        """A reference staff may want to retake: a photo with a caution, or a look-alike."""
+        return self.cautions > 0 or self.lookalike
 
 
 def people_overview(db: Database, person_id: str | None = None) -> list[PersonOverview]:
     """Everyone (or one person), by id."""
     rows = db.query(
         "SELECT p.id, p.name, p.role, count(e.id) AS vectors, EXISTS (SELECT 1 FROM pins k WHERE k.person_id = p.id)"
-        " AS has_pin, p.consent_by, p.guardian, p.face_opt_out, EXISTS (SELECT 1 FROM checkin_codes c"
-        " WHERE c.person_id = p.id) AS has_code FROM people p LEFT JOIN embeddings e ON e.person_id = p.id"
+        " AS has_pin, p.consent_by, p.guardian, p.face_opt_out,"
+        " EXISTS (SELECT 1 FROM checkin_codes c WHERE c.person_id = p.id) AS has_code,"
+        " count(DISTINCT w.source) AS cautions,"  # only a caution whose photo is still stored counts
+        " EXISTS (SELECT 1 FROM lookalikes l WHERE p.id IN (l.person_a, l.person_b)) AS lookalike"
+        " FROM people p LEFT JOIN embeddings e ON e.person_id = p.id"
+        " LEFT JOIN photo_cautions w ON w.person_id = e.person_id AND w.source = e.source"
         " WHERE ? IS NULL OR p.id = ? GROUP BY p.id ORDER BY p.id", (person_id, person_id))
     return [PersonOverview(r["id"], r["name"], r["role"], r["vectors"], bool(r["has_pin"]), r["consent_by"] or "",
-                           r["guardian"] or "", bool(r["face_opt_out"]), bool(r["has_code"])) for r in rows]
+                           r["guardian"] or "", bool(r["face_opt_out"]), bool(r["has_code"]), r["cautions"],
+                           bool(r["lookalike"])) for r in rows]
+
+
+def note_photo_cautions(db: Database, person_id: str, cautions: dict[str, str], fresh: bool) -> None:
+    """Record what an enrolment said about its photos (photo file name -> caution), in the caller's
+    transaction; `fresh` (a new or replaced enrolment) forgets the cautions of the old photos first."""
+    if fresh:
+        db.conn.execute("DELETE FROM photo_cautions WHERE person_id = ?", (person_id,))
+    db.conn.executemany(
+        "INSERT INTO photo_cautions (person_id, source, caution, noted_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (person_id, source) DO UPDATE SET caution = excluded.caution, noted_at = excluded.noted_at",
+        [(person_id, source, caution, utc_now()) for source, caution in cautions.items() if caution])
 
 
 def enrolled_ids(db: Database) -> set[str]:
@@ -66,6 +89,7 @@ def set_face_opt_out(db: Database, person_id: str, opted_out: bool) -> int:
         if not opted_out:
             return 0
         conn.execute("DELETE FROM lookalikes WHERE person_a = ? OR person_b = ?", (person_id, person_id))
+        conn.execute("DELETE FROM photo_cautions WHERE person_id = ?", (person_id,))
         return conn.execute("DELETE FROM embeddings WHERE person_id = ?", (person_id,)).rowcount
 
 
@@ -82,6 +106,7 @@ class PhotoRecord:
     source: str  # the photo's file name, or the kiosk capture it came from ('door:...' a door reference)
     added_at: str  # ISO time
     id: int = 0
+    caution: str = ""  # what enrolment said about the photo ('' a good reference)
 
     @property
     def door(self) -> bool:
@@ -96,21 +121,26 @@ class PersonDetails:
     classes: tuple[str, ...]  # on these rosters
     teaches: tuple[str, ...]
     statuses: dict[str, int]  # stored attendance rows by status
+    lookalikes: tuple[str, ...] = ()  # the people they were flagged as looking like, at enrolment
 
 
 def person_details(db: Database, person_id: str) -> PersonDetails | None:
     found = people_overview(db, person_id)
     if not found:
         return None
-    photos = tuple(PhotoRecord(r[0], r[1], r[2], r[3]) for r in db.query(
-        "SELECT model, source, created_at, id FROM embeddings WHERE person_id = ? ORDER BY id", (person_id,)))
+    photos = tuple(PhotoRecord(r[0], r[1], r[2], r[3], r[4] or "") for r in db.query(
+        "SELECT e.model, e.source, e.created_at, e.id, w.caution FROM embeddings e LEFT JOIN photo_cautions w"
+        " ON w.person_id = e.person_id AND w.source = e.source WHERE e.person_id = ? ORDER BY e.id", (person_id,)))
+    lookalikes = tuple(sorted({r[0] for r in db.query(
+        "SELECT CASE WHEN person_a = ? THEN person_b ELSE person_a END FROM lookalikes"
+        " WHERE ? IN (person_a, person_b)", (person_id, person_id))}))
     classes = tuple(r[0] for r in db.query("SELECT class_code FROM roster WHERE person_id = ? ORDER BY class_code",
                                            (person_id,)))
     teaches = tuple(r[0] for r in db.query("SELECT code FROM classes WHERE instructor_id = ? ORDER BY code",
                                            (person_id,)))
     statuses = {r[0]: r[1] for r in db.query("SELECT status, count(*) FROM attendance WHERE person_id = ?"
                                               " GROUP BY status", (person_id,))}
-    return PersonDetails(found[0], photos, classes, teaches, statuses)
+    return PersonDetails(found[0], photos, classes, teaches, statuses, lookalikes)
 
 
 def door_references(db: Database) -> dict[str, list[PhotoRecord]]:

@@ -146,3 +146,19 @@ def test_a_long_list_of_people_comes_a_page_at_a_time_and_search_finds_anyone(st
     assert "201–" in last and "Next →" not in last and "← Previous" in last
     found = boss.get("/people?q=pupil%20229&page=1").text
     assert found.count('class="name"') == 1 and "pager" not in found
+
+
+def test_a_dark_photo_is_enrolled_with_a_caution_the_cautioned_filter_finds(boss, store, shared):
+    import cv2
+
+    dark = cv2.imencode(".png", (cv2.imread(str(shared / "face_recognition" / "obama.jpg")) * 0.25).astype("uint8"))[1]
+    reply = add_person(boss, {"person_id": "obama", "name": "Barack Obama", "role": "student", "consent_by": "self"},
+                       [("dark.png", dark.tobytes()), ("obama2.jpg", photo(shared, "obama2.jpg"))])
+    assert reply.status == 303
+    assert add_person(boss, {"person_id": "lin", "name": "Lin Manuel", "role": "student", "consent_by": "self"},
+                      [("lin.png", photo(shared, "lin-manuel-miranda.png"))]).status == 303
+    page = boss.get("/people/obama").text
+    assert "dark.png" in page and "the face is dark" in page  # beside the photo it is about
+    cautioned = boss.get("/people?filter=cautioned").text
+    assert 'href="/people/obama"' in cautioned and 'href="/people/lin"' not in cautioned
+    assert "photo caution" in cautioned

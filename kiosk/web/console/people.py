@@ -21,7 +21,7 @@ from kiosk.web.context import blocking, page, signed_form, state
 from kiosk.web.forms import WebError
 
 FILTERS = {"all": "Everyone", "awaiting": "Awaiting enrolment", "no-photo": "No photo", "opted-out": "Opted out",
-           "staff": "Staff"}
+           "cautioned": "Cautioned photos or look-alikes", "staff": "Staff"}
 MAX_ID = 64
 PAGE_SIZE = 100  # a page a phone scrolls through; search finds anyone beyond it
 
@@ -37,6 +37,8 @@ def _keep(p, wanted: str, query: str) -> bool:
     if wanted == "no-photo" and (p.vectors or p.face_opt_out):
         return False
     if wanted == "opted-out" and not p.face_opt_out:
+        return False
+    if wanted == "cautioned" and not p.cautioned:
         return False
     if wanted == "staff" and p.role == "student":
         return False
