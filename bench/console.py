@@ -40,8 +40,8 @@ from kiosk.web.source import open_source
 
 DAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 13, 0, tzinfo=TZ)
-PAGES = ("/people", "/people?filter=awaiting", "/people?page=20", "/people?q=chen", "/api/people", "/people/s0042", "/classes",
-         "/class/{code}", "/timetable?room=R1", "/staff", "/audit", "/today")
+PAGES = ("/people", "/people?filter=awaiting", "/people?filter=cautioned", "/people?page=20", "/people?q=chen",
+         "/api/people", "/people/s0042", "/classes", "/class/{code}", "/timetable?room=R1", "/staff", "/audit", "/today")
 LFW = SHARED / "identify_calib" / "lfw"
 
 

@@ -108,11 +108,10 @@ def _count(w: sim.World, out: sim.Day, walk: sim.Walk) -> None:
 
 
 def _reference_rule(w: sim.World, s: Setting):
-    from kiosk.config import VisionSection
     from kiosk.vision.naming import same_face_score
     from kiosk.vision.references import ReferenceRule
 
-    return ReferenceRule(s.own_bar, same_face_score(VisionSection()), s.margin, s.keep)
+    return ReferenceRule(s.own_bar, same_face_score(w.vision), s.margin, s.keep)
 
 
 def exam(w: sim.World, g: sim.Gallery) -> dict:
@@ -164,20 +163,20 @@ def grid() -> list[Setting]:
     return [Setting(*values) for values in itertools.product(OWN_BARS, MARGINS, KEEPS, VECTORS, WEIGHTS)]
 
 
-def shipped(keep: int | None = None) -> Setting:
-    """The rule the kiosk ships (kiosk/enrolment/door.py), as a Setting."""
+def shipped(model: str, keep: int | None = None) -> Setting:
+    """The rule the kiosk ships (kiosk/enrolment/door.py) for `model`, as a Setting."""
     from kiosk.config import VisionSection
     from kiosk.enrolment.door import reference_rule
 
-    rule = reference_rule(VisionSection())
+    rule = reference_rule(VisionSection(embedder=model))  # the model's own naming threshold
     return Setting(rule.own_bar, rule.margin, keep or rule.keep, "mean", 1.0)
 
 
-def keep_sweep(w: sim.World, days: int) -> dict:
+def keep_sweep(w: sim.World, model: str, days: int) -> dict:
     """The shipped rule over a longer term, keeping 1, 2, 3, 5 or 20 door references a person."""
     out = {}
     for keep in (1, 2, 3, 5, 20):
-        setting = shipped(keep)
+        setting = shipped(model, keep)
         out[str(keep)] = {run: simulate(w, run, setting, days) for run in ("honest", "stranger")}
         print(f"keep {keep}: done", file=sys.stderr, flush=True)
     return out
@@ -198,11 +197,11 @@ def main(argv=None) -> int:
         sim.harder()
     if args.keep_sweep:
         path = OUT / f"door_keep-{args.model}{suffix}.json"
-        path.write_text(json.dumps({"days": args.keep_sweep, "baseline": simulate(w, "none", shipped(), args.keep_sweep),
-                                    "keeps": keep_sweep(w, args.keep_sweep)}, indent=1), encoding="utf-8")
+        path.write_text(json.dumps({"days": args.keep_sweep, "baseline": simulate(w, "none", shipped(args.model), args.keep_sweep),
+                                    "keeps": keep_sweep(w, args.model, args.keep_sweep)}, indent=1), encoding="utf-8")
         print(f"wrote {path}")
         return 0
-    settings = [shipped()] if args.quick else grid() + [shipped()]
+    settings = [shipped(args.model)] if args.quick else grid() + [shipped(args.model)]
     results = []
     started = time.monotonic()
     for setting in settings:

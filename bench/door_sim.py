@@ -55,6 +55,7 @@ class World:
     renders: dict
     fold: dict[str, int]
     probes: object  # calib_eval.Probes: every other photo at its own size, and the strangers
+    vision: object = None  # kiosk.config.VisionSection of the model simulated
 
 
 def harder() -> None:
@@ -96,7 +97,8 @@ def world(model: str, renders: dict) -> World:
     emb = calib_data.embedded(model)
     enrolled = ev.enrol_set(emb, ("1.jpg",), model)
     detector, embedder = calib_data.parts(model)
-    rule = naming_rule(VisionSection(detector=detector, embedder=embedder))
+    vision = VisionSection(detector=detector, embedder=embedder)
+    rule = naming_rule(vision)
     enrol: dict[str, list] = defaultdict(list)
     for pid, vector in zip(enrolled.person_ids, enrolled.vectors):
         enrol[pid].append(vector)
@@ -113,7 +115,7 @@ def world(model: str, renders: dict) -> World:
     exam = {p: sorted(files, key=_number)[-1] for p, files in shown.items() if p not in strangers}
     daily = {p: [f for f in files if f != exam.get(p)] for p, files in shown.items()}
     return World(rule, {p: np.stack(v) for p, v in enrol.items()}, names, enrolled.flagged, daily, exam,
-                 strangers, renders, ev.folds(), ev.probe_set(emb, ("1.jpg",)))
+                 strangers, renders, ev.folds(), ev.probe_set(emb, ("1.jpg",)), vision)
 
 
 def _number(file: str) -> int:

@@ -66,7 +66,7 @@ def main() -> int:
         driver = chromium(Path(folder) / "profile")
         try:
             walk(driver, server.url, cfg, clock)
-            console(driver, server.url, Path(folder))
+            console(driver, server.url, cfg, Path(folder))
         finally:
             quit_browser(driver, Path(folder) / "profile")
         phone = chromium(Path(folder) / "phone", *PHONE)
@@ -111,7 +111,7 @@ def walk(driver, url: str, cfg, clock) -> None:
     shoot(driver, "web_bad_date.png", 700)
 
 
-def console(driver, url: str, folder: Path) -> None:
+def console(driver, url: str, cfg, folder: Path) -> None:
     """The admin's console: a refused upload, a student enrolled from a photo, a OneRoster
     import, and each page."""
     photos = SHARED / "face_recognition"
@@ -121,6 +121,12 @@ def console(driver, url: str, folder: Path) -> None:
     add_person(driver, url, "lin", "Lin-Manuel Miranda", [photos / "lin-manuel-miranda.png"])
     WebDriverWait(driver, 30).until(ready.url_contains("/people/lin"))
     shoot(driver, "web_person.png")
+    add_person(driver, url, "obama", "Barack Obama", [dark_copy(photos / "obama.jpg", folder), photos / "obama2.jpg"])
+    WebDriverWait(driver, 30).until(ready.url_contains("/people/obama"))
+    shoot(driver, "web_person_caution.png")  # the dark photo enrolled with its caution beside it
+    door_attempts(cfg, photos)
+    driver.get(url + "/attempts?date=2026-11-25")
+    shoot(driver, "web_attempts.png")
     driver.get(url + "/classes")
     bundle = write_zip(folder / "springfield-sis.zip", school(users=120, classes=6).files())
     driver.find_element(By.NAME, "bundle").send_keys(str(bundle))
@@ -136,6 +142,42 @@ def console(driver, url: str, folder: Path) -> None:
     sign_in(driver, url, "t1", PIN)  # an instructor sees their own room's classes only
     wait_live(driver)
     shoot(driver, "web_today_instructor.png")
+
+
+def dark_copy(photo: Path, folder: Path) -> Path:
+    """The photo at a quarter of its light: enrolled, with a caution (a weaker reference)."""
+    import cv2
+
+    dark = folder / f"dark-{photo.stem}.png"
+    cv2.imwrite(str(dark), (cv2.imread(str(photo)) * 0.25).astype("uint8"))
+    return dark
+
+
+def door_attempts(cfg, photos: Path) -> None:
+    """Three faces the door could not name in the running session, kept as the recognition worker
+    keeps them: the aligned crop and its embedding, with the people they looked most like."""
+    from kiosk.store import attempts as stored
+    from kiosk.vision.base import model_key
+    from kiosk.vision.images import load_image
+    from kiosk.vision.pipeline import FacePipeline
+
+    pipeline = FacePipeline(cfg.vision, REPO / "models")
+    store = SqliteStore.in_dir(cfg.data_dir)
+    try:
+        session = store.active_session()
+        for minute, (name, candidates) in enumerate((("obama2.jpg", (("obama", 0.41), ("lin", 0.12))),
+                                                     ("biden.jpg", (("obama", 0.18),)),
+                                                     ("alex-lacamoire.png", (("lin", 0.21), ("obama", 0.09))))):
+            image = load_image(photos / name)
+            face = pipeline.detect(image)[0]
+            crop = pipeline.embedder.align(image, [face])[0]
+            at = NOW.replace(minute=minute + 1)
+            new = stored.NewAttempt(at, cfg.kiosk.id, session.session_id, face.size, 120.0, 110.0, 4.0, 6,
+                                    tuple(stored.Candidate(p, s) for p, s in candidates),
+                                    {model_key(cfg.vision): pipeline.embed(image, [face])[0]})
+            stored.record_attempt(store, new, stored.save_crop(store, at, crop))
+    finally:
+        store.close()
 
 
 def add_person(driver, url: str, person_id: str, name: str, photos: list[Path]) -> None:
@@ -164,6 +206,8 @@ def on_a_phone(driver, url: str) -> None:
     shoot_phone(driver, "web_phone_people.png")
     driver.get(url + "/timetable?room=R1&week=2026-11-23")
     shoot_phone(driver, "web_phone_timetable.png")
+    driver.get(url + "/attempts?date=2026-11-25")
+    shoot_phone(driver, "web_phone_attempts.png")
 
 
 if __name__ == "__main__":
