@@ -116,7 +116,9 @@ def enrol_and_schedule(driver, url, width, folder, selfie, shared, zone) -> None
     for name, value in (("start", f"{start:%H:%M}"), ("end", f"{end:%H:%M}"), ("date", f"{now:%Y-%m-%d}")):
         driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, name), value)
     form.find_element(By.CSS_SELECTOR, "button.primary").click()
-    wait.until(ready.presence_of_element_located((By.XPATH, "//*[contains(text(), 'HAM1')]")))
+    # The form's own page names HAM1 in its class list: wait for it to go, then read the new page.
+    wait.until(ready.staleness_of(form))
+    wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, "main")))
     assert "HAM1" in driver.find_element(By.CSS_SELECTOR, "main").text
     look(driver, folder, width, "timetable")
     for page in ("/people", "/staff", "/audit"):
