@@ -4,7 +4,13 @@ first, as a browser loads it), a GET, and a multipart POST."""
 from __future__ import annotations
 
 import http.client
+import sys
 from urllib.parse import urlencode
+
+from _common import REPO
+
+sys.path.insert(0, str(REPO / "tests"))  # the tests' multipart encoder
+from form_body import multipart_body  # noqa: E402
 
 
 def sign_in(port: int, staff_id: str, pin: str) -> str:
@@ -35,15 +41,9 @@ def get(port: int, path: str, cookie: str) -> str:
 def post_files(port: int, path: str, cookie: str, fields: dict[str, str],
                files: list[tuple[str, str, bytes]]) -> tuple[int, str]:
     """multipart/form-data: text fields, and files as (field name, file name, bytes)."""
-    boundary = "----kiosk-bench-boundary-41c9"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-              f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
-              for field, name, data in files]
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    body, kind = multipart_body(fields, files)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("POST", path, body, {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    conn.request("POST", path, body, {"Cookie": cookie, "Content-Type": kind})
     reply = conn.getresponse()
     text = reply.read().decode("utf-8", "replace")
     conn.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 from kiosk.cli.common import cli_actor, with_store
 from kiosk.cli.progress import Progress
 from kiosk.config import Config
-from kiosk.enrolment.photos import stacked
+from kiosk.enrolment.photos import photo_request, stacked
 from kiosk.enrolment.service import DuplicateFace, Enrolment, add_model_vectors, enrol
 from kiosk.errors import ImageError, KioskError, StoreError, UsageError
 from kiosk.model import Consent
@@ -112,15 +112,8 @@ def enrolled_ids(cfg: Config) -> set[str]:
 
 def enrolment_request(cfg: Config, person: Person, faces: list, sources: tuple[str, ...], mode: str,
                       consent: Consent | None, allow_duplicate: bool) -> Enrolment:
-    """An enrolment from the command line (`faces`: each photo's EnrolmentFace, `cfg.vision` the model
-    that ran): audited like the kiosk's, under the user's name."""
-    from kiosk.vision.base import model_key
-
-    by_model = stacked(faces)
-    vectors = by_model.pop(model_key(cfg.vision))
-    return Enrolment(person, vectors, sources, mode, consent, allow_duplicate, cli_actor(), cfg.kiosk.id,
-                     audited=True, others=by_model,
-                     cautions={source: face.caution for source, face in zip(sources, faces) if face.caution})
+    """An enrolment from the command line, audited like the kiosk's, under the user's name."""
+    return photo_request(cfg, person, faces, sources, mode, consent, allow_duplicate, cli_actor(), cfg.kiosk.id)
 
 
 def write_report(path: Path, rows: list[tuple[str, str, str, str]]) -> None:

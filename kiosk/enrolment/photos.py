@@ -57,10 +57,7 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
     if not faces:
         return result
     cfg = replace(cfg, vision=pipeline.cfg)  # the model that ran (SFace while EdgeFace's file is missing)
-    by_model = stacked(faces)
-    request = Enrolment(person, by_model.pop(model_key(cfg.vision)), tuple(names), mode, consent, allow_duplicate,
-                        actor, kiosk_id, audited=True, others=by_model,
-                        cautions={name: face.caution for name, face in zip(names, faces) if face.caution})
+    request = photo_request(cfg, person, faces, tuple(names), mode, consent, allow_duplicate, actor, kiosk_id)
     try:
         result.enrolled = enrol(cfg, store, request)
     except KioskError as err:
@@ -68,6 +65,17 @@ def enrol_photos(cfg: Config, store: SqliteStore, pipeline, person: Person, phot
         result.outcomes = [PhotoOutcome(o.name, False, o.reason if not o.accepted else result.refusal)
                            for o in result.outcomes]
     return result
+
+
+def photo_request(cfg: Config, person: Person, faces: list, sources: tuple[str, ...], mode: str,
+                  consent: Consent | None, allow_duplicate: bool, actor: str, kiosk_id: str) -> Enrolment:
+    """The enrolment of `person` from embedded photos (`faces`: each photo's EnrolmentFace, in `sources`
+    order; `cfg.vision` the model that ran): its vectors, every other model's, and what enrolment said
+    about each photo, audited under `actor`."""
+    by_model = stacked(faces)
+    return Enrolment(person, by_model.pop(model_key(cfg.vision)), sources, mode, consent, allow_duplicate, actor,
+                     kiosk_id, audited=True, others=by_model,
+                     cautions={source: face.caution for source, face in zip(sources, faces) if face.caution})
 
 
 def stacked(faces: list) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from form_body import multipart_body
 
 from kiosk.attendance.service import AttendanceService
 from kiosk.clock import FixedClock
@@ -147,15 +148,8 @@ class Client:
 
     def post_files(self, path: str, fields: dict, files: list[tuple[str, str, bytes]]) -> Reply:
         """A multipart/form-data POST: text fields, and files as (field name, file name, bytes)."""
-        boundary = "----kiosk-test-boundary-7d1f"
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in fields.items()]
-        parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
-                  for field, name, data in files]
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request("POST", path, body=body,
-                            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body, kind = multipart_body(fields, files)
+        return self.request("POST", path, body=body, headers={"Content-Type": kind})
 
     def login(self, form: dict, **kw) -> Reply:
         """POST /login as a browser does: with the token of the sign-in form it loaded first."""
