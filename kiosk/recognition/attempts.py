@@ -11,7 +11,8 @@ mean of its frames: as a door reference it named 48 more walk-ups in 20 simulate
 frame's, bench/door_days.py), its quality, and the three people it looked most like
 (kiosk/store/attempts.py). Nothing is kept with
 `privacy.keep_attempts = false`. It runs in the recognition thread; a failure to keep one is logged
-and never stops recognition.
+and never stops recognition. Attempts past their retention are purged by the scheduler thread, at
+start and daily, with the other retention settings.
 """
 
 from __future__ import annotations
@@ -94,14 +95,6 @@ class AttemptRecorder:
         """Tracks that ended: an unnamed, live walk-up becomes an attempt."""
         for track_id in [t for t in self.walkups if t not in alive]:
             self._finish(self.walkups.pop(track_id))
-
-    def purge(self) -> None:
-        """Attempts past privacy.attempt_retention_days go (rows and pictures); at start, and daily
-        by the scheduler."""
-        try:
-            stored.purge_attempts(self.store, self.clock(), self.cfg.privacy.attempt_retention_days)
-        except Exception as err:  # a locked database must not stop recognition
-            log.warning("door attempts not purged: %s", err)
 
     def _finish(self, walkup: Walkup) -> None:
         if walkup.named or not walkup.live or walkup.frames < MIN_FRAMES or walkup.image is None:

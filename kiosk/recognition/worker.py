@@ -122,7 +122,6 @@ class RecognitionWorker(threading.Thread):
         self.spoofs = SpoofRecorder(self.cfg, self.store, self.clock)
         self.spoofs.purge_snapshots()
         self.attempts = AttemptRecorder(self.cfg, self.store, self.clock, self.pipeline, self.identifier)
-        self.attempts.purge()  # door attempts past their retention
         self.cards = CardWatch(self.cfg.attendance, self.outbox)  # check-in cards shown to the camera
 
     def _start_face_model(self) -> None:
