@@ -5,7 +5,9 @@ get their own five tries, and every try costs a scrypt hash and an audit row. So
 takes a slot here first, per client address and globally, in fixed windows: past either
 limit the answer is 429 with Retry-After, with no hash and no row per try, and one
 summary audit row per window says how many were refused. A try that turns out right
-gives its slot back, so staff signing in are never counted.
+gives its slot back, so staff signing in are never counted. A window opens with the first
+try after the last one closed, never on a clock boundary: a burst that straddles a boundary
+cannot get twice the limit.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class LoginLimiter:
         self.window_s = window_s
         self.now = now
         self._lock = threading.Lock()
-        self._window = -1
+        self._opened: float | None = None  # when the current window opened
         self._clients: dict[str, int] = {}
         self._total = 0
         self._refused = 0
@@ -50,7 +52,7 @@ class LoginLimiter:
             self._roll(now)
             if self._clients.get(client, 0) >= self.per_client or self._total >= self.overall:
                 self._refused += 1
-                wait = (self._window + 1) * self.window_s - now
+                wait = self._opened + self.window_s - now
                 which = f"client {client}" if self._clients.get(client, 0) >= self.per_client else "all clients"
                 summary = ""
                 if self._refused == 1:
@@ -71,8 +73,7 @@ class LoginLimiter:
             self._total = max(0, self._total - 1)
 
     def _roll(self, now: float) -> None:
-        window = int(now // self.window_s)
-        if window != self._window:
+        if self._opened is None or now - self._opened >= self.window_s:
             if self._refused:
                 self._previous_refused = self._refused
-            self._window, self._clients, self._total, self._refused = window, {}, 0, 0
+            self._opened, self._clients, self._total, self._refused = now, {}, 0, 0
