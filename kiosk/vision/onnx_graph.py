@@ -6,38 +6,153 @@ EdgeFace-S was exported from PyTorch with a batch of 1 written into its Reshape 
 is, it takes one face per call. Setting each target's leading 1 to 0 ("keep the input's batch",
 ONNX Reshape with allowzero = 0) and dropping the recorded shapes lets one call embed every face
 of a frame, with the same numbers (bench/embedder_runtime.py checks both).
+
+Why the protobuf is read by hand here: the `onnx` package would do it in three lines, but
+importing it at the door costs the kiosk about 10 MB of its 300 MB budget (BENCHMARKS.md,
+"Memory at the door"). The edit needs only the few fields named below, in ONNX's own numbering
+(onnx/onnx.proto3); the output keeps its recorded batch of 1, which onnxruntime overrides (the
+kiosk silences that warning).
 """
 
 from __future__ import annotations
 
+import struct
+
 from kiosk.errors import ModelError
+
+# Field numbers in onnx.proto3.
+MODEL_GRAPH = 7
+GRAPH_NODE, GRAPH_INITIALIZER, GRAPH_VALUE_INFO = 1, 5, 13
+NODE_INPUT, NODE_NAME, NODE_OP_TYPE = 1, 3, 4
+TENSOR_DIMS, TENSOR_DATA_TYPE, TENSOR_NAME, TENSOR_RAW_DATA = 1, 2, 8, 9
+INT64 = 7  # TensorProto.DataType
+VARINT, FIXED64, BYTES, FIXED32 = 0, 1, 2, 5  # protobuf wire types
+
+Field = tuple[int, int, object]  # (field number, wire type, int or bytes)
 
 
 def free_batch_reshapes(model_bytes: bytes, label: str) -> bytes:
-    """The graph with every Reshape target of the form [1, ...] made [0, ...], the recorded
-    intermediate shapes dropped and the output's batch left free. ModelError when the graph
-    is not one this applies to (a Reshape whose target is computed, or does not start at 1)."""
-    import onnx
-    from onnx import numpy_helper
-
+    """The graph with every Reshape target of the form [1, ...] made [0, ...] and the recorded
+    intermediate shapes dropped. ModelError when the graph is not one this applies to (not
+    ONNX, or a Reshape whose target is computed or does not start at 1)."""
     try:
-        model = onnx.load_from_string(model_bytes)
-    except Exception as err:  # noqa: BLE001 - protobuf raises its own types for a damaged file
-        raise ModelError(f"{label}: not a readable ONNX graph ({str(err).splitlines()[0][:120]})") from None
-    graph = model.graph
-    constants = {init.name: init for init in graph.initializer}
-    freed: set[str] = set()
-    for node in graph.node:
-        if node.op_type != "Reshape" or node.input[1] in freed:
+        model = _fields(model_bytes)
+        graph = _fields(_only(model, MODEL_GRAPH))
+        targets = _reshape_targets(graph)
+        kept = [_freed(field, targets) for field in graph if field[0] != GRAPH_VALUE_INFO]
+    except (ValueError, IndexError, StopIteration, struct.error, UnicodeDecodeError):
+        raise ModelError(f"{label}: not a readable ONNX graph") from None
+    if targets:
+        raise ModelError(f"{label}: Reshape {targets[next(iter(targets))]} has no fixed batch of 1 to free")
+    return _bytes([(n, w, _bytes(kept)) if n == MODEL_GRAPH else (n, w, v) for n, w, v in model])
+
+
+def _reshape_targets(graph: list[Field]) -> dict[str, str]:
+    """Reshape target (its shape input's name) -> the Reshape node's name."""
+    targets = {}
+    for number, _, value in graph:
+        if number != GRAPH_NODE:
             continue
-        target = constants.get(node.input[1])
-        shape = numpy_helper.to_array(target).copy() if target is not None else None
-        if shape is None or shape.ndim != 1 or shape[0] != 1:
-            raise ModelError(f"{label}: Reshape {node.name} has no fixed batch of 1 to free")
-        shape[0] = 0
-        target.CopyFrom(numpy_helper.from_array(shape, target.name))
-        freed.add(target.name)
-    del graph.value_info[:]  # recorded with the batch of 1; the runtimes infer them again
-    for output in graph.output:
-        output.type.tensor_type.shape.dim[0].dim_param = "N"
-    return model.SerializeToString()
+        node = _fields(value)
+        if _text(node, NODE_OP_TYPE) == "Reshape":
+            inputs = [v.decode() for n, _, v in node if n == NODE_INPUT]
+            targets[inputs[1]] = _text(node, NODE_NAME)
+    return targets
+
+
+def _freed(field: Field, targets: dict[str, str]) -> Field:
+    """An initializer that is a Reshape target, its leading 1 made 0 (and taken off `targets`);
+    any other field as it is."""
+    number, wire, value = field
+    if number != GRAPH_INITIALIZER:
+        return field
+    tensor = _fields(value)
+    name = _text(tensor, TENSOR_NAME)
+    if name not in targets:
+        return field
+    raw = next((v for n, _, v in tensor if n == TENSOR_RAW_DATA), b"")
+    one_dim = len(_dims(tensor)) == 1
+    if _only(tensor, TENSOR_DATA_TYPE) != INT64 or not one_dim or len(raw) < 8 or struct.unpack_from("<q", raw)[0] != 1:
+        return field  # left in `targets`: reported as not freeable
+    del targets[name]
+    freed = struct.pack("<q", 0) + raw[8:]
+    return number, wire, _bytes([(n, w, freed if n == TENSOR_RAW_DATA else v) for n, w, v in tensor])
+
+
+def _dims(tensor: list[Field]) -> list[int]:
+    """A tensor's dims, written packed (one field of varints, as proto3 does) or one by one."""
+    dims = []
+    for number, wire, value in tensor:
+        if number == TENSOR_DIMS and wire == BYTES:
+            at = 0
+            while at < len(value):
+                dim, at = _varint(value, at)
+                dims.append(dim)
+        elif number == TENSOR_DIMS:
+            dims.append(value)
+    return dims
+
+
+# -- The protobuf wire format, as far as the edit needs it -------------------------------------
+
+def _fields(data: bytes) -> list[Field]:
+    """A message's fields in order; varints and fixed numbers as ints, the rest as bytes."""
+    fields, at = [], 0
+    while at < len(data):
+        key, at = _varint(data, at)
+        number, wire = key >> 3, key & 7
+        if wire == VARINT:
+            value, at = _varint(data, at)
+        elif wire == BYTES:
+            size, at = _varint(data, at)
+            value, at = data[at:at + size], at + size
+            if at > len(data):
+                raise ValueError("truncated")
+        elif wire in (FIXED64, FIXED32):
+            width = 8 if wire == FIXED64 else 4
+            value, at = int.from_bytes(data[at:at + width], "little"), at + width
+        else:
+            raise ValueError(f"wire type {wire}")
+        fields.append((number, wire, value))
+    return fields
+
+
+def _bytes(fields: list[Field]) -> bytes:
+    out = bytearray()
+    for number, wire, value in fields:
+        out += _encode_varint(number << 3 | wire)
+        if wire == VARINT:
+            out += _encode_varint(value)
+        elif wire == BYTES:
+            out += _encode_varint(len(value)) + value
+        else:
+            out += value.to_bytes(8 if wire == FIXED64 else 4, "little")
+    return bytes(out)
+
+
+def _only(fields: list[Field], number: int):
+    return next(v for n, _, v in fields if n == number)
+
+
+def _text(fields: list[Field], number: int) -> str:
+    return next((v.decode() for n, _, v in fields if n == number), "")
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if not byte & 0x80:
+            return value, at
+
+
+def _encode_varint(value: int) -> bytes:
+    value &= (1 << 64) - 1  # negative numbers as protobuf writes them: ten bytes
+    out = bytearray()
+    while True:
+        out.append(value & 0x7F | (0x80 if value > 0x7F else 0))
+        value >>= 7
+        if not value:
+            return bytes(out)

@@ -5,6 +5,8 @@ a frame in one call, with the numbers of the graph as shipped and of OpenCV DNN.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -101,6 +103,43 @@ def test_a_graph_that_is_not_onnx_is_one_line(tmp_path):
     with pytest.raises(ModelError) as err:
         free_batch_reshapes(b"not a graph at all", "x.onnx")
     assert str(err.value).startswith("x.onnx: not a readable ONNX graph") and "\n" not in str(err.value)
+
+
+def test_a_truncated_graph_is_one_line(edgeface_onnx):
+    with pytest.raises(ModelError, match=r"^cut\.onnx: not a readable ONNX graph$"):
+        free_batch_reshapes(edgeface_onnx.read_bytes()[:5000], "cut.onnx")
+
+
+def _reshape_graph(target: list[int]) -> bytes:
+    import onnx
+    from onnx import helper, numpy_helper
+
+    shape = numpy_helper.from_array(np.array(target, np.int64), "target")
+    node = helper.make_node("Reshape", ["x", "target"], ["y"], name="flatten")
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["N", 2, 3])],
+                              [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 6])], [shape])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+
+
+def test_a_small_graph_is_freed_and_runs_a_batch():
+    session = open_session(free_batch_reshapes(_reshape_graph([1, 6]), "small"), "small", 1)
+    out = session.run(None, {"x": np.ones((4, 2, 3), np.float32)})[0]
+    assert out.shape == (4, 6)
+
+
+def test_a_reshape_without_a_batch_of_1_is_named():
+    with pytest.raises(ModelError, match=r"^odd\.onnx: Reshape flatten has no fixed batch of 1 to free$"):
+        free_batch_reshapes(_reshape_graph([2, 3]), "odd.onnx")
+
+
+def test_the_door_runs_edgeface_without_the_onnx_package(edgeface_onnx):
+    # Importing onnx costs the kiosk about 10 MB (BENCHMARKS.md, "Memory at the door").
+    code = ("import sys; from pathlib import Path; from kiosk.config import VisionSection; "
+            "from kiosk.vision.onnx_embedders import EdgeFaceSEmbedder; "
+            f"EdgeFaceSEmbedder(VisionSection(embedder='edgeface-s', model_path={str(edgeface_onnx)!r}), Path('.')); "
+            "print('onnx' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr[-500:]
 
 
 def test_verify_file_checks_name_and_batch(edgeface_onnx, tmp_path):
