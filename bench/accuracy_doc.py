@@ -505,10 +505,14 @@ TRIED = """## Tried and dropped
 
 - **Flip test-time augmentation** at enrolment (`+flip-enrol`) and on probes too (`+flip`, see *Models*):
   within a few tenths of a point either way, for a second embedding per photo; not shipped.
-- **Fusing SFace with EdgeFace-S** (see *Models*): a few tenths of a point more and the one-photo
-  stranger refused, but both models at the door: their memory and time together (see *Models*) break
-  the kiosk's memory budget, so not shipped. The vectors of both are stored at enrolment anyway, so a
-  kiosk could be switched to it later without new photos.
+- **Fusing SFace with EdgeFace-S** (see *Models*): a few tenths of a point more, the one-photo
+  stranger refused, and on the Hamilton clip Lin-Manuel's fused scores clear the fusion's threshold
+  from the cut, as SFace's do; but it needs both models at the door. Measured in the real kiosk on
+  that clip with SFace beside EdgeFace-S on every face, in its lightest form found (full precision in
+  onnxruntime: +49 MB, where the int8 graph in OpenCV's DNN takes 110 MB; onnxruntime's arena and
+  weight prepacking off changed nothing), the peak is about 315 MB, over the 300 MB budget even after
+  the savings of BENCHMARKS.md, "Memory at the door"; so not shipped. The int8 SFace vectors are
+  stored at enrolment anyway, so a kiosk could be switched to a fusion later without new photos.
 - **A reference over door-sized copies of the photo** (the face shrunk to 64-96 px and embedded
   too): EdgeFace-S's scores on small faces rose by about 0.01, its DIR stayed within 0.1 point, and the
   stranger it names scored higher too.

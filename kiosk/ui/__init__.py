@@ -16,7 +16,8 @@ import sys
 def _import_pygame() -> None:
     """Import pygame once, without setuptools' pkg_resources: pygame's pkgdata imports it only
     to find pygame's own files and falls back to reading them from its folder without it. That
-    import cost the kiosk 15 MB and 0.15 s at start (BENCHMARKS.md, "Memory at the door"). It is
+    import costs 15 MB and 0.15 s in a bare interpreter, a few MB in the kiosk (BENCHMARKS.md,
+    "Memory at the door"). It is
     blocked for this one import only, so anything later that wants pkg_resources still gets it."""
     if "pygame" in sys.modules or "pkg_resources" in sys.modules:
         return

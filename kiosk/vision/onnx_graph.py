@@ -40,7 +40,7 @@ def free_batch_reshapes(model_bytes: bytes, label: str) -> bytes:
         graph = _fields(_only(model, MODEL_GRAPH))
         targets = _reshape_targets(graph)
         kept = [_freed(field, targets) for field in graph if field[0] != GRAPH_VALUE_INFO]
-    except (ValueError, IndexError, StopIteration, struct.error, UnicodeDecodeError):
+    except (ValueError, IndexError, TypeError, AttributeError, StopIteration, struct.error):
         raise ModelError(f"{label}: not a readable ONNX graph") from None
     if targets:
         raise ModelError(f"{label}: Reshape {targets[next(iter(targets))]} has no fixed batch of 1 to free")

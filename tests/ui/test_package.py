@@ -1,5 +1,5 @@
-"""kiosk.ui imports pygame once, without setuptools' pkg_resources (15 MB at the door), and
-leaves pkg_resources importable for anything that wants it later."""
+"""kiosk.ui imports pygame once, without setuptools' pkg_resources (BENCHMARKS.md, "Memory at
+the door"), and leaves pkg_resources importable for anything that wants it later."""
 
 from __future__ import annotations
 
