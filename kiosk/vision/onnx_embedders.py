@@ -44,9 +44,16 @@ def open_session(graph: bytes, label: str, threads: int):
     options.intra_op_num_threads = threads
     options.log_severity_level = 3  # the graphs declare a fixed output batch of 1
     try:
-        return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
     except Exception as err:  # noqa: BLE001 - onnxruntime raises its own types
         raise ModelError(f"{label}: cannot load: {str(err).splitlines()[0][:160]}") from None
+    # onnxruntime's Python session keeps the graph's bytes (15 MB for EdgeFace-S) for as long as it
+    # lives, only to rebuild itself when a GPU provider fails ("This is bad as we're holding the
+    # memory indefinitely", its own comment). On the CPU there is nothing to fall back to.
+    session.disable_fallback()
+    if getattr(session, "_model_bytes", None) is not None:
+        session._model_bytes = None
+    return session
 
 
 class OnnxArcStyleEmbedder(Embedder):

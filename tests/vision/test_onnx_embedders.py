@@ -105,6 +105,15 @@ def test_a_graph_that_is_not_onnx_is_one_line(tmp_path):
     assert str(err.value).startswith("x.onnx: not a readable ONNX graph") and "\n" not in str(err.value)
 
 
+def test_a_session_does_not_keep_the_graphs_bytes(edgeface_onnx):
+    # onnxruntime's Python session would hold them (15 MB) for as long as it lives.
+    graph = free_batch_reshapes(edgeface_onnx.read_bytes(), "freed")
+    holders = sys.getrefcount(graph)
+    session = open_session(graph, "freed", 1)
+    assert sys.getrefcount(graph) == holders
+    assert session.run(None, {"data": np.zeros((2, 3, 112, 112), np.float32)})[0].shape == (2, 512)
+
+
 def test_a_truncated_graph_is_one_line(edgeface_onnx):
     with pytest.raises(ModelError, match=r"^cut\.onnx: not a readable ONNX graph$"):
         free_batch_reshapes(edgeface_onnx.read_bytes()[:5000], "cut.onnx")
