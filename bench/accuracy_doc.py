@@ -509,9 +509,9 @@ TRIED = """## Tried and dropped
   stranger refused, and on the Hamilton clip Lin-Manuel's fused scores clear the fusion's threshold
   from the cut, as SFace's do; but it needs both models at the door. Measured in the real kiosk on
   that clip with SFace beside EdgeFace-S on every face, in its lightest form found (full precision in
-  onnxruntime: +49 MB, where the int8 graph in OpenCV's DNN takes 110 MB; onnxruntime's arena and
-  weight prepacking off changed nothing), the peak is about 315 MB, over the 300 MB budget even after
-  the savings of BENCHMARKS.md, "Memory at the door"; so not shipped. The int8 SFace vectors are
+  onnxruntime: +47 MB, where the int8 graph takes 110 MB in OpenCV's DNN; onnxruntime's arena and
+  weight prepacking off changed nothing), the peak is 300-306 MB even after the savings of
+  BENCHMARKS.md, "Memory at the door": at the 300 MB budget's edge, so not shipped. The int8 SFace vectors are
   stored at enrolment anyway, so a kiosk could be switched to a fusion later without new photos.
 - **A reference over door-sized copies of the photo** (the face shrunk to 64-96 px and embedded
   too): EdgeFace-S's scores on small faces rose by about 0.01, its DIR stayed within 0.1 point, and the
