@@ -9,7 +9,6 @@ action results, session ends, a finished capture); the screen takes both.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import os
@@ -34,9 +33,6 @@ from kiosk.systemd_notify import SystemdNotifier, Watchdog
 log = logging.getLogger(__name__)
 
 JOIN_TIMEOUT_S = 3.0
-# glibc's mallopt option for the number of malloc arenas, and how many the kiosk allows.
-M_ARENA_MAX = -8
-MALLOC_ARENAS = 2
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,6 @@ class RunOptions:
 
 def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     started = process_started_at()
-    limit_malloc_arenas()  # before the threads start allocating
     stop = threading.Event()
     lanes = Lanes()
     clock = system_clock(cfg.kiosk.timezone)
@@ -95,19 +90,6 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     if opts.stats_path:
         return save_stats(opts.stats_path, run_summary(ui_stats, worker, capture, started, lanes))
     return 0
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
-    """At most `arenas` malloc arenas in this process. glibc gives threads that allocate at once
-    arenas of their own (up to 8 per core), each keeping what it freed for itself; the kiosk's
-    threads each touch large frames and model buffers, so two arenas cut its peak memory by about
-    8 MB with the same frame rate and check-in latency (BENCHMARKS.md, "Memory at the door").
-    A C library without mallopt: nothing to do."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(M_ARENA_MAX, arenas)
 
 
 def boot_check(cfg: Config) -> None:
