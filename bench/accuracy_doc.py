@@ -510,7 +510,7 @@ TRIED = """## Tried and dropped
   from the cut, as SFace's do; but it needs both models at the door. Measured in the real kiosk on
   that clip with SFace beside EdgeFace-S on every face, in its lightest form found (full precision in
   onnxruntime: +47 MB, where the int8 graph takes 110 MB in OpenCV's DNN; onnxruntime's arena and
-  weight prepacking off changed nothing), the peak is 300-306 MB even after the savings of
+  weight prepacking off changed nothing), the peak is 300-312 MB even after the savings of
   BENCHMARKS.md, "Memory at the door": at the 300 MB budget's edge, so not shipped. The int8 SFace vectors are
   stored at enrolment anyway, so a kiosk could be switched to a fusion later without new photos.
 - **A reference over door-sized copies of the photo** (the face shrunk to 64-96 px and embedded
