@@ -82,24 +82,23 @@ def parse_schedule(doc: dict) -> PulledSchedule:
 
 
 def parse_pin(doc: dict) -> PulledPin:
-    pid = _id(doc, "pin")
-    if doc.get("deleted") is True:
-        return PulledPin(pid, deleted=True)
-    value = doc.get("pin_hash")
-    # Checked for shape only; the message never quotes the hash.
-    if not isinstance(value, str) or not value.startswith("scrypt$") or value.count("$") != 5:
-        raise MalformedDocument(f"pin {pid!r}: pin_hash is not a salted scrypt hash")
-    return PulledPin(pid, value)
+    return _parse_hashed(doc, "pin", PulledPin, "a salted scrypt hash")
 
 
 def parse_code(doc: dict) -> PulledCode:
-    pid = _id(doc, "code")
+    return _parse_hashed(doc, "code", PulledCode, "a check-in code's scrypt hash")
+
+
+def _parse_hashed(doc: dict, kind: str, pulled, what: str):
+    """A PIN or check-in code document: its person's id and `<kind>_hash`, or a deletion."""
+    pid = _id(doc, kind)
     if doc.get("deleted") is True:
-        return PulledCode(pid, deleted=True)
-    value = doc.get("code_hash")
+        return pulled(pid, deleted=True)
+    value = doc.get(f"{kind}_hash")
+    # Checked for shape only; the message never quotes the hash.
     if not isinstance(value, str) or not value.startswith("scrypt$") or value.count("$") != 5:
-        raise MalformedDocument(f"code {pid!r}: code_hash is not a check-in code's scrypt hash")
-    return PulledCode(pid, value)
+        raise MalformedDocument(f"{kind} {pid!r}: {kind}_hash is not {what}")
+    return pulled(pid, value)
 
 
 # -- documents the admin path writes ------------------------------------------------
