@@ -39,11 +39,19 @@ def free_batch_reshapes(model_bytes: bytes, label: str) -> bytes:
         model = _fields(model_bytes)
         graph = _fields(_only(model, MODEL_GRAPH))
         targets = _reshape_targets(graph)
-        kept = [_freed(field, targets) for field in graph if field[0] != GRAPH_VALUE_INFO]
+        kept, freed = [], set()
+        for number, wire, value in graph:
+            if number == GRAPH_VALUE_INFO:
+                continue
+            if number == GRAPH_INITIALIZER:
+                name, value = _freed_tensor(value, targets)
+                freed.add(name)
+            kept.append((number, wire, value))
     except (ValueError, IndexError, TypeError, AttributeError, StopIteration, struct.error):
         raise ModelError(f"{label}: not a readable ONNX graph") from None
-    if targets:
-        raise ModelError(f"{label}: Reshape {targets[next(iter(targets))]} has no fixed batch of 1 to free")
+    stuck = [node for target, node in targets.items() if target not in freed]
+    if stuck:
+        raise ModelError(f"{label}: Reshape {stuck[0]} has no fixed batch of 1 to free")
     return _bytes([(n, w, _bytes(kept)) if n == MODEL_GRAPH else (n, w, v) for n, w, v in model])
 
 
@@ -60,23 +68,17 @@ def _reshape_targets(graph: list[Field]) -> dict[str, str]:
     return targets
 
 
-def _freed(field: Field, targets: dict[str, str]) -> Field:
-    """An initializer that is a Reshape target, its leading 1 made 0 (and taken off `targets`);
-    any other field as it is."""
-    number, wire, value = field
-    if number != GRAPH_INITIALIZER:
-        return field
-    tensor = _fields(value)
+def _freed_tensor(tensor_bytes: bytes, targets: dict[str, str]) -> tuple[str, bytes]:
+    """(name, tensor) for an initializer that is a Reshape target of the form [1, ...], its leading
+    1 made 0; ("", the tensor as it was) for any other."""
+    tensor = _fields(tensor_bytes)
     name = _text(tensor, TENSOR_NAME)
-    if name not in targets:
-        return field
     raw = next((v for n, _, v in tensor if n == TENSOR_RAW_DATA), b"")
-    one_dim = len(_dims(tensor)) == 1
-    if _only(tensor, TENSOR_DATA_TYPE) != INT64 or not one_dim or len(raw) < 8 or struct.unpack_from("<q", raw)[0] != 1:
-        return field  # left in `targets`: reported as not freeable
-    del targets[name]
+    if (name not in targets or _only(tensor, TENSOR_DATA_TYPE) != INT64 or len(_dims(tensor)) != 1
+            or len(raw) < 8 or struct.unpack_from("<q", raw)[0] != 1):
+        return "", tensor_bytes
     freed = struct.pack("<q", 0) + raw[8:]
-    return number, wire, _bytes([(n, w, freed if n == TENSOR_RAW_DATA else v) for n, w, v in tensor])
+    return name, _bytes([(n, w, freed if n == TENSOR_RAW_DATA else v) for n, w, v in tensor])
 
 
 def _dims(tensor: list[Field]) -> list[int]:
