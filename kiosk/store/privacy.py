@@ -16,7 +16,7 @@ from kiosk.store.database import Database, to_iso, utc_now
 
 # Tables holding a person's data, and the column naming them. Embeddings,
 # roster entries and PINs go with the people row (ON DELETE CASCADE).
-PERSON_TABLES = (("attendance", "person_id"), ("spoof_events", "person_id"))
+PERSON_TABLES = (("attendance", "person_id"), ("spoof_events", "person_id"), ("roster_history", "person_id"))
 
 
 def record_consent(db: Database, person_id: str, consent: Consent) -> None:

@@ -31,12 +31,15 @@ def held_sessions(db: Database, start: datetime | None = None, end: datetime | N
 
 
 def session_rolls(db: Database, sessions: list[SessionInfo]) -> list[Roll]:
-    """The roll of each session, in the order given. An ended session leaves out roster members
-    with no row who joined the roster after it opened: the end gave everyone on the roster then
-    a row, so they joined after it (both times are this machine's, written as they happened)."""
+    """The roll of each session, in the order given. An ended session lists who was on the roster
+    when it opened: those who joined later are left out (the end gave everyone on the roster then
+    a row, so they joined after it; both times are this machine's, written as they happened), and
+    those who have left the roster or whose class was removed since are kept (roster_history)."""
     ids = [s.session_id for s in sessions]
-    roster = _grouped(db, "SELECT class_code AS k, person_id, added_at FROM roster WHERE class_code IN ({})",
-                      sorted({s.class_code for s in sessions}))
+    classes = sorted({s.class_code for s in sessions})
+    roster = _grouped(db, "SELECT class_code AS k, person_id, added_at FROM roster WHERE class_code IN ({})", classes)
+    left = _grouped(db, "SELECT class_code AS k, person_id, added_at, removed_at FROM roster_history"
+                        " WHERE class_code IN ({})", classes)
     rows = _grouped(db, "SELECT session_id AS k, * FROM attendance WHERE session_id IN ({})", ids)
     failed = _grouped(db, "SELECT session_id AS k, person_id, count(*) AS n FROM spoof_events"
                       " WHERE session_id IN ({}) GROUP BY session_id, person_id", ids)
@@ -47,8 +50,10 @@ def session_rolls(db: Database, sessions: list[SessionInfo]) -> list[Roll]:
     for session in sessions:
         stored = {r["person_id"]: r for r in rows.get(session.session_id, [])}
         joined_by = opened.get(session.session_id) if session.state == "ended" else None
-        members = [r["person_id"] for r in roster.get(session.class_code, [])
-                   if joined_by is None or r["added_at"] is None or r["added_at"] <= joined_by]
+        members = [r["person_id"] for r in roster.get(session.class_code, []) if _joined(r, joined_by)]
+        if joined_by is not None:  # and those on the roster then who have left it since
+            members += [r["person_id"] for r in left.get(session.class_code, [])
+                        if _joined(r, joined_by) and r["removed_at"] > joined_by]
         counts = {r["person_id"]: r["n"] for r in failed.get(session.session_id, [])}
         lines = [_line(pid, people.get(pid), stored.get(pid), counts.get(pid, 0))
                  for pid in dict.fromkeys(members + list(stored))]
@@ -60,6 +65,11 @@ def session_roll(db: Database, session_id: str) -> Roll | None:
     """One held session's roll (None if this database never held it)."""
     row = db.conn.execute(SESSION_WITH_CLASS + " WHERE s.id = ?", (session_id,)).fetchone()
     return session_rolls(db, [session_from_row(row)])[0] if row else None
+
+
+def _joined(roster_row, opened: str | None) -> bool:
+    """On the roster by the time the session opened (no time to compare: yes)."""
+    return opened is None or roster_row["added_at"] is None or roster_row["added_at"] <= opened
 
 
 def _line(pid: str, person, row, failed: int) -> RollLine:

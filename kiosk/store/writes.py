@@ -63,7 +63,9 @@ def upsert_class(conn: sqlite3.Connection, code: str, name: str, room: str, inst
 
 
 def delete_class(conn: sqlite3.Connection, code: str) -> int:
-    """The class; its roster, schedules and cancellations cascade. Sessions and attendance stay."""
+    """The class; its schedules and cancellations cascade, its roster moves to roster_history.
+    Sessions and attendance stay."""
+    _keep_roster_spans(conn, code, roster_ids(conn, code))
     return conn.execute("DELETE FROM classes WHERE code = ?", (code,)).rowcount
 
 
@@ -75,7 +77,19 @@ def add_to_roster(conn: sqlite3.Connection, code: str, person_ids: Iterable[str]
 
 
 def remove_from_roster(conn: sqlite3.Connection, code: str, person_ids: Iterable[str]) -> None:
-    conn.executemany("DELETE FROM roster WHERE class_code = ? AND person_id = ?", [(code, p) for p in person_ids])
+    """Off the roster from now on; their span on it stays in roster_history for past registers."""
+    pairs = [(code, p) for p in person_ids]
+    _keep_roster_spans(conn, code, [p for _, p in pairs])
+    conn.executemany("DELETE FROM roster WHERE class_code = ? AND person_id = ?", pairs)
+
+
+def _keep_roster_spans(conn: sqlite3.Connection, code: str, person_ids: Iterable[str]) -> None:
+    """Record when these roster members joined and left (now) before their roster rows go."""
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO roster_history (class_code, person_id, added_at, removed_at)"
+        " SELECT class_code, person_id, added_at, ? FROM roster WHERE class_code = ? AND person_id = ?",
+        [(now, code, pid) for pid in person_ids])
 
 
 def roster_ids(conn: sqlite3.Connection, code: str) -> set[str]:

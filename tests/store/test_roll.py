@@ -1,7 +1,7 @@
 """A session's roll from a real SQLite file: every roster member with what is recorded, for
 held sessions and for meetings not held yet, with reasons, failed live checks and enrolment."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -10,8 +10,10 @@ import pytest
 from kiosk.model import AWAITING, ENROLLED, Schedule, SessionInfo
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store import rosters, staff
+from kiosk.reports.rows import NOT_MARKED, stored_export_rows
+from kiosk.store.privacy import erase_person
 from kiosk.store.roll import held_sessions, session_roll, session_rolls
-from kiosk.store.sessions import Actor, end_session_complete, mark_manual
+from kiosk.store.sessions import Actor, end_session_complete, hold_for_register, mark_manual
 from kiosk.store.spoof_events import SpoofEvent, record_spoof_event
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
 
@@ -80,3 +82,53 @@ def test_held_sessions_narrow_by_time_and_class(store, held):
     assert [s.session_id for s in held_sessions(store, NOW - timedelta(hours=1), NOW)] == [held.session_id]
     assert held_sessions(store, NOW, NOW + timedelta(hours=1)) == []
     assert held_sessions(store, class_code="OTHER") == [] and len(held_sessions(store, class_code="CS101")) == 1
+
+
+@pytest.fixture
+def roster_clock(monkeypatch):
+    """The time roster rows are written at (kiosk.store.writes reads the real clock)."""
+    clock = [NOW - timedelta(days=7)]
+    monkeypatch.setattr("kiosk.store.writes.utc_now", lambda: clock[0].astimezone(timezone.utc).isoformat())
+    return clock
+
+
+def test_a_past_register_keeps_people_who_left_the_roster_or_whose_class_was_removed(data_dir, roster_clock):
+    store = SqliteStore.in_dir(data_dir)
+    for pid, name in (("maya", "Maya Chen"), ("lin", "Lin Miranda"), ("tom", "Tom Okafor")):
+        store.add_person(Person(pid, name, "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    store.add_class("ART1", "Art", ["maya", "lin", "tom"], room="B12")
+    store.add_schedule(Schedule("ART1", time(9), time(10), "Europe/London", weekdays=frozenset({2})))
+    meeting, _ = current_and_next(store.schedules(), store.classes(), NOW, timedelta(minutes=10))
+    held = hold_for_register(store, meeting, Actor("prof"), NOW + timedelta(hours=2))  # ended, nobody marked
+    roster_clock[0] = NOW + timedelta(hours=3)
+    rosters.remove_students(store, "ART1", ["tom"])
+    assert [line.person_id for line in session_roll(store, held.session_id).lines] == ["lin", "maya", "tom"]
+    rosters.remove_class(store, "ART1")
+    rows = stored_export_rows(store, NOW.date(), None, TZ)
+    assert sorted((r[0], r[4]) for r in rows) == [("lin", NOT_MARKED), ("maya", NOT_MARKED), ("tom", NOT_MARKED)]
+    store.add_class("ART1", "Art again", ["maya"], room="B12")  # re-created later: the old register is unchanged
+    assert len(session_roll(store, held.session_id).lines) == 3
+    store.close()
+
+
+def test_people_who_left_before_a_session_opened_are_not_on_its_roll(data_dir, roster_clock):
+    store = SqliteStore.in_dir(data_dir)
+    for pid in ("maya", "tom"):
+        store.add_person(Person(pid, pid.title(), "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    store.add_class("ART1", "Art", ["maya", "tom"], room="B12")
+    rosters.remove_students(store, "ART1", ["tom"])  # a week before the meeting
+    store.add_schedule(Schedule("ART1", time(9), time(10), "Europe/London", weekdays=frozenset({2})))
+    meeting, _ = current_and_next(store.schedules(), store.classes(), NOW, timedelta(minutes=10))
+    held = hold_for_register(store, meeting, Actor("prof"), NOW + timedelta(hours=2))
+    assert [line.person_id for line in session_roll(store, held.session_id).lines] == ["maya"]
+    store.close()
+
+
+def test_erasing_a_person_erases_their_roster_history(data_dir, roster_clock):
+    store = SqliteStore.in_dir(data_dir)
+    store.add_person(Person("tom", "Tom", "student"), "sface", np.ones((1, 4), np.float32), ["a"])
+    store.add_class("ART1", "Art", ["tom"], room="B12")
+    rosters.remove_class(store, "ART1")
+    assert erase_person(store, "tom", "admin")["roster_history"] == 1
+    assert store.conn.execute("SELECT count(*) FROM roster_history").fetchone()[0] == 0
+    store.close()
