@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.errors import UsageError
-from kiosk.model import Roll
+from kiosk.model import Roll, RollLine, SessionInfo
 from kiosk.store.roll import held_sessions, session_rolls
 from kiosk.store.sqlite_store import SqliteStore
 
@@ -33,12 +33,21 @@ def export_rows(rolls: list[Roll], tz: ZoneInfo) -> list[list]:
         missing = NOT_YET if roll.session.state == "active" else NOT_MARKED
         start = roll.session.starts_at.astimezone(tz).isoformat(timespec="seconds")
         for line in roll.lines:
-            seen = line.seen_at
+            seen = arrival(line, roll.session)
             out.append([line.person_id, line.name, roll.session.class_code, start, line.status or missing,
                         seen.astimezone(tz).isoformat(timespec="seconds") if seen else "",
-                        "" if line.latency_ms is None else line.latency_ms, line.method, line.made_by,
-                        line.reason, line.enrolment])
+                        "" if line.latency_ms is None or seen is None else line.latency_ms, line.method,
+                        line.made_by, line.reason, line.enrolment])
     return sorted(out, key=export_order)
+
+
+def arrival(line: RollLine, session: SessionInfo) -> datetime | None:
+    """When they arrived, as far as the register knows: the time of a check-in, or of a hand mark
+    made while the session ran. A mark made after it ended (the register kept later) says they
+    came, not when; an absence has no time, and neither carries the door's latency of a check-in
+    it overrode."""
+    seen = line.seen_at
+    return seen if seen is not None and seen <= session.ends_at else None
 
 
 def export_order(row: list) -> tuple:

@@ -57,3 +57,16 @@ def test_a_day_is_its_local_midnights_even_when_the_clocks_change():
     start, end = day_bounds(datetime(2026, 3, 29).date(), TZ)  # clocks go forward: a 23-hour day
     assert end.astimezone(timezone.utc) - start.astimezone(timezone.utc) == timedelta(hours=23)
     assert start.hour == 0 and end.hour == 0
+
+
+def test_an_absence_marked_over_a_check_in_shows_no_time_or_latency():
+    overridden = RollLine("maya", "Maya Chen", "absent", START + timedelta(minutes=2), 215.8, "manual", "prof")
+    (row,) = export_rows([Roll(session("ended"), (overridden,))], TZ)
+    assert (row[4], row[5], row[6]) == ("absent", "", "")
+
+
+def test_a_hand_mark_made_after_the_session_ended_gives_no_arrival_time():
+    next_day = RollLine("lin", "Lin Miranda", "present", START + timedelta(days=1), None, "manual", "prof")
+    during = RollLine("tom", "Tom Okafor", "late", START + timedelta(minutes=20), None, "manual", "prof")
+    rows = {r[0]: r[5] for r in export_rows([Roll(session("ended"), (next_day, during))], TZ)}
+    assert rows == {"lin": "", "tom": "2026-11-25T09:20:00+00:00"}
