@@ -26,7 +26,7 @@ KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
 
 # Lowest first. A module may import its own package and any package on a lower layer.
 LAYERS = [
-    {"kiosk", "errors", "clock", "systemd_notify", "model"},  # model: value types every stage shares
+    {"kiosk", "errors", "clock", "systemd_notify", "model", "fonts"},  # model: value types every stage shares
     {"config", "registry"},
     {"vision", "store"},  # the face library; the local database
     {"liveness"},  # the anti-spoofing library (on top of vision's face boxes and mesh)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from kiosk.errors import UsageError
+from kiosk.fonts import system_font_file
 from kiosk.reports.files import cannot_write
 
 CARD_PREFIX = "KIOSK-CHECKIN:"
@@ -48,19 +49,53 @@ def write_card(path, person_id: str, name: str, code: str, school: str = "", kin
     qr = Image.fromarray(qr_image(card_text(code), module_px=14)).convert("RGB")
     side = CARD_PX[1] - 150  # the QR code's own white margin keeps it clear of the text
     card.paste(qr.resize((side, side), Image.NEAREST), (CARD_PX[0] - side - 20, (CARD_PX[1] - side) // 2))
-    left = 40
-    draw.text((left, 40), school or "Check-in card", fill="#555555", font=ImageFont.load_default(size=34))
-    draw.text((left, 120), _fit(name, 22), fill="black", font=ImageFont.load_default(size=52))
-    draw.text((left, 190), f"ID {person_id}", fill="#333333", font=ImageFont.load_default(size=34))
-    draw.text((left, 380), "Code", fill="#555555", font=ImageFont.load_default(size=30))
-    draw.text((left, 420), f"{code[:4]} {code[4:]}", fill="black", font=ImageFont.load_default(size=72))
-    draw.text((left, 560), "Type it at the door, or show this card", fill="#555555",
-              font=ImageFont.load_default(size=24))
+    left, room = 40, CARD_PX[0] - side - 20 - 40  # text stays left of the QR code
+    font = _font_maker(ImageFont)
+    name_lines, name_face = _name_lines(name, 52, room, font)
+    id_top = 120 + 62 * len(name_lines) + 8
+    lines = [(40, school or "Check-in card", "#555555", 34), (id_top, f"ID {person_id}", "#333333", 34),
+             (380, "Code", "#555555", 30), (420, f"{code[:4]} {code[4:]}", "black", 72),
+             (560, "Type it at the door, or show this card", "#555555", 24)]
+    for i, text in enumerate(name_lines):
+        draw.text((left, 120 + 62 * i), text, fill="black", font=name_face)
+    for top, text, colour, size in lines:
+        text, face = _fitted(text, size, room, font)
+        draw.text((left, top), text, fill=colour, font=face)
     try:
         card.save(path, format=kind.upper(), **({"resolution": 300.0} if kind == "pdf" else {}))
     except OSError as err:
         raise UsageError(cannot_write(path, err).replace("--out", "--card")) from None
 
 
-def _fit(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[:chars - 1] + "…"
+def _font_maker(image_font):
+    """size -> a font: the system's sans-serif TTF (every letter of a real name), else Pillow's own."""
+    path = system_font_file()
+    return (lambda size: image_font.truetype(path, size)) if path else (lambda size: image_font.load_default(size=size))
+
+
+def _name_lines(name: str, size: int, width: int, font) -> tuple[list[str], object]:
+    """The name on one line, or broken between words onto two, in the largest font down to 60 % of
+    `size` that fits `width` px; a name that never fits is cut with an ellipsis (_fitted)."""
+    words = name.split()
+    for step in range(size, int(size * 0.6) - 1, -2):
+        face = font(step)
+        if face.getlength(name) <= width:
+            return [name], face
+        for cut in range(len(words) - 1, 0, -1):
+            first, second = " ".join(words[:cut]), " ".join(words[cut:])
+            if face.getlength(first) <= width and face.getlength(second) <= width:
+                return [first, second], face
+    text, face = _fitted(name, size, width, font)
+    return [text], face
+
+
+def _fitted(text: str, size: int, width: int, font) -> tuple[str, object]:
+    """The text in the largest font down to 60 % of `size` that fits `width` px; still too long,
+    it is cut with an ellipsis at that smallest size."""
+    for step in range(size, int(size * 0.6) - 1, -2):
+        face = font(step)
+        if face.getlength(text) <= width:
+            return text, face
+    while len(text) > 1 and face.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…", face

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from pathlib import Path
 
 import pygame
+
+from kiosk.fonts import system_font_file
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +64,10 @@ SIZE = {
     "toast": 22,
 }
 
-_FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/share/fonts/TTF", "/usr/local/share/fonts")
-_FONT_FILES = {
-    False: ("dejavu/DejaVuSans.ttf", "noto/NotoSans-Regular.ttf", "liberation/LiberationSans-Regular.ttf",
-            "freefont/FreeSans.ttf", "DejaVuSans.ttf"),
-    True: ("dejavu/DejaVuSans-Bold.ttf", "noto/NotoSans-Bold.ttf", "liberation/LiberationSans-Bold.ttf",
-           "freefont/FreeSansBold.ttf", "DejaVuSans-Bold.ttf"),
-}
-
-
 def find_font_file(bold: bool) -> str | None:
     """A local sans-serif TTF, or None for pygame's bundled default font."""
-    for folder in _FONT_DIRS:
-        for name in _FONT_FILES[bold]:
-            path = Path(folder) / name
-            if path.is_file():
-                return str(path)
-    found = pygame.font.match_font("dejavusans,notosans,liberationsans,freesans,arial", bold=bold)
+    found = system_font_file(bold) or pygame.font.match_font(
+        "dejavusans,notosans,liberationsans,freesans,arial", bold=bold)
     return found or None
 
 
