@@ -20,6 +20,11 @@ from kiosk.store.sqlite_store import Person, SqliteStore
 
 NOT_MEETING = "not_meeting"  # MarkRefused.reason: the class does not meet then
 NOT_OPEN_YET = "not_open_yet"
+TOO_OLD = "too_old"
+# How far back a register nobody kept can still be opened: a forgotten one from last month, yes; a
+# meeting from years back (a mistyped year opened a 1999 register, which fed the class's figures) is
+# history, not a register to start now.
+REGISTER_DAYS_BACK = 62
 
 
 def meetings_on(store: SqliteStore, class_code: str, day: date, tz: ZoneInfo, early_open: timedelta) -> list[SessionInfo]:
@@ -57,6 +62,10 @@ def mark_meeting(store: SqliteStore, meeting: SessionInfo, mark: Mark, actor: Pe
         if now < meeting.opens_at:
             raise MarkRefused(NOT_OPEN_YET, f"{meeting.class_code} opens at {meeting.opens_at:%H:%M} on "
                                             f"{meeting.opens_at:%Y-%m-%d}: mark it from then on")
+        if now - meeting.ends_at > timedelta(days=REGISTER_DAYS_BACK):
+            raise MarkRefused(TOO_OLD, f"{meeting.class_code} met on {meeting.starts_at:%Y-%m-%d}, more than "
+                                       f"{REGISTER_DAYS_BACK} days ago: a register is opened only for a meeting "
+                                       "since then")
         hold_for_register(store, meeting, Actor(actor.id, kiosk_id), now)
     marked = mark_by_hand(store, Mark(meeting.session_id, mark.person_id, mark.status, mark.reason), actor,
                           kiosk_id, now, where=where)

@@ -115,3 +115,14 @@ def test_consent_given_for_a_folder_applies_to_everyone_in_it(cli, shared, tmp_p
     assert code == 0, err
     _, out, _ = cli("--config", str(config), "person", "list")
     assert out.count("consent: self") == 2
+
+
+def test_a_weekly_class_cannot_open_a_register_years_back(cli, school):
+    assert cli("class", "add", "GYM", "--name", "Gym", "--students", "maya", "--room", "G1")[0] == 0
+    assert cli("schedule", "add", "GYM", "--start", "09:00", "--end", "10:00",
+               "--days", "mon,tue,wed,thu,fri,sat,sun")[0] == 0
+    code, _, err = cli("attendance", "mark", "--class", "GYM", "--date", "1999-01-04", "--person", "maya",
+                       "--status", "present")
+    assert code == 2 and "more than 62 days ago" in err and err.count("\n") == 1, err
+    _, out, _ = cli("attendance", "export")
+    assert out.count("\n") == 1  # nothing opened, nothing stored
