@@ -72,7 +72,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     _stop_on_signals(stop)
     for thread in threads:
         thread.start()
-    log.info("kiosk %s starting with camera %s", cfg.kiosk.id, source.description)
+    log.info("kiosk %s starting with %s", cfg.kiosk.id, source.description)
 
     from kiosk.ui.staff_layer import kiosk_layers
     from kiosk.ui.app import KioskApp  # pygame is imported only when a screen is wanted

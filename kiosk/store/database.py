@@ -270,7 +270,10 @@ class Database:
                 for statement in _statements(MIGRATIONS[number]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
-            log.info("database migrated to schema version %d", number + 1)
+        if version == 0:
+            log.info("database %s created (schema version %d)", self.path, SCHEMA_VERSION)
+        elif version < SCHEMA_VERSION:
+            log.info("database %s migrated from schema version %d to %d", self.path, version, SCHEMA_VERSION)
 
     def integrity(self) -> str:
         """SQLite's own check of the whole file: 'ok', or the first problems it found."""

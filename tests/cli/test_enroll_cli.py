@@ -109,7 +109,7 @@ def test_from_dir_report_lists_every_photo(cli, shared, data_dir, tmp_path):
             shutil.copy(photos / name, folder / person / name.split("/")[-1])
     report = tmp_path / "report.csv"
     code, _, err = cli("enroll", "--from-dir", str(folder), "--report", str(report))
-    assert code == 1 and "1/2" in err  # some photo rejected; the progress bar is still drawn
+    assert code == 1 and "enrolling obama: 2/2" in err  # some photo rejected; the progress is still reported
     rows = {(r["person"], r["file"].split("/")[-1]): (r["outcome"], r["reason"]) for r in csv.DictReader(report.open())}
     assert rows == {("biden", "biden.jpg"): ("accepted", ""), ("obama", "obama.jpg"): ("accepted", ""),
                     ("obama", "obama_partial_face.jpg"): ("rejected", CUT_OFF)}
