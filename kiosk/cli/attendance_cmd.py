@@ -150,6 +150,8 @@ def _sync_now(cfg: Config):
 def attendance_report(args, cfg: Config) -> int:
     from kiosk.reports.chart import draw_report
 
+    if args.out.suffix.lower() != ".png":
+        raise UsageError(f"--out {args.out.name}: the report is a PNG image; name it with .png")
     tz = ZoneInfo(local_zone_name(cfg.kiosk.timezone))
     rows = read_store(cfg, lambda s: stored_export_rows(s, None, args.class_code, tz))
     sessions, students = tally(rows)

@@ -77,7 +77,7 @@ def _table(ax, table: list[list]) -> None:
     ax.set_title("per student", loc="left", fontsize=10)
     cells = [[str(v) for v in row] for row in table] or [["", "no students"] + [""] * (len(TABLE_HEAD) - 2)]
     drawn = ax.table(cellText=cells, colLabels=TABLE_HEAD, loc="upper center", cellLoc="left",
-                     colWidths=(0.11, 0.24, 0.09, 0.06, 0.08, 0.08, 0.09, 0.09, 0.16))
+                     colWidths=(0.09, 0.27, 0.09, 0.06, 0.09, 0.08, 0.10, 0.09, 0.13))
     drawn.auto_set_font_size(False)
     drawn.set_fontsize(8)
     for (row, _), cell in drawn.get_celld().items():

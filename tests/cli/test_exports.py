@@ -79,3 +79,5 @@ def test_the_png_report_carries_the_per_student_table(cli, school, tmp_path):
     assert height > 4.2 * 120  # the chart plus the table below it
     code, _, err = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "no" / "r.png"))
     assert code == 2 and "cannot write" in err and err.count("\n") == 1
+    code, _, err = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "r.jpg"))
+    assert code == 2 and "name it with .png" in err and not (tmp_path / "r.jpg").exists()
