@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.config import Config
-from kiosk.errors import StoreError
+from kiosk.enrolment.rules import class_code_problem
+from kiosk.errors import StoreError, UsageError
 from kiosk.model import Consent, Schedule, room_name
 from kiosk.staff.changes import admin_change, local_change
 from kiosk.store import cancellations, codes, rosters
@@ -109,6 +110,9 @@ class School:
 
     def add_class(self, code: str, name: str, students: list[str], room: str = "",
                   instructor_id: str | None = None) -> None:
+        problem = class_code_problem(code)
+        if problem:
+            raise UsageError(f"class {code!r}: {problem}")
         room = room_name(room)
         self._change("class_add", code, lambda c: central.add_class(c, code, name, students, room, instructor_id),
                      lambda s: s.add_class(code, name, students, room, instructor_id),

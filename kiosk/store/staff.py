@@ -26,6 +26,27 @@ def add_staff(db: Database, person_id: str, name: str, role: str = "instructor")
     return exists is None
 
 
+def instructor_problem(instructor_id: str, role: str | None) -> str | None:
+    """Why the person with this id and role (None: nobody) cannot teach a class, or None."""
+    if role is None:
+        return f"unknown instructor {instructor_id!r}; add them with 'instructor add {instructor_id} --name NAME'"
+    if role not in ("instructor", "admin"):
+        return f"{instructor_id!r} is {_a(role)}, not an instructor or admin; see 'staff list'"
+    return None
+
+
+def require_instructor(conn, instructor_id: str) -> None:
+    """Inside a class's transaction: the one named to teach it is staff."""
+    row = conn.execute("SELECT role FROM people WHERE id = ?", (instructor_id,)).fetchone()
+    problem = instructor_problem(instructor_id, row["role"] if row else None)
+    if problem:
+        raise StoreError(problem)
+
+
+def _a(role: str) -> str:
+    return f"{'an' if role in ('admin', 'instructor') else 'a'} {role}"
+
+
 @dataclass(frozen=True)
 class StaffMember:
     id: str

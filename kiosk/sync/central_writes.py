@@ -25,6 +25,7 @@ from kiosk.model import Schedule, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
+from kiosk.store.staff import instructor_problem
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
 from kiosk.sync.pull import pull
@@ -228,7 +229,9 @@ def add_class(central: Central, code: str, name: str, student_ids: list[str], ro
               instructor_id: str | None = None) -> None:
     if not code.strip() or not name.strip():
         raise StoreError("a class needs a non-empty code and name")
-    _require_people(central, student_ids + ([instructor_id] if instructor_id else []))
+    _require_people(central, student_ids)
+    if instructor_id:
+        _require_instructor(central, instructor_id)
     if _live(central, "classes", code):
         raise StoreError(f"class {code!r} already exists centrally")
     _stamp(central, "classes", code, class_fields(name.strip(), room, instructor_id, student_ids))
@@ -238,7 +241,7 @@ def update_class(central: Central, code: str, name: str, room: str, instructor_i
     if not _live(central, "classes", code):
         raise StoreError(f"unknown class {code!r}")
     if instructor_id:
-        _require_people(central, [instructor_id])
+        _require_instructor(central, instructor_id)
     _stamp(central, "classes", code, {"name": name.strip(), "room": room_name(room), "instructor_id": instructor_id})
 
 
@@ -295,6 +298,13 @@ def _require_people(central: Central, ids: list[str]) -> None:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+
+
+def _require_instructor(central: Central, instructor_id: str) -> None:
+    person = _live(central, "people", instructor_id)
+    problem = instructor_problem(instructor_id, person.get("role", "") if person else None)
+    if problem:
+        raise StoreError(problem)
 
 
 # -- schedules ---------------------------------------------------------------------
