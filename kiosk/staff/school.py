@@ -193,11 +193,13 @@ class School:
     # -- staff ----------------------------------------------------------------------------
 
     def add_staff(self, person_id: str, name: str, role: str = "instructor") -> bool:
+        """True if added; False if they are already this staff member (nothing changes). Anyone
+        else under that id (a student, staff in another role or name) is refused."""
         if role not in STAFF_ROLES:
             raise StoreError(f"role {role!r} must be instructor or admin")
-        return self._change("staff_add", person_id, lambda c: central.add_person(c, Person(person_id, name, role)),
+        return self._change("staff_add", person_id, lambda c: central.add_staff(c, person_id, name, role),
                             lambda s: staff_rows.add_staff(s, person_id, name, role),
-                            lambda new: f"{role} {name!r}" + ("" if new else " (updated)"))
+                            lambda new: f"{role} {name.strip()!r}" + ("" if new else " (already; nothing changed)"))
 
     def remove_staff(self, person_id: str) -> str:
         return self._change("staff_remove", person_id, lambda c: central.remove_staff(c, person_id),

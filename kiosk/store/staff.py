@@ -14,16 +14,34 @@ from kiosk.store.database import Database, utc_now
 
 
 def add_staff(db: Database, person_id: str, name: str, role: str = "instructor") -> bool:
-    """Add an instructor or admin (no face needed), or promote an existing person; True if new."""
+    """Add an instructor or admin (no face needed); True if new, False if they are already this
+    staff member. Anyone else under that id is refused (staff_add_problem)."""
     if role not in ("instructor", "admin"):
         raise StoreError(f"role {role!r} must be instructor or admin")
     if not person_id.strip() or not name.strip():
         raise StoreError("an instructor needs a non-empty id and name")
-    now = utc_now()
     with db.transaction() as conn:
-        exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone()
-        writes.upsert_person(conn, person_id, name.strip(), role, now)
-    return exists is None
+        held = conn.execute("SELECT name, role FROM people WHERE id = ?", (person_id,)).fetchone()
+        if held is not None:
+            problem = staff_add_problem(person_id, held["name"], held["role"], name, role)
+            if problem:
+                raise StoreError(problem)
+            return False
+        writes.upsert_person(conn, person_id, name.strip(), role, utc_now())
+    return True
+
+
+def staff_add_problem(person_id: str, held_name: str, held_role: str, name: str, role: str) -> str | None:
+    """Why adding staff may not touch the person already under this id, or None when they are
+    this very staff member (adding them again changes nothing). Adding never changes a role or
+    a name as a side effect: that is done on purpose, on the person's page of the web console."""
+    page = f"the web console (/people/{person_id})"
+    if held_role != role:
+        return (f"{person_id!r} is already {_a(held_role)} ({held_name}); nothing changed: choose another id, "
+                f"or change their role on {page}")
+    if held_name != name.strip():
+        return f"{person_id!r} is already {_a(role)} named {held_name!r}; nothing changed: to rename them, use {page}"
+    return None
 
 
 def instructor_problem(instructor_id: str, role: str | None) -> str | None:

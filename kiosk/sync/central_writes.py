@@ -25,7 +25,7 @@ from kiosk.model import Schedule, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
-from kiosk.store.staff import instructor_problem
+from kiosk.store.staff import instructor_problem, staff_add_problem
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
 from kiosk.sync.pull import pull
@@ -133,6 +133,19 @@ def add_person(central: Central, person: Person) -> bool:
         fields["embeddings"] = []
     _stamp(central, "people", person.id, fields)
     return existing is None
+
+
+def add_staff(central: Central, person_id: str, name: str, role: str) -> bool:
+    """As kiosk/store/staff.py add_staff, checked against the central people: True if new, False if
+    they are already this staff member; anyone else under that id is refused."""
+    existing = _live(central, "people", person_id)
+    if existing is not None:
+        problem = staff_add_problem(person_id, existing.get("name", ""), existing.get("role", ""), name, role)
+        if problem:
+            raise StoreError(problem)
+        return False
+    _stamp(central, "people", person_id, {"name": name.strip(), "role": role, "deleted": False, "embeddings": []})
+    return True
 
 
 def rename_person(central: Central, person_id: str, name: str) -> None:
