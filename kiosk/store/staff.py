@@ -44,6 +44,12 @@ def staff_add_problem(person_id: str, held_name: str, held_role: str, name: str,
     return None
 
 
+def last_admin_problem(person_id: str) -> str:
+    """Without an admin nobody could sign in to the web console's set-up, so the last one stays."""
+    return (f"{person_id!r} is the last admin, so they stay: make someone else admin first "
+            "(instructor add ID --name NAME --admin)")
+
+
 def instructor_problem(instructor_id: str, role: str | None) -> str | None:
     """Why the person with this id and role (None: nobody) cannot teach a class, or None."""
     if role is None:
@@ -63,6 +69,12 @@ def require_instructor(conn, instructor_id: str) -> None:
 
 def _a(role: str) -> str:
     return f"{'an' if role in ('admin', 'instructor') else 'a'} {role}"
+
+
+def _refuse_last_admin(conn, person_id: str) -> None:
+    admins = [r[0] for r in conn.execute("SELECT id FROM people WHERE role = 'admin'")]
+    if admins == [person_id]:
+        raise StoreError(last_admin_problem(person_id))
 
 
 @dataclass(frozen=True)
@@ -87,12 +99,14 @@ def staff_members(db: Database) -> list[StaffMember]:
 
 def remove_staff(db: Database, person_id: str) -> str:
     """Take away a staff member's role and PIN. Someone with no face enrolled is removed;
-    someone enrolled stays as a student. Their classes keep no instructor. Returns what was done."""
+    someone enrolled stays as a student. Their classes keep no instructor; the last admin stays.
+    Returns what was done."""
     with db.transaction() as conn:
         row = conn.execute("SELECT role FROM people WHERE id = ?", (person_id,)).fetchone()
         if row is None or row["role"] not in ("instructor", "admin"):
             what = "no one" if row is None else f"a {row['role']}"
             raise StoreError(f"{person_id!r} is {what}, not a staff member; see 'staff list'")
+        _refuse_last_admin(conn, person_id)
         conn.execute("DELETE FROM pins WHERE person_id = ?", (person_id,))
         conn.execute("UPDATE classes SET instructor_id = NULL WHERE instructor_id = ?", (person_id,))
         if conn.execute("SELECT 1 FROM embeddings WHERE person_id = ? LIMIT 1", (person_id,)).fetchone():
@@ -121,8 +135,11 @@ def rename_person(db: Database, person_id: str, name: str) -> None:
 
 
 def set_role(db: Database, person_id: str, role: str) -> None:
-    """Student, instructor or admin. A student has no PIN and teaches nothing."""
+    """Student, instructor or admin. A student has no PIN and teaches nothing. The last admin
+    stays one."""
     with db.transaction() as conn:
+        if role != "admin":
+            _refuse_last_admin(conn, person_id)
         if conn.execute("UPDATE people SET role = ?, updated_at = ? WHERE id = ?",
                         (role, utc_now(), person_id)).rowcount != 1:
             raise StoreError(f"unknown person {person_id!r}")

@@ -25,7 +25,7 @@ from kiosk.model import Schedule, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
-from kiosk.store.staff import instructor_problem, staff_add_problem
+from kiosk.store.staff import instructor_problem, last_admin_problem, staff_add_problem
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
 from kiosk.sync.pull import pull
@@ -157,6 +157,8 @@ def rename_person(central: Central, person_id: str, name: str) -> None:
 def set_role(central: Central, person_id: str, role: str) -> None:
     if _live(central, "people", person_id) is None:
         raise StoreError(f"unknown person {person_id!r}")
+    if role != "admin":
+        _refuse_last_admin(central, person_id)
     _stamp(central, "people", person_id, {"role": role})
     if role not in PIN_ROLES and _live(central, "pins", person_id):
         remove_pin(central, person_id)
@@ -168,6 +170,7 @@ def remove_staff(central: Central, person_id: str) -> str:
     person = _live(central, "people", person_id)
     if person is None or person.get("role") not in PIN_ROLES:
         raise StoreError(f"{person_id!r} is not a staff member; see 'staff list'")
+    _refuse_last_admin(central, person_id)
     if _live(central, "pins", person_id):
         remove_pin(central, person_id)
     with central.guard("cannot update the classes centrally"):
@@ -179,6 +182,13 @@ def remove_staff(central: Central, person_id: str) -> str:
         return "they stay enrolled as a student"
     _stamp(central, "people", person_id, {"deleted": True})
     return "they had no face enrolled, so they are removed"
+
+
+def _refuse_last_admin(central: Central, person_id: str) -> None:
+    with central.guard("cannot read people centrally"):
+        admins = [d["_id"] for d in central["people"].find({"role": "admin", **LIVE}, {"_id": 1})]
+    if admins == [person_id]:
+        raise StoreError(last_admin_problem(person_id))
 
 
 def erase_person(central: Central, person_id: str) -> None:

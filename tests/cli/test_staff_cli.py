@@ -1,6 +1,6 @@
 """`instructor add` and `staff remove` on ids already held: a student or staff in another role or
-name is refused in one line and left as they were, and adding the same staff member again changes
-nothing. Every audit row says what happened."""
+name is refused in one line and left as they were, adding the same staff member again changes
+nothing, and the last admin stays. Every audit row says what happened."""
 
 from __future__ import annotations
 
@@ -62,3 +62,16 @@ def test_adding_the_same_staff_member_again_changes_nothing_and_says_so(cli, sch
     people, audit = people_and_staff_audit(school)
     assert people["prof"] == ("Dr Ada", "instructor")
     assert audit == ["staff_add prof instructor 'Dr Ada'", "staff_add prof instructor 'Dr Ada' (already; nothing changed)"]
+
+
+def test_the_last_admin_cannot_be_removed_until_there_is_another(cli, school):
+    cli("instructor", "add", "boss", "--name", "Ms Boss", "--admin")
+    code, out, err = cli("staff", "remove", "boss")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "'boss' is the last admin, so they stay: make someone else admin first (instructor add ID" in err
+    people, audit = people_and_staff_audit(school)
+    assert people["boss"] == ("Ms Boss", "admin") and audit == ["staff_add boss admin 'Ms Boss'"]
+    cli("instructor", "add", "head", "--name", "Mr Head", "--admin")
+    assert cli("staff", "remove", "boss")[0] == 0
+    code, _, err = cli("staff", "remove", "head")
+    assert code == 1 and "'head' is the last admin" in err

@@ -1,5 +1,5 @@
-"""Staff rows in the store: an id already held is never overwritten by adding staff, and only
-staff teach a class. Each refusal writes nothing."""
+"""Staff rows in the store: an id already held is never overwritten by adding staff, the last
+admin keeps the role, and only staff teach a class. Each refusal writes nothing."""
 
 from __future__ import annotations
 
@@ -34,6 +34,18 @@ def test_adding_staff_again_is_false_and_anyone_else_under_the_id_is_refused(sto
             staff.add_staff(store, pid, name, role)
     assert roles(store) == {"boss": "admin", "lin": "student", "prof": "instructor"}
     assert {p.id: p.name for p in store.people()}["prof"] == "Prof Ada"
+
+
+def test_the_last_admin_is_neither_removed_nor_demoted(store):
+    for change in (lambda: staff.remove_staff(store, "boss"), lambda: staff.set_role(store, "boss", "instructor"),
+                   lambda: staff.set_role(store, "boss", "student")):
+        with pytest.raises(StoreError, match="'boss' is the last admin"):
+            change()
+    assert roles(store)["boss"] == "admin"
+    staff.set_role(store, "boss", "admin")  # staying admin is no demotion
+    staff.set_role(store, "prof", "admin")
+    staff.set_role(store, "boss", "instructor")
+    assert roles(store) == {"boss": "instructor", "lin": "student", "prof": "admin"}
 
 
 def test_only_staff_teach_a_class(store):

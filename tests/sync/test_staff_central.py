@@ -1,6 +1,6 @@
 """Staff and classes set up centrally (School with mongo.uri): the same refusals as on one
 machine, checked against the central people, so no door pulls a student turned instructor,
-a demoted admin, or a student teaching a class."""
+a demoted admin, a school without an admin, or a student teaching a class."""
 
 from __future__ import annotations
 
@@ -23,13 +23,16 @@ def school(kiosk_cfg, central_server):
     store.close()
 
 
-def test_staff_cannot_take_over_an_id(school):
+def test_staff_cannot_take_over_an_id_and_the_last_admin_stays(school):
     admin, db = school
     assert admin.add_staff("boss", "Ms Boss", "admin") is True
     assert admin.add_staff("boss", "Ms Boss", "admin") is False
     for pid, name, role in (("s0", "Ann as staff", "instructor"), ("boss", "Head", "instructor")):
         with pytest.raises(StoreError, match=f"'{pid}' is already"):
             admin.add_staff(pid, name, role)
+    for change in (lambda: admin.remove_staff("boss"), lambda: admin.set_role("boss", "student")):
+        with pytest.raises(StoreError, match="'boss' is the last admin"):
+            change()
     assert {d["_id"]: (d["name"], d["role"]) for d in db.people.find({"_id": {"$in": ["s0", "boss"]}})} == {
         "s0": ("Ann", "student"), "boss": ("Ms Boss", "admin")}
     assert {p.id: p.role for p in admin.store.people()}["boss"] == "admin"
