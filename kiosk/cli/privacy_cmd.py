@@ -93,17 +93,18 @@ def person_code(args, cfg: Config) -> int:
         with_school(cfg, lambda school: school.revoke_code(args.person_id))
         print(f"{args.person_id}'s check-in code no longer works")
         return 0
+    from kiosk.reports.cards import card_path_problem, write_card
+
     person = read_store(cfg, lambda s: s.person(args.person_id))
     if person is None:
         raise UsageError(f"unknown person {args.person_id!r}; see 'person list'")
-    if args.card is not None and args.card.suffix.lower() not in (".png", ".pdf"):
-        raise UsageError(f"--card {args.card}: the card is written as .png or .pdf")
+    problem = card_path_problem(args.card) if args.card is not None else None
+    if problem:  # before the code is issued: a new code would stop their old card working
+        raise UsageError(f"--card {args.card}: {problem}; nothing changed (no new code was issued)")
     code = with_school(cfg, lambda school: school.issue_code(args.person_id))
     print(f"check-in code for {person.name} ({person.id}): {code[:4]} {code[4:]}  (shown once; a new one "
           "replaces it)")
     if args.card is not None:
-        from kiosk.reports.cards import write_card
-
         write_card(args.card, person.id, person.name, code)
         print(f"card written to {args.card}")
     return 0

@@ -16,7 +16,8 @@ from kiosk.store.staff import staff_members
 def register(commands) -> None:
     staff = commands.add_parser("instructor", help="add instructors and admins (they need no face)")
     staff_cmds = staff.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = staff_cmds.add_parser("add", help="add an instructor (or promote an enrolled person)")
+    add = staff_cmds.add_parser("add", help="add an instructor or admin under a new id "
+                                  "(a role or name is changed on the person's page of the web console)")
     add.add_argument("id")
     add.add_argument("--name", required=True)
     add.add_argument("--admin", action="store_true", help="an admin may act on every class")
@@ -40,7 +41,10 @@ def register(commands) -> None:
 def instructor_add(args, cfg: Config) -> int:
     role = "admin" if args.admin else "instructor"
     created = with_school(cfg, lambda school: school.add_staff(args.id, args.name, role))
-    print(f"{role} {args.id} {'added' if created else 'updated'}; set a PIN with: pin set {args.id}")
+    if not created:
+        print(f"{args.id} is already {'an admin' if args.admin else 'an instructor'}; nothing changed")
+        return 0
+    print(f"{role} {args.id} added; set a PIN with: pin set {args.id}")
     return 0
 
 

@@ -7,6 +7,7 @@ draws the QR code (its own encoder: nothing else to install), Pillow lays out th
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from kiosk.reports.files import cannot_write
 CARD_PREFIX = "KIOSK-CHECKIN:"
 CARD_CODE = re.compile(rf"^{re.escape(CARD_PREFIX)}(\d{{4,16}})$")
 CARD_PX = (1012, 638)  # a credit-card shape at 300 dpi
+CARD_KINDS = ("png", "pdf")
 
 
 def card_text(code: str) -> str:
@@ -27,6 +29,21 @@ def code_on_card(text: str) -> str | None:
     """The code a QR code carries, if it is one of this kiosk's cards."""
     found = CARD_CODE.match(text.strip())
     return found.group(1) if found else None
+
+
+def card_path_problem(path: Path) -> str | None:
+    """Why a card cannot be written to this file, or None. Asked before a code is issued: a new
+    code replaces the old one, so a card that then fails to print leaves the person with neither."""
+    if path.suffix.lower().lstrip(".") not in CARD_KINDS:
+        return "the card is written as .png or .pdf"
+    if path.is_dir():
+        return "that is a folder, not a .png or .pdf file"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no such folder {folder}"
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"cannot write there (no permission in {folder})"
+    return None
 
 
 def qr_image(text: str, module_px: int = 12):
@@ -42,7 +59,7 @@ def write_card(path, person_id: str, name: str, code: str, school: str = "", kin
     from PIL import Image, ImageDraw, ImageFont
 
     kind = kind or Path(path).suffix.lower().lstrip(".")
-    if kind not in ("png", "pdf"):
+    if kind not in CARD_KINDS:
         raise UsageError(f"--card {path}: the card is written as .png or .pdf")
     card = Image.new("RGB", CARD_PX, "white")
     draw = ImageDraw.Draw(card)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.config import Config
-from kiosk.errors import StoreError
+from kiosk.enrolment.rules import class_code_problem
+from kiosk.errors import StoreError, UsageError
 from kiosk.model import Consent, Schedule, room_name
 from kiosk.staff.changes import admin_change, local_change
 from kiosk.store import cancellations, codes, rosters
@@ -109,6 +110,9 @@ class School:
 
     def add_class(self, code: str, name: str, students: list[str], room: str = "",
                   instructor_id: str | None = None) -> None:
+        problem = class_code_problem(code)
+        if problem:
+            raise UsageError(f"class {code!r}: {problem}")
         room = room_name(room)
         self._change("class_add", code, lambda c: central.add_class(c, code, name, students, room, instructor_id),
                      lambda s: s.add_class(code, name, students, room, instructor_id),
@@ -189,11 +193,13 @@ class School:
     # -- staff ----------------------------------------------------------------------------
 
     def add_staff(self, person_id: str, name: str, role: str = "instructor") -> bool:
+        """True if added; False if they are already this staff member (nothing changes). Anyone
+        else under that id (a student, staff in another role or name) is refused."""
         if role not in STAFF_ROLES:
             raise StoreError(f"role {role!r} must be instructor or admin")
-        return self._change("staff_add", person_id, lambda c: central.add_person(c, Person(person_id, name, role)),
+        return self._change("staff_add", person_id, lambda c: central.add_staff(c, person_id, name, role),
                             lambda s: staff_rows.add_staff(s, person_id, name, role),
-                            lambda new: f"{role} {name!r}" + ("" if new else " (updated)"))
+                            lambda new: f"{role} {name.strip()!r}" + ("" if new else " (already; nothing changed)"))
 
     def remove_staff(self, person_id: str) -> str:
         return self._change("staff_remove", person_id, lambda c: central.remove_staff(c, person_id),

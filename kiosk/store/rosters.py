@@ -14,6 +14,7 @@ from kiosk.model import Schedule, overlaps
 from kiosk.store import writes
 from kiosk.store.database import Database, utc_now
 from kiosk.store.sqlite_store import SqliteStore
+from kiosk.store.staff import require_instructor
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ def update_class(db: Database, code: str, name: str, room: str, instructor_id: s
         raise StoreError("a class needs a non-empty name")
     with db.transaction() as conn:
         _require_class(conn, code)
-        if instructor_id and conn.execute("SELECT 1 FROM people WHERE id = ?", (instructor_id,)).fetchone() is None:
-            raise StoreError(f"unknown person {instructor_id!r}; add them as staff first")
+        if instructor_id:
+            require_instructor(conn, instructor_id)
         writes.upsert_class(conn, code, name.strip(), room, instructor_id)
 
 

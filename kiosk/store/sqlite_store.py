@@ -23,6 +23,7 @@ from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.cancellations import cancelled_dates
 from kiosk.store.database import Database, from_iso, to_iso, utc_now
 from kiosk.store.sessions import SESSION_WITH_CLASS, session_from_row
+from kiosk.store.staff import require_instructor
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +157,11 @@ class SqliteStore(Database):
         with self.transaction() as conn:
             known = {r[0] for r in conn.execute("SELECT id FROM people")}
             unknown = [s for s in student_ids if s not in known]
-            if instructor_id and instructor_id not in known:
-                unknown.append(instructor_id)
             if unknown:
                 raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them, or import them by id "
                                  "and name with 'class import-roster' (they await enrolment)")
+            if instructor_id:
+                require_instructor(conn, instructor_id)
             if conn.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone():
                 raise StoreError(f"class {code!r} already exists")
             writes.upsert_class(conn, code, name.strip(), room, instructor_id)  # the room in its one form

@@ -25,6 +25,7 @@ from kiosk.model import Schedule, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
+from kiosk.store.staff import instructor_problem, last_admin_problem, staff_add_problem
 from kiosk.sync.central import Central
 from kiosk.sync.documents import MalformedDocument, class_fields, parse_schedule, person_fields, schedule_fields
 from kiosk.sync.pull import pull
@@ -134,6 +135,19 @@ def add_person(central: Central, person: Person) -> bool:
     return existing is None
 
 
+def add_staff(central: Central, person_id: str, name: str, role: str) -> bool:
+    """As kiosk/store/staff.py add_staff, checked against the central people: True if new, False if
+    they are already this staff member; anyone else under that id is refused."""
+    existing = _live(central, "people", person_id)
+    if existing is not None:
+        problem = staff_add_problem(person_id, existing.get("name", ""), existing.get("role", ""), name, role)
+        if problem:
+            raise StoreError(problem)
+        return False
+    _stamp(central, "people", person_id, {"name": name.strip(), "role": role, "deleted": False, "embeddings": []})
+    return True
+
+
 def rename_person(central: Central, person_id: str, name: str) -> None:
     if _live(central, "people", person_id) is None:
         raise StoreError(f"unknown person {person_id!r}")
@@ -143,6 +157,8 @@ def rename_person(central: Central, person_id: str, name: str) -> None:
 def set_role(central: Central, person_id: str, role: str) -> None:
     if _live(central, "people", person_id) is None:
         raise StoreError(f"unknown person {person_id!r}")
+    if role != "admin":
+        _refuse_last_admin(central, person_id)
     _stamp(central, "people", person_id, {"role": role})
     if role not in PIN_ROLES and _live(central, "pins", person_id):
         remove_pin(central, person_id)
@@ -154,6 +170,7 @@ def remove_staff(central: Central, person_id: str) -> str:
     person = _live(central, "people", person_id)
     if person is None or person.get("role") not in PIN_ROLES:
         raise StoreError(f"{person_id!r} is not a staff member; see 'staff list'")
+    _refuse_last_admin(central, person_id)
     if _live(central, "pins", person_id):
         remove_pin(central, person_id)
     with central.guard("cannot update the classes centrally"):
@@ -165,6 +182,13 @@ def remove_staff(central: Central, person_id: str) -> str:
         return "they stay enrolled as a student"
     _stamp(central, "people", person_id, {"deleted": True})
     return "they had no face enrolled, so they are removed"
+
+
+def _refuse_last_admin(central: Central, person_id: str) -> None:
+    with central.guard("cannot read people centrally"):
+        admins = [d["_id"] for d in central["people"].find({"role": "admin", **LIVE}, {"_id": 1})]
+    if admins == [person_id]:
+        raise StoreError(last_admin_problem(person_id))
 
 
 def erase_person(central: Central, person_id: str) -> None:
@@ -228,7 +252,9 @@ def add_class(central: Central, code: str, name: str, student_ids: list[str], ro
               instructor_id: str | None = None) -> None:
     if not code.strip() or not name.strip():
         raise StoreError("a class needs a non-empty code and name")
-    _require_people(central, student_ids + ([instructor_id] if instructor_id else []))
+    _require_people(central, student_ids)
+    if instructor_id:
+        _require_instructor(central, instructor_id)
     if _live(central, "classes", code):
         raise StoreError(f"class {code!r} already exists centrally")
     _stamp(central, "classes", code, class_fields(name.strip(), room, instructor_id, student_ids))
@@ -238,7 +264,7 @@ def update_class(central: Central, code: str, name: str, room: str, instructor_i
     if not _live(central, "classes", code):
         raise StoreError(f"unknown class {code!r}")
     if instructor_id:
-        _require_people(central, [instructor_id])
+        _require_instructor(central, instructor_id)
     _stamp(central, "classes", code, {"name": name.strip(), "room": room_name(room), "instructor_id": instructor_id})
 
 
@@ -295,6 +321,13 @@ def _require_people(central: Central, ids: list[str]) -> None:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise StoreError(f"unknown person id(s): {', '.join(unknown)}; enrol them first")
+
+
+def _require_instructor(central: Central, instructor_id: str) -> None:
+    person = _live(central, "people", instructor_id)
+    problem = instructor_problem(instructor_id, person.get("role", "") if person else None)
+    if problem:
+        raise StoreError(problem)
 
 
 # -- schedules ---------------------------------------------------------------------

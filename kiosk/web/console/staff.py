@@ -34,8 +34,8 @@ async def staff_add(request: Request) -> Response:
     problem = person_id_problem(pid) or name_problem(name)
     if problem:
         return await staff_list(request, problem, 400, form)
-    await as_school(request, signed, lambda school: school.add_staff(pid, name, role))
-    signed.flash = f"{role} {pid} added: set their PIN below"
+    added = await as_school(request, signed, lambda school: school.add_staff(pid, name, role))
+    signed.flash = f"{role} {pid} added: set their PIN below" if added else f"{pid} is already {role}; nothing changed"
     return RedirectResponse("/staff", 303)
 
 
