@@ -15,7 +15,7 @@ from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import STATUSES
-from kiosk.reports.files import csv_to, write_csv, write_xlsx
+from kiosk.reports.files import csv_to, excel_mark, write_csv, write_xlsx
 from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
 from kiosk.store.sqlite_store import Person, SqliteStore
@@ -79,7 +79,7 @@ def attendance_export(args, cfg: Config) -> int:
     elif args.out:
         write_csv(args.out, rows, excel=args.excel)
     else:
-        csv_to(sys.stdout, rows)
+        csv_to(_stdout(args.excel), rows, excel=args.excel)
     where = f" written to {args.out}" if args.out else ""
     empty = f" (no sessions{f' on {day}' if day else ''} yet)" if not rows else ""
     unmarked = f" ({left_out} with no mark yet left out)" if left_out else ""
@@ -95,13 +95,23 @@ def _interchange_export(cfg: Config, kind: str, rows: list[list], out: Path | No
 
     ids = read_store(cfg, interchange_ids)
     write = write_oneroster_csv if kind == "oneroster-csv" else write_edfi_json
+    excel = excel and kind == "oneroster-csv"  # a byte-order mark is for a CSV Excel opens, never JSON
     if out is None:
+        excel_mark(_stdout(excel), excel)
         return write(sys.stdout, rows, ids)
     try:
-        with open(out, "w", newline="", encoding="utf-8-sig" if excel and kind == "oneroster-csv" else "utf-8") as f:
+        with open(out, "w", newline="", encoding="utf-8") as f:
+            excel_mark(f, excel)
             return write(f, rows, ids)
     except OSError as err:
         raise UsageError(cannot_write(out, err)) from None
+
+
+def _stdout(excel: bool):
+    """stdout, in UTF-8 for --excel whatever the locale: the byte-order mark promises UTF-8 after it."""
+    if excel and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    return sys.stdout
 
 
 def attendance_mark(args, cfg: Config) -> int:
