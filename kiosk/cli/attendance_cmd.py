@@ -5,6 +5,8 @@ mark goes through the one manual-mark routine (kiosk/staff/marks.py, register.py
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +17,7 @@ from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import STATUSES
-from kiosk.reports.files import csv_to, excel_mark, write_csv, write_xlsx
+from kiosk.reports.files import cannot_write, csv_to, excel_mark, write_csv, write_xlsx
 from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
 from kiosk.store.sqlite_store import Person, SqliteStore
@@ -54,12 +56,14 @@ def register(commands) -> None:
 def export_format(chosen: str | None, out: Path | None) -> str:
     """--format, else the --out file's suffix, else csv; a suffix that disagrees is an error."""
     suffix = out.suffix.lower().lstrip(".") if out else ""
+    if out and out.is_dir():  # said as the writer would, before the folder's missing suffix misleads
+        raise UsageError(cannot_write(out, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))))
     if chosen and suffix in BY_SUFFIX and suffix != SUFFIXES[chosen]:
-        raise UsageError(f"--out {out.name} ends in .{suffix} but --format is {chosen}: make them agree")
+        raise UsageError(f"--out {out} ends in .{suffix} but --format is {chosen}: make them agree")
     if chosen:
         return chosen
     if out and suffix not in BY_SUFFIX:
-        raise UsageError(f"--out {out.name}: say --format csv or xlsx (or {', '.join(FORMATS[2:])}), or end the "
+        raise UsageError(f"--out {out}: say --format csv or xlsx (or {', '.join(FORMATS[2:])}), or end the "
                          "name in " + " or ".join(f".{s}" for s in BY_SUFFIX))
     return BY_SUFFIX.get(suffix, "csv")
 
@@ -89,7 +93,6 @@ def attendance_export(args, cfg: Config) -> int:
 
 def _interchange_export(cfg: Config, kind: str, rows: list[list], out: Path | None, excel: bool) -> int:
     """The rows keyed by OneRoster sourcedIds (kiosk/reports/interchange.py); returns the rows left out."""
-    from kiosk.reports.files import cannot_write
     from kiosk.reports.interchange import write_edfi_json, write_oneroster_csv
     from kiosk.store.oneroster import interchange_ids
 

@@ -103,3 +103,13 @@ def test_excel_on_a_real_stdout_is_utf8_with_its_mark_whatever_the_locale(school
                            "--excel"], cwd=REPO, env=env, capture_output=True, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith(b"\xef\xbb\xbfperson_id,")
     assert b"Maya Chen" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_out_is_named_as_typed_and_a_folder_is_called_one(cli, school, tmp_path):
+    code, out, err = cli("attendance", "export", "--out", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"error: cannot write {tmp_path}: Is a directory; give --out a file in a folder that exists\n"
+    code, _, err = cli("attendance", "export", "--out", str(tmp_path / "a.txt"))
+    assert code == 2 and err.startswith(f"error: --out {tmp_path / 'a.txt'}: say --format csv")
+    code, _, err = cli("attendance", "export", "--out", str(tmp_path / "a.csv"), "--format", "xlsx")
+    assert code == 2 and err.startswith(f"error: --out {tmp_path / 'a.csv'} ends in .csv but --format is xlsx")
