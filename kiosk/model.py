@@ -82,6 +82,10 @@ class CheckIn:
 # -- schedules and their meetings (the calendar maths of one schedule) -------------------
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Every spelling a weekday is taken in, whole words only: matching a prefix took "monkey" for Monday.
+WEEKDAY_WORDS = {**{w: d for d, w in enumerate(WEEKDAYS)}, **{w: d for d, w in enumerate(FULL_WEEKDAYS)},
+                 "tues": 1, "weds": 2, "thur": 3, "thurs": 3}
 
 
 @dataclass(frozen=True)
@@ -144,12 +148,13 @@ def room_names(classes: dict[str, ClassInfo]) -> str:
 
 
 def parse_weekdays(text: str) -> frozenset[int]:
-    """'mon,wed' -> {0, 2}; ValueError with the offending word."""
+    """'mon,Wednesday' -> {0, 2}, in any case; ValueError quoting the word as it was typed."""
     days = set()
-    for word in (w.strip().lower()[:3] for w in text.split(",") if w.strip()):
-        if word not in WEEKDAYS:
-            raise ValueError(f"unknown weekday {word!r}; use mon,tue,wed,thu,fri,sat,sun")
-        days.add(WEEKDAYS.index(word))
+    for word in (w.strip() for w in text.split(",") if w.strip()):
+        if word.lower() not in WEEKDAY_WORDS:
+            raise ValueError(f"unknown weekday {word!r}; use {','.join(WEEKDAYS)} "
+                             "(or monday ... sunday, tues, weds, thur, thurs)")
+        days.add(WEEKDAY_WORDS[word.lower()])
     if not days:
         raise ValueError("no weekdays given")
     return frozenset(days)

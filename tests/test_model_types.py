@@ -53,7 +53,21 @@ def test_overlaps():
     assert not overlaps(weekly("A", "09:00", "10:00", "mon"), weekly("B", "09:00", "10:00", "tue"))
 
 
-@pytest.mark.parametrize("text", ["", "monday,funday", "xyz"])
+@pytest.mark.parametrize("text", ["", "monday,funday", "xyz", "monkey,tuesday", "Mond", "tu", "sundays", "mon-fri"])
 def test_bad_weekdays(text):
     with pytest.raises(ValueError):
         parse_weekdays(text)
+
+
+@pytest.mark.parametrize("text, days", [
+    ("mon,tue,wed,thu,fri,sat,sun", set(range(7))),
+    ("Monday,TUESDAY,wednesday,thursday,friday,saturday,sunday", set(range(7))),
+    ("tues, weds ,thur", {1, 2, 3}), ("THURS,Fri", {3, 4}), ("mon,,monday", {0}),
+])
+def test_weekdays_are_taken_in_their_usual_spellings(text, days):
+    assert parse_weekdays(text) == days
+
+
+def test_an_unknown_weekday_is_quoted_as_typed_with_the_forms_that_work():
+    with pytest.raises(ValueError, match=r"^unknown weekday 'Monkey'; use mon,tue,wed,thu,fri,sat,sun \(or monday"):
+        parse_weekdays("Monkey,tue")

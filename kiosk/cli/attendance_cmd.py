@@ -5,6 +5,8 @@ mark goes through the one manual-mark routine (kiosk/staff/marks.py, register.py
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +17,7 @@ from kiosk.clock import local_zone_name
 from kiosk.config import Config
 from kiosk.errors import UsageError
 from kiosk.model import STATUSES
-from kiosk.reports.files import csv_to, write_csv, write_xlsx
+from kiosk.reports.files import cannot_write, csv_to, excel_mark, write_csv, write_xlsx
 from kiosk.reports.rows import stored_export_rows
 from kiosk.reports.summary import should_reenrol, student_table, tally
 from kiosk.store.sqlite_store import Person, SqliteStore
@@ -54,12 +56,14 @@ def register(commands) -> None:
 def export_format(chosen: str | None, out: Path | None) -> str:
     """--format, else the --out file's suffix, else csv; a suffix that disagrees is an error."""
     suffix = out.suffix.lower().lstrip(".") if out else ""
+    if out and out.is_dir():  # said as the writer would, before the folder's missing suffix misleads
+        raise UsageError(cannot_write(out, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))))
     if chosen and suffix in BY_SUFFIX and suffix != SUFFIXES[chosen]:
-        raise UsageError(f"--out {out.name} ends in .{suffix} but --format is {chosen}: make them agree")
+        raise UsageError(f"--out {out} ends in .{suffix} but --format is {chosen}: make them agree")
     if chosen:
         return chosen
     if out and suffix not in BY_SUFFIX:
-        raise UsageError(f"--out {out.name}: say --format csv or xlsx (or {', '.join(FORMATS[2:])}), or end the "
+        raise UsageError(f"--out {out}: say --format csv or xlsx (or {', '.join(FORMATS[2:])}), or end the "
                          "name in " + " or ".join(f".{s}" for s in BY_SUFFIX))
     return BY_SUFFIX.get(suffix, "csv")
 
@@ -79,7 +83,7 @@ def attendance_export(args, cfg: Config) -> int:
     elif args.out:
         write_csv(args.out, rows, excel=args.excel)
     else:
-        csv_to(sys.stdout, rows)
+        csv_to(_stdout(args.excel), rows, excel=args.excel)
     where = f" written to {args.out}" if args.out else ""
     empty = f" (no sessions{f' on {day}' if day else ''} yet)" if not rows else ""
     unmarked = f" ({left_out} with no mark yet left out)" if left_out else ""
@@ -89,19 +93,28 @@ def attendance_export(args, cfg: Config) -> int:
 
 def _interchange_export(cfg: Config, kind: str, rows: list[list], out: Path | None, excel: bool) -> int:
     """The rows keyed by OneRoster sourcedIds (kiosk/reports/interchange.py); returns the rows left out."""
-    from kiosk.reports.files import cannot_write
     from kiosk.reports.interchange import write_edfi_json, write_oneroster_csv
     from kiosk.store.oneroster import interchange_ids
 
     ids = read_store(cfg, interchange_ids)
     write = write_oneroster_csv if kind == "oneroster-csv" else write_edfi_json
+    excel = excel and kind == "oneroster-csv"  # a byte-order mark is for a CSV Excel opens, never JSON
     if out is None:
+        excel_mark(_stdout(excel), excel)
         return write(sys.stdout, rows, ids)
     try:
-        with open(out, "w", newline="", encoding="utf-8-sig" if excel and kind == "oneroster-csv" else "utf-8") as f:
+        with open(out, "w", newline="", encoding="utf-8") as f:
+            excel_mark(f, excel)
             return write(f, rows, ids)
     except OSError as err:
         raise UsageError(cannot_write(out, err)) from None
+
+
+def _stdout(excel: bool):
+    """stdout, in UTF-8 for --excel whatever the locale: the byte-order mark promises UTF-8 after it."""
+    if excel and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    return sys.stdout
 
 
 def attendance_mark(args, cfg: Config) -> int:

@@ -89,17 +89,16 @@ def class_remove_students(args, cfg: Config) -> int:
 
 def class_import_roster(args, cfg: Config) -> int:
     """Exit 0 when every row was good, 1 when some were rejected (the good ones are imported)."""
-    entries, bad = roster_entries(read_people_csv(args.csv, required=("id",)))
+    entries = roster_entries(read_people_csv(args.csv, required=("id",)))
     report = with_school(cfg, lambda school: school.import_roster(args.code, entries, args.csv.name))
-    bad += report.bad
-    for line, reason in sorted(bad):
+    for line, reason in sorted(report.bad):
         print(f"{args.csv.name} line {line}: {reason}", file=sys.stderr)
     for line, warning in report.warnings:
         print(f"{args.csv.name} line {line}: warning: {warning}", file=sys.stderr)
     awaiting = f" ({len(report.created)} new, awaiting enrolment)" if report.created else ""
     print(f"{args.code}: {len(report.added)} added{awaiting}, {len(report.already)} already on the roster, "
-          f"{len(bad)} bad row(s) skipped")
-    return 1 if bad else 0
+          f"{len(report.bad)} bad row(s) skipped")
+    return 1 if report.bad else 0
 
 
 def _ids(text: str) -> list[str]:

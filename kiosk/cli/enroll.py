@@ -171,7 +171,10 @@ def identify_command(args, cfg: Config) -> int:
             failed += 1
             continue
         found = pipeline.photo_faces(image)  # a tight crop is detected padded, as at enrolment
-        matches = name_faces(rule, gallery, pipeline.embed(found.image, found.faces)) if found.faces else []
+        if not found.faces:  # said on stderr, as `liveness` says it: stdout stays one JSON line per face
+            print(f"{path}: no face found", file=sys.stderr)
+            continue
+        matches = name_faces(rule, gallery, pipeline.embed(found.image, found.faces))
         for face, match in zip(found.faces, matches):
             print(json.dumps({
                 "image": str(path), "box": found.in_original(face).xywh(), "person_id": match.person_id,

@@ -3,8 +3,11 @@
 Columns (found by their usual names, see people_csv.py): id, name, photo (a path
 from the CSV's own folder, or absolute), consent ("self", or who consented) and,
 optionally, guardian. One row per photo; rows with the same id are one person's
-photos. A person imported from a roster awaits enrolment and is enrolled here,
-keeping their rosters; someone already enrolled is skipped unless --replace.
+photos, and must agree on name, consent and guardian (a cell left empty agrees with
+any): rows that disagree are likely two people given one id, so that id is refused,
+naming both lines, rather than one person enrolled with the other's face. A person
+imported from a roster awaits enrolment and is enrolled here, keeping their rosters;
+someone already enrolled is skipped unless --replace.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from kiosk.store.sqlite_store import Person
 
 AGREED = {"yes", "y", "true", "1", "x", "ja", "oui", "si"}
 REFUSED = {"no", "n", "false", "0", "nein", "non"}
+SAID_ONCE = ("name", "consent", "guardian")  # what all rows of one id must agree on
 
 
 @dataclass
@@ -33,14 +37,33 @@ class PhotoDayPerson:
     guardian: str = ""
     photos: list[Path] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    said_on: dict[str, int] = field(default_factory=dict)  # column -> the line that first filled it in
+    conflict: str = ""  # the first disagreement between two of this id's rows, as the refusal says it
 
     def take(self, row: CsvRow, folder: Path) -> None:
-        self.name = self.name or row.get("name")
-        self.consent = self.consent or row.get("consent")
-        self.guardian = self.guardian or row.get("guardian")
+        for column in SAID_ONCE:
+            self._agree(column, row)
         if row.get("photo"):
             self.photos.append(folder / row.get("photo"))
         self.lines.append(row.line)
+
+    def _agree(self, column: str, row: CsvRow) -> None:
+        """Fill the column from the first row that has it; a later row saying otherwise is a conflict
+        (compared without case or extra spaces, so 'Amy  chen' agrees with 'Amy Chen')."""
+        said, known = row.get(column), getattr(self, column)
+        if not said:
+            return
+        if not known:
+            setattr(self, column, said)
+            self.said_on[column] = row.line
+        elif _plain(said) != _plain(known) and not self.conflict:
+            self.conflict = (f"line {row.line} gives the {column} {said!r} where line {self.said_on[column]} "
+                             f"gave {known!r}; rows with one id are one person's photos: give each person "
+                             "an id of their own, or make the rows agree")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def enroll_from_csv(args, cfg: Config) -> int:
@@ -83,6 +106,7 @@ def _enrol_one(args, cfg: Config, pipeline, person: PhotoDayPerson, known: set[s
     mode = "replace" if args.replace else "new"
     name = person.name or names.get(person.id, "")
     problem = person_problem(Person(person.id, name, args.role or "student"), mode) if person.id else "the id is empty"
+    problem = person.conflict or problem
     if not problem and not name:
         problem = "no name, and nobody with this id is known here; fill in the name column"
     missing = [p for p in person.photos if not p.is_file()]

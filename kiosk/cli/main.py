@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -96,13 +97,33 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             return _config_error_screen(err, args)
         _setup_logging(args.log_level or (cfg.logging.level if args.command == "run" else "WARNING"))
-        return int(args.handler(args, cfg) or 0)
+        code = int(args.handler(args, cfg) or 0)
+        sys.stdout.flush()  # inside the try: a reader that left early is met here, not at exit
+        return code
+    except BrokenPipeError:
+        return _output_closed()
     except KioskError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+# 128 + SIGPIPE: what a shell reports for a command whose reader left (`main.py audit list | head -1`).
+EXIT_OUTPUT_CLOSED = 141
+
+
+def _output_closed() -> int:
+    """The reader of stdout left early: stop quietly. stdout is pointed at /dev/null, so the
+    interpreter's last flush of what is still buffered does not raise a second time at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a stdout with no file behind it (a test's capture)
+        pass
+    return EXIT_OUTPUT_CLOSED
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -38,6 +38,9 @@ def install_model_file(cfg: Config, path: Path, source: str = "") -> tuple[Path,
     if Path(path).name in {m.file for m in MODELS}:
         return install(cfg, path, source)
     known = ", ".join(embedder_files + [m.file for m in MODELS])
+    if not Path(path).is_file():  # a typo in the path is not a question of which model it is
+        what = "is a folder, not a file" if Path(path).is_dir() else "no such file"
+        raise ModelError(f"{path}: {what}; give the path of one of {known}")
     raise ModelError(f"{path}: not a model file the kiosk knows; expected one of {known}")
 
 

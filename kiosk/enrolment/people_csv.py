@@ -95,17 +95,16 @@ def parse_people_csv(text: str, required: tuple[str, ...] = ("id",), source: str
     return table
 
 
-def roster_entries(table: PeopleTable) -> tuple[list[RosterEntry], list[tuple[int, str]]]:
-    """A roster file's rows as entries to import, and each bad row (an id the rules refuse, or
-    a line the reader could not use) with its line number."""
-    entries, bad = [], list(table.bad)
+def roster_entries(table: PeopleTable) -> list[RosterEntry]:
+    """A roster file's rows as entries to import, in line order. A line the reader could not use,
+    or an id the rules refuse, comes as an entry with its problem: the import reports it with the
+    rows it refuses itself, so every count of bad rows is the import's."""
+    entries = [RosterEntry(line, "", problem=reason) for line, reason in table.bad]
     for row in table.rows:
         problem = person_id_problem(row.get("id")) if row.get("id") else None
-        if problem:
-            bad.append((row.line, f"{row.get('id')!r}: {problem}"))
-        else:
-            entries.append(RosterEntry(row.line, row.get("id"), row.get("name")))
-    return entries, bad
+        entries.append(RosterEntry(row.line, row.get("id"), row.get("name"),
+                                   problem=f"{row.get('id')!r}: {problem}" if problem else ""))
+    return sorted(entries, key=lambda entry: entry.line)
 
 
 def _cells(line: str, delimiter: str) -> list[str]:

@@ -23,6 +23,7 @@ TIME_COLUMNS = ("session_start", "checked_in_at")
 XLSX_WIDTHS = {"person_id": 14, "name": 24, "class": 10, "session_start": 19, "status": 11, "checked_in_at": 19,
                "latency_ms": 11, "method": 9, "made_by": 12, "reason": 28, "enrolment": 20}
 EXCEL_TIME = "yyyy-mm-dd hh:mm:ss"
+EXCEL_BOM = "\ufeff"  # in UTF-8, the byte-order mark without which Excel reads a CSV in the local code page
 
 
 def neutralised(value):
@@ -35,16 +36,25 @@ def neutralised(value):
 def write_csv(path: Path, rows: list[list], excel: bool = False) -> None:
     """`excel`: with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8."""
     try:
-        with open(path, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-            csv_to(handle, rows)
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            csv_to(handle, rows, excel)
     except OSError as err:
         raise UsageError(cannot_write(path, err)) from None
 
 
-def csv_to(handle: IO[str], rows: list[list]) -> None:
+def csv_to(handle: IO[str], rows: list[list], excel: bool = False) -> None:
+    """The rows on an open text handle (a file, stdout, a web response); `excel` as in write_csv."""
+    excel_mark(handle, excel)
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     writer.writerows([_csv_cell(v) for v in row] for row in rows)
+
+
+def excel_mark(handle: IO[str], excel: bool) -> None:
+    """The byte-order mark Excel needs, written here as text (not by the file's encoding), so a CSV
+    for Excel starts with it wherever it goes, a file or stdout."""
+    if excel:
+        handle.write(EXCEL_BOM)
 
 
 def _csv_cell(value):

@@ -19,11 +19,14 @@ from kiosk.store.staff import require_instructor
 
 @dataclass(frozen=True)
 class RosterEntry:
-    """One row of a roster file: its line (for messages), an id and, if given, a name."""
+    """One row of a roster file: its line (for messages), an id and, if given, a name; or a row
+    the reader already refused, with the reason, so the import's report (and its audit row)
+    counts every bad row of the file, not only those the import itself refused."""
 
     line: int
     person_id: str
     name: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -105,11 +108,15 @@ def plan_roster_import(entries: list[RosterEntry], people: dict[str, str], on_ro
     import both apply it). Someone not known yet is created with the row's name as a student
     awaiting enrolment (no face yet: marked by hand until photo day, and their place on the
     roster stays when they are enrolled). A name that differs from the one stored is a
-    warning; the stored name is kept. A row with an empty id, or a new person with no name,
-    is reported and skipped. `people` (id -> name) gains the people it creates."""
+    warning; the stored name is kept. A row the reader refused, a row with an empty id, or a
+    new person with no name, is reported and skipped. `people` (id -> name) gains the people
+    it creates."""
     report, on = RosterImport(), set(on_roster)
     for entry in entries:
         pid, name = entry.person_id.strip(), entry.name.strip()
+        if entry.problem:
+            report.bad.append((entry.line, entry.problem))
+            continue
         if not pid:
             report.bad.append((entry.line, "empty id"))
             continue

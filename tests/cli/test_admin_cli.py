@@ -32,6 +32,8 @@ def test_class_and_schedule_round_trip(cli, enrolled):
         (["schedule", "add", "CS101", "--start", "10:00", "--end", "09:00", "--date", "2026-11-25"], "must be after --start", 2),
         (["schedule", "add", "CS101", "--start", "9am", "--end", "10:00", "--date", "2026-11-25"], "not a time in HH:MM", 2),
         (["schedule", "add", "CS101", "--start", "09:00", "--end", "10:00", "--days", "funday"], "unknown weekday", 2),
+        (["schedule", "add", "CS101", "--start", "09:00", "--end", "10:00", "--days", "monkey,tuesday"],
+         "unknown weekday 'monkey'; use mon,tue,wed,thu,fri,sat,sun (or monday ... sunday, tues, weds, thur, thurs)", 2),
         (["schedule", "add", "CS101", "--start", "09:00", "--end", "10:00"], "one of the arguments --date --days is required", 2),
         (["class", "add", "MA201", "--name", "Calc", "--students", "maya,ghost"], "unknown person id(s): ghost", 1),
         (["attendance", "export", "--date", "someday"], "not a date in YYYY-MM-DD", 2),

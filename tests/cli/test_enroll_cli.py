@@ -28,6 +28,13 @@ def test_enrol_then_identify(cli, shared, data_dir):
     assert len(two) == 2 and {line["person_id"] for line in two} == {"obama", None}
 
 
+def test_identify_says_when_a_photo_has_no_face(cli, store, shared, tmp_path):
+    cv2.imwrite(str(tmp_path / "wall.jpg"), cv2.imread(str(shared / "face_recognition" / "obama.jpg"))[:40, :40])
+    code, out, err = cli("identify", str(tmp_path / "wall.jpg"), str(shared / "face_recognition" / "obama2.jpg"))
+    assert code == 0 and f"{tmp_path / 'wall.jpg'}: no face found\n" in err
+    assert [json.loads(line)["image"] for line in out.splitlines()] == [str(shared / "face_recognition" / "obama2.jpg")]
+
+
 def test_photo_with_two_faces_names_the_image_and_stores_nothing(cli, shared, data_dir):
     photos = shared / "face_recognition"
     code, _, err = cli("enroll", "--id", "x", "--name", "X", str(photos / "obama.jpg"), str(photos / "two_people.jpg"))

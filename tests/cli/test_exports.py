@@ -1,11 +1,16 @@
 """Exports and reports a school can use: every roster member with a status, unknown classes
-refused everywhere, --date today|yesterday, row counts, bad paths in one line, the PNG table."""
+refused everywhere, --date today|yesterday, row counts, bad paths in one line, the PNG table,
+and --excel's byte-order mark on stdout as in a file."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +19,7 @@ from kiosk.model import SessionInfo
 from kiosk.store.sessions import Actor, end_session_complete, mark_manual
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
 
+REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -81,3 +87,31 @@ def test_the_png_report_carries_the_per_student_table(cli, school, tmp_path):
     assert code == 2 and "cannot write" in err and err.count("\n") == 1
     code, _, err = cli("attendance", "report", "--class", "CS101", "--out", str(tmp_path / "r.jpg"))
     assert code == 2 and "name it with .png" in err and not (tmp_path / "r.jpg").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "oneroster-csv"])
+def test_excel_gives_stdout_the_same_bytes_as_a_file_one_byte_order_mark_first(cli, school, tmp_path, fmt):
+    path = tmp_path / "for-excel.csv"
+    assert cli("attendance", "export", "--format", fmt, "--excel", "--out", str(path))[0] == 0
+    code, out, _ = cli("attendance", "export", "--format", fmt, "--excel")
+    assert code == 0 and path.read_bytes().startswith(b"\xef\xbb\xbf") and path.read_bytes().count(b"\xef\xbb\xbf") == 1
+    assert out.encode("utf-8") == path.read_bytes()
+    assert not cli("attendance", "export", "--format", fmt)[1].startswith("\ufeff")  # without --excel, none
+
+
+def test_excel_on_a_real_stdout_is_utf8_with_its_mark_whatever_the_locale(school, data_dir):
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, str(REPO / "main.py"), "--data-dir", str(data_dir), "attendance", "export",
+                           "--excel"], cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith(b"\xef\xbb\xbfperson_id,")
+    assert b"Maya Chen" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_out_is_named_as_typed_and_a_folder_is_called_one(cli, school, tmp_path):
+    code, out, err = cli("attendance", "export", "--out", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"error: cannot write {tmp_path}: Is a directory; give --out a file in a folder that exists\n"
+    code, _, err = cli("attendance", "export", "--out", str(tmp_path / "a.txt"))
+    assert code == 2 and err.startswith(f"error: --out {tmp_path / 'a.txt'}: say --format csv")
+    code, _, err = cli("attendance", "export", "--out", str(tmp_path / "a.csv"), "--format", "xlsx")
+    assert code == 2 and err.startswith(f"error: --out {tmp_path / 'a.csv'} ends in .csv but --format is xlsx")

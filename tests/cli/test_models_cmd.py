@@ -59,6 +59,15 @@ def test_import_refuses_in_one_line_and_installs_nothing(cli, shared, tmp_path, 
     assert list(isolated_models.iterdir()) == []
 
 
+@pytest.mark.parametrize("name, says", [("nonexistent.onnx", "no such file"), ("", "is a folder, not a file")])
+def test_import_of_a_path_that_is_no_file_says_so(cli, tmp_path, isolated_models, name, says):
+    path = tmp_path / name if name else tmp_path
+    code, out, err = cli("models", "import", str(path))
+    assert code == 1 and out == "" and err.startswith(f"error: {path}: {says}; give the path of one of ")
+    assert "not a model file the kiosk knows" not in err and err.count("\n") == 1
+    assert list(isolated_models.iterdir()) == []
+
+
 def test_doctor_shows_the_configured_models_file_hash_and_licence(cli, edgeface_config, edgeface_onnx,
                                                                   isolated_models):
     shutil.copyfile(edgeface_onnx, isolated_models / EDGEFACE.file)

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from kiosk.store.audit import audit_entries
 from kiosk.store.sessions import session_reconciliation
 from kiosk.store.sqlite_store import SqliteStore
 
@@ -50,6 +51,18 @@ def test_bad_quoting_is_reported_with_its_line_and_the_rest_imports(cli, maths, 
     assert 'r.csv line 2: a quote (") is not closed' in err
     assert "r.csv line 4: bad quoting" in err
     assert "2 added (2 new, awaiting enrolment), 0 already on the roster, 2 bad row(s) skipped" in out
+
+
+def test_the_summary_and_the_audit_row_count_the_same_bad_rows(cli, maths, data_dir, tmp_path):
+    """Unreadable, refused by the id rules, refused by the import: all three are the import's bad rows."""
+    text = 'id,name\n1001,Lin-Manuel Miranda\n10 02,Bad Id\n"1003,Open Quote\n1004,\n1005,Alex Lacamoire\n'
+    code, out, err = cli("class", "import-roster", "MA7B", str(_write(tmp_path, "r.csv", text)))
+    assert code == 1 and "MA7B: 2 added (2 new, awaiting enrolment), 0 already on the roster, 3 bad row(s) skipped" in out
+    assert [line.split(":")[0] for line in err.splitlines()] == ["r.csv line 3", "r.csv line 4", "r.csv line 5"]
+    store = SqliteStore.in_dir(data_dir)
+    details = [e.detail for e in audit_entries(store, "roster_import")]
+    store.close()
+    assert details == ["r.csv: 2 added (2 awaiting enrolment), 0 already, 3 bad"]
 
 
 def test_a_name_mismatch_warns_and_imports(cli, maths, tmp_path):

@@ -113,6 +113,9 @@ def test_roster_import_reports_bad_rows_and_imports_the_rest(store):
     assert [line for line, _ in report.bad] == [4, 5]
     assert "empty id" in report.bad[0][1] and "has no name" in report.bad[1][1]
     assert report.warnings == [(6, "name 'Wrong Name' differs from 'Lin Miranda' stored for 'lin'; kept 'Lin Miranda'")]
+    refused = rosters.import_roster(store, "CS101", [rosters.RosterEntry(2, "", problem="a quote is not closed"),
+                                                     rosters.RosterEntry(3, "zed", "Zed", problem="'zed': bad id")])
+    assert refused.bad == [(2, "a quote is not closed"), (3, "'zed': bad id")] and refused.added == []
     assert store.class_record("CS101").roster == {"maya", "lin", "tom", "1001"}
     assert store.person("1001").name == "Ana Ruiz" and store.embedding_counts("sface").get("1001") is None
 

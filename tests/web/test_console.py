@@ -108,6 +108,15 @@ def test_classes_timetable_and_staff_are_set_up_from_the_browser(boss, store):
     assert "pin_set" in boss.get("/audit?kind=pin").text
 
 
+def test_a_roster_upload_says_as_many_bad_rows_as_its_audit_row(boss, store):
+    roster = b'id,name\nana,Ana Ruiz\n10 02,Bad Id\n"zed,Open Quote\nghost,\n'
+    reply = boss.post_files("/class/CS101/import", {"csrf": boss.csrf("/class/CS101")}, [("roster", "r.csv", roster)])
+    assert reply.status == 303
+    page = boss.get("/class/CS101").text
+    assert "3 bad row(s): line 3:" in page and "line 4:" in page and "line 5:" in page
+    assert [e.detail.rsplit(", ", 1)[1] for e in audit_entries(store, "roster_import")] == ["3 bad"]
+
+
 def test_instructors_see_their_classes_but_cannot_change_the_school(prof, web):
     assert prof.get("/people").status == 403 and prof.get("/staff").status == 403 and prof.get("/audit").status == 403
     token = prof.csrf("/classes")

@@ -82,14 +82,14 @@ async def class_import(request: Request) -> Response:
     except UnicodeDecodeError:
         raise WebError(400, f"{files[0].name}: it is not UTF-8 text; save it as 'CSV UTF-8' and try again") from None
     try:
-        entries, bad = roster_entries(parse_people_csv(text, ("id",), files[0].name))
+        entries = roster_entries(parse_people_csv(text, ("id",), files[0].name))
     except UsageError as err:
         raise WebError(400, str(err)) from None
     report = await as_school(request, signed, lambda school: school.import_roster(code, entries, files[0].name))
-    lines = [f"line {n}: {why}" for n, why in sorted(bad + report.bad)] + \
+    lines = [f"line {n}: {why}" for n, why in sorted(report.bad)] + \
             [f"line {n}: warning: {why}" for n, why in report.warnings]
     signed.flash = (f"{len(report.added)} added ({len(report.created)} awaiting enrolment), {len(report.already)} "
-                    f"already on the roster, {len(bad) + len(report.bad)} bad row(s)" +
+                    f"already on the roster, {len(report.bad)} bad row(s)" +
                     (": " + "; ".join(lines[:10]) if lines else ""))
     return RedirectResponse(f"/class/{quote(code)}", 303)
 
