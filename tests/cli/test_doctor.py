@@ -130,3 +130,14 @@ def test_the_shipped_config_runs_edgeface_and_doctor_says_so(cli, data_dir, inst
     assert "yunet + edgeface-s load offline (edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8" in lines["models"]
     assert "BSD-3-Clause, Idiap Research Institute" in lines["models"] and "also installed: sface" in lines["models"]
     assert lines["gallery"] == "ok    gallery   nobody enrolled yet; the kiosk will recognise with edgeface-s"
+
+
+def test_a_mongo_uri_that_is_no_uri_stops_doctor_at_the_config(cli, data_dir, tmp_path):
+    SqliteStore.in_dir(data_dir).close()
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[vision]\nembedder = "sface"\n[mongo]\nuri = "notauri"\n')
+    code, out, err = cli("--config", str(config), "doctor", "--skip-camera")
+    assert code == 2 and out == "" and err.strip().count("\n") == 0
+    assert "mongo.uri = 'notauri': must start with mongodb://" in err
+    config.write_text('[vision]\nembedder = "sface"\n[mongo]\nuri = ""\n')  # no central database: valid
+    assert _lines(cli("--config", str(config), "doctor", "--skip-camera")[1])["config"].startswith("ok ")
