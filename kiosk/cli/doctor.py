@@ -111,9 +111,11 @@ def _database(cfg: Config) -> str:
         verdict = store.integrity()
         if verdict != "ok":
             raise KioskError(f"database {store.path} is damaged ({verdict[:120]}); {RESTORE_ADVICE}")
-        faces, awaiting = enrolment_counts(store)
-        waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
-        line = f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
+        counts = enrolment_counts(store)
+        waiting = f", {counts.awaiting} awaiting enrolment (on a roster, no face yet)" if counts.awaiting else ""
+        opted_out = f", {counts.opted_out} opted out (check in with a code)" if counts.opted_out else ""
+        line = (f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {counts.enrolled} people enrolled"
+                f"{waiting}{opted_out}")
         head = read_head(store.path)
         if head and head.gaps:
             raise Advice(f"{line}; {head.gaps[-1].describe()}; see 'main.py verify-log'")

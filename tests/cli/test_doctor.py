@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kiosk.store import rosters
+from kiosk.store.people import set_face_opt_out
 from kiosk.store.rosters import RosterEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
 
@@ -57,6 +58,17 @@ def test_people_awaiting_enrolment_are_counted_apart_from_the_enrolled(cli, data
     store.close()
     _, out, _ = cli("doctor", "--skip-camera")
     assert "1 people enrolled, 1 awaiting enrolment" in _lines(out)["database"]
+
+
+def test_people_who_opted_out_are_not_awaiting_enrolment(cli, data_dir):
+    _two_rooms(data_dir)
+    store = SqliteStore.in_dir(data_dir)
+    rosters.import_roster(store, "B12MATH", [RosterEntry(2, "1001", "Zoe Park"), RosterEntry(3, "1002", "Ada Li")])
+    set_face_opt_out(store, "1002", True)  # checks in with a code: no face is ever awaited
+    set_face_opt_out(store, "maya", True)  # had a face: it is erased
+    store.close()
+    database = _lines(cli("doctor", "--skip-camera")[1])["database"]
+    assert "0 people enrolled, 1 awaiting enrolment (on a roster, no face yet), 2 opted out" in database
 
 
 def test_an_empty_or_mistyped_data_folder_fails_and_creates_nothing(cli, data_dir, tmp_path):
