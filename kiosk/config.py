@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -44,9 +45,11 @@ def _room(v: str) -> str | None:
     return "is empty after trimming spaces; leave it \"\" for no room" if v and not v.strip() else None
 
 
-def _check(fn: Callable[[Any], str | None], normal: Callable[[Any], Any] | None = None) -> dict:
-    """`fn` says what is wrong with a value (None: nothing); `normal` is the one form it is kept in."""
-    return {"check": fn, "normal": normal}
+def _check(fn: Callable[[Any], str | None], normal: Callable[[Any], Any] | None = None,
+           shown: Callable[[Any], str] = repr) -> dict:
+    """`fn` says what is wrong with a value (None: nothing); `normal` is the one form it is kept in;
+    `shown` is how an error message quotes it."""
+    return {"check": fn, "normal": normal, "shown": shown}
 
 
 def _not_blank(v: str) -> str | None:
@@ -61,6 +64,25 @@ def _folder(v: str) -> str | None:
     except RuntimeError:  # "~nouser/x": no such user's home
         return "names the home folder of an unknown user; give the path in full"
     return None
+
+
+URI_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")  # scheme://user:password@
+
+
+def mask_uri(uri: str) -> str:
+    """mongodb://user:secret@host/db -> mongodb://user:***@host/db."""
+    match = URI_USERINFO.match(uri)
+    if not match:
+        return uri
+    user = match.group(2).split(":", 1)[0]
+    masked = f"{user}:***" if ":" in match.group(2) else user
+    return f"{match.group(1)}{masked}@{uri[match.end():]}"
+
+
+def _mongo_uri(v: str) -> str | None:
+    if v == "" or v.startswith(("mongodb://", "mongodb+srv://")):  # empty: a kiosk that does not sync
+        return None
+    return "must start with mongodb:// or mongodb+srv:// (or be empty: no central database)"
 
 
 @dataclass(frozen=True)
@@ -164,7 +186,7 @@ class SoundSection:
 class MongoSection:
     """Central MongoDB; empty uri = standalone kiosk (owned by the sync work)."""
 
-    uri: str = ""  # checked by kiosk/sync/client.py, whose messages mask the password
+    uri: str = field(default="", metadata=_check(_mongo_uri, shown=lambda v: repr(mask_uri(v))))
     database: str = "attendance"
     sync_interval_s: float = field(default=30.0, metadata=_check(_range(1.0, 3600)))
     backoff_max_s: float = field(default=300.0, metadata=_check(_range(1.0, 3600)))
@@ -353,7 +375,7 @@ def _validated(section: Any, name: str) -> Any:
         value = getattr(section, f.name)
         reason = check(value) if check else None
         if reason:
-            raise ConfigError(f"config: {name}.{f.name} = {value!r}: {reason}")
+            raise ConfigError(f"config: {name}.{f.name} = {f.metadata['shown'](value)}: {reason}")
         if f.metadata.get("normal"):
             normal[f.name] = f.metadata["normal"](value)
     return dataclasses.replace(section, **normal) if normal else section

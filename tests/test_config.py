@@ -27,6 +27,8 @@ def test_default_config_file_is_valid_and_matches_defaults():
         ({"kiosk": {"id": ""}}, "config: kiosk.id = '': must not be empty"),
         ({"kiosk": {"id": "   "}}, "config: kiosk.id = '   ': must not be empty"),
         ({"store": {"data_dir": "~nouser-x9/x"}}, "config: store.data_dir = '~nouser-x9/x': names the home folder"),
+        ({"mongo": {"uri": "notauri"}}, "config: mongo.uri = 'notauri': must start with mongodb:// or mongodb+srv://"),
+        ({"mongo": {"uri": "http://kiosk:s3cret@db/x"}}, "config: mongo.uri = 'http://kiosk:***@db/x': must start"),
     ],
 )
 def test_bad_values_name_key_value_and_reason(raw, message):
@@ -35,6 +37,17 @@ def test_bad_values_name_key_value_and_reason(raw, message):
     assert str(err.value).startswith(message)
     assert "\n" not in str(err.value)
     assert err.value.exit_code == 2
+
+
+def test_a_mongo_uri_is_checked_once_here_and_empty_means_no_sync(tmp_path):
+    assert config_from_dict({"mongo": {"uri": ""}}).mongo.uri == ""
+    for uri in ("mongodb://kiosk:pw@db.school:27017/att", "mongodb+srv://cluster.example/"):
+        assert config_from_dict({"mongo": {"uri": uri}}).mongo.uri == uri
+    path = tmp_path / "k.toml"
+    path.write_text("")
+    with pytest.raises(ConfigError, match="mongo.uri = 'db.school:27017'") as err:
+        load_config(path, env={"KIOSK_MONGO_URI": "db.school:27017"})
+    assert "\n" not in str(err.value)
 
 
 def test_int_is_accepted_for_float_keys():

@@ -16,6 +16,8 @@ def register(commands) -> None:
     backup = commands.add_parser("backup", help="copy the database (safe while the kiosk runs) with its ledger head")
     backup.add_argument("dest", type=Path, help="a folder (a dated kiosk-*.db is written there) or a file name")
     backup.add_argument("--keep", type=int, metavar="N", help="in a folder, keep only the newest N backups")
+    backup.add_argument("--overwrite", action="store_true",
+                        help="replace DEST if it is an earlier backup (any other existing file is never replaced)")
     backup.set_defaults(handler=backup_command)
     restore = commands.add_parser("restore", help="check a backup, then put it in place of the database")
     restore.add_argument("source", type=Path, help="a file written by 'backup'")
@@ -33,7 +35,9 @@ def backup_command(args, cfg: Config) -> int:
         raise UsageError("backup: --keep needs a folder as DEST")
     if not dest.parent.is_dir():
         raise UsageError(f"backup: no such folder {dest.parent}")
-    facts = read_store(cfg, lambda store: backup_to(store, dest))
+    # A dated name in a folder is this command's own: a second backup within the same second replaces it.
+    overwrite = args.overwrite or folder is not None
+    facts = read_store(cfg, lambda store: backup_to(store, dest, overwrite))
     print(f"backup: {facts.path} ({facts.ledger_entries} ledger entries, head {facts.last_id}; integrity ok)")
     if folder is not None and args.keep:
         for old in rotate(folder, args.keep):

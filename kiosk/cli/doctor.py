@@ -11,7 +11,10 @@ from typing import Callable
 from kiosk.clock import clock_doubts, local_zone_name
 from kiosk.config import Config
 from kiosk.errors import KioskError
-from kiosk.store.database import RESTORE_ADVICE
+from kiosk.store.database import (
+    DB_FILE, DOCTOR_HINT, RESTORE_ADVICE, folder_not_writable, not_writable_advice,
+)
+from kiosk.store.ledger_head import head_path
 from kiosk.store.schema import SCHEMA_VERSION
 
 MIN_FREE_MB = 200
@@ -19,6 +22,14 @@ MIN_FREE_MB = 200
 
 class Advice(Exception):
     """Not a failure, but something to fix: printed as `warn`, and the exit code stays 0."""
+
+
+class Info(Exception):
+    """Nothing wrong, but not `ok` either: a step still to take (a fresh install has no database
+    yet). Printed as `info`; the exit code stays 0."""
+
+
+NEEDS_DATABASE = {"room", "gallery"}  # read the database: not checked again once its own check failed
 
 
 def register(commands) -> None:
@@ -41,16 +52,27 @@ def doctor_command(args, cfg: Config) -> int:
     ]
     if not args.skip_camera:
         checks.append(("camera", lambda: _camera(cfg, args.camera)))
-    failed = 0
+    failed: set[str] = set()
     for name, check in checks:
-        try:
-            print(f"ok    {name:9} {check()}")
-        except Advice as advice:
-            print(f"warn  {name:9} {advice}")
-        except (KioskError, OSError) as err:
-            failed += 1
-            print(f"FAIL  {name:9} {err}")
+        if name in NEEDS_DATABASE and "database" in failed:
+            status, line = "skip", "not checked: the database check failed (above)"
+        else:
+            status, line = _outcome(check)
+        print(f"{status:6}{name:9} {line}")
+        if status == "FAIL":
+            failed.add(name)
     return 1 if failed else 0
+
+
+def _outcome(check: Callable[[], str]) -> tuple[str, str]:
+    try:
+        return "ok", check()
+    except Info as info:
+        return "info", str(info)
+    except Advice as advice:
+        return "warn", str(advice)
+    except (KioskError, OSError) as err:
+        return "FAIL", str(err).replace(DOCTOR_HINT, "")  # the store's last-resort advice is to run doctor
 
 
 def _clock(cfg: Config) -> str:
@@ -98,7 +120,22 @@ def _disk(cfg: Config) -> str:
     free_mb = shutil.disk_usage(cfg.data_dir).free // 2**20
     if free_mb < MIN_FREE_MB:
         raise KioskError(f"only {free_mb} MB free in {cfg.data_dir}; need {MIN_FREE_MB} MB")
+    reason = folder_not_writable(cfg.data_dir)
+    if reason:
+        raise KioskError(f"{free_mb} MB free, but nothing can be saved: {not_writable_advice(cfg.data_dir, reason)}")
     return f"{free_mb} MB free in {cfg.data_dir}"
+
+
+def _database_traces(cfg: Config) -> list[str]:
+    """What a database leaves beside it (its ledger head, its WAL): a folder with these had one."""
+    database = cfg.data_dir / DB_FILE
+    return [path.name for path in (head_path(database), database.with_name(DB_FILE + "-wal")) if path.exists()]
+
+
+def _no_database_yet(cfg: Config) -> bool:
+    """A fresh install: the data folder is there and no database ever was. The kiosk creates it on
+    first start."""
+    return cfg.data_dir.is_dir() and not (cfg.data_dir / DB_FILE).exists() and not _database_traces(cfg)
 
 
 def _database(cfg: Config) -> str:
@@ -106,14 +143,22 @@ def _database(cfg: Config) -> str:
     from kiosk.store.people import enrolment_counts
     from kiosk.store.sqlite_store import SqliteStore
 
+    if _no_database_yet(cfg):
+        raise Info(f"not created yet in {cfg.data_dir.resolve()}; the kiosk creates it on first start "
+                   "('main.py run'), as do enrolling and importing (if this kiosk ran before, check --data-dir)")
+    if cfg.data_dir.is_dir() and not (cfg.data_dir / DB_FILE).exists():
+        raise KioskError(f"no {DB_FILE} in {cfg.data_dir.resolve()}, but {' and '.join(_database_traces(cfg))} "
+                         f"show a database was written here: it was deleted or moved; {RESTORE_ADVICE}")
     store = SqliteStore.in_dir(cfg.data_dir, create=False)
     try:
         verdict = store.integrity()
         if verdict != "ok":
             raise KioskError(f"database {store.path} is damaged ({verdict[:120]}); {RESTORE_ADVICE}")
-        faces, awaiting = enrolment_counts(store)
-        waiting = f", {awaiting} awaiting enrolment (on a roster, no face yet)" if awaiting else ""
-        line = f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {faces} people enrolled{waiting}"
+        counts = enrolment_counts(store)
+        waiting = f", {counts.awaiting} awaiting enrolment (on a roster, no face yet)" if counts.awaiting else ""
+        opted_out = f", {counts.opted_out} opted out (check in with a code)" if counts.opted_out else ""
+        line = (f"{store.path} schema v{store.schema_version}/{SCHEMA_VERSION}, {counts.enrolled} people enrolled"
+                f"{waiting}{opted_out}")
         head = read_head(store.path)
         if head and head.gaps:
             raise Advice(f"{line}; {head.gaps[-1].describe()}; see 'main.py verify-log'")
@@ -128,6 +173,11 @@ def _room(cfg: Config) -> str:
     from kiosk.store.rosters import room_clashes, room_merges
     from kiosk.store.sqlite_store import SqliteStore
 
+    if _no_database_yet(cfg):
+        room = cfg.kiosk.room
+        first = "add" if room else "set [kiosk] room (or KIOSK_ROOM) to this door's room, then add"
+        raise Info(f"no classes yet: {first} the classes {f'in room {room}' if room else 'of this door'} "
+                   f"('class add CODE --room {room or 'ROOM'}', or 'import oneroster')")
     store = SqliteStore.in_dir(cfg.data_dir, create=False)
     try:
         classes, merged, clashes = store.classes(), room_merges(store), room_clashes(store)
@@ -181,8 +231,11 @@ def _gallery(cfg: Config) -> str:
     from kiosk.store.embeddings import model_coverage
     from kiosk.vision.base import model_key
 
-    coverage = read_store(cfg, model_coverage)
     configured = model_key(cfg.vision)
+    if _no_database_yet(cfg):
+        raise Info(f"nobody enrolled yet; the kiosk will recognise with {configured}: enrol people with "
+                   "'main.py enroll' (README, A school's first week)")
+    coverage = read_store(cfg, model_coverage)
     vectors = ", ".join(f"{model} {people}" for model, people in sorted(coverage.by_model.items()))
     if coverage.people == 0:
         return f"nobody enrolled yet; the kiosk will recognise with {configured}"

@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "kiosk.db"
 RESTORE_ADVICE = "restore it from a backup ('main.py restore BACKUP', see docs/BACKUP.md)"
+DOCTOR_HINT = "; run 'main.py doctor'"  # the last resort advice; doctor itself leaves it out
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "COMMIT")  # statements that may commit ledger entries
 IN_CHUNK = 500  # values per IN (...) list, under SQLite's bound-parameter limit
+READ_ONLY_FS, PERMISSION_DENIED = "read-only file system", "permission denied"
 
 
 def sha256_hex(text: str | None) -> str:
@@ -64,13 +66,35 @@ def fault(path: Path, err: sqlite3.Error) -> Exception:
         advice = f"the file is damaged: {RESTORE_ADVICE}"
     elif "full" in text or _nearly_full(path):
         advice = f"the disk is full: free some space in {path.parent}"
+    elif reason := folder_not_writable(path.parent):  # SQLite says only "unable to open" or "readonly"
+        advice = not_writable_advice(path.parent, reason)
     elif "readonly" in text or "read-only" in text:
         advice = "the file or its folder cannot be written: check their owner and permissions"
     elif "locked" in text or "busy" in text:
         advice = "another program holds the database: try again"
     else:
-        advice = "check the disk and the file; run 'main.py doctor'"
+        advice = "check the disk and the file" + DOCTOR_HINT
     return StoreFault(f"database {path}: {text}; {advice}")
+
+
+def folder_not_writable(folder: Path) -> str:
+    """Why nothing can be written in `folder` ("" when it can, or when it cannot be told): the
+    kiosk needs it writable for the database's journal (WAL) even to read."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return READ_ONLY_FS
+    except OSError:
+        return ""
+    return "" if os.access(folder, os.W_OK | os.X_OK) else PERMISSION_DENIED
+
+
+def not_writable_advice(folder: Path, reason: str) -> str:
+    """What to do about a data folder that cannot be written, in one clause."""
+    if reason == READ_ONLY_FS:
+        return (f"the folder {folder} is not writable ({reason}): remount it read-write (a disk error makes "
+                "Linux remount read-only: see 'dmesg'), or point [store] data_dir at a writable folder")
+    return (f"the folder {folder} is not writable ({reason}): give the kiosk's user write access "
+            f"(sudo chown -R USER {folder}; under systemd the user is kiosk)")
 
 
 def _nearly_full(path: Path) -> bool:
@@ -155,9 +179,9 @@ class Database:
             self._migrate()
             self._check_head()
             self._wal_inode_at_open = self._wal_inode()
-        except sqlite3.DatabaseError as err:
+        except sqlite3.DatabaseError as err:  # from connect itself: the file is unreadable, or its folder
             self._close_quietly()
-            raise StoreFault(f"cannot open database {self.path}: {err}; {RESTORE_ADVICE}") from None
+            raise StoreFault(f"cannot open {fault(self.path, err)}") from None
         except StoreFault as err:
             self._close_quietly()
             raise StoreFault(f"cannot open {err}") from None

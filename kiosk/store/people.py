@@ -65,13 +65,22 @@ def enrolled_ids(db: Database) -> set[str]:
                                    " OR EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id)")}
 
 
-def enrolment_counts(db: Database) -> tuple[int, int]:
-    """(people with a face enrolled, students awaiting enrolment)."""
+@dataclass(frozen=True)
+class EnrolmentCounts:
+    enrolled: int  # people with a face
+    awaiting: int  # students with no face yet who have not opted out: marked by hand until photo day
+    opted_out: int  # people who opted out of face recognition: they check in with a code, never a face
+
+
+def enrolment_counts(db: Database) -> EnrolmentCounts:
+    """Who is enrolled, who is awaiting enrolment, and who opted out (never awaiting a face)."""
     row = db.query(
-        "SELECT count(*) FILTER (WHERE has_face), count(*) FILTER (WHERE NOT has_face AND role = 'student')"
-        " FROM (SELECT role, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) AS has_face"
+        "SELECT count(*) FILTER (WHERE has_face),"
+        " count(*) FILTER (WHERE NOT has_face AND role = 'student' AND NOT face_opt_out),"
+        " count(*) FILTER (WHERE face_opt_out)"
+        " FROM (SELECT role, face_opt_out, EXISTS (SELECT 1 FROM embeddings e WHERE e.person_id = p.id) AS has_face"
         " FROM people p)")[0]
-    return row[0], row[1]
+    return EnrolmentCounts(row[0], row[1], row[2])
 
 
 def face_opted_out(db: Database, person_id: str) -> bool:

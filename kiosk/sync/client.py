@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from kiosk.config import MongoSection
+from kiosk.config import URI_USERINFO, MongoSection, mask_uri
 from kiosk.errors import ConfigError, KioskError
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,6 @@ logging.getLogger("pymongo.command").setLevel(logging.INFO)
 
 ENV_USERNAME = "KIOSK_MONGO_USERNAME"
 ENV_PASSWORD = "KIOSK_MONGO_PASSWORD"
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@")
 _USERINFO_ANYWHERE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^@/\s]*)@")
 APP_NAME = "attendance-kiosk"
 
@@ -48,16 +47,6 @@ class Credentials:
 
     def __repr__(self) -> str:  # never show the password, even in a debugger dump
         return f"Credentials(username={self.username!r}, password={'***' if self.password else None})"
-
-
-def mask_uri(uri: str) -> str:
-    """mongodb://user:secret@host/db -> mongodb://user:***@host/db."""
-    match = _USERINFO.match(uri)
-    if not match:
-        return uri
-    user = match.group(2).split(":", 1)[0]
-    masked = f"{user}:***" if ":" in match.group(2) else user
-    return f"{match.group(1)}{masked}@{uri[match.end():]}"
 
 
 def check_uri(uri: str) -> None:
@@ -119,7 +108,7 @@ def client_options(cfg: MongoSection, creds: Credentials) -> dict:
 def uri_secrets(uri: str, creds: Credentials) -> list[str]:
     """Every form of the password that could turn up in an error message."""
     secrets = [creds.password] if creds.password else []
-    match = _USERINFO.match(uri)
+    match = URI_USERINFO.match(uri)
     if match and ":" in match.group(2):
         raw = match.group(2).split(":", 1)[1]
         secrets += [raw, unquote(raw)]

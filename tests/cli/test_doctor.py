@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from kiosk.store import rosters
+from kiosk.store.people import set_face_opt_out
 from kiosk.store.rosters import RosterEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _lines(out: str) -> dict[str, str]:
@@ -59,13 +69,78 @@ def test_people_awaiting_enrolment_are_counted_apart_from_the_enrolled(cli, data
     assert "1 people enrolled, 1 awaiting enrolment" in _lines(out)["database"]
 
 
-def test_an_empty_or_mistyped_data_folder_fails_and_creates_nothing(cli, data_dir, tmp_path):
+def test_people_who_opted_out_are_not_awaiting_enrolment(cli, data_dir):
+    _two_rooms(data_dir)
+    store = SqliteStore.in_dir(data_dir)
+    rosters.import_roster(store, "B12MATH", [RosterEntry(2, "1001", "Zoe Park"), RosterEntry(3, "1002", "Ada Li")])
+    set_face_opt_out(store, "1002", True)  # checks in with a code: no face is ever awaited
+    set_face_opt_out(store, "maya", True)  # had a face: it is erased
+    store.close()
+    database = _lines(cli("doctor", "--skip-camera")[1])["database"]
+    assert "0 people enrolled, 1 awaiting enrolment (on a roster, no face yet), 2 opted out" in database
+
+
+def test_a_fresh_install_has_no_database_yet_and_that_is_no_failure(cli, data_dir):
+    """./setup.sh runs doctor before anything made the database: not a failed setup."""
     code, out, _ = cli("doctor", "--skip-camera")
-    assert code == 1 and _lines(out)["database"].startswith("FAIL ") and "no database in" in _lines(out)["database"]
-    assert not (data_dir / "kiosk.db").exists()
+    lines = _lines(out)
+    assert code == 0 and not [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert lines["database"].startswith("info ") and "not created yet" in lines["database"]
+    assert "creates it on first start" in lines["database"]
+    assert lines["room"].startswith("info ") and "class add CODE --room" in lines["room"]
+    assert lines["gallery"].startswith("info ") and "nobody enrolled yet" in lines["gallery"]
+    assert list(data_dir.iterdir()) == []  # doctor never creates the database
+
+
+def test_a_mistyped_data_folder_fails_once_and_creates_nothing(cli, tmp_path):
     missing = tmp_path / "not-mounted"
     code, out, _ = cli("--data-dir", str(missing), "doctor", "--skip-camera")
-    assert code == 1 and "no data folder" in _lines(out)["disk"] and not missing.exists()
+    lines = _lines(out)
+    assert code == 1 and "no data folder" in lines["disk"] and not missing.exists()
+    assert lines["database"].startswith("FAIL ") and "no database in" in lines["database"]
+    assert lines["room"].startswith("skip ") and lines["gallery"].startswith("skip ")  # not the same line again
+
+
+def test_a_database_that_was_there_and_is_gone_still_fails(cli, data_dir):
+    _two_rooms(data_dir)
+    (data_dir / "kiosk.db").unlink()  # its ledger head stays: a database was written here
+    code, out, _ = cli("doctor", "--skip-camera")
+    database = _lines(out)["database"]
+    assert code == 1 and database.startswith("FAIL ") and "kiosk.db.head" in database
+    assert "deleted or moved" in database and "main.py restore" in database
+
+
+def test_a_read_only_data_folder_says_so_and_what_to_do(cli, data_dir, tmp_path):
+    """A read-only bind mount in a private mount namespace (skipped where that is not allowed)."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("unshare -rm (a user and mount namespace) is not available here")
+    _two_rooms(data_dir)
+    shown = tmp_path / "ro"
+    shown.mkdir()
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[vision]\nembedder = "sface"\n')
+    doctor = (f"mount --bind {data_dir} {shown} && mount -o remount,bind,ro {shown} && {sys.executable} main.py "
+              f"--config {config} --data-dir {shown} doctor --skip-camera")
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", doctor], capture_output=True, text=True, cwd=REPO, timeout=120)
+    lines = _lines(done.stdout)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    for name in ("disk", "database"):
+        assert lines[name].startswith("FAIL ") and "is not writable (read-only file system)" in lines[name]
+        assert "remount it read-write" in lines[name]
+    assert "main.py doctor" not in done.stdout and lines["room"].startswith("skip ")
+
+
+def test_doctor_never_advises_running_doctor():
+    """The store's last-resort advice ("run 'main.py doctor'") is left out of doctor's own lines."""
+    from kiosk.cli.doctor import _outcome
+    from kiosk.store.database import fault
+
+    def failing_check():
+        raise fault(Path("/srv/kiosk/kiosk.db"), sqlite3.OperationalError("some new SQLite failure"))
+
+    status, line = _outcome(failing_check)
+    assert status == "FAIL" and "some new SQLite failure; check the disk and the file" in line
+    assert "doctor" not in line
 
 
 def test_a_zero_byte_database_is_refused_with_what_to_do(cli, data_dir):
@@ -130,3 +205,14 @@ def test_the_shipped_config_runs_edgeface_and_doctor_says_so(cli, data_dir, inst
     assert "yunet + edgeface-s load offline (edgeface_s_gamma_05.onnx sha256 9fd80dbbb5a8" in lines["models"]
     assert "BSD-3-Clause, Idiap Research Institute" in lines["models"] and "also installed: sface" in lines["models"]
     assert lines["gallery"] == "ok    gallery   nobody enrolled yet; the kiosk will recognise with edgeface-s"
+
+
+def test_a_mongo_uri_that_is_no_uri_stops_doctor_at_the_config(cli, data_dir, tmp_path):
+    SqliteStore.in_dir(data_dir).close()
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[vision]\nembedder = "sface"\n[mongo]\nuri = "notauri"\n')
+    code, out, err = cli("--config", str(config), "doctor", "--skip-camera")
+    assert code == 2 and out == "" and err.strip().count("\n") == 0
+    assert "mongo.uri = 'notauri': must start with mongodb://" in err
+    config.write_text('[vision]\nembedder = "sface"\n[mongo]\nuri = ""\n')  # no central database: valid
+    assert _lines(cli("--config", str(config), "doctor", "--skip-camera")[1])["config"].startswith("ok ")

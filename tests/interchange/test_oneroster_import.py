@@ -13,7 +13,7 @@ from oneroster_support import School, school, write_folder, write_zip
 from kiosk.interchange.ids import derived_id
 from kiosk.model import SessionInfo, session_id
 from kiosk.store.oneroster import interchange_ids
-from kiosk.store.people import enrolment_counts
+from kiosk.store.people import EnrolmentCounts, enrolment_counts
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -69,7 +69,7 @@ def test_a_school_system_imports_again_unchanged_then_follows_its_changes(cli, s
     assert out == summary("sis.zip", (30, 0, 0, 0), (600, 0, 0, 0), (1170, 0, 0, 0), awaiting=570)
     s = store()
     assert len(s.class_records()) == 30 and len(s.people()) == 600
-    assert enrolment_counts(s) == (0, 570)  # every student awaits enrolment: no face yet
+    assert enrolment_counts(s) == EnrolmentCounts(0, 570, 0)  # every student awaits enrolment: no face yet
     english = s.class_record("ENG-001")
     assert (english.name, english.room, english.instructor_id) == ("English 1", "ROOM 101", TEACHER1)
     assert english.roster == students_of(sis, "class-001") and len(english.roster) == 38

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from kiosk.errors import StoreError, StoreFault
+from kiosk.store.database import fault
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 
@@ -48,3 +49,11 @@ def test_a_constraint_is_a_store_error_not_a_fault(data_dir):
         store.conn.execute("INSERT INTO people (id, name, role, created_at, updated_at) VALUES ('a', '', 'student', '', '')")
     assert not isinstance(refused.value, StoreFault)
     store.close()
+
+
+def test_a_data_folder_that_cannot_be_written_is_named_with_the_reason(tmp_path, monkeypatch):
+    """SQLite says only "unable to open database file": the store says why and what to do."""
+    monkeypatch.setattr(os, "access", lambda *_, **__: False)  # as for a user with no write permission there
+    err = fault(tmp_path / "kiosk.db", sqlite3.OperationalError("unable to open database file"))
+    assert isinstance(err, StoreFault) and f"the folder {tmp_path} is not writable (permission denied)" in str(err)
+    assert "chown" in str(err) and "doctor" not in str(err)
