@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.config import Config
+from kiosk.enrolment.rules import person_id_problem
 from kiosk.errors import StoreError
 from kiosk.model import Consent, Schedule, room_name
 from kiosk.staff.changes import admin_change, local_change
@@ -109,6 +110,10 @@ class School:
 
     def add_class(self, code: str, name: str, students: list[str], room: str = "",
                   instructor_id: str | None = None) -> None:
+        """The code follows the person-id rule: it ends up in URLs, file names and session ids."""
+        problem = person_id_problem(code)
+        if problem:
+            raise StoreError(f"class code {code!r}: {problem}")
         room = room_name(room)
         self._change("class_add", code, lambda c: central.add_class(c, code, name, students, room, instructor_id),
                      lambda s: s.add_class(code, name, students, room, instructor_id),

@@ -7,6 +7,7 @@ from datetime import datetime
 from jinja2 import Environment
 from starlette.routing import Route
 
+from kiosk.enrolment.rules import MAX_ID_LEN
 from kiosk.model import STATUSES
 from kiosk.web import api, attempts, downloads, pages
 from kiosk.web.console import classes, oneroster, people, staff, timetable
@@ -80,6 +81,7 @@ def add_filters(env: Environment, web) -> None:
     env.filters["ago"] = _ago
     env.filters["percent"] = lambda share: f"{share:.0%}"
     env.globals["STATUSES"] = STATUSES
+    env.globals["MAX_ID_LEN"] = MAX_ID_LEN  # a class code's longest, as a person id's
 
 
 def _when(moment: datetime | None) -> str:

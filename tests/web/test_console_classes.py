@@ -1,0 +1,43 @@
+"""The console's class pages over real HTTP (the real app under uvicorn, a real SQLite file):
+a class is found by its whole code, never by a shorter one, and a code is one path segment."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.enrolment.rules import MAX_ID_LEN
+
+LONG = "SCIENCE-" + "7" * 92  # 100 characters: the command line took such codes before the id rule
+SHORT = LONG[:40]  # what the console used to cut LONG down to
+
+
+@pytest.fixture
+def boss(web):
+    client = web.client()
+    client.sign_in("boss")
+    return client
+
+
+def test_a_code_longer_than_the_rule_is_refused_and_never_cut_to_another_class(boss, store):
+    store.add_class(LONG, "Long", [])
+    store.add_class(SHORT, "Short", ["tom"])
+    token = boss.csrf("/classes")
+    for what, form in (("roster-add", {"students": "maya"}), ("edit", {"name": "Renamed", "room": "Z9"}),
+                       ("roster-remove", {"students": "tom"}), ("remove", {"confirm": SHORT})):
+        reply = boss.post(f"/class/{LONG}/{what}", {"csrf": token, **form})
+        assert reply.status == 404 and f"at most {MAX_ID_LEN} characters" in reply.text, what
+    assert boss.get(f"/class/{LONG}").status == 404
+    short = store.class_record(SHORT)
+    assert (short.name, short.room, short.roster) == ("Short", "", frozenset({"tom"}))
+    assert store.class_record(LONG).roster == frozenset()
+
+
+def test_a_new_code_longer_than_the_rule_is_a_400_with_the_form_kept(boss, store):
+    token = boss.csrf("/classes")
+    code = "N" * (MAX_ID_LEN + 1)
+    reply = boss.post("/classes", {"csrf": token, "code": code, "name": "Too long"})
+    assert reply.status == 400 and f"longer than {MAX_ID_LEN} characters" in reply.text
+    assert 'value="Too long"' in reply.text
+    assert not [c for c in store.classes() if c.startswith("N")]
+    assert boss.post("/classes", {"csrf": token, "code": code[:MAX_ID_LEN], "name": "Fits"}).status == 303
+    assert store.class_record(code[:MAX_ID_LEN]).name == "Fits"
