@@ -41,7 +41,7 @@ async def class_create(request: Request) -> Response:
         return page(request, "classes.html", err.status, records=records, staff=staff, flash="", form=form,
                     error=err.message)
     signed.flash = f"class {code} added"
-    return RedirectResponse(f"/class/{quote(code)}", 303)
+    return RedirectResponse(f"/class/{quote(code, safe='')}", 303)
 
 
 async def class_change(request: Request) -> Response:
@@ -64,7 +64,7 @@ async def class_change(request: Request) -> Response:
     signed.flash = {"edit": "class updated", "roster-remove": "removed from the roster",
                     "remove": f"class {code} removed (its past attendance is kept)"}.get(
         what, f"{len(done or [])} added to the roster")
-    return RedirectResponse("/classes" if what == "remove" else f"/class/{quote(code)}", 303)
+    return RedirectResponse("/classes" if what == "remove" else f"/class/{quote(code, safe='')}", 303)
 
 
 async def class_import(request: Request) -> Response:
@@ -89,7 +89,7 @@ async def class_import(request: Request) -> Response:
     signed.flash = (f"{len(report.added)} added ({len(report.created)} awaiting enrolment), {len(report.already)} "
                     f"already on the roster, {len(bad) + len(report.bad)} bad row(s)" +
                     (": " + "; ".join(lines[:10]) if lines else ""))
-    return RedirectResponse(f"/class/{quote(code)}", 303)
+    return RedirectResponse(f"/class/{quote(code, safe='')}", 303)
 
 
 def _ids(text: str) -> list[str]:
