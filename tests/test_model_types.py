@@ -1,11 +1,11 @@
-"""The value types' own rules: reconciling a session, the calendar maths of a schedule."""
+"""The value types' own rules: reconciling a session, the calendar maths of a schedule, consent as typed."""
 
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.model import Schedule, absentees, overlaps, parse_weekdays, reconcile, session_id
+from kiosk.model import Consent, Schedule, absentees, overlaps, parse_weekdays, reconcile, session_id
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -57,3 +57,12 @@ def test_overlaps():
 def test_bad_weekdays(text):
     with pytest.raises(ValueError):
         parse_weekdays(text)
+
+
+@pytest.mark.parametrize("given_by, guardian, expected", [
+    ("", "", None), ("  ", " ", None),  # nobody named: no consent, never "self"
+    ("self", "", Consent("self")), (" Mrs Park ", "Mrs Park", Consent("Mrs Park", "Mrs Park")),
+    ("", "Mrs Park", Consent("guardian", "Mrs Park")),  # a guardian named alone gave it
+])
+def test_consent_as_typed(given_by, guardian, expected):
+    assert Consent.typed(given_by, guardian) == expected

@@ -24,6 +24,7 @@ from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
 from kiosk.sync import central_writes as central
 
 STAFF_ROLES = ("instructor", "admin")
+NO_CONSENT = "say who gave consent: 'self', or the adult who did (a guardian named alone gave it)"
 
 
 class School:
@@ -57,8 +58,11 @@ class School:
         return self._change("person_role", person_id, lambda c: central.set_role(c, person_id, role),
                             lambda s: staff_rows.set_role(s, person_id, role), lambda _: role)
 
-    def record_consent(self, person_id: str, consent: Consent) -> None:
-        """Consent is kept where it was given (this machine), with its audit row."""
+    def record_consent(self, person_id: str, consent: Consent | None) -> None:
+        """Consent is kept where it was given (this machine), with its audit row. None (nobody
+        named, Consent.typed) is refused: an empty form never records consent."""
+        if consent is None or not consent.given_by.strip():
+            raise StoreError(NO_CONSENT)
         local_change(self.store, self.cfg, self.actor, "consent", person_id,
                      lambda s: record_consent(s, person_id, consent),
                      lambda _: consent.given_by + (f", guardian {consent.guardian}" if consent.guardian else ""))

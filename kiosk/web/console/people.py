@@ -98,8 +98,7 @@ async def person_create(request: Request) -> Response:
     problem = person_id_problem(pid) or name_problem(name) or (None if role in ROLES else f"role {role!r} is not known")
     if problem:
         return page(request, "person_new.html", 400, roles=ROLES, form=form, outcomes=[], error=problem)
-    consent = Consent(form["consent_by"].strip(), form.get("guardian", "").strip()) if form.get("consent_by", "").strip() \
-        else None
+    consent = Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))
     person = Person(pid, name, role)
     if not files:
         await as_school(request, signed, lambda school: school.add_person(person))
@@ -161,8 +160,7 @@ async def person_change(request: Request) -> Response:
     actions = {
         "name": lambda s: s.rename(pid, form.get("name", "")),
         "role": lambda s: s.set_role(pid, form.get("role", "")),
-        "consent": lambda s: s.record_consent(pid, Consent(form.get("consent_by", "").strip() or "self",
-                                                            form.get("guardian", "").strip())),
+        "consent": lambda s: s.record_consent(pid, Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))),
         "opt-out": lambda s: s.opt_out(pid, True),
         "opt-in": lambda s: s.opt_out(pid, False),
         "code-revoke": lambda s: s.revoke_code(pid),
