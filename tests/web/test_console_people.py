@@ -35,3 +35,23 @@ def test_consent_follows_enroll_s_rule_a_guardian_alone_gave_it(boss, store):
     assert consent_of(store, "ana") == ("guardian", "Mrs Silva")
     assert boss.post("/people/ana/consent", {"csrf": token, "consent_by": "self", "guardian": ""}).status == 303
     assert consent_of(store, "ana") == ("self", "")
+
+
+@pytest.mark.parametrize("what, form, said", [
+    ("name", {"name": "Ana Silva-Ruiz"}, "name changed"), ("role", {"role": "student"}, "role changed"),
+    ("consent", {"consent_by": "self"}, "consent recorded"), ("opt-out", {}, "opted out of face recognition"),
+])
+def test_a_change_is_confirmed_on_the_person_s_page_and_nowhere_later(boss, store, what, form, said):
+    token = boss.csrf("/people/ana")
+    reply = boss.post(f"/people/ana/{what}", {"csrf": token, **form})
+    assert reply.status == 303 and reply.headers["location"] == "/people/ana"
+    assert said in boss.get("/people/ana").text
+    assert said not in boss.get("/classes").text  # shown once, where it was made
+
+
+def test_an_erasure_is_confirmed_on_the_people_list(boss, store):
+    token = boss.csrf("/people/ana")
+    reply = boss.post("/people/ana/erase", {"csrf": token, "confirm": "ana"})
+    assert reply.status == 303 and reply.headers["location"] == "/people"
+    assert "ana erased" in boss.get("/people").text
+    assert "ana erased" not in boss.get("/classes").text

@@ -46,18 +46,19 @@ def _keep(p, wanted: str, query: str) -> bool:
 
 
 async def people_list(request: Request) -> Response:
-    require_admin(request)
+    signed = require_admin(request)
     wanted = request.query_params.get("filter", "all")
     wanted = wanted if wanted in FILTERS else "all"
     query = request.query_params.get("q", "").strip()[:80]
     everyone, classes = await read_store(request, lambda s: (people_overview(s), roster_memberships(s)))
     shown = [p for p in everyone if _keep(p, wanted, query.casefold())]
+    flash, signed.flash = signed.flash, ""  # an erasure lands here
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     number = min(pages, max(1, int(text))) if (text := request.query_params.get("page", "1")).isdigit() else 1
     first = (number - 1) * PAGE_SIZE
     return page(request, "people.html", people=shown[first:first + PAGE_SIZE], matching=len(shown),
                 first=first, number=number, pages=pages, total=len(everyone), classes=classes, filters=FILTERS,
-                wanted=wanted, query=query, state_of=_state_of)
+                wanted=wanted, query=query, state_of=_state_of, flash=flash)
 
 
 async def api_people(request: Request) -> Response:
@@ -70,11 +71,13 @@ async def api_people(request: Request) -> Response:
 
 
 async def person_page(request: Request, flash: str = "", status: int = 200, outcomes=None) -> Response:
-    require_admin(request)
+    signed = require_admin(request)
     pid = request.path_params["person_id"][:MAX_ID]
     details = await read_store(request, lambda s: person_details(s, pid))
     if details is None:
         raise WebError(404, f"unknown person {pid!r}")
+    pending, signed.flash = signed.flash, ""  # a change's confirmation (person_change): shown here, once
+    flash = flash or pending
     if not flash and request.query_params.get("enrolled", "").isdigit():  # arrived from "Add a person"
         flash = f"Enrolled from {request.query_params['enrolled']} photo(s)."
     attended = details.statuses.get("present", 0) + details.statuses.get("late", 0)
