@@ -11,10 +11,12 @@ from starlette.routing import Match
 
 from kiosk.enrolment.rules import MAX_ID_LEN
 from kiosk.model import STATUSES
+from kiosk.reports.rows import NOT_MARKED, NOT_YET
 from kiosk.web import api, attempts, downloads, pages
 from kiosk.web.console import classes, oneroster, people, staff, timetable
 
-STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
+STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet",
+                NOT_YET: "Not yet", NOT_MARKED: "Not marked"}
 METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code",
                 "confirmed": "confirmed from the door's picture", "": ""}
 STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
