@@ -187,13 +187,29 @@ class School:
         return self._change("schedule_remove", str(schedule_id), in_central,
                             lambda s: rosters.remove_schedule(s, schedule_id), lambda c: f"schedule of {c}")
 
-    def cancel_dates(self, code: str, days: list[date], reason: str = "", cancel: bool = True) -> int:
-        """Cancel (a holiday, a term break) or restore the class's meetings on these dates."""
+    def cancel_dates(self, code: str, days: list[date], reason: str = "", cancel: bool = True,
+                     schedule_id: int | None = None) -> int:
+        """Cancel (a holiday, a term break) or restore the class's meetings on these dates; with
+        `schedule_id` (this machine's id), only that schedule's: one meeting of a day the class
+        meets more than once. A meeting already held is refused (AlreadyHeld): it is ended instead."""
         action = "schedule_cancel" if cancel else "schedule_restore"
         span = f"{days[0]}" + (f" to {days[-1]}" if len(days) > 1 else "")
-        return self._change(action, code, lambda c: central.cancel_dates(c, code, days, cancel),
-                            lambda s: cancellations.change_dates(s, code, days, reason, cancel),
-                            lambda n: f"{span}: {n} meeting(s) {reason}".strip())
+        central_id = None
+        if schedule_id is not None:
+            if rosters.schedule_class(self.store, schedule_id) != code:
+                raise StoreError(f"schedule {schedule_id} is not one of {code}'s; see 'schedule list'")
+            central_id = rosters.schedule_central_id(self.store, schedule_id)
+
+        def here(s: SqliteStore) -> int:
+            return cancellations.change_dates(s, code, days, reason, cancel, schedule_id)
+
+        def detail(n: int) -> str:
+            return f"{span}: {n} meeting(s) {reason}".strip() + (f" (schedule {schedule_id})" if schedule_id else "")
+
+        if schedule_id is not None and central_id is None:  # made here before a central database was set
+            return local_change(self.store, self.cfg, self.actor, action, code, here, detail)
+        return self._change(action, code, lambda c: central.cancel_dates(c, code, days, cancel, central_id),
+                            here, detail)
 
     # -- staff ----------------------------------------------------------------------------
 
