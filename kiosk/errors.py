@@ -27,6 +27,15 @@ class StoreError(KioskError):
     """The database refused an operation (unknown class, duplicate, bad schema)."""
 
 
+class AlreadyHeld(StoreError):
+    """A meeting whose session was opened (running or ended) is not cancelled: it happened, and
+    may have marks. `starts_at` is the meeting's start in its schedule's zone."""
+
+    def __init__(self, class_code: str, starts_at):
+        super().__init__(f"{class_code} on {starts_at:%Y-%m-%d} at {starts_at:%H:%M} is already held (its session "
+                         "was opened): end it instead of cancelling it")
+
+
 class StoreFault(StoreError):
     """The database file itself failed (disk full, read-only, damaged, locked too long):
     nothing of the operation was saved. Raised by kiosk/store/ for every SQLite error of

@@ -312,3 +312,10 @@ def absentees(roster: Iterable[str], seen: Iterable[str]) -> list[str]:
 class Consent:
     given_by: str  # "self" or the name of whoever consented
     guardian: str = ""  # for a minor: the parent or guardian who consented
+
+    @classmethod
+    def typed(cls, given_by: str, guardian: str = "") -> Consent | None:
+        """Consent as staff type it (`enroll --consent-by/--guardian`, the console's forms): a
+        guardian named alone gave it; neither field is no consent at all, never "self"."""
+        given_by, guardian = given_by.strip(), guardian.strip()
+        return cls(given_by or "guardian", guardian) if given_by or guardian else None

@@ -1,11 +1,11 @@
-"""The value types' own rules: reconciling a session, the calendar maths of a schedule."""
+"""The value types' own rules: reconciling a session, the calendar maths of a schedule, consent as typed."""
 
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.model import Schedule, absentees, overlaps, parse_weekdays, reconcile, session_id
+from kiosk.model import Consent, Schedule, absentees, overlaps, parse_weekdays, reconcile, session_id
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -71,3 +71,12 @@ def test_weekdays_are_taken_in_their_usual_spellings(text, days):
 def test_an_unknown_weekday_is_quoted_as_typed_with_the_forms_that_work():
     with pytest.raises(ValueError, match=r"^unknown weekday 'Monkey'; use mon,tue,wed,thu,fri,sat,sun \(or monday"):
         parse_weekdays("Monkey,tue")
+
+
+@pytest.mark.parametrize("given_by, guardian, expected", [
+    ("", "", None), ("  ", " ", None),  # nobody named: no consent, never "self"
+    ("self", "", Consent("self")), (" Mrs Park ", "Mrs Park", Consent("Mrs Park", "Mrs Park")),
+    ("", "Mrs Park", Consent("guardian", "Mrs Park")),  # a guardian named alone gave it
+])
+def test_consent_as_typed(given_by, guardian, expected):
+    assert Consent.typed(given_by, guardian) == expected

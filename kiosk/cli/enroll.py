@@ -136,7 +136,7 @@ def _enroll_person_folder(args, cfg: Config, pipeline, person_dir: Path, known: 
 
 def given_consent(args) -> Consent | None:
     """--consent-by and --guardian, for one person or every person of --from-dir."""
-    return Consent(args.consent_by or "guardian", args.guardian) if args.consent_by or args.guardian else None
+    return Consent.typed(args.consent_by, args.guardian)
 
 
 def lookalikes_command(args, cfg: Config) -> int:

@@ -22,6 +22,12 @@ NOT_YET = "not yet"  # on the roster of a session still running, and not seen so
 NOT_MARKED = "not marked"  # on the roster of a session that ended with no row for them (a register kept by hand)
 
 
+def unmarked(state: str) -> str:
+    """What a roster member with no row is in a session of this state: "not yet" while it may
+    still mark them, "not marked" once it ended (the pages say it as the export does)."""
+    return NOT_MARKED if state == "ended" else NOT_YET
+
+
 def export_rows(rolls: list[Roll], tz: ZoneInfo) -> list[list]:
     """Every roster member of each held session: their stored row (present, late, absent,
     excused), or with none, "not yet" while the session runs and "not marked" once it has
@@ -30,7 +36,7 @@ def export_rows(rolls: list[Roll], tz: ZoneInfo) -> list[list]:
     for roll in rolls:
         if roll.session.state not in ("active", "ended"):
             continue
-        missing = NOT_YET if roll.session.state == "active" else NOT_MARKED
+        missing = unmarked(roll.session.state)
         start = roll.session.starts_at.astimezone(tz).isoformat(timespec="seconds")
         for line in roll.lines:
             seen = arrival(line, roll.session)

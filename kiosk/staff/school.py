@@ -24,6 +24,7 @@ from kiosk.store.sqlite_store import ROLES, Person, SqliteStore
 from kiosk.sync import central_writes as central
 
 STAFF_ROLES = ("instructor", "admin")
+NO_CONSENT = "say who gave consent: 'self', or the adult who did (a guardian named alone gave it)"
 
 
 class School:
@@ -57,8 +58,11 @@ class School:
         return self._change("person_role", person_id, lambda c: central.set_role(c, person_id, role),
                             lambda s: staff_rows.set_role(s, person_id, role), lambda _: role)
 
-    def record_consent(self, person_id: str, consent: Consent) -> None:
-        """Consent is kept where it was given (this machine), with its audit row."""
+    def record_consent(self, person_id: str, consent: Consent | None) -> None:
+        """Consent is kept where it was given (this machine), with its audit row. None (nobody
+        named, Consent.typed) is refused: an empty form never records consent."""
+        if consent is None or not consent.given_by.strip():
+            raise StoreError(NO_CONSENT)
         local_change(self.store, self.cfg, self.actor, "consent", person_id,
                      lambda s: record_consent(s, person_id, consent),
                      lambda _: consent.given_by + (f", guardian {consent.guardian}" if consent.guardian else ""))
@@ -182,13 +186,29 @@ class School:
         return self._change("schedule_remove", str(schedule_id), in_central,
                             lambda s: rosters.remove_schedule(s, schedule_id), lambda c: f"schedule of {c}")
 
-    def cancel_dates(self, code: str, days: list[date], reason: str = "", cancel: bool = True) -> int:
-        """Cancel (a holiday, a term break) or restore the class's meetings on these dates."""
+    def cancel_dates(self, code: str, days: list[date], reason: str = "", cancel: bool = True,
+                     schedule_id: int | None = None) -> int:
+        """Cancel (a holiday, a term break) or restore the class's meetings on these dates; with
+        `schedule_id` (this machine's id), only that schedule's: one meeting of a day the class
+        meets more than once. A meeting already held is refused (AlreadyHeld): it is ended instead."""
         action = "schedule_cancel" if cancel else "schedule_restore"
         span = f"{days[0]}" + (f" to {days[-1]}" if len(days) > 1 else "")
-        return self._change(action, code, lambda c: central.cancel_dates(c, code, days, cancel),
-                            lambda s: cancellations.change_dates(s, code, days, reason, cancel),
-                            lambda n: f"{span}: {n} meeting(s) {reason}".strip())
+        central_id = None
+        if schedule_id is not None:
+            if rosters.schedule_class(self.store, schedule_id) != code:
+                raise StoreError(f"schedule {schedule_id} is not one of {code}'s; see 'schedule list'")
+            central_id = rosters.schedule_central_id(self.store, schedule_id)
+
+        def here(s: SqliteStore) -> int:
+            return cancellations.change_dates(s, code, days, reason, cancel, schedule_id)
+
+        def detail(n: int) -> str:
+            return f"{span}: {n} meeting(s) {reason}".strip() + (f" (schedule {schedule_id})" if schedule_id else "")
+
+        if schedule_id is not None and central_id is None:  # made here before a central database was set
+            return local_change(self.store, self.cfg, self.actor, action, code, here, detail)
+        return self._change(action, code, lambda c: central.cancel_dates(c, code, days, cancel, central_id),
+                            here, detail)
 
     # -- staff ----------------------------------------------------------------------------
 

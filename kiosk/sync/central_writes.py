@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, TypeVar
 
 import numpy as np
 
 from kiosk.config import Config
-from kiosk.errors import StoreError
-from kiosk.model import Schedule, overlaps, room_name
+from kiosk.errors import AlreadyHeld, StoreError
+from kiosk.model import ClassInfo, Schedule, meeting, overlaps, room_name
 from kiosk.store.pins import PIN_ROLES
 from kiosk.store.rosters import RosterEntry, RosterImport, plan_roster_import
 from kiosk.store.sqlite_store import ROLES, Person, SqliteStore, unseen_rows
@@ -354,21 +354,38 @@ def delete_schedule(central: Central, schedule_id: str) -> None:
     _stamp(central, "schedules", schedule_id, {"deleted": True})
 
 
-def cancel_dates(central: Central, class_code: str, days: list[date], cancel: bool = True) -> int:
+def cancel_dates(central: Central, class_code: str, days: list[date], cancel: bool = True,
+                 schedule_id: str | None = None) -> int:
     """Cancel (or restore) the class's meetings on these local dates, on each of its schedules
-    that meets then; returns how many meetings changed. Every door pulls the schedule's dates."""
+    that meets then (or on schedule `schedule_id` alone); returns how many meetings changed.
+    AlreadyHeld, with nothing written, for a meeting a door has held. Every door pulls the dates."""
     with central.guard("cannot read schedules centrally"):
-        docs = list(central["schedules"].find({"class_code": class_code, **LIVE}))
-    changed = 0
+        docs = list(central["schedules"].find({"class_code": class_code, **LIVE,
+                                               **({"_id": schedule_id} if schedule_id else {})}))
+    changes = []
     for doc in docs:
         schedule = parse_schedule(doc).schedule
-        wanted = {d.isoformat() for d in days if (d not in schedule.cancelled) == cancel
-                  and replace(schedule, cancelled=frozenset()).meets_on(d)}
+        wanted = [d for d in days if (d not in schedule.cancelled) == cancel
+                  and replace(schedule, cancelled=frozenset()).meets_on(d)]
         if wanted:
-            have = set(doc.get("cancelled") or [])
-            _stamp(central, "schedules", doc["_id"], {"cancelled": sorted(have | wanted if cancel else have - wanted)})
-            changed += len(wanted)
-    return changed
+            changes.append((doc, schedule, wanted))
+    if cancel:
+        _refuse_held(central, [(schedule, d) for _, schedule, wanted in changes for d in wanted])
+    for doc, _, wanted in changes:
+        have, dates = set(doc.get("cancelled") or []), {d.isoformat() for d in wanted}
+        _stamp(central, "schedules", doc["_id"], {"cancelled": sorted(have | dates if cancel else have - dates)})
+    return sum(len(wanted) for _, _, wanted in changes)
+
+
+def _refuse_held(central: Central, meetings: list[tuple[Schedule, date]]) -> None:
+    """AlreadyHeld for the first of these meetings whose session a door has pushed."""
+    found = {m.session_id: m for m in (meeting(s, d, ClassInfo(s.class_code, ""), timedelta(0)) for s, d in meetings)}
+    if not found:
+        return
+    with central.guard("cannot read sessions centrally"):
+        held = central["sessions"].find_one({"_id": {"$in": sorted(found)}}, {"_id": 1})
+    if held is not None:
+        raise AlreadyHeld(found[held["_id"]].class_code, found[held["_id"]].starts_at)
 
 
 def _room_schedules(central: Central, room: str) -> list[tuple[str, Schedule]]:

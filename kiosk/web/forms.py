@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from kiosk.enrolment.rules import MAX_ID_LEN
+
 MAX_FORM_BYTES = 8 * 1024  # a login or a mark with its reason fits many times over
 MAX_FIELDS = 20
 MAX_REASON = 200
@@ -65,3 +67,12 @@ def parse_day(text: str | None, what: str = "date") -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise WebError(400, f"{what} {text} is out of range ({FIRST_DAY} to {LAST_DAY})")
     return day
+
+
+def class_code_in_path(request: Request) -> str:
+    """The class code of a /class/{code}/... URL, whole. One longer than the id rule allows is no
+    class the console opens (404): cutting it short could name another class that shares its start."""
+    code = request.path_params["code"]
+    if len(code) > MAX_ID_LEN:
+        raise WebError(404, f"unknown class: a class code has at most {MAX_ID_LEN} characters, this one {len(code)}")
+    return code

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.model import Roll, RollLine
+from kiosk.reports.rows import unmarked
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,14 @@ class SessionView:
     failed_live_checks: int | None = 0
 
     @property
+    def unmarked(self) -> str:
+        """What a line with no status is: "not yet", or "not marked" once the session ended."""
+        return unmarked(self.state)
+
+    @property
     def counts(self) -> Counter:
-        found = Counter(line.status or "not_yet" for line in self.lines)
+        """By status; lines with none under `unmarked` (not_yet or not_marked)."""
+        found = Counter(line.status or self.unmarked.replace(" ", "_") for line in self.lines)
         found["roster"] = len(self.lines)
         return found
 

@@ -20,7 +20,7 @@ from kiosk.staff.register import mark_meeting, meeting_by_id
 from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import blocking, page, signed_form, signed_in, state
 from kiosk.web.downloads import attendance_file, checked_kind
-from kiosk.web.forms import WebError, parse_day
+from kiosk.web.forms import WebError, class_code_in_path, parse_day
 from kiosk.web.model import SessionView
 
 MAX_ID = 100
@@ -178,8 +178,7 @@ async def _session(request: Request) -> SessionView:
 
 async def _class(request: Request):
     signed = signed_in(request)
-    code = request.path_params["code"][:MAX_ID]
-    return require_class(signed, await blocking(state(request).source.classes), code)
+    return require_class(signed, await blocking(state(request).source.classes), class_code_in_path(request))
 
 
 def _session_id(request: Request) -> str:

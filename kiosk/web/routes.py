@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment
-from starlette.routing import Route
+from starlette import routing
+from starlette.routing import Match
 
+from kiosk.enrolment.rules import MAX_ID_LEN
 from kiosk.model import STATUSES
+from kiosk.reports.rows import NOT_MARKED, NOT_YET
 from kiosk.web import api, attempts, downloads, pages
 from kiosk.web.console import classes, oneroster, people, staff, timetable
 
-STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet"}
+STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused", "": "Not yet",
+                NOT_YET: "Not yet", NOT_MARKED: "Not marked"}
 METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code",
                 "confirmed": "confirmed from the door's picture", "": ""}
 STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
+
+
+class Route(routing.Route):
+    """A route that keeps an encoded '/' inside its segment. The server decodes the path before
+    routing, so /class/C%2FD (a class made before codes followed the id rule) would reach
+    /class/{code}/{what} as C and D; a path sent with %2F is matched as sent, and each
+    parameter decoded then."""
+
+    def matches(self, scope):
+        raw = scope.get("raw_path") or b""
+        if scope["type"] != "http" or b"%2f" not in raw.lower():
+            return super().matches(scope)
+        match, child = super().matches({**scope, "path": raw.decode("ascii", "replace")})
+        if match is not Match.NONE:
+            child["path_params"] = {k: unquote(v) if isinstance(v, str) else v for k, v in child["path_params"].items()}
+        return match, child
+
 
 ROUTES = [
     Route("/", pages.home),
@@ -71,6 +93,7 @@ ROUTES = [
 
 
 def add_filters(env: Environment, web) -> None:
+    env.filters["segment"] = lambda text: quote(str(text), safe="")  # an id as one path segment ('/' too)
     env.filters["hhmm"] = lambda moment: moment.astimezone(web.tz).strftime("%H:%M") if moment else ""
     env.filters["when"] = _when
     env.filters["day"] = lambda moment: moment.astimezone(web.tz).date().isoformat()
@@ -80,6 +103,7 @@ def add_filters(env: Environment, web) -> None:
     env.filters["ago"] = _ago
     env.filters["percent"] = lambda share: f"{share:.0%}"
     env.globals["STATUSES"] = STATUSES
+    env.globals["MAX_ID_LEN"] = MAX_ID_LEN  # a class code's longest, as a person id's
 
 
 def _when(moment: datetime | None) -> str:

@@ -105,9 +105,23 @@ def test_schedules_remove_cancel_and_overlap(cli, store):
     code, _, err = cli("schedule", "cancel-date", "CS101", "--date", "2026-12-24")
     assert code == 1 and "does not meet on 2026-12-24 (Thursday)" in err
     assert cli("schedule", "cancel-date", "CS101", "--date", "2026-12-23", "--undo")[0] == 0
+    (meeting,) = [m for m in _meetings(store, "2026-12-30") if m.class_code == "CS101"]
+    store.activate_session(meeting)  # the door holds 30 December's meeting
+    code, _, err = cli("schedule", "cancel-date", "CS101", "--date", "2026-12-28", "--until", "2027-01-03")
+    assert code == 1 and "CS101 on 2026-12-30 at 09:00 is already held" in err and "end it instead" in err
+    assert "cancelled" not in cli("schedule", "list")[1]
     assert cli("schedule", "remove", "1")[0] == 0
     code, _, err = cli("schedule", "remove", "1")
     assert code == 1 and "unknown schedule 1" in err
+
+
+def _meetings(store, day: str):
+    from datetime import timedelta
+
+    from kiosk.scheduler.timetable import meetings_around
+
+    noon = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+    return meetings_around(store.schedules(), store.classes(), noon, timedelta(minutes=10), days_ahead=1)
 
 
 def _two_sessions(store):

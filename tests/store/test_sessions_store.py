@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from kiosk.errors import StoreError
+from kiosk.errors import AlreadyHeld, StoreError
 from kiosk.model import Schedule
 from kiosk.scheduler.timetable import current_and_next
 from kiosk.store import rosters, staff
 from kiosk.store.audit import audit_entries
-from kiosk.store.cancellations import cancel_date, restore_date
+from kiosk.store.cancellations import cancel_date, change_dates, restore_date
 from kiosk.store.pins import hash_pin, pin_holders, pin_problem, set_pin, verify_pin
 from kiosk.store.sessions import Actor, end_session_complete, mark_manual, session_reconciliation
 from kiosk.store.sqlite_store import AttendanceRow, Person, SqliteStore
@@ -135,6 +135,19 @@ def test_cancel_and_restore_a_date(store):
         cancel_date(store, "CS101", date(2026, 11, 26))
     assert restore_date(store, "CS101", date(2026, 11, 25)) == 1
     assert store.schedules()[0].cancelled == frozenset()
+
+
+def test_one_meeting_of_a_day_is_cancelled_and_one_already_held_is_refused(store, session_id):
+    later = store.add_schedule(Schedule("CS101", time(14), time(15), "Europe/London", weekdays=frozenset({2})))
+    day = date(2026, 11, 25)
+    assert cancel_date(store, "CS101", day, "trip", schedule_id=later) == [later]
+    assert {s.id: s.cancelled for s in store.schedules()} == {1: frozenset(), later: {day}}
+    with pytest.raises(AlreadyHeld, match="CS101 on 2026-11-25 at 09:00 is already held .* end it instead"):
+        cancel_date(store, "CS101", day, schedule_id=1)  # its session is on (session_id)
+    assert restore_date(store, "CS101", day, schedule_id=later) == 1
+    with pytest.raises(AlreadyHeld):  # a break ending on the held day: the week before is not cancelled either
+        change_dates(store, "CS101", [day - timedelta(days=7 - n) for n in range(8)], "break")
+    assert all(not s.cancelled for s in store.schedules())
 
 
 def test_remove_class_keeps_history(store, session_id):

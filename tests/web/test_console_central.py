@@ -97,3 +97,34 @@ def test_with_the_central_database_down_a_change_is_refused_and_nothing_is_writt
     doors[1].sync()
     assert doors[1].store.class_record("ART9").room == "C3"
     assert staff.staff_members(doors[1].store)[0].id == "boss"
+
+
+def test_cancel_this_day_cancels_one_meeting_centrally_and_never_one_a_door_held(school):
+    boss, doors, office, server = school
+    token = boss.csrf("/classes")
+    assert boss.post("/classes", {"csrf": token, "code": "HIST", "name": "History", "room": "B12"}).status == 303
+    for start, end in (("09:00", "10:00"), ("14:00", "15:00")):
+        assert boss.post("/timetable", {"csrf": token, "class_code": "HIST", "start": start, "end": end,
+                                        "day_wed": "wed"}).status == 303
+    ids = {f"{s.start:%H:%M}": s.id for s in office.store.schedules() if s.class_code == "HIST"}
+    form = {"csrf": token, "class_code": "HIST", "from": "2026-12-02"}
+    assert boss.post("/timetable/cancel", {**form, "schedule_id": str(ids["14:00"])}).status == 303
+    docs = {d["start"]: d.get("cancelled") for d in _schedules(server, "HIST")}
+    assert docs == {"09:00": None, "14:00": ["2026-12-02"]}
+    client = server.client()  # a door held the 09:00 meeting and pushed its session
+    try:
+        client[server.database]["sessions"].insert_one({"_id": "HIST@2026-12-02T09:00Z", "class_code": "HIST"})
+    finally:
+        client.close()
+    for extra in ({"schedule_id": str(ids["09:00"])}, {}):
+        reply = boss.post("/timetable/cancel", {**form, **extra})
+        assert reply.status == 400 and "HIST on 2026-12-02 at 09:00 is already held" in reply.text
+    assert {d["start"]: d.get("cancelled") for d in _schedules(server, "HIST")} == docs
+
+
+def _schedules(server, code: str) -> list[dict]:
+    client = server.client()
+    try:
+        return list(client[server.database]["schedules"].find({"class_code": code}))
+    finally:
+        client.close()

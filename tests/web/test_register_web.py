@@ -67,3 +67,27 @@ def test_before_it_opens_a_meeting_has_no_register(cfg, store):
         assert session_roll(store, ART2) is None
     finally:
         web.stop()
+
+
+def test_an_ended_register_shows_the_unmarked_as_not_marked_like_its_export(cfg, store):
+    # The fixture's rosters are stamped with the real time; here they stood before the meeting.
+    store.conn.execute("UPDATE roster SET added_at = '2026-11-01T00:00:00+00:00'")
+    store.conn.commit()
+    web = RunningWeb(cfg, clock_at(11, 0))  # ART2 ran 09:30-10:30: its register opens already ended
+    try:
+        other = web.client()
+        other.sign_in("other")
+        assert tap(other, ART2, "ana", "present").status == 303
+        assert session_roll(store, ART2).session.state == "ended"
+        page = other.get(f"/session/{quote(ART2)}").text
+        tom = page[page.index('data-person="tom"'):]
+        assert '<span class="badge">Not marked</span>' in tom[:tom.index("</li>")] and "Not yet" not in page
+        assert "<b>1</b> not marked" in page
+        card = other.get(f"/session/{quote(ART2)}/card").text
+        assert '<span class="badge">Not marked</span>' in card and 'data-count="not_marked">1<' in card
+        assert "Not yet" not in card and "not yet" not in card
+        csv = other.get(f"/session/{quote(ART2)}/attendance.csv").text
+        assert ",ART2,2026-11-25T09:30:00+00:00,not marked," in csv
+        assert "<td>1</td><td>0</td><td>0</td><td>1</td>" in other.get("/class/ART2").text  # ana; tom not marked
+    finally:
+        web.stop()

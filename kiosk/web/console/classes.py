@@ -16,9 +16,7 @@ from kiosk.store.staff import staff_members
 from kiosk.web.console.access import as_school, check_csrf, read_store, require_admin
 from kiosk.web.console.uploads import read_upload
 from kiosk.web.context import page, signed_form, signed_in
-from kiosk.web.forms import WebError
-
-MAX_CODE = 40
+from kiosk.web.forms import WebError, class_code_in_path
 
 
 async def classes_list(request: Request) -> Response:
@@ -33,7 +31,7 @@ async def classes_list(request: Request) -> Response:
 async def class_create(request: Request) -> Response:
     signed, form = await signed_form(request)
     require_admin(request)
-    code, name = form.get("code", "").strip()[:MAX_CODE], form.get("name", "").strip()
+    code, name = form.get("code", "").strip(), form.get("name", "").strip()  # the id rule: School.add_class
     students = _ids(form.get("students", ""))
     try:
         await as_school(request, signed, lambda school: school.add_class(
@@ -43,14 +41,14 @@ async def class_create(request: Request) -> Response:
         return page(request, "classes.html", err.status, records=records, staff=staff, flash="", form=form,
                     error=err.message)
     signed.flash = f"class {code} added"
-    return RedirectResponse(f"/class/{quote(code)}", 303)
+    return RedirectResponse(f"/class/{quote(code, safe='')}", 303)
 
 
 async def class_change(request: Request) -> Response:
     """POST /class/{code}/{what}: edit, roster-add, roster-remove, remove."""
     signed, form = await signed_form(request)
     require_admin(request)
-    code, what = request.path_params["code"][:MAX_CODE], request.path_params["what"]
+    code, what = class_code_in_path(request), request.path_params["what"]
     if what == "remove" and form.get("confirm", "").strip() != code:
         raise WebError(400, f"type the class's code ({code}) to confirm removing it")
     actions = {
@@ -66,7 +64,7 @@ async def class_change(request: Request) -> Response:
     signed.flash = {"edit": "class updated", "roster-remove": "removed from the roster",
                     "remove": f"class {code} removed (its past attendance is kept)"}.get(
         what, f"{len(done or [])} added to the roster")
-    return RedirectResponse("/classes" if what == "remove" else f"/class/{quote(code)}", 303)
+    return RedirectResponse("/classes" if what == "remove" else f"/class/{quote(code, safe='')}", 303)
 
 
 async def class_import(request: Request) -> Response:
@@ -74,7 +72,7 @@ async def class_import(request: Request) -> Response:
     signed = require_admin(request)
     form, files = await read_upload(request)
     check_csrf(signed, form)
-    code = request.path_params["code"][:MAX_CODE]
+    code = class_code_in_path(request)
     if len(files) != 1:
         raise WebError(400, "choose one CSV file")
     try:
@@ -91,7 +89,7 @@ async def class_import(request: Request) -> Response:
     signed.flash = (f"{len(report.added)} added ({len(report.created)} awaiting enrolment), {len(report.already)} "
                     f"already on the roster, {len(report.bad)} bad row(s)" +
                     (": " + "; ".join(lines[:10]) if lines else ""))
-    return RedirectResponse(f"/class/{quote(code)}", 303)
+    return RedirectResponse(f"/class/{quote(code, safe='')}", 303)
 
 
 def _ids(text: str) -> list[str]:

@@ -46,18 +46,19 @@ def _keep(p, wanted: str, query: str) -> bool:
 
 
 async def people_list(request: Request) -> Response:
-    require_admin(request)
+    signed = require_admin(request)
     wanted = request.query_params.get("filter", "all")
     wanted = wanted if wanted in FILTERS else "all"
     query = request.query_params.get("q", "").strip()[:80]
     everyone, classes = await read_store(request, lambda s: (people_overview(s), roster_memberships(s)))
     shown = [p for p in everyone if _keep(p, wanted, query.casefold())]
+    flash, signed.flash = signed.flash, ""  # an erasure lands here
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     number = min(pages, max(1, int(text))) if (text := request.query_params.get("page", "1")).isdigit() else 1
     first = (number - 1) * PAGE_SIZE
     return page(request, "people.html", people=shown[first:first + PAGE_SIZE], matching=len(shown),
                 first=first, number=number, pages=pages, total=len(everyone), classes=classes, filters=FILTERS,
-                wanted=wanted, query=query, state_of=_state_of)
+                wanted=wanted, query=query, state_of=_state_of, flash=flash)
 
 
 async def api_people(request: Request) -> Response:
@@ -70,11 +71,13 @@ async def api_people(request: Request) -> Response:
 
 
 async def person_page(request: Request, flash: str = "", status: int = 200, outcomes=None) -> Response:
-    require_admin(request)
+    signed = require_admin(request)
     pid = request.path_params["person_id"][:MAX_ID]
     details = await read_store(request, lambda s: person_details(s, pid))
     if details is None:
         raise WebError(404, f"unknown person {pid!r}")
+    pending, signed.flash = signed.flash, ""  # a change's confirmation (person_change): shown here, once
+    flash = flash or pending
     if not flash and request.query_params.get("enrolled", "").isdigit():  # arrived from "Add a person"
         flash = f"Enrolled from {request.query_params['enrolled']} photo(s)."
     attended = details.statuses.get("present", 0) + details.statuses.get("late", 0)
@@ -98,8 +101,7 @@ async def person_create(request: Request) -> Response:
     problem = person_id_problem(pid) or name_problem(name) or (None if role in ROLES else f"role {role!r} is not known")
     if problem:
         return page(request, "person_new.html", 400, roles=ROLES, form=form, outcomes=[], error=problem)
-    consent = Consent(form["consent_by"].strip(), form.get("guardian", "").strip()) if form.get("consent_by", "").strip() \
-        else None
+    consent = Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))
     person = Person(pid, name, role)
     if not files:
         await as_school(request, signed, lambda school: school.add_person(person))
@@ -161,8 +163,7 @@ async def person_change(request: Request) -> Response:
     actions = {
         "name": lambda s: s.rename(pid, form.get("name", "")),
         "role": lambda s: s.set_role(pid, form.get("role", "")),
-        "consent": lambda s: s.record_consent(pid, Consent(form.get("consent_by", "").strip() or "self",
-                                                            form.get("guardian", "").strip())),
+        "consent": lambda s: s.record_consent(pid, Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))),
         "opt-out": lambda s: s.opt_out(pid, True),
         "opt-in": lambda s: s.opt_out(pid, False),
         "code-revoke": lambda s: s.revoke_code(pid),

@@ -70,7 +70,8 @@ async def schedule_remove(request: Request) -> Response:
 
 
 async def schedule_cancel(request: Request) -> Response:
-    """One date (a holiday) or a span (a term break); `undo` restores."""
+    """One date (a holiday) or a span (a term break) of a class, or with `schedule_id` one meeting
+    ("Cancel this day" beside it); `undo` restores. A meeting already held is refused (400)."""
     signed, form = await signed_form(request)
     require_admin(request)
     first = parse_day(form.get("from"), "the first date")
@@ -79,11 +80,19 @@ async def schedule_cancel(request: Request) -> Response:
         raise WebError(400, f"the dates run from the first to the last, at most {MAX_SPAN_DAYS} days")
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     cancel = form.get("undo") != "1"
-    code = form.get("class_code", "")
+    code, schedule_id = form.get("class_code", ""), _schedule_id(form.get("schedule_id") or None)
     count = await as_school(request, signed, lambda school: school.cancel_dates(
-        code, days, form.get("reason", "").strip()[:120], cancel))
+        code, days, form.get("reason", "").strip()[:120], cancel, schedule_id))
     signed.flash = f"{code}: {count} meeting(s) {'cancelled' if cancel else 'restored'}"
     return _back(form)
+
+
+def _schedule_id(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or len(text) > 12:
+        raise WebError(400, f"schedule {text[:20]!r} is not a schedule's number")
+    return int(text)
 
 
 def _schedule_from(form: dict[str, str], web) -> Schedule:

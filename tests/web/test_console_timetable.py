@@ -1,0 +1,66 @@
+"""The console's timetable over real HTTP (the real app under uvicorn, a real SQLite file):
+"Cancel this day" beside a meeting cancels that meeting, and a meeting already held is not
+cancelled at all."""
+
+from __future__ import annotations
+
+from datetime import time as dtime
+
+import pytest
+from web_support import DAY, check_in
+
+from kiosk.model import Schedule, parse_weekdays
+
+WEEK = {"room": "B12", "week": "2026-11-23"}
+
+
+@pytest.fixture
+def boss(web):
+    client = web.client()
+    client.sign_in("boss")
+    return client
+
+
+@pytest.fixture
+def twice(store, cfg, clock):
+    """CS101 meets twice today in B12: 09:00 (on now, Maya checked in) and, weekly, 11:00."""
+    check_in(cfg, clock, "maya")
+    return store.add_schedule(Schedule("CS101", dtime(11), dtime(12), "Europe/London", weekdays=parse_weekdays("wed")))
+
+
+def cancelled(store) -> dict:
+    return {s.start.strftime("%H:%M"): sorted(d.isoformat() for d in s.cancelled)
+            for s in store.schedules() if s.class_code == "CS101"}
+
+
+def cancel(boss, schedule_id, **extra):
+    token = boss.csrf("/timetable?room=B12&week=2026-11-23")
+    form = {"csrf": token, "class_code": "CS101", "from": DAY.isoformat(), **WEEK, **extra}
+    return boss.post("/timetable/cancel", {**form, "schedule_id": str(schedule_id)} if schedule_id else form)
+
+
+def test_cancel_this_day_cancels_that_meeting_only(boss, store, twice):
+    page = boss.get("/timetable?room=B12&week=2026-11-23").text
+    assert f'name="schedule_id" value="{twice}"' in page
+    reply = cancel(boss, twice)
+    assert reply.status == 303
+    assert cancelled(store) == {"09:00": [], "11:00": ["2026-11-25"]}
+    assert "CS101: 1 meeting(s) cancelled" in boss.get(reply.headers["location"]).text
+    assert cancel(boss, twice, undo="1").status == 303
+    assert cancelled(store) == {"09:00": [], "11:00": []}
+
+
+def test_a_meeting_already_held_is_refused_not_cancelled(boss, store, twice):
+    (held,) = [s.id for s in store.schedules() if s.class_code == "CS101" and s.start == dtime(9)]
+    reply = cancel(boss, held)
+    assert reply.status == 400 and "already held" in reply.text and "end it instead" in reply.text
+    whole_day = cancel(boss, None)  # the class's whole day (a holiday) holds the 09:00 meeting too
+    assert whole_day.status == 400 and "09:00 is already held" in whole_day.text
+    assert cancelled(store) == {"09:00": [], "11:00": []}
+
+
+def test_a_schedule_of_another_class_or_no_number_is_refused(boss, store, twice):
+    (art,) = [s.id for s in store.schedules() if s.class_code == "ART2"]
+    assert cancel(boss, art).status == 400
+    assert cancel(boss, "x").status == 400
+    assert cancelled(store) == {"09:00": [], "11:00": []}
