@@ -54,7 +54,7 @@ async def login(request: Request) -> Response:
             wait = math.ceil(result.retry_after)
             raise WebError(429, f"too many wrong PINs: try again in {wait} s", {"Retry-After": str(wait)})
         raise WebError(401, "wrong staff id or PIN")
-    signed = web.sessions.create(result.person)
+    signed = web.sessions.create(result.person, result.pin_stamp)
     response = RedirectResponse("/today", 303)
     response.set_cookie(COOKIE, signed.token, httponly=True, samesite="strict", secure=web.secure_cookie, path="/")
     return response
@@ -72,7 +72,7 @@ async def logout(request: Request) -> Response:
 async def attendance(request: Request) -> Response:
     """The rows `main.py attendance export --date D [--class C]` writes, as JSON objects."""
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     day = parse_day(request.query_params.get("date"))
     code = request.query_params.get("class") or None
     classes = await blocking(web.source.classes)
@@ -86,7 +86,7 @@ async def attendance(request: Request) -> Response:
 async def events(request: Request) -> Response:
     """Server-sent events: one `attendance` event per row written or changed."""
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     allowed = allowed_codes(signed, await blocking(web.source.classes))
     since = request.headers.get("last-event-id") or request.query_params.get("since")
     start = web.hub.resume_point(since)

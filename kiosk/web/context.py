@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.store.pins import pin_holder
 from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
 from kiosk.web.events import EventHub
 from kiosk.web.forms import WebError, read_form
@@ -86,18 +87,30 @@ def state(request: Request) -> WebState:
     return request.app.state.web
 
 
-def signed_in(request: Request) -> StaffLogin:
-    """The signed-in browser, or WebError 401 (a page says sign in again; /api/ answers JSON)."""
-    login = state(request).sessions.get(request.cookies.get(COOKIE))
+async def signed_in(request: Request) -> StaffLogin:
+    """The signed-in browser, with its person's role as the store has it now, or WebError 401 (a page
+    says sign in again; /api/ answers JSON). Read once per request: one row by primary key."""
+    known = getattr(request.state, "signed", None)
+    if known is not None:
+        return known
+    web = state(request)
+    token = request.cookies.get(COOKIE)
+    login = web.sessions.get(token)
+    if login is not None:
+        # The role taken at sign-in is not trusted: a demoted or removed member loses access now.
+        person_id = login.person.id
+        web.sessions.settle(person_id, await blocking(lambda: pin_holder(web.stores.get(), person_id)))
+        login = web.sessions.peek(token)
     if login is None:
-        raise WebError(401, "your session has ended or is not valid: sign in again"
-                       if request.cookies.get(COOKIE) else "sign in first")
+        plain = "your session has ended or is not valid: sign in again" if token else "sign in first"
+        raise WebError(401, web.sessions.why_ended(token) or plain)
+    request.state.signed = login
     return login
 
 
 async def signed_form(request: Request, **limits) -> tuple[StaffLogin, dict[str, str]]:
     """A POST from a signed-in browser, with its CSRF token checked (WebError 401 / 403 otherwise)."""
-    signed = signed_in(request)
+    signed = await signed_in(request)
     form = await read_form(request, **limits)
     if not signed.csrf_ok(form.get("csrf")):
         raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
