@@ -93,4 +93,4 @@ async def events(request: Request) -> Response:
     body = event_stream(web.hub, start, lambda code: visible(allowed, code),
                         lambda: web.sessions.peek(signed.token) is not None)
     return StreamingResponse(body, media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                             headers={"X-Accel-Buffering": "no"})  # (never cached: kiosk/web/security.py)

@@ -30,7 +30,7 @@ from kiosk.web.auth import PinLogin, WebSessions
 from kiosk.web.context import COOKIE, HERE, WebState, page, state
 from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError
-from kiosk.web.security import HEADERS, SecurityHeaders
+from kiosk.web.security import HEADERS, NO_STORE, SecurityHeaders
 from kiosk.web.source import AttendanceSource
 from kiosk.web.stores import ThreadStores
 from kiosk.web.syncing import sync_loop
@@ -67,9 +67,10 @@ async def on_crash(request: Request, err: Exception) -> Response:
     """A bug, not bad input: logged with its traceback, answered with a plain 500 page."""
     log.error("%s %s failed: %s", request.method, request.url.path, err, exc_info=err)
     if request.url.path.startswith("/api/"):  # (outside the middleware: its headers are added here)
-        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500, headers=HEADERS)
+        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500,
+                            headers={**HEADERS, **NO_STORE})
     return HTMLResponse("<!doctype html><title>Error</title><h1>Something went wrong</h1>"
-                        "<p>The error is in the server's log.</p>", 500, headers=HEADERS)
+                        "<p>The error is in the server's log.</p>", 500, headers={**HEADERS, **NO_STORE})
 
 
 def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: float = IDLE_S,
