@@ -27,7 +27,7 @@ from kiosk.errors import KioskError
 from kiosk.staff.sign_in import SharedLockout
 from kiosk.web import routes
 from kiosk.web.auth import PinLogin, WebSessions
-from kiosk.web.context import COOKIE, HERE, WebState, page, state
+from kiosk.web.context import COOKIE, HERE, WebState, login_url, page, state
 from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError
 from kiosk.web.security import HEADERS, NO_STORE, SecurityHeaders
@@ -48,7 +48,7 @@ async def on_web_error(request: Request, err: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": err.message, "status": err.status}, err.status, headers=err.headers)
     if err.status == 401 and request.method == "GET" and not request.cookies.get(COOKIE):
-        return RedirectResponse("/login", 303)  # a first visit: straight to the sign-in form
+        return RedirectResponse(login_url(request), 303)  # a first visit: straight to the sign-in form
     login = None if err.status == 401 else state(request).sessions.get(request.cookies.get(COOKIE))
     response = page(request, "error.html", err.status, error=err, login=login)
     response.headers.update(err.headers)

@@ -9,6 +9,7 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -22,7 +23,7 @@ from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
 from kiosk.web.events import EventHub
 from kiosk.web.forms import WebError, read_form
 from kiosk.web.limits import LoginLimiter
-from kiosk.web.security import LOGIN_COOKIE, LoginCsrf
+from kiosk.web.security import LOGIN_COOKIE, LoginCsrf, return_path
 from kiosk.web.source import AttendanceSource, school_zone
 from kiosk.web.stores import DatabaseHealth, ThreadStores
 
@@ -117,10 +118,32 @@ async def signed_form(request: Request, **limits) -> tuple[StaffLogin, dict[str,
     return signed, form
 
 
+def return_to(request: Request) -> str:
+    """The page this browser was on, to go back to once signed in ("" for Today): the one asked
+    for, or for a form the page it was sent from (the Referer, when it is this server's)."""
+    if request.url.path == "/login":  # a sign-in refused: the form keeps where it was going
+        return return_path(request.query_params.get("next"))
+    if request.method == "GET":
+        query = request.scope.get("query_string") or b""
+        target = request.scope.get("raw_path") or request.url.path.encode()  # as sent, still %-encoded
+        return return_path((target + (b"?" + query if query else b"")).decode("latin-1"))
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host"):
+        return ""
+    return return_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+def login_url(request: Request) -> str:
+    target = return_to(request)
+    return f"/login?next={quote(target, safe='/')}" if target else "/login"
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     web = state(request)
     if "login" not in context:
         context["login"] = web.sessions.peek(request.cookies.get(COOKIE))
+    if context["login"] is None:  # the sign-in form may be on it: where it goes once signed in
+        context.setdefault("next_path", return_to(request))
     context.setdefault("source_name", web.source.name)
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     fresh = context["login"] is None and len(nonce) < 16

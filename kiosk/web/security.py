@@ -11,6 +11,8 @@
 - The login form has no session yet, so its CSRF token is a signed double-submit: a random
   value in an HttpOnly, SameSite=Strict cookie, and its HMAC under a key of this server run in
   the form. A page elsewhere can neither read the cookie nor compute the HMAC.
+- After signing in, a browser goes back to the page it was on, but only to a path on this
+  site (`return_path`): the `next` it carries is never trusted to name another site.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -30,6 +33,7 @@ HEADERS = {
 NO_STORE = {"cache-control": "no-store", "pragma": "no-cache"}  # pragma: for HTTP/1.0 caches
 STATIC = "/static/"
 LOGIN_COOKIE = "login_csrf"
+MAX_RETURN = 512  # characters of a path to come back to; a longer one goes to Today
 
 
 class SecurityHeaders:
@@ -76,3 +80,18 @@ class LoginCsrf:
 
     def valid(self, nonce: str | None, sent: str | None) -> bool:
         return bool(nonce) and bool(sent) and hmac.compare_digest(self.token(nonce).encode(), sent.encode())
+
+
+def return_path(text: str | None) -> str:
+    r"""`text` if it is a page of this site to come back to after signing in, else "" (Today).
+
+    Only a path: "//host" and "/\host" name another site to a browser, which also drops tabs
+    and newlines ("/\t/host"), so anything but printable ASCII without a backslash is refused."""
+    if not text or len(text) > MAX_RETURN or not text.startswith("/") or text.startswith("//"):
+        return ""
+    if any(not "!" <= ch <= "~" or ch == "\\" for ch in text):
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc or parts.path in ("/login", "/logout") or text in ("/", "/today"):
+        return ""
+    return text
