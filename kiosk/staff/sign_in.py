@@ -26,7 +26,7 @@ from typing import Callable
 
 from kiosk.clock import system_uptime
 from kiosk.store.lockouts import LockoutRecord, lockout_records, update_lockouts
-from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, verify_pin
+from kiosk.store.pins import MAX_LEN, hash_pin, pin_holders, pin_stamp, verify_pin
 from kiosk.store.sqlite_store import Person, SqliteStore
 
 QUIET_RESET_S = 3600.0  # an hour without a lockout forgets earlier lockouts
@@ -200,6 +200,7 @@ class WebSignIn:
     retry_after: float = 0.0  # > 0: locked out for this long
     lock_started: float = 0.0  # > 0: this wrong PIN started a lock
     known_id: bool = False  # the staff id is a PIN holder's (so it may be written in the audit trail)
+    pin_stamp: str = ""  # of the PIN just checked: a session ends once the PIN is set again
 
 
 def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, pin: str,
@@ -243,7 +244,7 @@ class WebPinCheck:
         hashed = holder[1] if holder else self._decoy_hash()
         if verify_pin(pin[:MAX_LEN + 1], hashed) and holder is not None:
             lockouts.give_back(subject, slot)
-            return WebSignIn(holder[0], known_id=True)
+            return WebSignIn(holder[0], known_id=True, pin_stamp=pin_stamp(hashed))
         return WebSignIn(None, slot.remaining_if_wrong, lock_started=slot.lock_started, known_id=holder is not None)
 
     def _decoy_hash(self) -> str:

@@ -10,9 +10,10 @@ import hashlib
 import hmac
 import os
 import sqlite3
+from dataclasses import dataclass
 
 from kiosk.errors import StoreError
-from kiosk.store.database import Database, utc_now
+from kiosk.store.database import Database, sha256_hex, utc_now
 from kiosk.store.sqlite_store import Person
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -98,3 +99,27 @@ def pin_holders(db: Database, instructor_ids: list[str]) -> list[tuple[Person, s
         tuple(instructor_ids),
     )
     return [(Person(r["id"], r["name"], r["role"]), r["pin_hash"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class PinHolder:
+    """A staff member as the store has them now: their role, and a stamp of their PIN."""
+
+    person: Person
+    pin_stamp: str  # changes whenever the PIN is set again (a fresh salt); says nothing of the PIN
+
+
+def pin_stamp(pin_hash: str) -> str:
+    # A digest of the salted hash, so whoever keeps it (a web session) holds no hash to attack.
+    return sha256_hex(pin_hash)[:32]
+
+
+def pin_holder(db: Database, person_id: str) -> PinHolder | None:
+    """The person if they are staff with a PIN now, else None (removed, a student, erased, no PIN).
+    One row by primary key: the web view asks it on every signed-in request."""
+    rows = db.query("SELECT p.id, p.name, p.role, k.pin_hash FROM pins k JOIN people p ON p.id = k.person_id"
+                    " WHERE k.person_id = ? AND p.role IN ('instructor', 'admin')", (person_id,))
+    if not rows:
+        return None
+    row = rows[0]
+    return PinHolder(Person(row["id"], row["name"], row["role"]), pin_stamp(row["pin_hash"]))

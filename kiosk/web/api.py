@@ -13,7 +13,9 @@ from kiosk.web.access import allowed_codes, require_class, visible
 from kiosk.web.context import COOKIE, blocking, page, signed_form, signed_in, state
 from kiosk.web.events import event_stream
 from kiosk.web.forms import WebError, parse_day, read_form
-from kiosk.web.security import LOGIN_COOKIE
+from kiosk.web.security import LOGIN_COOKIE, return_path
+
+NOTES = {"signed-out": "You are signed out."}  # what the sign-in form says, by its fixed name (never echoed)
 
 
 async def healthz(request: Request) -> Response:
@@ -26,9 +28,10 @@ async def healthz(request: Request) -> Response:
 
 
 async def login_form(request: Request) -> Response:
+    """The sign-in form; `?next=PATH` is where it goes once signed in, `?why=` one of NOTES."""
     if state(request).sessions.peek(request.cookies.get(COOKIE)):
-        return RedirectResponse("/today", 303)
-    return page(request, "login.html")
+        return RedirectResponse(return_path(request.query_params.get("next")) or "/today", 303)
+    return page(request, "login.html", flash=NOTES.get(request.query_params.get("why", ""), ""))
 
 
 async def login(request: Request) -> Response:
@@ -54,8 +57,8 @@ async def login(request: Request) -> Response:
             wait = math.ceil(result.retry_after)
             raise WebError(429, f"too many wrong PINs: try again in {wait} s", {"Retry-After": str(wait)})
         raise WebError(401, "wrong staff id or PIN")
-    signed = web.sessions.create(result.person)
-    response = RedirectResponse("/today", 303)
+    signed = web.sessions.create(result.person, result.pin_stamp)
+    response = RedirectResponse(return_path(request.query_params.get("next")) or "/today", 303)
     response.set_cookie(COOKIE, signed.token, httponly=True, samesite="strict", secure=web.secure_cookie, path="/")
     return response
 
@@ -64,7 +67,7 @@ async def logout(request: Request) -> Response:
     web = state(request)
     signed, _ = await signed_form(request)
     web.sessions.end(signed.token)
-    response = RedirectResponse("/login", 303)
+    response = RedirectResponse("/login?why=signed-out", 303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
@@ -72,7 +75,7 @@ async def logout(request: Request) -> Response:
 async def attendance(request: Request) -> Response:
     """The rows `main.py attendance export --date D [--class C]` writes, as JSON objects."""
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     day = parse_day(request.query_params.get("date"))
     code = request.query_params.get("class") or None
     classes = await blocking(web.source.classes)
@@ -86,11 +89,11 @@ async def attendance(request: Request) -> Response:
 async def events(request: Request) -> Response:
     """Server-sent events: one `attendance` event per row written or changed."""
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     allowed = allowed_codes(signed, await blocking(web.source.classes))
     since = request.headers.get("last-event-id") or request.query_params.get("since")
     start = web.hub.resume_point(since)
     body = event_stream(web.hub, start, lambda code: visible(allowed, code),
                         lambda: web.sessions.peek(signed.token) is not None)
     return StreamingResponse(body, media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                             headers={"X-Accel-Buffering": "no"})  # (never cached: kiosk/web/security.py)

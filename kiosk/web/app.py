@@ -27,10 +27,10 @@ from kiosk.errors import KioskError
 from kiosk.staff.sign_in import SharedLockout
 from kiosk.web import routes
 from kiosk.web.auth import PinLogin, WebSessions
-from kiosk.web.context import COOKIE, HERE, WebState, page, state
+from kiosk.web.context import COOKIE, HERE, WebState, login_url, page, state
 from kiosk.web.events import EventHub, poll_changes
 from kiosk.web.forms import WebError
-from kiosk.web.security import HEADERS, SecurityHeaders
+from kiosk.web.security import HEADERS, NO_STORE, SecurityHeaders
 from kiosk.web.source import AttendanceSource
 from kiosk.web.stores import ThreadStores
 from kiosk.web.syncing import sync_loop
@@ -48,7 +48,7 @@ async def on_web_error(request: Request, err: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": err.message, "status": err.status}, err.status, headers=err.headers)
     if err.status == 401 and request.method == "GET" and not request.cookies.get(COOKIE):
-        return RedirectResponse("/login", 303)  # a first visit: straight to the sign-in form
+        return RedirectResponse(login_url(request), 303)  # a first visit: straight to the sign-in form
     login = None if err.status == 401 else state(request).sessions.get(request.cookies.get(COOKIE))
     response = page(request, "error.html", err.status, error=err, login=login)
     response.headers.update(err.headers)
@@ -67,9 +67,10 @@ async def on_crash(request: Request, err: Exception) -> Response:
     """A bug, not bad input: logged with its traceback, answered with a plain 500 page."""
     log.error("%s %s failed: %s", request.method, request.url.path, err, exc_info=err)
     if request.url.path.startswith("/api/"):  # (outside the middleware: its headers are added here)
-        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500, headers=HEADERS)
+        return JSONResponse({"error": "internal error, see the server log", "status": 500}, 500,
+                            headers={**HEADERS, **NO_STORE})
     return HTMLResponse("<!doctype html><title>Error</title><h1>Something went wrong</h1>"
-                        "<p>The error is in the server's log.</p>", 500, headers=HEADERS)
+                        "<p>The error is in the server's log.</p>", 500, headers={**HEADERS, **NO_STORE})
 
 
 def create_app(cfg: Config, clock: Clock, source: AttendanceSource, idle_s: float = IDLE_S,

@@ -70,7 +70,7 @@ def _day_reviews(web, day: date, class_code: str | None, actor) -> list[Review]:
 
 async def day_page(request: Request) -> Response:
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     text = request.query_params.get("date")
     day = parse_day(text) if text is not None else web.clock().astimezone(web.tz).date()
     code = (request.query_params.get("class") or "")[:MAX_ID] or None
@@ -84,7 +84,7 @@ async def day_page(request: Request) -> Response:
 
 async def session_page(request: Request) -> Response:
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     sid = request.path_params["session_id"][:MAX_ID]
 
     def read() -> Review | None:
@@ -108,7 +108,7 @@ async def session_page(request: Request) -> Response:
 async def api_attempts(request: Request) -> Response:
     """The day's attempts as JSON (401 without a session, 403 another instructor's class)."""
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     day = parse_day(request.query_params.get("date"))
     code = request.query_params.get("class") or None
 
@@ -136,7 +136,7 @@ def _as_json(r: Review, a: stored.Attempt, tz) -> dict:
 
 async def crop(request: Request) -> Response:
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     attempt_id = request.path_params["attempt_id"]
 
     def find():

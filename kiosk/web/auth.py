@@ -5,6 +5,10 @@ The PIN check and the lockout are the door's own (kiosk/staff/sign_in.py): a
 wrong PIN and an unknown staff id look the same from outside. The session token
 and the CSRF token are random, kept in memory only (a restart signs everyone
 out), and never logged.
+
+A session does not trust the role it was signed in with: every request reads the
+person afresh (kiosk/web/context.py), and `WebSessions.settle` ends the sessions
+the store no longer backs.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Callable
 
 from kiosk.enrolment.rules import person_id_problem
 from kiosk.staff.sign_in import MAX_STAFF_ID, SharedLockout, WebPinCheck, WebSignIn
-from kiosk.store.pins import MAX_LEN as PIN_MAX, MIN_LEN as PIN_MIN
+from kiosk.store.pins import MAX_LEN as PIN_MAX, MIN_LEN as PIN_MIN, PinHolder
 from kiosk.store.audit import AuditEntry
 from kiosk.store.sqlite_store import Person, SqliteStore
 
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 
 NOT_AN_ID = "(not an id)"
 MAX_SESSIONS = 1000  # signed-in browsers kept at once; the oldest idle one goes first
+NO_LONGER_STAFF = "you have been signed out: you are no longer staff here, or have no PIN"
+ACCESS_CHANGED = "you have been signed out: your role or PIN was changed; sign in again"
 
 
 @dataclass
@@ -39,6 +45,7 @@ class StaffLogin:
     csrf: str = field(repr=False)
     last_seen: float
     flash: str = ""  # what the next page says about the last action
+    pin_stamp: str = field(default="", repr=False)  # of the PIN signed in with (kiosk/store/pins.py)
 
     def csrf_ok(self, sent: str | None) -> bool:
         return bool(sent) and hmac.compare_digest(sent.encode(), self.csrf.encode())
@@ -91,10 +98,12 @@ class WebSessions:
         self.idle_s = idle_s
         self.now = now
         self._logins: dict[str, StaffLogin] = {}
+        self._ended: dict[str, str] = {}  # token -> why, for sessions the store stopped backing
         self._lock = threading.Lock()
 
-    def create(self, person: Person) -> StaffLogin:
-        login = StaffLogin(secrets.token_urlsafe(32), person, secrets.token_urlsafe(32), self.now())
+    def create(self, person: Person, pin_stamp: str = "") -> StaffLogin:
+        login = StaffLogin(secrets.token_urlsafe(32), person, secrets.token_urlsafe(32), self.now(),
+                           pin_stamp=pin_stamp)
         with self._lock:
             self._expire()
             if len(self._logins) >= MAX_SESSIONS:
@@ -126,6 +135,36 @@ class WebSessions:
     def end(self, token: str | None) -> None:
         with self._lock:
             self._logins.pop(token or "", None)
+
+    def settle(self, person_id: str, holder: PinHolder | None, acting: StaffLogin | None = None) -> None:
+        """Ends the sessions of `person_id` the store no longer backs: every one once they are not
+        staff with a PIN (`holder` None); else those signed in with another role or PIN. `acting`,
+        the session that just made a change, takes the new role and PIN on instead: an admin who
+        resets their own PIN or steps down to instructor stays signed in, as the new self."""
+        with self._lock:
+            if holder is not None and acting is not None and acting.person.id == person_id:
+                acting.pin_stamp = holder.pin_stamp
+                acting.person = holder.person
+            for login in [s for s in self._logins.values() if s.person.id == person_id]:
+                if holder is None or (login.person.role, login.pin_stamp) != (holder.person.role, holder.pin_stamp):
+                    self._drop(login.token, NO_LONGER_STAFF if holder is None else ACCESS_CHANGED)
+                else:
+                    login.person = holder.person  # a new name shows at once
+
+    def signed_in_people(self) -> set[str]:
+        with self._lock:
+            return {s.person.id for s in self._logins.values()}
+
+    def why_ended(self, token: str | None) -> str:
+        """Why the store ended this session ("" if it did not: signed out, idle, unknown)."""
+        with self._lock:
+            return self._ended.get(token or "", "")
+
+    def _drop(self, token: str, why: str) -> None:
+        del self._logins[token]
+        self._ended[token] = why
+        if len(self._ended) > MAX_SESSIONS:  # the oldest reason goes: that browser just gets the plain answer
+            del self._ended[next(iter(self._ended))]
 
     def _expire(self) -> None:
         cutoff = self.now() - self.idle_s

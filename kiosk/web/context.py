@@ -9,6 +9,7 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -17,11 +18,12 @@ from starlette.templating import Jinja2Templates
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.store.pins import pin_holder
 from kiosk.web.auth import PinLogin, StaffLogin, WebSessions
 from kiosk.web.events import EventHub
 from kiosk.web.forms import WebError, read_form
 from kiosk.web.limits import LoginLimiter
-from kiosk.web.security import LOGIN_COOKIE, LoginCsrf
+from kiosk.web.security import LOGIN_COOKIE, LoginCsrf, return_path
 from kiosk.web.source import AttendanceSource, school_zone
 from kiosk.web.stores import DatabaseHealth, ThreadStores
 
@@ -86,28 +88,62 @@ def state(request: Request) -> WebState:
     return request.app.state.web
 
 
-def signed_in(request: Request) -> StaffLogin:
-    """The signed-in browser, or WebError 401 (a page says sign in again; /api/ answers JSON)."""
-    login = state(request).sessions.get(request.cookies.get(COOKIE))
+async def signed_in(request: Request) -> StaffLogin:
+    """The signed-in browser, with its person's role as the store has it now, or WebError 401 (a page
+    says sign in again; /api/ answers JSON). Read once per request: one row by primary key."""
+    known = getattr(request.state, "signed", None)
+    if known is not None:
+        return known
+    web = state(request)
+    token = request.cookies.get(COOKIE)
+    login = web.sessions.get(token)
+    if login is not None:
+        # The role taken at sign-in is not trusted: a demoted or removed member loses access now.
+        person_id = login.person.id
+        web.sessions.settle(person_id, await blocking(lambda: pin_holder(web.stores.get(), person_id)))
+        login = web.sessions.peek(token)
     if login is None:
-        raise WebError(401, "your session has ended or is not valid: sign in again"
-                       if request.cookies.get(COOKIE) else "sign in first")
+        plain = "your session has ended or is not valid: sign in again" if token else "sign in first"
+        raise WebError(401, web.sessions.why_ended(token) or plain)
+    request.state.signed = login
     return login
 
 
 async def signed_form(request: Request, **limits) -> tuple[StaffLogin, dict[str, str]]:
     """A POST from a signed-in browser, with its CSRF token checked (WebError 401 / 403 otherwise)."""
-    signed = signed_in(request)
+    signed = await signed_in(request)
     form = await read_form(request, **limits)
     if not signed.csrf_ok(form.get("csrf")):
         raise WebError(403, "the form's security token is missing or wrong: reload the page and try again")
     return signed, form
 
 
+def return_to(request: Request) -> str:
+    """The page this browser was on, to go back to once signed in ("" for Today): the one asked
+    for, or for a form the page it was sent from (the Referer, when it is this server's)."""
+    if request.url.path == "/login":  # a sign-in refused: the form keeps where it was going
+        return return_path(request.query_params.get("next"))
+    if request.method == "GET":
+        query = request.scope.get("query_string") or b""
+        target = request.scope.get("raw_path") or request.url.path.encode()  # as sent, still %-encoded
+        return return_path((target + (b"?" + query if query else b"")).decode("latin-1"))
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host"):
+        return ""
+    return return_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+def login_url(request: Request) -> str:
+    target = return_to(request)
+    return f"/login?next={quote(target, safe='/')}" if target else "/login"
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     web = state(request)
     if "login" not in context:
         context["login"] = web.sessions.peek(request.cookies.get(COOKIE))
+    if context["login"] is None:  # the sign-in form may be on it: where it goes once signed in
+        context.setdefault("next_path", return_to(request))
     context.setdefault("source_name", web.source.name)
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     fresh = context["login"] is None and len(nonce) < 16

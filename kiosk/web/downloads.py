@@ -51,6 +51,6 @@ async def day_download(request: Request) -> Response:
     web = state(request)
     kind = checked_kind(request.path_params["kind"])
     day = parse_day(request.path_params["day"])
-    allowed = allowed_codes(signed_in(request), await blocking(web.source.classes))
+    allowed = allowed_codes(await signed_in(request), await blocking(web.source.classes))
     rows = [r for r in await blocking(web.source.export_rows, day, None) if visible(allowed, r[2])]
     return await attendance_file(request, rows, kind, f"attendance_{day.isoformat()}")

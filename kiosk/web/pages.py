@@ -29,7 +29,7 @@ _CHART_LOCK = threading.Lock()  # pyplot keeps global state: one chart at a time
 
 async def today(request: Request) -> Response:
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     text = request.query_params.get("date")
     day = parse_day(text) if text is not None else web.clock().astimezone(web.tz).date()
     since = f"{web.hub.run}.{web.hub.seq}"  # before reading: a change meanwhile is replayed, not lost
@@ -49,7 +49,7 @@ async def session_page(request: Request, error: dict | None = None, status: int 
     web = state(request)
     since = f"{web.hub.run}.{web.hub.seq}"
     view = await _session(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     flash, signed.flash = signed.flash, ""
     return page(request, "session.html", status, view=view, since=since, can_fix=await _markable(web, view),
                 choices=MARK_STATUSES, flash=flash, error=error)
@@ -87,7 +87,7 @@ async def class_page(request: Request) -> Response:
                    key=lambda item: item[1].casefold())
     reenrol = {key[0] for key, _ in should_reenrol(students)}
     awaiting = {pid for pid, _, enrolment in students if enrolment == AWAITING}
-    signed = signed_in(request)
+    signed = await signed_in(request)
     flash, signed.flash = signed.flash, ""
     setup = await blocking(lambda: _class_setup(web.stores.get(), summary.code)) \
         if signed.person.role == "admin" else None
@@ -124,7 +124,7 @@ async def class_chart(request: Request) -> Response:
 
 
 async def kiosks(request: Request) -> Response:
-    signed_in(request)
+    await signed_in(request)
     rows = await blocking(state(request).source.kiosks)
     return page(request, "kiosks.html", kiosks=rows)
 
@@ -165,7 +165,7 @@ async def home(request: Request) -> Response:
 
 async def _session(request: Request) -> SessionView:
     web = state(request)
-    signed = signed_in(request)
+    signed = await signed_in(request)
     sid = _session_id(request)
     view = await blocking(web.source.session, sid)
     if view is None:
@@ -177,7 +177,7 @@ async def _session(request: Request) -> SessionView:
 
 
 async def _class(request: Request):
-    signed = signed_in(request)
+    signed = await signed_in(request)
     return require_class(signed, await blocking(state(request).source.classes), class_code_in_path(request))
 
 

@@ -153,6 +153,16 @@ def test_an_instructors_stream_carries_only_their_classes(web, cfg, store, clock
         stream.close()
 
 
+def test_the_stream_is_never_stored(web):
+    client = web.client()
+    client.sign_in("prof")
+    stream = EventReader(web.port, cookie_of(client))
+    try:
+        assert stream.response.getheader("cache-control") == "no-store"
+    finally:
+        stream.close()
+
+
 def test_the_stream_needs_a_session(web):
     reply = web.client().get("/api/events", headers={"Cookie": "staff_session=forged"})
     assert reply.status == 401 and "sign in again" in reply.json()["error"]

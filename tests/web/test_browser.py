@@ -1,5 +1,6 @@
 """The web view in a real headless Chromium: sign in, watch Today fill in live without a
-reload as the attendance service checks a student in, then fix a mark on the session page."""
+reload as the attendance service checks a student in, then fix a mark on the session page; and
+after Sign out, Back finds nothing kept, and signing in again goes back to that page."""
 
 from __future__ import annotations
 
@@ -63,6 +64,22 @@ def test_a_wrong_pin_in_the_browser_says_so_without_naming_the_id(web, browser):
     browser.find_element(By.ID, "sign-in").click()
     message = WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.ID, "error-message")))
     assert message.text == "Wrong staff id or PIN."
+
+
+def test_after_signing_out_back_shows_the_sign_in_form_not_the_page(web, browser):
+    sign_in(browser, web.url, "boss", PINS["boss"])
+    browser.get(web.url + "/people/maya")
+    assert "Maya Chen" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "flash"), "You are signed out."))
+    browser.back()  # the browser asks the server again (nothing was stored), which wants a sign-in
+    WebDriverWait(browser, 10).until(ready.presence_of_element_located((By.ID, "staff_id")))
+    assert "Maya Chen" not in browser.page_source
+    browser.find_element(By.ID, "staff_id").send_keys("boss")  # signing in again goes back to that page
+    browser.find_element(By.ID, "pin").send_keys(PINS["boss"])
+    browser.find_element(By.ID, "sign-in").click()
+    WebDriverWait(browser, 10).until(ready.url_to_be(web.url + "/people/maya"))
+    assert "Maya Chen" in browser.find_element(By.TAG_NAME, "main").text
 
 
 def test_on_a_phone_today_and_the_register_fit_and_a_refused_mark_stays_on_the_form(web, tmp_path):

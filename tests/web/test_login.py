@@ -1,9 +1,13 @@
 """Signing in over real HTTP: the kiosk's PIN hashes and its shared lockout, cookies,
-idle sessions, sign-out, roles, and nothing secret in the logs."""
+idle sessions, sign-out (and saying so), coming back to the page after signing in again (never
+to another site), roles, and nothing secret in the logs."""
 
 from __future__ import annotations
 
+import html
 import logging
+import re
+from urllib.parse import quote
 
 import pytest
 from web_support import ART2, CS101, PINS
@@ -146,3 +150,82 @@ def test_session_tokens_are_not_logged(web, caplog, tokens_in):
     client.get("/api/attendance?date=2026-11-25")
     (token,) = tokens_in()
     assert all(token not in r.getMessage() for r in caplog.records)
+
+
+def sign_in_form(reply) -> str:
+    """Where the sign-in form on this page posts to."""
+    found = re.search(r'<form class="login" method="post" action="([^"]*)"', reply.text)
+    assert found, reply.text
+    return html.unescape(found.group(1))
+
+
+def sign_in_with(client, action: str, staff_id: str = "prof"):
+    token = client.login_token()
+    return client.post(action, {"csrf": token, "staff_id": staff_id, "pin": PINS[staff_id]})
+
+
+def test_signing_out_says_so_on_the_sign_in_page(web):
+    client = web.client()
+    client.sign_in("prof")
+    reply = client.post("/logout", {"csrf": client.csrf()})
+    assert reply.status == 303 and reply.headers["location"] == "/login?why=signed-out"
+    page = client.get(reply.headers["location"])
+    assert page.status == 200 and 'id="flash"' in page.text and "You are signed out." in page.text
+    for plain in ("/login", "/login?why=%3Cb%3Ehi%3C%2Fb%3E"):  # only a fixed note is shown, never the text sent
+        assert 'id="flash"' not in client.get(plain).text and "hi</b>" not in client.get(plain).text
+
+
+def test_signing_in_again_after_the_session_ended_goes_back_to_the_page(web):
+    ticks = {"t": 0.0}
+    web.state.sessions.now = lambda: ticks["t"]
+    client = web.client()
+    client.sign_in("prof")
+    ticks["t"] += web.state.sessions.idle_s + 1
+    page = f"/session/{quote(CS101)}?view=roster&x=%2F"
+    expired = client.get(page)
+    assert expired.status == 401 and "sign in again" in expired.text
+    reply = sign_in_with(client, sign_in_form(expired))
+    assert reply.status == 303 and reply.headers["location"] == page
+    assert client.get(page).status == 200
+
+
+def test_a_form_sent_after_the_session_ended_goes_back_to_the_page_it_was_on(web):
+    ticks = {"t": 0.0}
+    web.state.sessions.now = lambda: ticks["t"]
+    client = web.client()
+    client.sign_in("prof")
+    token = client.csrf()
+    ticks["t"] += web.state.sessions.idle_s + 1
+    page = f"/session/{quote(CS101)}"
+    mine = client.post(f"{page}/mark", {"csrf": token}, headers={"Referer": f"http://127.0.0.1:{web.port}{page}"})
+    assert mine.status == 401 and sign_in_form(mine) == f"/login?next={quote(page, safe='/')}"
+    client.sign_in("prof")
+    ticks["t"] += web.state.sessions.idle_s + 1
+    elsewhere = client.post(f"{page}/mark", {"csrf": token}, headers={"Referer": f"http://evil.example{page}"})
+    assert elsewhere.status == 401 and sign_in_form(elsewhere) == "/login"
+
+
+def test_a_first_visit_to_a_page_signs_in_and_lands_there(web):
+    client = web.client()
+    reply = client.get("/class/CS101?from=2026-11-01")
+    assert reply.status == 303 and reply.headers["location"] == "/login?next=/class/CS101%3Ffrom%3D2026-11-01"
+    form = client.get(reply.headers["location"])
+    assert sign_in_form(form) == "/login?next=/class/CS101%3Ffrom%3D2026-11-01"
+    assert sign_in_with(client, sign_in_form(form)).headers["location"] == "/class/CS101?from=2026-11-01"
+    signed_in_already = client.get("/login?next=/kiosks")
+    assert signed_in_already.status == 303 and signed_in_already.headers["location"] == "/kiosks"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "/\t/evil.example",
+                                    "https://evil.example/", "http:/evil.example", "javascript:alert(1)",
+                                    "evil.example", "/login", "/logout", "/today\r\nSet-Cookie: x=1", "/" + "a" * 600,
+                                    "/people/\u00e9"])
+def test_sign_in_never_sends_a_browser_to_another_site(web, target):
+    client = web.client()
+    reply = sign_in_with(client, f"/login?next={quote(target, safe='')}")
+    assert reply.status == 303 and reply.headers["location"] == "/today"
+    assert client.get(f"/login?next={quote(target, safe='')}").headers["location"] == "/today"
+    client.post("/logout", {"csrf": client.csrf()})
+    token = client.login_token()
+    wrong = client.post(f"/login?next={quote(target, safe='')}", {"csrf": token, "staff_id": "prof", "pin": "1111"})
+    assert wrong.status == 401 and sign_in_form(wrong) == "/login"  # the form shown again keeps no bad target

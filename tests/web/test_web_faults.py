@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from web_support import PINS, STUDENTS, RunningWeb, check_in, school
+from web_support import CS101, PINS, STUDENTS, RunningWeb, check_in, school
 
 from kiosk.store.audit import audit_entries
 from kiosk.web import slow_clients
@@ -72,6 +72,21 @@ def test_every_response_carries_the_security_headers(web):
         assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff", path
         assert headers["referrer-policy"] == "same-origin", path
     assert "<script>" not in client.get("/login").text
+
+
+def test_no_response_but_a_static_file_may_be_stored(web):
+    """After Sign out, Back must find nothing of the pages, downloads or JSON in the browser's cache."""
+    client = web.client()
+    client.sign_in("boss")
+    paths = ("/today", "/people/maya", f"/session/{CS101}/attendance.csv", "/day/2026-11-25/attendance.xlsx",
+             "/api/attendance?date=2026-11-25", "/api/people", "/staff", "/no-such-page", "/login", "/healthz")
+    replies = {path: client.get(path) for path in paths}
+    replies["POST /logout"] = client.post("/logout", {"csrf": client.csrf()})
+    replies["after sign-out"] = client.get("/people/maya")
+    for what, reply in replies.items():
+        assert reply.headers["cache-control"] == "no-store" and reply.headers["pragma"] == "no-cache", what
+    for path in ("/static/style.css", "/static/live.js"):
+        assert "no-store" not in client.get(path).headers.get("cache-control", ""), path
 
 
 def test_the_login_form_needs_its_csrf_token(web):

@@ -7,14 +7,15 @@ from starlette.requests import Request
 
 from kiosk.errors import KioskError
 from kiosk.staff.school import School
+from kiosk.store.pins import pin_holder
 from kiosk.sync.client import CentralUnavailable
 from kiosk.web.auth import StaffLogin
 from kiosk.web.context import WebState, blocking, signed_in, state
 from kiosk.web.forms import WebError
 
 
-def require_admin(request: Request) -> StaffLogin:
-    signed = signed_in(request)
+async def require_admin(request: Request) -> StaffLogin:
+    signed = await signed_in(request)
     if signed.person.role != "admin":
         raise WebError(403, "only an admin can change the school's set-up; ask one, or see your classes on Today")
     return signed
@@ -29,7 +30,13 @@ async def as_school(request: Request, signed: StaffLogin, action):
     web: WebState = state(request)
 
     def run():
-        return action(School(web.stores.get(), web.cfg, actor(signed)))
+        store = web.stores.get()
+        result = action(School(store, web.cfg, actor(signed)))
+        # A role, a PIN or a person may have changed: their other browsers sign out now (an open
+        # live page too), while this one takes its own new role on.
+        for person_id in web.sessions.signed_in_people():
+            web.sessions.settle(person_id, pin_holder(store, person_id), acting=signed)
+        return result
 
     try:
         result = await blocking(run)

@@ -20,7 +20,7 @@ from kiosk.web.forms import WebError, class_code_in_path
 
 
 async def classes_list(request: Request) -> Response:
-    signed = signed_in(request)
+    signed = await signed_in(request)
     records, staff = await read_store(request, lambda s: (s.class_records(), staff_members(s)))
     if signed.person.role != "admin":
         records = [r for r in records if may_manage(signed.person.role, signed.person.id, r.instructor_id)]
@@ -30,7 +30,7 @@ async def classes_list(request: Request) -> Response:
 
 async def class_create(request: Request) -> Response:
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     code, name = form.get("code", "").strip(), form.get("name", "").strip()  # the id rule: School.add_class
     students = _ids(form.get("students", ""))
     try:
@@ -47,7 +47,7 @@ async def class_create(request: Request) -> Response:
 async def class_change(request: Request) -> Response:
     """POST /class/{code}/{what}: edit, roster-add, roster-remove, remove."""
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     code, what = class_code_in_path(request), request.path_params["what"]
     if what == "remove" and form.get("confirm", "").strip() != code:
         raise WebError(400, f"type the class's code ({code}) to confirm removing it")
@@ -69,7 +69,7 @@ async def class_change(request: Request) -> Response:
 
 async def class_import(request: Request) -> Response:
     """Multipart: a roster CSV (the school system's export) put on the class's roster."""
-    signed = require_admin(request)
+    signed = await require_admin(request)
     form, files = await read_upload(request)
     check_csrf(signed, form)
     code = class_code_in_path(request)

@@ -31,7 +31,7 @@ class ImportOutcome:
 
 async def oneroster_upload(request: Request) -> Response:
     """Multipart: `bundle` (a OneRoster 1.1/1.2 CSV bundle as a zip) and `csrf`."""
-    signed = require_admin(request)
+    signed = await require_admin(request)
     form, files = await read_upload(request)
     check_csrf(signed, form)
     if len(files) != 1:

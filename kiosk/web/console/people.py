@@ -46,7 +46,7 @@ def _keep(p, wanted: str, query: str) -> bool:
 
 
 async def people_list(request: Request) -> Response:
-    signed = require_admin(request)
+    signed = await require_admin(request)
     wanted = request.query_params.get("filter", "all")
     wanted = wanted if wanted in FILTERS else "all"
     query = request.query_params.get("q", "").strip()[:80]
@@ -62,7 +62,7 @@ async def people_list(request: Request) -> Response:
 
 
 async def api_people(request: Request) -> Response:
-    require_admin(request)
+    await require_admin(request)
     everyone, classes = await read_store(request, lambda s: (people_overview(s), roster_memberships(s)))
     # The contract's three words: staff with no face enrolled are "awaiting enrolment" too.
     return JSONResponse([{"person_id": p.id, "name": p.name, "role": p.role,
@@ -71,7 +71,7 @@ async def api_people(request: Request) -> Response:
 
 
 async def person_page(request: Request, flash: str = "", status: int = 200, outcomes=None) -> Response:
-    signed = require_admin(request)
+    signed = await require_admin(request)
     pid = request.path_params["person_id"][:MAX_ID]
     details = await read_store(request, lambda s: person_details(s, pid))
     if details is None:
@@ -87,14 +87,14 @@ async def person_page(request: Request, flash: str = "", status: int = 200, outc
 
 
 async def person_new(request: Request) -> Response:
-    require_admin(request)
+    await require_admin(request)
     return page(request, "person_new.html", roles=ROLES, form={}, outcomes=[], error="")
 
 
 async def person_create(request: Request) -> Response:
     """Multipart: person_id, name, role, consent_by, guardian, csrf, and any number of `photo` files.
     With photos: 303 to the person's page once enrolled, 422 with each photo's outcome if not."""
-    signed = require_admin(request)
+    signed = await require_admin(request)
     form, files = await read_upload(request)
     check_csrf(signed, form)
     pid, name, role = form.get("person_id", "").strip(), form.get("name", "").strip(), form.get("role", "student")
@@ -116,7 +116,7 @@ async def person_create(request: Request) -> Response:
 async def person_photos(request: Request) -> Response:
     """Multipart: more photos for an enrolled person (each must match them), or the first ones for
     someone awaiting enrolment."""
-    signed = require_admin(request)
+    signed = await require_admin(request)
     form, files = await read_upload(request)
     check_csrf(signed, form)
     pid = request.path_params["person_id"][:MAX_ID]
@@ -158,7 +158,7 @@ async def _enrol(request: Request, signed, person: Person, files, mode: str, con
 async def person_change(request: Request) -> Response:
     """POST /people/{id}/{what}: name, role, consent, opt-out, opt-in, code-revoke."""
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid, what = request.path_params["person_id"][:MAX_ID], request.path_params["what"]
     actions = {
         "name": lambda s: s.rename(pid, form.get("name", "")),
@@ -182,7 +182,7 @@ async def person_code(request: Request) -> Response:
     from kiosk.reports.cards import write_card
 
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid = request.path_params["person_id"][:MAX_ID]
     person = await read_store(request, lambda s: s.person(pid))
     if person is None:
@@ -198,7 +198,7 @@ async def person_code(request: Request) -> Response:
 
 async def person_erase(request: Request) -> Response:
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid = request.path_params["person_id"][:MAX_ID]
     if form.get("confirm", "").strip() != pid:
         raise WebError(400, f"type the person's id ({pid}) to confirm: erasing cannot be undone")
@@ -210,7 +210,7 @@ async def person_erase(request: Request) -> Response:
 async def reference_remove(request: Request) -> Response:
     """One door reference (a face the door learned), removed by hand; enrolment photos stay."""
     signed, _ = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid, ref = request.path_params["person_id"][:MAX_ID], request.path_params["reference_id"]
     await as_school(request, signed, lambda school: school.remove_door_reference(pid, ref))
     signed.flash = "door reference removed"

@@ -21,7 +21,7 @@ AUDIT_ROWS = 500  # the newest shown; `main.py audit list` prints them all
 
 
 async def staff_list(request: Request, error: str = "", status: int = 200, form: dict | None = None) -> Response:
-    signed = require_admin(request)
+    signed = await require_admin(request)
     members = await read_store(request, staff_members)
     flash, signed.flash = signed.flash, ""
     return page(request, "staff.html", status, members=members, flash=flash, error=error, form=form or {})
@@ -29,7 +29,7 @@ async def staff_list(request: Request, error: str = "", status: int = 200, form:
 
 async def staff_add(request: Request) -> Response:
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid, name, role = form.get("person_id", "").strip(), form.get("name", "").strip(), form.get("role", "instructor")
     problem = person_id_problem(pid) or name_problem(name)
     if problem:
@@ -42,7 +42,7 @@ async def staff_add(request: Request) -> Response:
 async def staff_change(request: Request) -> Response:
     """POST /staff/{id}/remove, or /staff/{id}/pin with pin and pin_again."""
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     pid, what = request.path_params["person_id"][:64], request.path_params["what"]
     if what == "pin":
         pin, again = form.get("pin", ""), form.get("pin_again", "")
@@ -60,7 +60,7 @@ async def staff_change(request: Request) -> Response:
 
 
 async def audit_page(request: Request) -> Response:
-    require_admin(request)
+    await require_admin(request)
     web = state(request)
     since_text, kind = request.query_params.get("since"), request.query_params.get("kind") or None
     if kind is not None and kind not in KINDS:

@@ -20,7 +20,7 @@ MAX_SPAN_DAYS = 400
 
 
 async def timetable(request: Request) -> Response:
-    signed = signed_in(request)
+    signed = await signed_in(request)
     web = state(request)
     monday = _monday(request.query_params.get("week"), web)
     schedules, classes = await read_store(request, lambda s: (s.schedules(), s.classes()))
@@ -50,7 +50,7 @@ def _meetings_on(schedules: list[Schedule], classes: dict[str, ClassInfo], room:
 
 async def schedule_add(request: Request) -> Response:
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     schedule = _schedule_from(form, state(request))
     await as_school(request, signed, lambda school: school.add_schedule(schedule))
     signed.flash = f"{schedule.class_code} added to the timetable"
@@ -59,7 +59,7 @@ async def schedule_add(request: Request) -> Response:
 
 async def schedule_remove(request: Request) -> Response:
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     try:
         schedule_id = int(request.path_params["schedule_id"])
     except ValueError:
@@ -73,7 +73,7 @@ async def schedule_cancel(request: Request) -> Response:
     """One date (a holiday) or a span (a term break) of a class, or with `schedule_id` one meeting
     ("Cancel this day" beside it); `undo` restores. A meeting already held is refused (400)."""
     signed, form = await signed_form(request)
-    require_admin(request)
+    await require_admin(request)
     first = parse_day(form.get("from"), "the first date")
     last = parse_day(form.get("until") or form.get("from"), "the last date")
     if last < first or (last - first).days > MAX_SPAN_DAYS:
