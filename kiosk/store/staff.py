@@ -117,14 +117,20 @@ def remove_staff(db: Database, person_id: str) -> str:
 
 
 def add_person(db: Database, person) -> bool:
-    """A person with no face (a student awaiting enrolment, or staff); True if new. Someone known
-    keeps their face and rosters and gets this name and role."""
+    """A person with no face (a student awaiting enrolment, or staff); True if new, False if they
+    are already this very person. Anyone else under that id is refused (staff_add_problem): adding
+    never renames or changes the role of someone known."""
     if not person.id.strip() or not person.name.strip():
         raise StoreError("a person needs a non-empty id and name")
     with db.transaction() as conn:
-        exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (person.id,)).fetchone()
+        held = conn.execute("SELECT name, role FROM people WHERE id = ?", (person.id,)).fetchone()
+        if held is not None:
+            problem = staff_add_problem(person.id, held["name"], held["role"], person.name, person.role)
+            if problem:
+                raise StoreError(problem)
+            return False
         writes.upsert_person(conn, person.id, person.name.strip(), person.role, utc_now())
-    return exists is None
+    return True
 
 
 def rename_person(db: Database, person_id: str, name: str) -> None:

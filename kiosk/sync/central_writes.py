@@ -123,16 +123,20 @@ def set_door_references(central: Central, person_id: str, model: str, add: tuple
 
 
 def add_person(central: Central, person: Person) -> bool:
-    """A person with no face: a student awaiting enrolment, or staff; True if new. An existing
-    person keeps their face and gets this name and role."""
+    """As kiosk/store/staff.py add_person, checked against the central people: True if new, False if
+    they are already this very person; anyone else under that id is refused."""
     if person.role not in ROLES:
         raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
     existing = _live(central, "people", person.id)
-    fields = {"name": person.name.strip(), "role": person.role, "deleted": False}
-    if existing is None:
-        fields["embeddings"] = []
-    _stamp(central, "people", person.id, fields)
-    return existing is None
+    if existing is not None:
+        problem = staff_add_problem(person.id, existing.get("name", ""), existing.get("role", ""), person.name,
+                                    person.role)
+        if problem:
+            raise StoreError(problem)
+        return False
+    _stamp(central, "people", person.id, {"name": person.name.strip(), "role": person.role, "deleted": False,
+                                          "embeddings": []})
+    return True
 
 
 def add_staff(central: Central, person_id: str, name: str, role: str) -> bool:

@@ -58,3 +58,14 @@ def test_only_staff_teach_a_class(store):
     assert [r.code for r in store.class_records()] == ["HAM"] and store.class_record("HAM").instructor_id == "prof"
     rosters.update_class(store, "HAM", "Hamilton", "", "boss")
     assert store.class_record("HAM").instructor_id == "boss"
+
+
+def test_adding_a_person_never_renames_or_changes_the_role_of_someone_known(store):
+    assert staff.add_person(store, Person("zoe", "Zoe Park", "student")) is True
+    assert staff.add_person(store, Person("zoe", "Zoe Park", "student")) is False  # again: nothing changes
+    for taken in (Person("lin", "Lin Teacher", "instructor"), Person("boss", "Ms Boss", "student"),
+                  Person("lin", "Someone Else", "student")):
+        with pytest.raises(StoreError, match="nothing changed"):
+            staff.add_person(store, taken)
+    assert roles(store)["lin"] == "student" and roles(store)["boss"] == "admin"
+    assert store.person("lin").name == "Lin"

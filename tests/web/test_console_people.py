@@ -55,3 +55,11 @@ def test_an_erasure_is_confirmed_on_the_people_list(boss, store):
     assert reply.status == 303 and reply.headers["location"] == "/people"
     assert "ana erased" in boss.get("/people").text
     assert "ana erased" not in boss.get("/classes").text
+
+
+def test_adding_a_person_under_a_known_id_returns_the_form_and_changes_nobody(boss, store):
+    token = boss.csrf("/new-person")
+    reply = boss.post_files("/people", {"csrf": token, "person_id": "ana", "name": "Ana Teacher", "role": "instructor"},
+                            [])
+    assert reply.status == 400 and "already" in reply.text and "Ana Teacher" in reply.text  # the typed form is back
+    assert person_details(store, "ana").overview.role == "student"

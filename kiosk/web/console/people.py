@@ -104,7 +104,10 @@ async def person_create(request: Request) -> Response:
     consent = Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))
     person = Person(pid, name, role)
     if not files:
-        await as_school(request, signed, lambda school: school.add_person(person))
+        try:
+            await as_school(request, signed, lambda school: school.add_person(person))
+        except WebError as err:  # someone else has that id: the form comes back with what was typed
+            return page(request, "person_new.html", err.status, roles=ROLES, form=form, outcomes=[], error=err.message)
         return RedirectResponse(f"/people/{quote(pid)}", 303)
     result = await _enrol(request, signed, person, files, "new", consent)
     if not result.stored:
