@@ -117,3 +117,14 @@ def store(cfg):
     store = SqliteStore.in_dir(cfg.data_dir)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def private_mounts() -> None:
+    """Tests that mount a tmpfs or a read-only bind in their own user and mount namespace
+    (`unshare -rm`) are skipped where the kernel or container does not allow one."""
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("unshare -rm (a user and mount namespace) is not available here")

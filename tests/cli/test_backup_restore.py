@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -176,10 +175,8 @@ def test_a_full_disk_while_writing_the_head_keeps_nothing(cli, data_dir, tmp_pat
     assert list(folder.iterdir()) == []
 
 
-def test_a_backup_onto_a_real_full_disk(data_dir, tmp_path):
+def test_a_backup_onto_a_real_full_disk(data_dir, tmp_path, private_mounts):
     """A 64 KiB tmpfs in a private mount namespace (skipped where user namespaces are not allowed)."""
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
-        pytest.skip("unshare -rm (a user and mount namespace) is not available here")
     _school(data_dir)
     full = tmp_path / "full"
     full.mkdir()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from kiosk.store import rosters
 from kiosk.store.people import set_face_opt_out
@@ -110,10 +108,8 @@ def test_a_database_that_was_there_and_is_gone_still_fails(cli, data_dir):
     assert "deleted or moved" in database and "main.py restore" in database
 
 
-def test_a_read_only_data_folder_says_so_and_what_to_do(cli, data_dir, tmp_path):
+def test_a_read_only_data_folder_says_so_and_what_to_do(cli, data_dir, tmp_path, private_mounts):
     """A read-only bind mount in a private mount namespace (skipped where that is not allowed)."""
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
-        pytest.skip("unshare -rm (a user and mount namespace) is not available here")
     _two_rooms(data_dir)
     shown = tmp_path / "ro"
     shown.mkdir()
