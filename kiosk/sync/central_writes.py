@@ -123,25 +123,18 @@ def set_door_references(central: Central, person_id: str, model: str, add: tuple
 
 
 def add_person(central: Central, person: Person) -> bool:
-    """As kiosk/store/staff.py add_person, checked against the central people: True if new, False if
-    they are already this very person; anyone else under that id is refused."""
+    """As kiosk/store/staff.py add_person, against the central people: anyone else under the id is refused."""
     if person.role not in ROLES:
         raise StoreError(f"role {person.role!r} must be one of {', '.join(ROLES)}")
-    existing = _live(central, "people", person.id)
-    if existing is not None:
-        problem = staff_add_problem(person.id, existing.get("name", ""), existing.get("role", ""), person.name,
-                                    person.role)
-        if problem:
-            raise StoreError(problem)
-        return False
-    _stamp(central, "people", person.id, {"name": person.name.strip(), "role": person.role, "deleted": False,
-                                          "embeddings": []})
-    return True
+    return _add_once(central, person.id, person.name, person.role)
 
 
 def add_staff(central: Central, person_id: str, name: str, role: str) -> bool:
-    """As kiosk/store/staff.py add_staff, checked against the central people: True if new, False if
-    they are already this staff member; anyone else under that id is refused."""
+    """As kiosk/store/staff.py add_staff, against the central people: anyone else under the id is refused."""
+    return _add_once(central, person_id, name, role)
+
+
+def _add_once(central: Central, person_id: str, name: str, role: str) -> bool:
     existing = _live(central, "people", person_id)
     if existing is not None:
         problem = staff_add_problem(person_id, existing.get("name", ""), existing.get("role", ""), name, role)
@@ -238,8 +231,7 @@ def remove_code(central: Central, person_id: str) -> None:
 
 
 def set_face_opt_out(central: Central, person_id: str, opted_out: bool) -> int:
-    """Opt a person out of face recognition everywhere (their embeddings go), or back in; returns
-    how many embeddings were removed centrally."""
+    """Opt a person out of face recognition everywhere (embeddings go) or back in; returns how many went."""
     person = _live(central, "people", person_id)
     if person is None:
         raise StoreError(f"unknown person {person_id!r}")

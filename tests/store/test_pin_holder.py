@@ -22,7 +22,7 @@ def test_a_staff_member_with_a_pin_is_a_holder_with_their_role_now(store):
     set_pin(store, "prof", "4829")
     holder = pin_holder(store, "prof")
     assert holder.person == Person("prof", "Prof Ada", "instructor")
-    staff.add_staff(store, "prof", "Prof Ada", role="admin")
+    staff.set_role(store, "prof", "admin")
     assert pin_holder(store, "prof").person.role == "admin"
     assert pin_holder(store, "maya") is None and pin_holder(store, "nobody") is None
 
