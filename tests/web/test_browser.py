@@ -173,3 +173,19 @@ def test_door_attempts_confirmed_and_dismissed_in_the_browser(web, store, faces,
     row = store.query("SELECT status, method FROM attendance WHERE person_id = 'maya'")[0]
     assert tuple(row) == ("present", "confirmed")
     assert (tmp_path / "web_attempts.png").stat().st_size > 20_000
+
+
+def test_on_a_phone_a_long_unbroken_name_and_the_add_meeting_form_fit(web, store, tmp_path):
+    from kiosk.store import staff
+    from kiosk.store.sqlite_store import Person
+
+    staff.add_person(store, Person("longname", "Wolfeschlegelsteinhausenbergerdorff" * 3, "student"))
+    phone = chromium(tmp_path / "phone", 390, 844)
+    try:
+        sign_in(phone, web.url, "boss", PINS["boss"])
+        for path in ("/people/longname", "/timetable"):
+            phone.get(web.url + path)
+            WebDriverWait(phone, 10).until(ready.presence_of_element_located((By.TAG_NAME, "h1")))
+            fits(phone, 390)
+    finally:
+        quit_browser(phone, tmp_path / "phone")
