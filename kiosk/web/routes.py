@@ -20,6 +20,16 @@ STATUS_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excus
 METHOD_WORDS = {"face": "face", "manual": "by hand", "auto": "at the end", "code": "code",
                 "confirmed": "confirmed from the door's picture", "": ""}
 STATE_WORDS = {"active": "in progress", "ended": "ended", "scheduled": "scheduled"}
+# The audit's action codes in words; an action not listed reads as its code with spaces.
+AUDIT_WORDS = {"pin_ok": "signed in", "pin_wrong": "wrong PIN", "pin_rate_limited": "sign-in refused: too many tries",
+               "pin_set": "PIN set", "lockout": "PIN locked after wrong tries", "manual_mark": "marked by hand",
+               "end_session": "session ended", "start_early": "session started early",
+               "register_open": "register opened by hand", "session_reopened": "session reopened",
+               "code_check_in": "checked in with a code", "code_wrong": "wrong check-in code",
+               "code_locked": "check-in codes locked after wrong tries", "code_issue": "check-in code issued",
+               "code_revoke": "check-in code revoked", "enroll": "enrolled", "enroll_refused": "enrolment refused",
+               "enroll_duplicate": "enrolment refused: already enrolled face", "person.erase": "person erased",
+               "attempt_confirm": "door attempt confirmed", "door_ref_remove": "door reference removed"}
 
 
 class Route(routing.Route):
@@ -100,6 +110,7 @@ def add_filters(env: Environment, web) -> None:
     env.filters["status_word"] = lambda status: STATUS_WORDS.get(status, status)
     env.filters["method_word"] = lambda method: METHOD_WORDS.get(method, method)
     env.filters["state_word"] = lambda s: STATE_WORDS.get(s, s)
+    env.filters["audit_word"] = lambda a: AUDIT_WORDS.get(a, a.replace("_", " ").replace(".", " "))
     env.filters["ago"] = _ago
     env.filters["percent"] = lambda share: f"{share:.0%}"
     env.globals["STATUSES"] = STATUSES
