@@ -2,8 +2,9 @@
 a binary file). A path that cannot be written is a UsageError naming it.
 
 Text that a spreadsheet would run as a formula (a cell beginning with =, +, -, @, a tab
-or a carriage return) is neutralised with a leading apostrophe in both formats, as
-OWASP's guidance on CSV injection says: a name typed as =HYPERLINK(...) stays text. In
+or a carriage return) stays text: in a CSV with a leading apostrophe, as OWASP's guidance
+on CSV injection says (a name typed as =HYPERLINK(...) stays text); in XLSX as a text cell
+marked "quote prefix", Excel's own way of keeping such text, so it shows as typed. In
 the XLSX file the session start and check-in times are real Excel times (in the
 school's zone, which the column header names), so a spreadsheet can sort and subtract them.
 """
@@ -77,7 +78,9 @@ def write_xlsx(path, rows: list[list], zone: str = "") -> None:
         cell.font = Font(bold=True)
     times = [EXPORT_COLUMNS.index(c) for c in TIME_COLUMNS]
     for row in rows:
-        sheet.append([_excel_time(v) if i in times else neutralised(v) for i, v in enumerate(row)])
+        sheet.append([_excel_time(v) if i in times else v for i, v in enumerate(row)])
+        for cell in sheet[sheet.max_row]:
+            _as_text_if_formula(cell)
         for i in times:
             sheet.cell(sheet.max_row, i + 1).number_format = EXCEL_TIME
     sheet.freeze_panes = "A2"
@@ -87,6 +90,14 @@ def write_xlsx(path, rows: list[list], zone: str = "") -> None:
         book.save(path)
     except OSError as err:
         raise UsageError(cannot_write(path, err)) from None
+
+
+def _as_text_if_formula(cell) -> None:
+    """openpyxl stores text starting with '=' as a formula: make such a cell (and any text a
+    spreadsheet would read as one) a text cell with Excel's quote prefix, which never runs."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _excel_time(text: str):
