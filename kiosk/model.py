@@ -207,6 +207,7 @@ ENROLLED = "enrolled"  # a face is enrolled
 AWAITING = "awaiting enrolment"  # a student on a roster with no face yet: marked by hand until photo day
 OPTED_OUT = "opted out"  # never recognised by face: checks in with a personal code, or is marked by hand
 STATUSES = ("present", "late", "absent", "excused")  # what a stored attendance row may say
+DOOR_METHODS = ("face", "code")  # how a student checks in at a kiosk's door (the rest are marks)
 # An embedding whose source starts so is a door reference: a face the door saw, confirmed by staff
 # (kiosk/vision/references.py), kept, listed, erased and synced like an enrolment photo's vector.
 DOOR_SOURCE = "door:"
@@ -258,8 +259,9 @@ class Roll:
 
     @property
     def kiosks(self) -> tuple[str, ...]:
-        """The doors that wrote this session's rows."""
-        return tuple(sorted({line.kiosk_id for line in self.lines if line.kiosk_id}))
+        """The doors students checked in at (by face or code). A hand mark carries the id of the
+        machine it was made on, which for the web view or the CLI is no door."""
+        return tuple(sorted({line.kiosk_id for line in self.lines if line.kiosk_id and line.method in DOOR_METHODS}))
 
 
 def roll_order(line: RollLine) -> tuple[str, str]:

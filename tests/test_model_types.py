@@ -80,3 +80,17 @@ def test_an_unknown_weekday_is_quoted_as_typed_with_the_forms_that_work():
 ])
 def test_consent_as_typed(given_by, guardian, expected):
     assert Consent.typed(given_by, guardian) == expected
+
+
+def test_a_session_s_kiosks_are_the_doors_students_checked_in_at_not_where_marks_were_made():
+    from datetime import datetime, timezone
+
+    from kiosk.model import Roll, RollLine, SessionInfo
+
+    at = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
+    session = SessionInfo("X@1", "X", "X", "B12", at, at, at, "ended")
+    lines = (RollLine("a", "A", "present", at, None, "face", "", "door-1"),
+             RollLine("b", "B", "late", at, None, "manual", "prof", "office-pc"),
+             RollLine("c", "C", "present", at, None, "code", "", "door-2"))
+    assert Roll(session, lines).kiosks == ("door-1", "door-2")
+    assert Roll(session, lines[1:2]).kiosks == ()
