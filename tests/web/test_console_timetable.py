@@ -64,3 +64,12 @@ def test_a_schedule_of_another_class_or_no_number_is_refused(boss, store, twice)
     assert cancel(boss, art).status == 400
     assert cancel(boss, "x").status == 400
     assert cancelled(store) == {"09:00": [], "11:00": []}
+
+
+def test_an_instructor_sees_the_room_s_week_but_links_only_their_own_classes(web, store):
+    prof = web.client()
+    prof.sign_in("other")  # teaches ART2 in C3, not CS101 in B12
+    b12 = prof.get("/timetable?room=B12&week=2026-11-23").text
+    c3 = prof.get("/timetable?room=C3&week=2026-11-23").text
+    assert "CS101" in b12 and 'href="/class/CS101"' not in b12  # the room is busy then, but not theirs to open
+    assert 'href="/class/ART2"' in c3

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kiosk.model import ClassInfo, Schedule, meeting, parse_weekdays, rooms
+from kiosk.staff.roles import may_manage
 from kiosk.web.console.access import as_school, read_store, require_admin
 from kiosk.web.context import page, signed_form, signed_in, state
 from kiosk.web.forms import WebError, parse_day
@@ -29,7 +30,9 @@ async def timetable(request: Request) -> Response:
     days = [monday + timedelta(days=n) for n in range(7)]
     week = {day: _meetings_on(schedules, classes, room, day, web) for day in days}
     flash, signed.flash = signed.flash, ""
-    return page(request, "timetable.html", room=room, rooms=all_rooms, week=week, monday=monday,
+    # An instructor sees the whole room's week (when it is free) but opens only their own classes.
+    own = {code for code, c in classes.items() if may_manage(signed.person.role, signed.person.id, c.instructor_id)}
+    return page(request, "timetable.html", room=room, rooms=all_rooms, week=week, monday=monday, own=own,
                 previous=_link(room, monday - timedelta(days=7)), following=_link(room, monday + timedelta(days=7)),
                 classes=sorted(classes.values(), key=lambda c: c.code), flash=flash, zone=web.tz.key)
 
