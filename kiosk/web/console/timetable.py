@@ -24,14 +24,14 @@ async def timetable(request: Request) -> Response:
     signed = await signed_in(request)
     web = state(request)
     monday = _monday(request.query_params.get("week"), web)
-    schedules, classes = await read_store(request, lambda s: (s.schedules(), s.classes()))
+    schedules, classes, records = await read_store(request, lambda s: (s.schedules(), s.classes(), s.class_records()))
     all_rooms = sorted(rooms(classes)) + ([""] if any(not c.room for c in classes.values()) else [])
     room = request.query_params.get("room", all_rooms[0] if all_rooms else "")
     days = [monday + timedelta(days=n) for n in range(7)]
     week = {day: _meetings_on(schedules, classes, room, day, web) for day in days}
     flash, signed.flash = signed.flash, ""
     # An instructor sees the whole room's week (when it is free) but opens only their own classes.
-    own = {code for code, c in classes.items() if may_manage(signed.person.role, signed.person.id, c.instructor_id)}
+    own = {r.code for r in records if may_manage(signed.person.role, signed.person.id, r.instructor_id)}
     return page(request, "timetable.html", room=room, rooms=all_rooms, week=week, monday=monday, own=own,
                 previous=_link(room, monday - timedelta(days=7)), following=_link(room, monday + timedelta(days=7)),
                 classes=sorted(classes.values(), key=lambda c: c.code), flash=flash, zone=web.tz.key)
