@@ -110,11 +110,20 @@ def add_filters(env: Environment, web) -> None:
     env.filters["status_word"] = lambda status: STATUS_WORDS.get(status, status)
     env.filters["method_word"] = lambda method: METHOD_WORDS.get(method, method)
     env.filters["state_word"] = lambda s: STATE_WORDS.get(s, s)
+    env.filters["view_state"] = lambda view: _view_state(view, web.clock())
     env.filters["audit_word"] = lambda a: AUDIT_WORDS.get(a, a.replace("_", " ").replace(".", " "))
     env.filters["ago"] = _ago
     env.filters["percent"] = lambda share: f"{share:.0%}"
     env.globals["STATUSES"] = STATUSES
     env.globals["MAX_ID_LEN"] = MAX_ID_LEN  # a class code's longest, as a person id's
+
+
+def _view_state(view, now: datetime) -> str:
+    """A session's state in words; a meeting no kiosk opened says whether it is due now or was not
+    held, instead of "scheduled" all through its hour (a room without a kiosk, or one switched off)."""
+    if view.state == "scheduled" and view.starts_at <= now:
+        return "due now: no kiosk opened it" if now < view.ends_at else "not held"
+    return STATE_WORDS.get(view.state, view.state)
 
 
 def _when(moment: datetime | None) -> str:

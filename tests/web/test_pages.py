@@ -138,3 +138,19 @@ def test_a_forged_cookie_gets_a_401_page_that_clears_it(web):
     assert reply.status == 401 and "sign in again" in reply.text and 'action="/login"' in reply.text
     assert "staff_session=" in reply.headers["set-cookie"] and "Max-Age=0" in reply.headers["set-cookie"]
     assert client.get(f"/session/{quote(CS101)}/roster", headers={"Cookie": "staff_session=forged"}).status == 401
+
+
+def test_a_meeting_no_kiosk_opened_says_due_now_then_not_held(web, clock):
+    from datetime import timedelta
+
+    def art2_state() -> str:
+        client = web.client()
+        client.sign_in("boss")
+        card = client.get("/today").text.split('data-session="ART2@')[1]
+        return card.split('<span class="state">')[1].split("</span>")[0]
+
+    assert art2_state() == "scheduled"  # 09:03; ART2 meets 09:30-10:30 in C3, which has no kiosk
+    clock.now += timedelta(minutes=42)
+    assert art2_state() == "due now: no kiosk opened it"
+    clock.now += timedelta(hours=1)
+    assert art2_state() == "not held"
