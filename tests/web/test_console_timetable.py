@@ -73,3 +73,16 @@ def test_an_instructor_sees_the_room_s_week_but_links_only_their_own_classes(web
     c3 = prof.get("/timetable?room=C3&week=2026-11-23").text
     assert "CS101" in b12 and 'href="/class/CS101"' not in b12  # the room is busy then, but not theirs to open
     assert 'href="/class/ART2"' in c3
+
+
+@pytest.mark.parametrize("extra, words", [
+    ({"start": "10:00", "end": "09:00", "day_mon": "mon"}, "must be after the start"),
+    ({"start": "09:15", "end": "09:45", "day_wed": "wed"}, "overlap"),
+    ({"start": "13:00", "end": "14:00", "day_mon": "mon", "date": "2026-11-27"}, "not both"),
+])
+def test_a_refused_meeting_brings_the_form_back_as_typed(boss, store, extra, words):
+    token = boss.csrf("/timetable?room=B12&week=2026-11-23")
+    reply = boss.post("/timetable", {"csrf": token, "class_code": "ART2", **WEEK, **extra})
+    assert reply.status == 400 and words in reply.text.lower() and "Not added:" in reply.text
+    assert f'value="{extra["start"]}"' in reply.text and '<option value="ART2" selected>' in reply.text
+    assert len([s for s in store.schedules() if s.class_code == "ART2"]) == 1  # nothing added

@@ -4,9 +4,8 @@ date or a whole term break (or restoring it). Admins change it; instructors may 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,19 +21,27 @@ MAX_SPAN_DAYS = 400
 
 async def timetable(request: Request) -> Response:
     signed = await signed_in(request)
+    return await _timetable_page(request, signed, request.query_params)
+
+
+async def _timetable_page(request: Request, signed, asked, status: int = 200, error: str = "",
+                          typed: dict | None = None) -> Response:
+    """The room's week (`asked`: its room and week); with `error`, the add form comes back with
+    what was `typed` and why it was refused."""
     web = state(request)
-    monday = _monday(request.query_params.get("week"), web)
+    monday = _monday(asked.get("week"), web)
     schedules, classes, records = await read_store(request, lambda s: (s.schedules(), s.classes(), s.class_records()))
     all_rooms = sorted(rooms(classes)) + ([""] if any(not c.room for c in classes.values()) else [])
-    room = request.query_params.get("room", all_rooms[0] if all_rooms else "")
+    room = asked.get("room", all_rooms[0] if all_rooms else "")
     days = [monday + timedelta(days=n) for n in range(7)]
     week = {day: _meetings_on(schedules, classes, room, day, web) for day in days}
     flash, signed.flash = signed.flash, ""
     # An instructor sees the whole room's week (when it is free) but opens only their own classes.
     own = {r.code for r in records if may_manage(signed.person.role, signed.person.id, r.instructor_id)}
-    return page(request, "timetable.html", room=room, rooms=all_rooms, week=week, monday=monday, own=own,
+    return page(request, "timetable.html", status, room=room, rooms=all_rooms, week=week, monday=monday, own=own,
                 previous=_link(room, monday - timedelta(days=7)), following=_link(room, monday + timedelta(days=7)),
-                classes=sorted(classes.values(), key=lambda c: c.code), flash=flash, zone=web.tz.key)
+                classes=sorted(classes.values(), key=lambda c: c.code), flash=flash, zone=web.tz.key,
+                error=error, typed=typed or {})
 
 
 def _meetings_on(schedules: list[Schedule], classes: dict[str, ClassInfo], room: str, day: date, web) -> list:
@@ -54,8 +61,13 @@ def _meetings_on(schedules: list[Schedule], classes: dict[str, ClassInfo], room:
 async def schedule_add(request: Request) -> Response:
     signed, form = await signed_form(request)
     await require_admin(request)
-    schedule = _schedule_from(form, state(request))
-    await as_school(request, signed, lambda school: school.add_schedule(schedule))
+    try:
+        schedule = _schedule_from(form, state(request))
+        await as_school(request, signed, lambda school: school.add_schedule(schedule))
+    except WebError as err:  # refused (an overlap, a bad time): the form comes back as typed
+        if err.status != 400:
+            raise
+        return await _timetable_page(request, signed, form, 400, err.message, form)
     signed.flash = f"{schedule.class_code} added to the timetable"
     return _back(form)
 
@@ -106,17 +118,20 @@ def _schedule_from(form: dict[str, str], web) -> Schedule:
     if end <= start:
         raise WebError(400, f"the end {end:%H:%M} must be after the start {start:%H:%M}")
     zone = web.tz.key
+    ticked = [v for k, v in form.items() if k.startswith("day_")]
+    if form.get("date") and ticked:
+        raise WebError(400, "choose weekdays for a weekly meeting, or one date, not both")
     if form.get("date"):
         return Schedule(form.get("class_code", ""), start, end, zone, on_date=parse_day(form["date"]))
     try:
-        weekdays = parse_weekdays(",".join(v for k, v in form.items() if k.startswith("day_")) or form.get("days", ""))
+        weekdays = parse_weekdays(",".join(ticked) or form.get("days", ""))
     except ValueError as err:
         raise WebError(400, f"{err}: choose the weekdays, or a date") from None
     return Schedule(form.get("class_code", ""), start, end, zone, weekdays=weekdays)
 
 
 def _monday(text: str | None, web) -> date:
-    day = parse_day(text, "week") if text else datetime.now(ZoneInfo(web.tz.key)).date()
+    day = parse_day(text, "week") if text else web.clock().astimezone(web.tz).date()
     return day - timedelta(days=day.weekday())
 
 
