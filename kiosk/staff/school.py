@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.config import Config
-from kiosk.enrolment.rules import class_code_problem
+from kiosk.enrolment.rules import MAX_NAME_LEN, class_code_problem, name_problem
 from kiosk.errors import StoreError, UsageError
 from kiosk.model import Consent, Schedule, room_name
 from kiosk.staff.changes import admin_change, local_change
@@ -46,8 +46,9 @@ class School:
                             lambda s: staff_rows.add_person(s, person), lambda new: f"{person.role} {person.name!r}")
 
     def rename(self, person_id: str, name: str) -> None:
-        if not name.strip():
-            raise StoreError("a name cannot be empty")
+        problem = name_problem(name)
+        if problem:
+            raise UsageError(problem)
         self._change("person_rename", person_id, lambda c: central.rename_person(c, person_id, name),
                      lambda s: staff_rows.rename_person(s, person_id, name), lambda _: repr(name.strip()))
 
@@ -114,7 +115,7 @@ class School:
 
     def add_class(self, code: str, name: str, students: list[str], room: str = "",
                   instructor_id: str | None = None) -> None:
-        problem = class_code_problem(code)
+        problem = class_code_problem(code) or _class_problem(name, room)
         if problem:
             raise UsageError(f"class {code!r}: {problem}")
         room = room_name(room)
@@ -123,6 +124,9 @@ class School:
                      lambda _: f"{name!r}, room {room or '-'}, {len(students)} student(s)")
 
     def update_class(self, code: str, name: str, room: str, instructor_id: str | None) -> None:
+        problem = _class_problem(name, room)
+        if problem:
+            raise UsageError(f"class {code!r}: {problem}")
         room = room_name(room)
         self._change("class_edit", code, lambda c: central.update_class(c, code, name, room, instructor_id),
                      lambda s: rosters.update_class(s, code, name, room, instructor_id),
@@ -231,3 +235,10 @@ class School:
             raise StoreError(f"PIN refused: {problem}")
         self._change("pin_set", person_id, lambda c: central.set_pin_hash(c, person_id, hash_pin(pin)),
                      lambda s: set_pin(s, person_id, pin))
+
+
+def _class_problem(name: str, room: str) -> str | None:
+    """A class's name follows the person-name rule; a room is at most a name's length."""
+    if len(room.strip()) > MAX_NAME_LEN:
+        return f"the room is longer than {MAX_NAME_LEN} characters"
+    return name_problem(name, "class name")

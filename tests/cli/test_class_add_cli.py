@@ -31,6 +31,8 @@ def classes_and_audit(data_dir) -> tuple[list[str], list[str]]:
      "class 'bad code': a class code may use only letters, digits, '.', '_' and '-', starting with a letter or digit"),
     (["HAM/101", "--name", "X"], 2, "a class code may use only letters"),
     (["C" * 65, "--name", "X"], 2, "the class code is longer than 64 characters"),
+    (["HAM101", "--name", "N" * 101], 2, "the class name is longer than 100 characters"),
+    (["HAM101", "--name", "X", "--room", "R" * 101], 2, "the room is longer than 100 characters"),
     (["HAM101", "--name", "X", "--instructor", "s004"], 1, "'s004' is a student, not an instructor or admin"),
     (["HAM101", "--name", "X", "--instructor", "nobody"], 1,
      "unknown instructor 'nobody'; add them with 'instructor add nobody --name NAME'"),
