@@ -115,13 +115,18 @@ class School:
 
     def add_class(self, code: str, name: str, students: list[str], room: str = "",
                   instructor_id: str | None = None) -> None:
-        problem = class_code_problem(code) or _class_problem(name, room)
+        problem = class_code_problem(code) or _class_problem(name, room) or self._case_twin(code)
         if problem:
             raise UsageError(f"class {code!r}: {problem}")
         room = room_name(room)
         self._change("class_add", code, lambda c: central.add_class(c, code, name, students, room, instructor_id),
                      lambda s: s.add_class(code, name, students, room, instructor_id),
                      lambda _: f"{name!r}, room {room or '-'}, {len(students)} student(s)")
+
+    def _case_twin(self, code: str) -> str | None:
+        """ham101 beside HAM101 would be two registers that staff, rosters and exports mix up."""
+        twin = next((c for c in self.store.classes() if c.casefold() == code.casefold() and c != code), None)
+        return f"{twin!r} already exists; class codes that differ only in case are refused" if twin else None
 
     def update_class(self, code: str, name: str, room: str, instructor_id: str | None) -> None:
         problem = _class_problem(name, room)

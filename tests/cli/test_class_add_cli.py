@@ -50,3 +50,9 @@ def test_codes_with_separators_and_staff_instructors_are_accepted(cli, school):
     assert cli("class", "add", "HAM-101.a_1", "--name", "Hamilton", "--instructor", "prof")[0] == 0
     assert cli("class", "add", "MA201", "--name", "Calc", "--instructor", "boss", "--students", "s004")[0] == 0
     assert classes_and_audit(school) == (["HAM-101.a_1", "MA201"], ["HAM-101.a_1", "MA201"])
+
+
+def test_a_code_differing_only_in_case_from_a_class_is_refused(cli, school):
+    assert cli("class", "add", "HAM101", "--name", "Hamilton")[0] == 0
+    code, _, err = cli("class", "add", "ham101", "--name", "Hamilton again")
+    assert code == 2 and "'HAM101' already exists" in err and err.count("\n") == 1
