@@ -8,8 +8,9 @@ but not the doubling, which only decays after a quiet hour, so a guesser cannot
 reset it by waiting out one short lock.
 
 One lockout state per subject lives in SQLite (kiosk/store/lockouts.py), so a
-restart does not reset it and wrong PINs tried at the web count at the door. A
-subject is a staff id (`staff:ID`) or a door's keypad (`door:KIOSK`). The clock
+restart does not reset it, and a staff id locked by wrong PINs at the web cannot open
+the door's overlay either. A subject is a staff id (`staff:ID`) or a door's keypad
+(`door:KIOSK`); a wrong PIN at a door counts for its keypad only (sign_in_at_door). The clock
 is wall-clock epoch seconds, the one clock two processes and a reboot agree on.
 
 A wrong PIN and an unknown staff id look the same from outside: the same answer,
@@ -95,12 +96,6 @@ def keypad_wait(door: Lockout, holders: list[Lockout]) -> float:
     """A door's keypad is locked while its own count is, or while every PIN holder it could open for is."""
     held = [h.remaining() for h in holders]
     return max(door.remaining(), min(held) if held and all(w > 0 for w in held) else 0.0)
-
-
-def keypad_tries_left(door: Lockout, holders: list[Lockout]) -> int:
-    """Wrong PINs left before the keypad locks: its own count, or the last open holder's."""
-    open_tries = [h.tries_left for h in holders if h.remaining() == 0]
-    return min(door.tries_left, max(open_tries)) if open_tries else door.tries_left
 
 
 # -- the state, shared through the database --------------------------------------------------
@@ -206,8 +201,11 @@ class WebSignIn:
 def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, pin: str,
                     instructor_ids: list[str]) -> DoorSignIn:
     """Check a PIN typed at the keypad against everyone who may open it now: the instructors
-    of this door's focus and next classes, and every admin. The keypad cannot tell whose
-    PIN was meant, so a wrong one counts for the door and for every holder still open."""
+    of this door's focus and next classes, and every admin. A wrong PIN counts for the keypad
+    alone: its lock (doubling) bounds the guesses made here against every holder at once. It
+    does not count against each holder's own lock, or anyone at the door could lock every
+    admin out of the web view by typing nonsense (found in a walk-through). A holder locked
+    out at the web login still cannot sign in here until that lock runs out."""
     door = door_subject(kiosk_id)
     holders = pin_holders(store, instructor_ids)
     locks = lockouts.state([door] + [staff_subject(p.id) for p, _ in holders])
@@ -220,12 +218,9 @@ def sign_in_at_door(store: SqliteStore, lockouts: SharedLockout, kiosk_id: str, 
     if person is not None:
         lockouts.succeed([door, staff_subject(person.id)])
         return DoorSignIn(person)
-    held = [locks[staff_subject(p.id)] for p, _ in holders if locks[staff_subject(p.id)].remaining() > 0]
-    after = lockouts.fail([door] + [staff_subject(p.id) for p, _ in open_holders])
-    counted = [after[staff_subject(p.id)] for p, _ in open_holders] + held
-    wait = keypad_wait(after[door], counted)
-    return DoorSignIn(None, locked_for=wait, tries_left=keypad_tries_left(after[door], counted),
-                      nobody=not holders, lock_started=wait)
+    after = lockouts.fail([door])[door]
+    wait = keypad_wait(after, [locks[staff_subject(p.id)] for p, _ in holders])
+    return DoorSignIn(None, locked_for=wait, tries_left=after.tries_left, nobody=not holders, lock_started=wait)
 
 
 class WebPinCheck:
