@@ -163,6 +163,7 @@ class Database:
         contents, never a new one."""
         self.path = Path(path)
         self._head_seen = -1
+        self._head_problem = ""  # the ledger head's last write error, said once (a commit comes every second)
         self._wal_gone = False
         self._prepare_file(create)
         try:
@@ -279,8 +280,14 @@ class Database:
             if last_id != self._head_seen:
                 ledger_head.advance(self.path, last_id, last_hash)
                 self._head_seen = last_id
+                if self._head_problem:
+                    log.info("the ledger head beside %s is written again", self.path)
+                    self._head_problem = ""
         except (StoreError, OSError) as err:  # the commit itself stands; the head catches up later
-            log.warning("cannot update the ledger head beside %s: %s", self.path, err)
+            if str(err) != self._head_problem:
+                log.warning("cannot update the ledger head beside %s: %s (said once until it changes)",
+                            self.path, err)
+            self._head_problem = str(err)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -57,3 +57,32 @@ def test_a_data_folder_that_cannot_be_written_is_named_with_the_reason(tmp_path,
     err = fault(tmp_path / "kiosk.db", sqlite3.OperationalError("unable to open database file"))
     assert isinstance(err, StoreFault) and f"the folder {tmp_path} is not writable (permission denied)" in str(err)
     assert "chown" in str(err) and "doctor" not in str(err)
+
+
+def test_a_ledger_head_that_cannot_be_written_is_said_once_not_at_every_commit(data_dir, monkeypatch, caplog):
+    import logging
+    from datetime import datetime, timezone
+
+    from kiosk.store import ledger_head
+    from kiosk.store.audit import AuditEntry, write_audit
+    from kiosk.store.sqlite_store import SqliteStore
+
+    store = SqliteStore.in_dir(data_dir)
+    advance = ledger_head.advance
+
+    def read_only(*args):
+        raise OSError(30, "Read-only file system")
+
+    def audited(n: int) -> None:
+        with store.transaction() as conn:
+            write_audit(conn, AuditEntry(datetime(2026, 11, 25, 9, n, tzinfo=timezone.utc), "door-1", "", "probe"))
+
+    monkeypatch.setattr(ledger_head, "advance", read_only)
+    with caplog.at_level(logging.INFO, logger="kiosk.store.database"):
+        for n in range(5):
+            audited(n)  # five commits, the head unwritable each time
+        monkeypatch.setattr(ledger_head, "advance", advance)
+        audited(6)
+    said = [r.getMessage() for r in caplog.records if "ledger head" in r.getMessage()]
+    assert len(said) == 2 and "said once" in said[0] and "written again" in said[1], said
+    store.close()
