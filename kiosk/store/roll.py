@@ -44,7 +44,7 @@ def session_rolls(db: Database, sessions: list[SessionInfo]) -> list[Roll]:
     failed = _grouped(db, "SELECT session_id AS k, person_id, count(*) AS n FROM spoof_events"
                       " WHERE session_id IN ({}) GROUP BY session_id, person_id", ids)
     opened = {r[0]: r[1] for r in db.query_in("SELECT id, activated_at FROM sessions WHERE id IN ({})", ids)}
-    everyone = {r["person_id"] for found in (roster, rows) for group in found.values() for r in group}
+    everyone = {r["person_id"] for found in (roster, left, rows) for group in found.values() for r in group}
     people = _people(db, sorted(everyone))
     rolls = []
     for session in sessions:

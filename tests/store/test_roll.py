@@ -105,7 +105,8 @@ def test_a_past_register_keeps_people_who_left_the_roster_or_whose_class_was_rem
     assert [line.person_id for line in session_roll(store, held.session_id).lines] == ["lin", "maya", "tom"]
     rosters.remove_class(store, "ART1")
     rows = stored_export_rows(store, NOW.date(), None, TZ)
-    assert sorted((r[0], r[4]) for r in rows) == [("lin", NOT_MARKED), ("maya", NOT_MARKED), ("tom", NOT_MARKED)]
+    assert sorted((r[0], r[1], r[4]) for r in rows) == [
+        ("lin", "Lin Miranda", NOT_MARKED), ("maya", "Maya Chen", NOT_MARKED), ("tom", "Tom Okafor", NOT_MARKED)]
     store.add_class("ART1", "Art again", ["maya"], room="B12")  # re-created later: the old register is unchanged
     assert len(session_roll(store, held.session_id).lines) == 3
     store.close()
