@@ -138,6 +138,9 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
          + recent_checkins(), labels(boxes, None, confirmed=False), 160),
         ("28_clock_wrong_nothing_opens", (1024, 600),
          [RecognitionState(True), CameraState(True), SessionChanged(None, None, clock_reads=CLOCK_READS)], (), 160),
+        ("30_started_early_1024x600", (1024, 600),
+         [RecognitionState(True), CameraState(True), SessionChanged(SessionInfo(**{**NEXT.__dict__, "state": "active"}),
+                                                                    None, 2, 25)], (), 160),
         ("10_not_on_list", (1280, 720), base() + recent_checkins()[:2] + [card(Status.NOT_ON_ROSTER, "Alex Lacamoire")],
          labels(boxes, "Alex Lacamoire"), 160),
     ]

@@ -36,6 +36,7 @@ NEXT_IN = "Next class in {m} min"
 NEXT_IN_HOURS = "Next class in {h} h {m:02d} min"
 CHECKED_IN_COUNT = "{n} / {total} checked in"
 CHECKED_IN_COUNT_NO_ROSTER = "{n} checked in"
+STARTED_EARLY = "Started early · due {time}"  # an instructor opened it before its check-in window
 
 # The wall clock is doubted (SessionChanged.clock_reads): said for as long as it lasts, over the feed.
 CLOCK_WRONG_TITLE, CLOCK_WRONG_DETAIL = "Clock looks wrong", "No class opens until the clock is right"
@@ -185,6 +186,8 @@ def session_timing(session: SessionInfo, now: datetime) -> str:
         return ENDED_AT.format(time=hhmm(session.ends_at, now.tzinfo))
     if session.state == "ended":  # closed early by the instructor
         return CHECK_IN_CLOSED
+    if now < session.opens_at and session.state == "active":  # opened by hand before its window
+        return STARTED_EARLY.format(time=hhmm(session.starts_at, now.tzinfo))
     if now < session.starts_at:
         return STARTS_IN.format(m=max(1, _minutes_up(session.starts_at - now)))
     return time_left(session.ends_at - now)
@@ -298,6 +301,10 @@ ACTION_RECONCILE = "Attendance so far"
 CONFIRM_END_TITLE = "End {code} now?"
 CONFIRM_END_DETAIL = "{n} not seen will be marked absent"
 CONFIRM_END = "End session"
+CONFIRM_START_TITLE, CONFIRM_START_TITLE_NOW = "Start {code} now, {m} min early?", "Start {code} now?"
+CONFIRM_START_DETAIL = "Students can check in from now. Late counts as usual, from its scheduled start at {time}."
+CONFIRM_START_ENDS = "{code} ends first: {n} not seen will be marked absent"
+CONFIRM_START = "Start now"
 MARK_TITLE = "Mark a student by hand"
 MARK_SEARCH = "Search: {query}"
 MARK_SEARCH_HINT = "Type a name or id to search"
