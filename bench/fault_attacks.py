@@ -47,10 +47,10 @@ class JumpClock:
 
 def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict:
     from kiosk.attendance.service import AttendanceService
-    from kiosk.clock import system_uptime
+    from kiosk.clock import DoorClock, system_uptime
     from kiosk.config import load_config
     from kiosk.messages.lanes import Lanes
-    from kiosk.messages.screen import CLOCK_DOUBTFUL, Notice
+    from kiosk.messages.screen import SessionChanged
     from kiosk.scheduler.thread import SchedulerThread
     from kiosk.staff.sign_in import SharedLockout
     from kiosk.store.sqlite_store import SqliteStore
@@ -58,13 +58,14 @@ def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict
     data = fresh_copy(prepared, folder / f"clock{hours:+}")
     cfg = load_config(config, env={}).replace("store", data_dir=str(data)).replace("kiosk", timezone=TZ)
     clock, lanes, stop = JumpClock(TZ), Lanes(), threading.Event()
-    scheduler = SchedulerThread(cfg, lambda: SqliteStore.in_dir(data), clock, lanes.outbox("scheduler"), stop)
+    door = DoorClock(clock)  # as kiosk/runtime.py wires it: the scheduler steers the door's time
+    scheduler = SchedulerThread(cfg, lambda: SqliteStore.in_dir(data), door, lanes.outbox("scheduler"), stop)
     scheduler.start()
     store = SqliteStore.in_dir(data)
     try:
         session = _wait_for_session(store)
         roster = sorted(store.class_record("LINE").roster)
-        service = AttendanceService(store, cfg, clock)
+        service = AttendanceService(store, cfg, door)
         before = [p for p in roster[:6] if service.check_in(p, p, 0.9, time.monotonic()).status.stored]
         # The wall clock jumps; the boot clock, as on the real machine, does not.
         lock = SharedLockout(store, cfg.pin.max_tries, cfg.pin.lockout_base_s, now=clock.epoch, uptime=system_uptime)
@@ -80,7 +81,7 @@ def clock_jump(prepared: Path, config: Path, folder: Path, hours: float) -> dict
         clock.offset = timedelta(0)
         time.sleep(3)
         absent_after, state_after, _ = _facts(data, session)
-        notices = [m for m in lanes.take(1000) if isinstance(m, Notice) and m.reason == CLOCK_DOUBTFUL]
+        notices = [m for m in lanes.take(1000) if isinstance(m, SessionChanged) and m.clock_reads is not None]
     finally:
         stop.set()
         scheduler.join(5)

@@ -81,6 +81,7 @@ def scenes(session: SessionInfo, upcoming: SessionInfo) -> list[tuple]:
         ("13_pin_locked", (1280, 720), locked_scene()),
         ("14_menu", (1280, 720), overlay_scene("menu", session, upcoming)),
         ("15_confirm_end", (1024, 600), overlay_scene("confirm_end", session, upcoming)),
+        ("29_confirm_start_early", (1024, 600), overlay_scene("confirm_start", session, upcoming)),
         ("16_mark_student", (1280, 720), overlay_scene("mark", session, upcoming, query="",
                                                        message="Marked Olivia Brown present", message_level="good")),
         ("17_reconcile", (1920, 1080), overlay_scene("reconcile", session, upcoming)),

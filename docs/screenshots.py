@@ -55,6 +55,7 @@ def at(hour: int, minute: int) -> datetime:
 
 CS101 = SessionInfo("cs101-0304", "CS101", "Intro to Programming", "Room B12", at(9, 0), at(10, 0), at(8, 50),
                     "active")
+CLOCK_READS = datetime(2025, 3, 3, 9, 28, tzinfo=TZ)  # a clock set back a day
 NEXT = SessionInfo("cs240-0304", "CS240", "Data Structures", "Room B12", at(10, 30), at(12, 0), at(10, 20),
                    "scheduled")
 
@@ -132,6 +133,14 @@ def scenes(boxes: list[FaceBox], crowd: list[FaceBox]) -> list[tuple[str, tuple[
          labels(crowd, None, confirmed=False), 240),
         ("24_ended_early", (1280, 720),
          recent_checkins() + base(session=SessionInfo(**{**CS101.__dict__, "state": "ended"}), present=21), (), 160),
+        ("27_clock_wrong_class_goes_on", (1280, 720),
+         [RecognitionState(True), CameraState(True), SessionChanged(CS101, None, 12, 25, clock_reads=CLOCK_READS)]
+         + recent_checkins(), labels(boxes, None, confirmed=False), 160),
+        ("28_clock_wrong_nothing_opens", (1024, 600),
+         [RecognitionState(True), CameraState(True), SessionChanged(None, None, clock_reads=CLOCK_READS)], (), 160),
+        ("30_started_early_1024x600", (1024, 600),
+         [RecognitionState(True), CameraState(True), SessionChanged(SessionInfo(**{**NEXT.__dict__, "state": "active"}),
+                                                                    None, 2, 25)], (), 160),
         ("10_not_on_list", (1280, 720), base() + recent_checkins()[:2] + [card(Status.NOT_ON_ROSTER, "Alex Lacamoire")],
          labels(boxes, "Alex Lacamoire"), 160),
     ]

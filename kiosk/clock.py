@@ -74,6 +74,33 @@ class FixedClock:
         self.now = self.now + timedelta(**delta)
 
 
+class DoorClock:
+    """The time the door goes by (check-ins, the screen, the staff overlay): the wall clock, except
+    while the scheduler doubts it and keeps the session that was on (kiosk/scheduler/thread.py).
+    Then it is the time the monotonic count carries forward from when that session was first seen.
+    Only the scheduler reads `wall` and calls `trust` / `follow_wall`; the anchor is one attribute,
+    swapped whole, so the other threads read either the old or the new one."""
+
+    def __init__(self, wall: Clock, monotonic: Callable[[], float] | None = None):
+        self.wall = wall
+        self.monotonic = monotonic or getattr(wall, "monotonic", time.monotonic)  # a test clock brings its own
+        self._anchor: tuple[datetime, float] | None = None  # (wall, monotonic) known to be right
+
+    def __call__(self) -> datetime:
+        anchor = self._anchor
+        if anchor is None:
+            return self.wall()
+        return anchor[0] + timedelta(seconds=self.monotonic() - anchor[1])
+
+    def trust(self, anchor: tuple[datetime, float] | None) -> None:
+        """Go by the monotonic count from `anchor` (None: by the wall clock again)."""
+        self._anchor = anchor
+
+    @property
+    def doubted(self) -> bool:
+        return self._anchor is not None
+
+
 # -- is the clock believable? ---------------------------------------------------------------
 
 BEHIND_TOLERANCE = timedelta(minutes=5)  # a write this far in the "future" means the clock went back

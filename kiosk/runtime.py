@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kiosk.staff.worker import DeskWorker
 from kiosk.camera import CAMERAS, CaptureThread
-from kiosk.clock import system_clock
+from kiosk.clock import DoorClock, system_clock
 from kiosk.config import Config
 from kiosk.messages.lanes import Lanes
 from kiosk.recognition.worker import RecognitionWorker
@@ -48,7 +48,7 @@ def run_kiosk(cfg: Config, opts: RunOptions) -> int:
     started = process_started_at()
     stop = threading.Event()
     lanes = Lanes()
-    clock = system_clock(cfg.kiosk.timezone)
+    clock = DoorClock(system_clock(cfg.kiosk.timezone))  # the scheduler steers it while it doubts the wall clock
     boot_check(cfg)  # create and migrate before any thread needs it; a damaged file stops here
     health = StoreHealth()
 

@@ -8,6 +8,7 @@ view, the camera's or sync's state): a newer one replaces it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar
 
 from kiosk.model import CheckIn, Frame, SessionInfo
@@ -86,7 +87,6 @@ class RecognitionState:
 
 # Notice.reason: a one-off notice for the screen's toast.
 STORAGE_FAILING = "storage_failing"  # detail: the store's error; check-ins are not being saved
-CLOCK_DOUBTFUL = "clock_doubtful"  # detail: the time the clock reads; it is behind what was stored
 STORAGE_BACK = "storage_back"  # detail: how many check-ins kept in memory were saved now
 LIVENESS_CUE_OFF = "liveness_cue_off"  # detail: the cue that could not start
 LIVENESS_BLINK_ONLY = "liveness_blink_only"  # no learned model: everyone is asked to blink
@@ -131,3 +131,6 @@ class SessionChanged:
     present_count: int = 0
     roster_size: int = 0
     no_class_for_room: bool = False  # the timetable has classes, none in this kiosk's room (or its room is unset)
+    # While the scheduler doubts the wall clock: what it reads (to the minute). `current` is then the
+    # session that was on when the doubt began, kept by the monotonic count (or None: nothing opens).
+    clock_reads: datetime | None = None

@@ -6,7 +6,9 @@ So the scheduler ends a session only when the wall clock AND the time counted by
 monotonic clock since the session was first seen agree that its end (or the next class's
 opening) has passed; a jump alone never ends one, nor marks anyone absent. And a wall clock
 behind the newest moment the store had written before this run (plus the time counted
-since) is doubted: no session opens or ends on it, and the screen says so.
+since) is doubted: no session opens or ends on it, and the screen says so. While the wall clock
+disagrees with the monotonic count since a running session was first seen, the door keeps serving
+that session, timed by that count (`holds`, kiosk.clock.DoorClock), and says the clock looks wrong.
 """
 
 from __future__ import annotations
@@ -68,6 +70,17 @@ class ClockGuard:
         if confirmed and known and (self.trusted_now(mono) is None or now > self.trusted_now(mono)):
             self.trusted = (now, mono)
         return confirmed
+
+    def estimate(self, session_id: str, mono: float) -> datetime | None:
+        """The time by the monotonic count since the session was first seen (None: not seen)."""
+        anchor = self.anchors.get(session_id)
+        return None if anchor is None else anchor[0] + timedelta(seconds=mono - anchor[1])
+
+    def holds(self, session_id: str, ends_at: datetime, now: datetime, mono: float) -> bool:
+        """The wall clock disagrees (by a jump) with the monotonic count since this active session was
+        first seen, and by that count the session is still on: the door keeps it, by that count."""
+        estimate = self.estimate(session_id, mono)
+        return estimate is not None and abs((now - estimate).total_seconds()) >= JUMP_S and estimate < ends_at
 
     def forget(self, session_id: str) -> None:
         self.anchors.pop(session_id, None)

@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Callable
 
 import schedule
 
-from kiosk.clock import Clock
+from kiosk.clock import Clock, DoorClock
 from kiosk.config import Config
 from kiosk.errors import StoreError
 from kiosk.messages.desk import SessionEnded
 from kiosk.messages.lanes import Outbox
-from kiosk.messages.screen import CLOCK_DOUBTFUL, Notice, SessionChanged
+from kiosk.messages.screen import SessionChanged
 from kiosk.model import SessionInfo, room_names, room_scope
 from kiosk.scheduler.clock_guard import ClockGuard
 from kiosk.scheduler.timetable import current_and_next
@@ -35,16 +36,19 @@ from kiosk.store.sqlite_store import SqliteStore
 log = logging.getLogger(__name__)
 
 SUMMARY_STALE = timedelta(minutes=15)  # a session found ended long after (kiosk was off) shows no summary
-CLOCK_NOTICE_S = 60.0  # while the clock is doubted, the screen says so this often
+CLOCK_LOG_S = 60.0  # while the clock is doubted, the log says so this often (the screen, all along)
 
 
 class SessionScheduler:
     """One reconcile step, testable with an injected clock and no thread. `post` sends a message
-    by its own lane (Outbox.send)."""
+    by its own lane (Outbox.send). Given the door's clock (a DoorClock), it reads the wall clock
+    beneath it, and steers it while it keeps a session on a doubted wall clock."""
 
     def __init__(self, store: SqliteStore, cfg: Config, clock: Clock, post: Callable[[object], None],
                  monotonic: Callable[[], float] | None = None):
         self.store = store
+        self.door = clock if isinstance(clock, DoorClock) else None
+        clock = self.door.wall if self.door is not None else clock
         self.clock = clock
         self.monotonic = monotonic or getattr(clock, "monotonic", time.monotonic)  # a test clock brings its own
         self.post = post
@@ -67,13 +71,20 @@ class SessionScheduler:
                         "set [kiosk] room (main.py doctor checks it)", self.room, room_names(classes))
         current, upcoming = current_and_next(self.store.schedules(), served, now, self.early_open,
                                              started_early_ids(self.store))
-        if self.guard.doubtful(now, mono):  # no session opens or ends on a clock set back
-            self._doubt_clock(now, mono)
-            current = None
-        else:
+        behind = self.guard.doubtful(now, mono)
+        if not behind:  # no session opens or ends on a clock set back
             self._end_sessions(current, classes, served, now, mono)
+        held = self._held(current, served, now, mono)
+        if self.door is not None:
+            self.door.trust(self.guard.anchors.get(held.session_id) if held else None)
+        if held is not None or behind:  # the session on when the doubt began goes on; none other opens
+            self._doubt_clock(now, mono, held)
+            current, upcoming = held, None
+        else:
             self._open(current, now, mono)
         change = self._describe(current, upcoming, bool(classes) and not served)
+        if held is not None or behind:
+            change = replace(change, clock_reads=now.replace(second=0, microsecond=0))
         if change != self._last_posted:
             self._last_posted = change
             self.post(change)
@@ -117,13 +128,27 @@ class SessionScheduler:
             log.warning("session %s reopened: a wall-clock jump had ended it; %d absent row(s) removed",
                         current.session_id, removed)
 
-    def _doubt_clock(self, now, mono: float) -> None:
-        if mono - self._clock_noticed >= CLOCK_NOTICE_S:
+    def _held(self, current: SessionInfo | None, served, now, mono: float) -> SessionInfo | None:
+        """An active session of this room that the wall clock has left by a jump while the monotonic
+        count since it was first seen says it is still on (ClockGuard.holds)."""
+        for session_id in self.store.active_session_ids():
+            if current is not None and session_id == current.session_id:
+                continue
+            info = session_info(self.store, session_id)
+            if info is not None and info.class_code in served and self.guard.holds(session_id, info.ends_at,
+                                                                                  now, mono):
+                return info
+        return None
+
+    def _doubt_clock(self, now, mono: float, held: SessionInfo | None) -> None:
+        if mono - self._clock_noticed >= CLOCK_LOG_S:
             self._clock_noticed = mono
-            log.warning("the clock reads %s, behind what this kiosk already stored (%s): no session opens or "
-                        "ends until it is right (check NTP: timedatectl)", now.isoformat(timespec="seconds"),
-                        self.guard.trusted_now(mono).isoformat(timespec="seconds"))
-            self.post(Notice(CLOCK_DOUBTFUL, now.strftime("%Y-%m-%d %H:%M")))
+            trusted = self.guard.estimate(held.session_id, mono) if held else self.guard.trusted_now(mono)
+            log.warning("the clock reads %s, but the monotonic count says about %s: %s until it is right "
+                        "(check NTP: timedatectl)", now.isoformat(timespec="seconds"),
+                        trusted.isoformat(timespec="seconds"),
+                        f"session {held.session_id} goes on by the monotonic count, no other opens"
+                        if held else "no session opens or ends")
 
     def _end(self, session_id: str, now) -> None:
         """End with absent rows for everyone never seen; a fresh end shows its summary."""

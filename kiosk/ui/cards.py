@@ -166,6 +166,41 @@ def _render_toast(theme: Theme, toast: Toast, feed_w: int) -> pygame.Surface:
     return surf
 
 
+def draw_standing_notice(surface: pygame.Surface, feed: Rect, theme: Theme, words: str) -> None:
+    """A notice that stays for as long as its cause (the clock is doubted): at the top of the feed,
+    wrapped onto as many lines as it needs, never cut short."""
+    image = theme.shape(("standing", words, feed.w), lambda: _render_standing(theme, words, feed.w))
+    surface.blit(image, image.get_rect(midtop=(feed.centerx, feed.y + theme.px(12))))
+
+
+def _render_standing(theme: Theme, words: str, feed_w: int) -> pygame.Surface:
+    pad, gap = theme.px(16), theme.px(12)
+    mark = icon(theme, "warning", theme.px(34), th.TEXT_DARK, disc=th.AMBER)
+    room = feed_w - 2 * theme.px(12) - 2 * pad - mark.get_width() - gap
+    lines = [theme.text(line, "toast", th.TEXT) for line in wrap(theme.font("toast"), words, room)]
+    text_h = sum(line.get_height() for line in lines)
+    h = max(mark.get_height(), text_h) + 2 * pad
+    surf = _rounded((feed_w - 2 * theme.px(12), h), th.SURFACE_HI, theme.px(14), 245)
+    pygame.draw.rect(surf, th.AMBER, surf.get_rect(), max(2, theme.px(3)), border_radius=theme.px(14))
+    surf.blit(mark, mark.get_rect(midleft=(pad, h // 2)))
+    y = (h - text_h) // 2
+    for line in lines:
+        surf.blit(line, (pad + mark.get_width() + gap, y))
+        y += line.get_height()
+    return surf
+
+
+def wrap(font: pygame.font.Font, words: str, max_w: int) -> list[str]:
+    """Words on as many lines of at most max_w as they need (a word wider than that gets a line)."""
+    lines: list[str] = []
+    for word in words.split():
+        if lines and font.size(f"{lines[-1]} {word}")[0] <= max_w:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def draw_camera_notice(surface: pygame.Surface, feed: Rect, theme: Theme, message: str, now: float) -> None:
     """The whole feed says the camera is gone; the capture thread is retrying."""
     surface.fill(th.FEED_BG, feed)

@@ -85,6 +85,7 @@ class ScreenModel:
         self.session: SessionInfo | None = None
         self.upcoming: SessionInfo | None = None
         self.no_class_for_room = False
+        self.clock_reads: datetime | None = None  # what the wall clock reads while the scheduler doubts it
         self.present_count = 0
         self.roster_size = 0
         self.recent: deque[CheckIn] = deque(maxlen=cfg.recent_count)
@@ -141,6 +142,7 @@ class ScreenModel:
         self.session = event.current
         self.upcoming = event.upcoming
         self.no_class_for_room = event.no_class_for_room
+        self.clock_reads = event.clock_reads
         self.present_count = event.present_count
         self.roster_size = event.roster_size
 
@@ -240,6 +242,11 @@ class ScreenModel:
         if quiet <= FACES_HOLD_S:
             return 1.0
         return max(0.0, 1.0 - (quiet - FACES_HOLD_S) / FACES_FADE_S)
+
+    @property
+    def clock_notice(self) -> str:
+        """The standing words over the feed while the wall clock is doubted ('' when it is not)."""
+        return text.clock_notice(self.session, self.clock_reads) if self.clock_reads else ""
 
     @property
     def state_word(self) -> str:

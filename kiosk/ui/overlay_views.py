@@ -12,6 +12,7 @@ import pygame
 from pygame import Rect
 
 from kiosk.ui import text, theme as th
+from kiosk.ui.cards import wrap
 from kiosk.ui.icons import icon
 from kiosk.ui.touch import Button, draw_backdrop, draw_button, draw_counts, draw_panel, panel_rect
 
@@ -69,7 +70,8 @@ def _menu(o, body: Rect) -> list[Button]:
         (text.ACTION_END.format(code=focus.class_code) if active else text.ACTION_END_NONE,
          lambda: o.go("confirm_end"), "danger", active, "stop"),
         (text.ACTION_START.format(code=upcoming.class_code, time=text.hhmm(upcoming.starts_at))
-         if upcoming else text.ACTION_START_NONE, o.start_next, "primary", upcoming is not None, "clock"),
+         if upcoming else text.ACTION_START_NONE, lambda: o.go("confirm_start"), "primary", upcoming is not None,
+         "clock"),
         (text.ACTION_MARK, lambda: o.go("mark"), "plain", focus is not None, "check"),
         (text.ACTION_RECONCILE, lambda: o.go("reconcile"), "plain", focus is not None, "info"),
         (text.ACTION_ENROL, o.enrol_student, "plain", o.enrol is not None, "face"),
@@ -91,6 +93,18 @@ def _confirm(o, body: Rect) -> list[Button]:
     w = (body.w - t.px(16)) // 2
     h = t.px(76)
     return [Button(Rect(body.x, y, w, h), text.CONFIRM_END, o.end_session, "danger", icon="stop"),
+            Button(Rect(body.right - w, y, w, h), text.BACK, lambda: o.go("menu"))]
+
+
+def _confirm_start(o, body: Rect) -> list[Button]:
+    """Start the next class early, or go back: it cannot be undone."""
+    t = o.theme
+    y = body.y + t.px(170)  # under what starting early means (_paint_confirm_start)
+    w = (body.w - t.px(16)) // 2
+    h = t.px(76)
+    upcoming = o.context.upcoming if o.context else None
+    return [Button(Rect(body.x, y, w, h), text.CONFIRM_START, o.start_next, "primary", upcoming is not None,
+                   icon="clock"),
             Button(Rect(body.right - w, y, w, h), text.BACK, lambda: o.go("menu"))]
 
 
@@ -140,7 +154,8 @@ def _offer(o, body: Rect) -> list[Button]:
             Button(Rect(body.right - w, y, w, h), text.OFFER_NO, o.decline_offer, icon="cross")]
 
 
-_BUILDERS = {"pin": _keypad, "code": _keypad, "menu": _menu, "confirm_end": _confirm, "mark": _mark,
+_BUILDERS = {"pin": _keypad, "code": _keypad, "menu": _menu, "confirm_end": _confirm, "confirm_start": _confirm_start,
+             "mark": _mark,
              "reconcile": _none, "was_this": _offer}
 
 
@@ -178,12 +193,35 @@ def _titles(o) -> tuple[str, str]:
     if o.screen == "confirm_end" and focus:
         absent = len(ctx.summary.absent) if ctx.summary else 0
         return text.CONFIRM_END_TITLE.format(code=focus.class_code), text.CONFIRM_END_DETAIL.format(n=absent)
+    if o.screen == "confirm_start" and ctx and ctx.upcoming:
+        return _start_titles(o, ctx.upcoming)
     if o.screen == "reconcile" and focus:
         return text.RECONCILE_TITLE.format(code=focus.class_code), _focus_line(focus)
     if o.screen == "was_this" and o.offers:
         offer = o.offers[0]
         return text.OFFER_TITLE.format(name=offer.name), text.OFFER_DETAIL.format(time=text.hhmm(offer.at))
     return text.MARK_TITLE, _focus_line(focus)
+
+
+def _start_titles(o, upcoming) -> tuple[str, str]:
+    """"Start MUS201 now, 44 min early?" over the class's name and times."""
+    early = (upcoming.starts_at - o.wall_now).total_seconds() if o.wall_now else 0.0
+    title = text.CONFIRM_START_TITLE.format(code=upcoming.class_code, m=round(early / 60)) if early >= 60 \
+        else text.CONFIRM_START_TITLE_NOW.format(code=upcoming.class_code)
+    return title, text.FOCUS_ACTIVE.format(code=upcoming.class_code, name=upcoming.class_name,
+                                           start=text.hhmm(upcoming.starts_at), end=text.hhmm(upcoming.ends_at))
+
+
+def start_lines(o) -> list[str]:
+    """What starting early means, then (in amber on screen) the class it ends first, if one is on."""
+    ctx = o.context
+    if ctx is None or ctx.upcoming is None:
+        return []
+    lines = [text.CONFIRM_START_DETAIL.format(time=text.hhmm(ctx.upcoming.starts_at))]
+    if ctx.session is not None and ctx.session.state == "active":
+        absent = len(ctx.summary.absent) if ctx.summary else 0
+        lines.append(text.CONFIRM_START_ENDS.format(code=ctx.session.class_code, n=absent))
+    return lines
 
 
 def _focus_line(focus) -> str:
@@ -309,6 +347,19 @@ def _paint_nothing(surface, o, body: Rect) -> None:
     _message(surface, o, Rect(body.x, body.y, body.w, o.theme.px(44)))
 
 
+def _paint_confirm_start(surface, o, body: Rect) -> None:
+    """What starting early means, wrapped whole; the class it ends first (with absent rows) in amber."""
+    t = o.theme
+    font = t.font("banner_detail")
+    y = body.y
+    for i, words in enumerate(start_lines(o)):
+        for line in wrap(font, words, body.w):
+            surface.blit(t.text(line, "banner_detail", th.AMBER if i else th.TEXT), (body.x, y))
+            y += font.get_linesize()
+        y += t.px(8)
+    _message(surface, o, Rect(body.x, body.y + t.px(170) - t.px(40), body.w, t.px(36)))
+
+
 def _paint_offer(surface, o, body: Rect) -> None:
     """The door attempt's face, as large as the panel allows above the buttons."""
     if not o.offers:
@@ -321,5 +372,6 @@ def _paint_offer(surface, o, body: Rect) -> None:
     surface.blit(face, face.get_rect(midtop=(body.centerx, body.y)))
 
 
-_PAINTERS = {"pin": _paint_pin, "code": _paint_pin, "menu": _paint_menu, "confirm_end": _paint_nothing, "mark": _paint_mark,
+_PAINTERS = {"pin": _paint_pin, "code": _paint_pin, "menu": _paint_menu, "confirm_end": _paint_nothing,
+             "confirm_start": _paint_confirm_start, "mark": _paint_mark,
              "reconcile": _paint_reconcile, "was_this": _paint_offer}

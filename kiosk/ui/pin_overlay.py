@@ -5,7 +5,7 @@ all input while open. It never does slow work: PIN checks and writes go to
 the desk worker as commands, and the worker's answers come back as
 events. It closes itself after `pin.idle_timeout_s` without a touch.
 
-Screens: pin -> menu -> (confirm_end | mark | reconcile); a mark by hand may ask "Was this Maya?"
+Screens: pin -> menu -> (confirm_end | confirm_start | mark | reconcile); a mark by hand may ask "Was this Maya?"
 (was_this) about the session's door attempts before going back to mark. Keys: digits,
 Backspace, Enter on the pad; typing searches on the mark screen; Esc goes
 back (closes from the pad and the menu). "Enrol a student" pushes the
@@ -16,6 +16,7 @@ signed in, and its idle timer only runs while it is on top.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Callable
 
 import pygame
@@ -40,8 +41,10 @@ class PinOverlay(DigitEntry, State):
     max_digits = 12
 
     def __init__(self, cfg: PinSection, theme: Theme, submit: Callable[[object], None],
-                 enrol: Callable[[PinChecked], None] | None = None):
+                 enrol: Callable[[PinChecked], None] | None = None, wall: Callable[[], datetime] | None = None):
         super().__init__()
+        self.wall = wall  # the screen's time of day, for "44 min early" (None: not said)
+        self.wall_now: datetime | None = wall() if wall else None
         self.cfg = cfg
         self.theme = theme
         self.submit = submit
@@ -195,6 +198,7 @@ class PinOverlay(DigitEntry, State):
 
     def update(self, dt: float) -> None:
         self.now += dt
+        self.wall_now = self.wall() if self.wall else None
         on_top = self.stack is None or self.stack.top is self
         self.idle = self.idle + dt if on_top else 0.0  # enrolment on top keeps the instructor signed in
         if self.idle >= self.cfg.idle_timeout_s and not self.closed:

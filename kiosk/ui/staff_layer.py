@@ -63,7 +63,7 @@ class StaffLayer(State):
     def open_overlay(self) -> PinOverlay:
         log.info("instructor overlay opened")
         enrol = self.open_enrolment if self.submit_vision is not None else None
-        overlay = PinOverlay(self.cfg, self.live.theme, self.submit, enrol)
+        overlay = PinOverlay(self.cfg, self.live.theme, self.submit, enrol, wall=lambda: self.live.wall)
         self.stack.push(overlay)
         return overlay
 

@@ -159,6 +159,8 @@ class LiveState(State):
         feed = self.feed_rect()
         self._draw_feed(surface, feed)
         widgets.draw_prompt(surface, lay.prompt_rect(feed), theme, model)
+        if model.clock_notice:
+            cards.draw_standing_notice(surface, feed, theme, model.clock_notice)
         if model.toast:
             cards.draw_toast(surface, feed, theme, model.toast, model.now)
         if model.card:

@@ -2,7 +2,8 @@
 
 Templates are plain str.format strings; the small functions below pick and
 fill them, and turn the workers' messages (facts and reason codes,
-kiosk/messages/) into words. Nothing here imports pygame.
+kiosk/messages/) into words. Nothing here imports pygame. The sync corner's words are in
+sync_words.py.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ NEXT_IN = "Next class in {m} min"
 NEXT_IN_HOURS = "Next class in {h} h {m:02d} min"
 CHECKED_IN_COUNT = "{n} / {total} checked in"
 CHECKED_IN_COUNT_NO_ROSTER = "{n} checked in"
+STARTED_EARLY = "Started early · due {time}"  # an instructor opened it before its check-in window
+
+# The wall clock is doubted (SessionChanged.clock_reads): said for as long as it lasts, over the feed.
+CLOCK_WRONG_TITLE, CLOCK_WRONG_DETAIL = "Clock looks wrong", "No class opens until the clock is right"
+CLOCK_WRONG = "This kiosk's clock looks wrong: it reads {reads}. {then} Staff: please check the clock, or tell IT."
+CLOCK_WRONG_HELD, CLOCK_WRONG_PAUSED = "{code} goes on, and check-ins still count.", "No class opens until it is right."
+PROMPT_CLOCK = "Check-in is paused until the clock is right"
 
 # Cards: one headline and one detail line per outcome.
 CARD_PRESENT = "Checked in: {name}"
@@ -80,7 +88,6 @@ LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
 STORAGE_FAILING = "Check-ins are not being saved: {reason}. Please tell IT."
 EMBEDDER_FALLBACK = "Face model {layer} missing or damaged (ask IT): using the built-in model"
 STORAGE_BACK = "Check-ins are being saved again ({reason} kept meanwhile now saved)"
-CLOCK_DOUBTFUL = "Clock looks wrong ({reason}): no class opens until it is set. Please tell IT."
 GALLERY_PARTIAL = "{people} enrolled people have no {configured} face vector yet (ask IT): recognising with {serving}"
 GALLERY_UNMATCHED = "{people} enrolled people cannot be recognised by any installed face model (ask IT)"
 RECOGNITION_UNAVAILABLE = "Recognition unavailable: {error}"
@@ -113,7 +120,6 @@ def recognition_status(state: scr.RecognitionState) -> str:
 
 
 _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (STORAGE_BACK, "info"),
-            scr.CLOCK_DOUBTFUL: (CLOCK_DOUBTFUL, "error"),
             scr.LIVENESS_CUE_OFF: (LIVENESS_LAYER_OFF, "warning"),
             scr.LIVENESS_BLINK_ONLY: (LIVENESS_ASK_EVERYONE, "warning"),
             scr.LIVENESS_TEXTURE_ONLY: (LIVENESS_TEXTURE_ONLY, "warning"),
@@ -180,9 +186,17 @@ def session_timing(session: SessionInfo, now: datetime) -> str:
         return ENDED_AT.format(time=hhmm(session.ends_at, now.tzinfo))
     if session.state == "ended":  # closed early by the instructor
         return CHECK_IN_CLOSED
+    if now < session.opens_at and session.state == "active":  # opened by hand before its window
+        return STARTED_EARLY.format(time=hhmm(session.starts_at, now.tzinfo))
     if now < session.starts_at:
         return STARTS_IN.format(m=max(1, _minutes_up(session.starts_at - now)))
     return time_left(session.ends_at - now)
+
+
+def clock_notice(session: SessionInfo | None, reads: datetime) -> str:
+    """The standing notice while the wall clock is doubted; `reads` is what it reads."""
+    then = CLOCK_WRONG_HELD.format(code=session.class_code) if session else CLOCK_WRONG_PAUSED
+    return CLOCK_WRONG.format(reads=f"{reads:%a} {reads.day} {reads:%b %H:%M}", then=then)
 
 
 def next_in(upcoming: SessionInfo, now: datetime) -> str:
@@ -287,6 +301,10 @@ ACTION_RECONCILE = "Attendance so far"
 CONFIRM_END_TITLE = "End {code} now?"
 CONFIRM_END_DETAIL = "{n} not seen will be marked absent"
 CONFIRM_END = "End session"
+CONFIRM_START_TITLE, CONFIRM_START_TITLE_NOW = "Start {code} now, {m} min early?", "Start {code} now?"
+CONFIRM_START_DETAIL = "Students can check in from now. Late counts as usual, from its scheduled start at {time}."
+CONFIRM_START_ENDS = "{code} ends first: {n} not seen will be marked absent"
+CONFIRM_START = "Start now"
 MARK_TITLE = "Mark a student by hand"
 MARK_SEARCH = "Search: {query}"
 MARK_SEARCH_HINT = "Type a name or id to search"
@@ -358,22 +376,6 @@ def action_result(event: adm.ActionDone) -> str:
     template = refused.get(event.refusal)
     return template.format(code=event.class_code, h=event.within_h) if template else event.detail or event.refusal
 
-
-# -- Central sync, in a corner of the banner (only when a MongoDB is configured). --
-SYNC_ONLINE = "Online · synced"
-SYNC_ONLINE_QUEUED = "Online · {n} to send"
-SYNC_OFFLINE = "Offline · {n} check-ins queued"
-SYNC_OFFLINE_ONE = "Offline · 1 check-in queued"
-SYNC_WARNING = "Online · sync warning"
-
-
-def sync_status(online: bool, queued: int, problem: bool) -> tuple[str, bool]:
-    """The corner's words, and whether they need someone's attention."""
-    if not online:
-        return (SYNC_OFFLINE_ONE if queued == 1 else SYNC_OFFLINE.format(n=queued)), True
-    if problem:
-        return SYNC_WARNING, True
-    return (SYNC_ONLINE_QUEUED.format(n=queued) if queued else SYNC_ONLINE), False
 
 # The safe error screen for a kiosk that cannot start (kiosk/ui/error_screen.py).
 CONFIG_ERROR_TITLE = "The kiosk cannot start"

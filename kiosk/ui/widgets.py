@@ -13,7 +13,7 @@ import pygame
 from pygame import Rect
 
 from kiosk.model import CheckIn, Status
-from kiosk.ui import text, theme as th
+from kiosk.ui import sync_words, text, theme as th
 from kiosk.ui.icons import icon
 from kiosk.ui.layout import Layout
 from kiosk.ui.model import ScreenModel
@@ -46,7 +46,9 @@ def draw_banner(surface: pygame.Surface, lay: Layout, theme: Theme, model: Scree
     pygame.draw.rect(surface, colour, (0, lay.banner.bottom - theme.px(4), lay.banner.w, theme.px(4)))
     _draw_pill(surface, lay, theme, word)
     session = model.session
-    if session is None:
+    if session is None and model.clock_reads is not None:  # nothing opens on a doubted clock
+        headline, detail, big, small = [(text.CLOCK_WRONG_TITLE, True)], text.CLOCK_WRONG_DETAIL, "", ""
+    elif session is None:
         headline = [(text.NO_CLASS_TITLE, True)]
         detail = text.NO_CLASS_FOR_ROOM if model.no_class_for_room else text.next_session(model.upcoming, now)
         big = text.next_in(model.upcoming, now) if model.upcoming else ""
@@ -66,7 +68,7 @@ def draw_banner(surface: pygame.Surface, lay: Layout, theme: Theme, model: Scree
 def _draw_sync(surface, lay: Layout, theme: Theme, model: ScreenModel) -> None:
     """The central sync state, small, in a corner of the banner (words, not colour alone):
     top-right in landscape, bottom-right in portrait (where the time left sits at the top)."""
-    words, attention = text.sync_status(model.sync.online, model.sync.queued, model.sync.needs_attention)
+    words, attention = sync_words.sync_status(model.sync.online, model.sync.queued, model.sync.needs_attention)
     font = theme.font(theme.px(14))
     label = theme.text(ellipsize(font, words, lay.right.w), theme.px(14), th.AMBER if attention else th.TEXT_MUTED)
     if lay.portrait:
@@ -224,6 +226,8 @@ def draw_prompt(surface: pygame.Surface, rect: Rect, theme: Theme, model: Screen
         words, icon_name, colour = text.PROMPT_ENDED, "info", th.TEXT_MUTED
     elif session is not None:
         words, icon_name, colour = text.PROMPT_ACTIVE, "face", th.TEXT
+    elif model.clock_reads is not None:
+        words, icon_name, colour = text.PROMPT_CLOCK, "warning", th.AMBER
     else:
         words, icon_name, colour = text.PROMPT_IDLE, "info", th.TEXT_MUTED
     mark = icon(theme, icon_name, theme.px(30), colour)

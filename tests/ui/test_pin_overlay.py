@@ -251,8 +251,36 @@ def test_start_next_early_by_an_admin(kiosk):
     type_pin(kiosk, "905173")
     assert over.screen == "menu" and over.context.upcoming.class_code == "MA201"
     click(kiosk, "Start MA201 now (10:00)")
+    assert over.screen == "confirm_start" and kiosk.store.session_state(SESSION) == "active"  # not yet
+    click(kiosk, "Start now")
     step(kiosk, lambda: overlay(kiosk) is None)
     assert kiosk.store.active_session().class_code == "MA201"
     assert kiosk.store.session_state(SESSION) == "ended"
     (entry,) = audit_entries(kiosk.store, "start_early")
     assert entry.actor_id == "root"
+
+
+def test_start_early_asks_first_says_what_it_means_and_the_banner_says_started_early(kiosk):
+    from kiosk.ui import overlay_views, text
+
+    staff.add_staff(kiosk.store, "root", "Admin", role="admin")
+    set_pin(kiosk.store, "root", "905173")
+    kiosk.store.add_class("MA201", "Calculus", ["maya"], room="B12", instructor_id="other")
+    kiosk.store.add_schedule(Schedule("MA201", dtime(10), dtime(11), "Europe/London", on_date=date(2026, 11, 25)))
+    over = open_overlay(kiosk)
+    type_pin(kiosk, "905173")
+    click(kiosk, "Start MA201 now (10:00)")
+    title, _ = overlay_views._titles(over)
+    assert title == "Start MA201 now, 57 min early?"  # the door's clock reads 09:03
+    assert overlay_views.start_lines(over) == [
+        "Students can check in from now. Late counts as usual, from its scheduled start at 10:00.",
+        "CS101 ends first: 3 not seen will be marked absent"]
+    click(kiosk, "Back")  # changed nothing
+    assert over.screen == "menu" and kiosk.store.session_state(SESSION) == "active"
+    assert not audit_entries(kiosk.store, "start_early")
+    click(kiosk, "Start MA201 now (10:00)")
+    click(kiosk, "Start now")
+    step(kiosk, lambda: overlay(kiosk) is None)
+    change = SessionScheduler(kiosk.store, Config(), kiosk.clock, lambda m: None).tick()
+    assert change.current.class_code == "MA201" and change.current.state == "active"
+    assert text.session_timing(change.current, kiosk.clock()) == "Started early · due 10:00"  # not "Starts in 57 min"

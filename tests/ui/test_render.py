@@ -9,7 +9,7 @@ from kiosk.messages.screen import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
 )
 from kiosk.model import Frame, Status
-from kiosk.ui import theme as th
+from kiosk.ui import cards, theme as th
 from kiosk.ui.states import LiveState
 from kiosk.vision.base import FaceBox
 
@@ -45,13 +45,15 @@ def scene_events(name: str) -> list:
         "no_session_card": ready + [CheckInPosted(checkin(Status.NO_SESSION))],
         "hint": active + [LookAtCamera(), Notice("A very long notice " * 8, "error")],
         "ended": ready + [SessionChanged(session(state="ended"), None, 20, 25)],
+        "clock_doubted": ready + [SessionChanged(session(), None, 12, 25, clock_reads=NOW.replace(day=3))],
+        "clock_doubted_nothing_on": ready + [SessionChanged(None, None, clock_reads=NOW.replace(day=3))],
         "camera_down": active + [CameraState(False, "no frames from /dev/video0 for 5 s")],
         "starting": [],
     }[name]
 
 
 SCENES = ["idle", "idle_nothing_next", "no_class_for_room", "active_card", "late", "already", "not_on_list", "stranger",
-          "no_session_card", "hint", "ended", "camera_down", "starting"]
+          "no_session_card", "hint", "ended", "camera_down", "starting", "clock_doubted", "clock_doubted_nothing_on"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -130,3 +132,23 @@ def test_gray_and_bgra_frames_are_shown():
         surface = pygame.Surface((1024, 600))
         state.draw(surface)
         assert surface.get_at(state.feed_rect().center)[:3] != th.FEED_BG
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_clock_notice_stays_whole_and_stays_up(size):
+    """Not a toast cut short with '…' that goes after 5 s: every word, on lines that fit, for as long
+    as the scheduler doubts the clock."""
+    state = live(size)
+    state.handle_event(SessionChanged(session(), None, 12, 25, clock_reads=NOW.replace(day=3)))
+    state.update(60.0)
+    words = state.model.clock_notice
+    font = state.theme.font("toast")
+    room = state.feed_rect().w - 2 * state.theme.px(12) - 2 * state.theme.px(16)
+    lines = cards.wrap(font, words, room)
+    assert " ".join(lines) == words and all(font.size(line)[0] <= room for line in lines) and len(lines) <= 4
+    surface = pygame.Surface(size)
+    state.draw(surface)
+    top = pygame.Rect(state.feed_rect().x, state.feed_rect().y, state.feed_rect().w, state.theme.px(40))
+    assert colour_share(surface, top, th.AMBER) > 0.005  # the notice's frame, over the top of the feed
+    state.handle_event(SessionChanged(session(), None, 12, 25))
+    assert state.model.clock_notice == ""

@@ -13,8 +13,10 @@ def test_time_left_in_minutes_hours_and_under_a_minute():
 
 
 def test_session_timing_before_during_and_after():
-    s = session(start=(9, 40), end=(10, 30))
-    assert text.session_timing(s, NOW) == "Starts in 12 min"
+    s = session(start=(9, 35), end=(10, 30))  # its check-in window opened at 09:25
+    assert text.session_timing(s, NOW) == "Starts in 7 min"
+    early = session(start=(10, 15), end=(11, 0))  # an instructor started it before its window (10:05)
+    assert text.session_timing(early, NOW) == "Started early · due 10:15"
     assert text.session_timing(session(), NOW) == "32 min left"
     assert text.session_timing(session(state="ended"), NOW) == "Check-in closed"
     assert text.session_timing(session(end=(9, 20)), NOW) == "Ended at 09:20"
