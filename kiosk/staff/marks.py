@@ -66,7 +66,8 @@ class Marked:
 def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, now: datetime,
                  where: str = "", method: str = "manual") -> Marked:
     """Apply the rules and store the mark; MarkRefused (or the store's StoreError) when refused.
-    `where` names a channel other than the door ('web', 'cli'): it prefixes the audited reason.
+    `where` names a channel other than the door ('web', 'cli'): it prefixes a reason given (a mark
+    with none has none: the bare channel read as a reason in every export, Ed-Fi's included).
     `method` is 'confirmed' when staff said who a door attempt was (kiosk/staff/attempts.py)."""
     info = session_info(store, mark.session_id)
     if info is None:
@@ -74,7 +75,7 @@ def mark_by_hand(store: SqliteStore, mark: Mark, actor: Person, kiosk_id: str, n
                                            "fix the mark at the door that ran it")
     current = session_statuses(store, info.session_id).get(mark.person_id)
     reason = vet(store, info.class_code, mark, actor, current)
-    audited = f"{where}: {reason}" if where and reason else (where or reason)
+    audited = f"{where}: {reason}" if where and reason else reason
     old = mark_manual(store, info.session_id, mark.person_id, mark.status, Actor(actor.id, kiosk_id), now,
                       reason=audited, method=method)
     name = roster_names(store, info.class_code).get(mark.person_id, mark.person_id)

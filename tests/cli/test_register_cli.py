@@ -126,3 +126,11 @@ def test_a_weekly_class_cannot_open_a_register_years_back(cli, school):
     assert code == 2 and "more than 62 days ago" in err and err.count("\n") == 1, err
     _, out, _ = cli("attendance", "export")
     assert out.count("\n") == 1  # nothing opened, nothing stored
+
+
+def test_a_mark_made_without_a_reason_exports_no_reason(cli, school):
+    run_setup(cli)
+    assert cli("attendance", "mark", "--class", "CS101", "--date", "yesterday", "--person", "maya",
+               "--status", "present")[0] == 0
+    _, out, _ = cli("attendance", "export", "--date", "yesterday")
+    assert rows_of(out)["maya"]["reason"] == ""  # not "cli": where it was made is in made_by
