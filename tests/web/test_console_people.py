@@ -63,3 +63,16 @@ def test_adding_a_person_under_a_known_id_returns_the_form_and_changes_nobody(bo
                             [])
     assert reply.status == 400 and "already" in reply.text and "Ana Teacher" in reply.text  # the typed form is back
     assert person_details(store, "ana").overview.role == "student"
+
+
+def test_adding_a_person_with_photos_under_a_known_id_neither_renames_nor_re_faces_them(boss, store, shared):
+    from kiosk.store.people import person_details
+
+    token = boss.csrf("/new-person")
+    before = person_details(store, "ana")
+    photo = (shared / "face_recognition" / "obama.jpg").read_bytes()
+    reply = boss.post_files("/people", {"csrf": token, "person_id": "ana", "name": "Someone New", "role": "student",
+                                        "consent_by": "self"}, [("photo", "obama.jpg", photo)])
+    assert reply.status == 400 and "already" in reply.text
+    after = person_details(store, "ana")
+    assert (after.overview.name, len(after.photos)) == (before.overview.name, len(before.photos))

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from kiosk.enrolment.rules import name_problem, person_id_problem
+from kiosk.store.staff import staff_add_problem
 from kiosk.errors import ImageError
 from kiosk.model import AWAITING, Consent, enrolment_state
 from kiosk.store.people import people_overview, person_details, roster_memberships
@@ -103,6 +104,10 @@ async def person_create(request: Request) -> Response:
         return page(request, "person_new.html", 400, roles=ROLES, form=form, outcomes=[], error=problem)
     consent = Consent.typed(form.get("consent_by", ""), form.get("guardian", ""))
     person = Person(pid, name, role)
+    known = await read_store(request, lambda s: s.person(pid))
+    taken = known and staff_add_problem(pid, known.name, known.role, name, role)
+    if taken:  # adding never renames or re-faces someone known: their own page does that, on purpose
+        return page(request, "person_new.html", 400, roles=ROLES, form=form, outcomes=[], error=taken)
     if not files:
         try:
             await as_school(request, signed, lambda school: school.add_person(person))
