@@ -15,7 +15,8 @@ from kiosk.web.events import event_stream
 from kiosk.web.forms import WebError, parse_day, read_form
 from kiosk.web.security import LOGIN_COOKIE, return_path
 
-NOTES = {"signed-out": "You are signed out."}  # what the sign-in form says, by its fixed name (never echoed)
+NOTES = {"signed-out": "You are signed out.",
+         "ended": "Your session ended (your role or PIN changed, or it was idle): sign in again."}  # what the sign-in form says, by its fixed name (never echoed)
 
 
 async def healthz(request: Request) -> Response:

@@ -229,3 +229,9 @@ def test_sign_in_never_sends_a_browser_to_another_site(web, target):
     token = client.login_token()
     wrong = client.post(f"/login?next={quote(target, safe='')}", {"csrf": token, "staff_id": "prof", "pin": "1111"})
     assert wrong.status == 401 and sign_in_form(wrong) == "/login"  # the form shown again keeps no bad target
+
+
+def test_the_sign_in_form_says_why_a_live_page_sent_it_there(web):
+    page = web.client().get("/login?why=ended&next=/session/CS101").text
+    assert "Your session ended" in page and "/session/CS101" in page  # the form goes back there
+    assert "Your session ended" not in web.client().get("/login?why=<script>").text  # a fixed note, never echoed

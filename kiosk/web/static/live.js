@@ -13,6 +13,11 @@
   var queued = {};
   var source = new EventSource("/api/events?since=" + encodeURIComponent(root.dataset.since));
 
+  // Back to this page after signing in again, and say why the session ended.
+  function signInAgain() {
+    return "/login?why=ended&next=" + encodeURIComponent(location.pathname + location.search);
+  }
+
   function show(text, live) {
     if (!status) return;
     status.textContent = text;
@@ -41,7 +46,7 @@
     }
     var url = "/session/" + encodeURIComponent(sessionId) + "/" + el.dataset.part;
     return fetch(url, { credentials: "same-origin" }).then(function (reply) {
-      if (reply.status === 401) { location.href = "/login"; return null; }
+      if (reply.status === 401) { location.href = signInAgain(); return null; }
       return reply.ok ? reply.text() : null;
     }).then(function (html) {
       var now = part(sessionId);
@@ -82,5 +87,5 @@
     refresh(change.session_id);
   });
   source.addEventListener("reset", function () { location.reload(); });
-  source.addEventListener("signed_out", function () { source.close(); location.href = "/login"; });
+  source.addEventListener("signed_out", function () { source.close(); location.href = signInAgain(); });
 })();
