@@ -154,3 +154,11 @@ def test_a_meeting_no_kiosk_opened_says_due_now_then_not_held(web, clock):
     assert art2_state() == "due now: no kiosk opened it"
     clock.now += timedelta(hours=1)
     assert art2_state() == "not held"
+
+
+def test_the_live_roster_part_carries_the_session_s_counts(web, cfg, clock, boss):
+    from web_support import CS101, check_in
+
+    check_in(cfg, clock, "maya")
+    part = boss.get(f"/session/{CS101}/roster").text
+    assert part.startswith('<div class="roster"') and '<b>1</b> present' in part  # what live.js swaps in
