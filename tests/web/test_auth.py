@@ -79,7 +79,7 @@ def test_a_member_no_longer_staff_is_signed_out_with_a_message(web, store, cli, 
     prof = signed_in_as(web, "prof")
     token = head.csrf("/staff")
     if how == "web remove":
-        assert head.post("/staff/prof/remove", {"csrf": token}).status == 303
+        assert head.post("/staff/prof/remove", {"csrf": token, "confirm": "prof"}).status == 303
     elif how == "cli remove":
         assert cli("staff", "remove", "prof")[0] == 0
     elif how == "web erase":
@@ -98,7 +98,7 @@ def test_an_open_live_page_of_a_member_removed_at_the_web_is_told_it_is_signed_o
         conn.request("GET", "/api/events", headers={"Cookie": f"staff_session={prof.cookies['staff_session']}"})
         stream = conn.getresponse()
         assert stream.status == 200 and stream.readline().startswith(b"retry: ")
-        assert head.post("/staff/prof/remove", {"csrf": head.csrf("/staff")}).status == 303
+        assert head.post("/staff/prof/remove", {"csrf": head.csrf("/staff"), "confirm": "prof"}).status == 303
         check_in(cfg, clock, "maya")  # wakes the stream (else its keep-alive would, within 15 s)
         while (line := stream.readline()) not in (b"", b"event: signed_out\n"):
             pass

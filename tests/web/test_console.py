@@ -172,3 +172,11 @@ def test_a_dark_photo_is_enrolled_with_a_caution_the_cautioned_filter_finds(boss
     cautioned = boss.get("/people?filter=cautioned").text
     assert 'href="/people/obama"' in cautioned and 'href="/people/linm"' not in cautioned
     assert "photo caution" in cautioned
+
+
+def test_removing_staff_needs_their_id_typed(boss, store):
+    token = boss.csrf("/staff")
+    reply = boss.post("/staff/prof/remove", {"csrf": token})
+    assert reply.status == 400 and "type their id (prof) to confirm" in reply.text
+    assert store.person("prof").role == "instructor"
+    assert boss.post("/staff/prof/remove", {"csrf": token, "confirm": "prof"}).status == 303

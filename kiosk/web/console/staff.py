@@ -51,7 +51,9 @@ async def staff_change(request: Request) -> Response:
             return await staff_list(request, f"{pid}: PIN not set: {problem}", 400)
         await as_school(request, signed, lambda school: school.set_pin(pid, pin))
         signed.flash = f"PIN set for {pid}"
-    elif what == "remove":
+    elif what == "remove":  # their classes lose their instructor: typed, as removing a class is
+        if form.get("confirm", "").strip() != pid:
+            return await staff_list(request, f"{pid}: not removed: type their id ({pid}) to confirm", 400)
         done = await as_school(request, signed, lambda school: school.remove_staff(pid))
         signed.flash = f"{pid}: staff role and PIN removed; {done}"
     else:
