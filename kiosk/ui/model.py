@@ -101,6 +101,7 @@ class ScreenModel:
         self.camera_message = ""
         self.recognition_ready = False
         self.recognition_message = ""
+        self.recognition_warning = False  # ready, but the live check is limited or off
         self.sync: SyncState | None = None  # None: standalone kiosk, nothing shown
         self._serial = 0
 
@@ -151,6 +152,7 @@ class ScreenModel:
     def _on_recognition(self, event: RecognitionState, wall: datetime) -> None:
         self.recognition_ready = event.ready
         self.recognition_message = text.recognition_status(event)
+        self.recognition_warning = text.recognition_degraded(event)
 
     def _on_sync(self, event: SyncState, wall: datetime) -> None:
         self.sync = event

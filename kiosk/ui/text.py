@@ -72,8 +72,11 @@ CARD_LIVENESS_FAILED = "Live check failed"
 CARD_LIVENESS_FAILED_DETAIL = "Please step closer and look at the camera"
 CHALLENGE_TITLE = "Almost there"
 CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
-LIVENESS_OFF = "Ready · live check OFF"
-LIVENESS_LIMITED = "Ready · live check limited"  # the notice says why
+# The status corner: what is left of the live check, in full (the notice says why).
+LIVENESS_OFF = "Ready · live check: OFF"
+LIVENESS_BLINK = "Ready · live check: blink only"
+LIVENESS_LIMITED = "Ready · live check: basic only"
+_LIVENESS_STATUS = {scr.LIVENESS_OFF: LIVENESS_OFF, scr.LIVENESS_BLINK: LIVENESS_BLINK, scr.LIVENESS_LIMITED: LIVENESS_LIMITED}
 LIVENESS_ASK_EVERYONE = "Live check model not installed (ask IT): everyone is asked to blink"
 LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not installed (ask IT)"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
@@ -108,8 +111,12 @@ def recognition_status(state: scr.RecognitionState) -> str:
     """The side panel's recognition line."""
     if not state.ready:
         return RECOGNITION_UNAVAILABLE.format(error=state.error) if state.error else RECOGNITION_STARTING
-    return {scr.LIVENESS_OFF: LIVENESS_OFF, scr.LIVENESS_LIMITED: LIVENESS_LIMITED}.get(state.liveness,
-                                                                                      RECOGNITION_READY)
+    return _LIVENESS_STATUS.get(state.liveness, RECOGNITION_READY)
+
+
+def recognition_degraded(state: scr.RecognitionState) -> bool:
+    """Ready, but the live check is limited or off: the corner shows a warning, not a tick."""
+    return state.ready and state.liveness in _LIVENESS_STATUS
 
 
 _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (STORAGE_BACK, "info"),
