@@ -387,7 +387,8 @@ CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"
 CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
 DATABASE_ERROR_LEAD = "Its database cannot be used:"
-DATABASE_ERROR_HELP = "Ask IT (see docs/BACKUP.md). The kiosk starts by itself once it is fixed."
+# The store's line says the fix for its fault (a restore, a chown): the backups fit only a damaged file.
+DATABASE_ERROR_HELP = "Ask IT to do what the line above says. The kiosk starts by itself once it is fixed."
 
 # Roster members imported before photo day, in the instructor's reconciliation.
 AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"
