@@ -366,22 +366,6 @@ def action_result(event: adm.ActionDone) -> str:
     return template.format(code=event.class_code, h=event.within_h) if template else event.detail or event.refusal
 
 
-# -- Central sync, in a corner of the banner (only when a MongoDB is configured). --
-SYNC_ONLINE = "Online · synced"
-SYNC_ONLINE_QUEUED = "Online · {n} to send"
-SYNC_OFFLINE = "Offline · {n} check-ins queued"
-SYNC_OFFLINE_ONE = "Offline · 1 check-in queued"
-SYNC_WARNING = "Online · sync warning"
-
-
-def sync_status(online: bool, queued: int, problem: bool) -> tuple[str, bool]:
-    """The corner's words, and whether they need someone's attention."""
-    if not online:
-        return (SYNC_OFFLINE_ONE if queued == 1 else SYNC_OFFLINE.format(n=queued)), True
-    if problem:
-        return SYNC_WARNING, True
-    return (SYNC_ONLINE_QUEUED.format(n=queued) if queued else SYNC_ONLINE), False
-
 # The safe error screen for a kiosk that cannot start (kiosk/ui/error_screen.py).
 CONFIG_ERROR_TITLE = "The kiosk cannot start"
 CONFIG_ERROR_LEAD = "Its configuration has a problem:"

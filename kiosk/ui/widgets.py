@@ -13,7 +13,7 @@ import pygame
 from pygame import Rect
 
 from kiosk.model import CheckIn, Status
-from kiosk.ui import text, theme as th
+from kiosk.ui import sync_text, text, theme as th
 from kiosk.ui.icons import icon
 from kiosk.ui.layout import Layout
 from kiosk.ui.model import ScreenModel
@@ -66,7 +66,7 @@ def draw_banner(surface: pygame.Surface, lay: Layout, theme: Theme, model: Scree
 def _draw_sync(surface, lay: Layout, theme: Theme, model: ScreenModel) -> None:
     """The central sync state, small, in a corner of the banner (words, not colour alone):
     top-right in landscape, bottom-right in portrait (where the time left sits at the top)."""
-    words, attention = text.sync_status(model.sync.online, model.sync.queued, model.sync.needs_attention)
+    words, attention = sync_text.sync_status(model.sync.online, model.sync.queued, model.sync.needs_attention)
     font = theme.font(theme.px(14))
     label = theme.text(ellipsize(font, words, lay.right.w), theme.px(14), th.AMBER if attention else th.TEXT_MUTED)
     if lay.portrait:

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.config import UiSection
 from kiosk.messages.screen import CameraState, RecognitionState, SessionChanged, SyncState
-from kiosk.ui import text
+from kiosk.ui import sync_text
 from kiosk.ui.model import ScreenModel
 from kiosk.ui.states import LiveState
 
@@ -14,11 +14,11 @@ from ui_support import NOW, SIZES, session
 
 
 def test_sync_words():
-    assert text.sync_status(False, 12, True) == ("Offline · 12 check-ins queued", True)
-    assert text.sync_status(False, 1, False) == ("Offline · 1 check-in queued", True)
-    assert text.sync_status(True, 0, False) == ("Online · synced", False)
-    assert text.sync_status(True, 3, False) == ("Online · 3 to send", False)
-    assert text.sync_status(True, 0, True) == ("Online · sync warning", True)
+    assert sync_text.sync_status(False, 12, True) == ("Offline · 12 check-ins queued", True)
+    assert sync_text.sync_status(False, 1, False) == ("Offline · 1 check-in queued", True)
+    assert sync_text.sync_status(True, 0, False) == ("Online · synced", False)
+    assert sync_text.sync_status(True, 3, False) == ("Online · 3 to send", False)
+    assert sync_text.sync_status(True, 0, True) == ("Online · sync warning", True)
 
 
 def test_model_keeps_the_latest_sync_state():
