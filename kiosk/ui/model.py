@@ -147,7 +147,7 @@ class ScreenModel:
 
     def _on_camera(self, event: CameraState, wall: datetime) -> None:
         self.camera_ok = event.ok
-        self.camera_message = "" if event.ok else text.CAMERA_UNAVAILABLE
+        self.camera_message = "" if event.ok else text.CAMERA_UNAVAILABLE_DETAIL  # under the title, not the title again
 
     def _on_recognition(self, event: RecognitionState, wall: datetime) -> None:
         self.recognition_ready = event.ready

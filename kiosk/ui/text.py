@@ -61,6 +61,7 @@ PROMPT_IDLE = "Check-in opens shortly before each class"
 PROMPT_ENDED = "Check-in for this class is closed"
 PROMPT_CAMERA_DOWN = "Check-in resumes when the camera is back"
 CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
+CAMERA_UNAVAILABLE_DETAIL = "Staff: check the camera's cable and power"  # the prompt says check-in resumes
 CAMERA_STARTING = "Starting camera…"
 FACE_STRANGER = "Unknown"
 FACE_LABEL_SCORE = "{name} · {score:.2f}"

@@ -9,6 +9,7 @@ from kiosk.messages.screen import (
     SessionChanged,
 )
 from kiosk.model import Frame, Status
+from kiosk.ui import text
 from kiosk.ui.model import TOAST_S, CardKind, ScreenModel
 from kiosk.vision.base import FaceBox
 
@@ -115,7 +116,7 @@ def test_camera_recognition_and_notice_state():
     m = model()
     assert m.camera_ok is None and not m.recognition_ready
     post(m, CameraState(False, "no signal"), RecognitionState(True), Notice(STORAGE_FAILING, "disk full"))
-    assert m.camera_ok is False and m.camera_message == "Camera unavailable — retrying"  # the screen's words
+    assert m.camera_ok is False and m.camera_message == text.CAMERA_UNAVAILABLE_DETAIL  # the screen's words
     assert m.recognition_ready and m.recognition_message == "Ready"
     assert m.toast.text == "Check-ins are not being saved: disk full. Please tell IT." and m.toast.level == "error"
     m.tick(10)
