@@ -265,14 +265,15 @@ ADMIN_BUTTON = "Staff"
 CODE_BUTTON = "Check in with a code"
 CODE_TITLE = "Check in with your code"
 CODE_PROMPT = "Type the 8 digits on your card, or show the card to the camera"
-CODE_WRONG = "That code is not right · {n} tries left"
+CODE_WRONG = "That code is not right · {tries}"
 CODE_LOCKED = "Too many wrong codes · try again in {time}"
 PIN_TITLE = "Instructor access"
 PIN_PROMPT = "Enter your PIN"
 PIN_PROMPT_CLASS = "Enter your PIN · {code} {name}"
 PIN_CHECKING = "Checking…"
-PIN_WRONG = "Wrong PIN · {n} tries left"
-PIN_WRONG_LAST = "Wrong PIN · 1 try left before the keypad locks"
+PIN_WRONG = "Wrong PIN · {tries}"
+PIN_WRONG_LAST = "Wrong PIN · {tries} before the keypad locks"
+TRIES_LEFT, TRY_LEFT = "{n} tries left", "1 try left"
 PIN_LOCKED = "Keypad locked · try again in {time}"
 PIN_NOBODY = "No PIN is set for this class's instructor; ask an admin"
 WORKER_BUSY = "The kiosk is busy; try again in a moment"
@@ -339,10 +340,15 @@ def wait_text(seconds: float) -> str:
     return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
 
 
+def tries_left(n: int) -> str:
+    """'1 try left' or '3 tries left': the code keypad and the PIN pad say it alike."""
+    return TRY_LEFT if n == 1 else TRIES_LEFT.format(n=n)
+
+
 def code_refusal(event: adm.CodeChecked) -> str:
     if event.refusal == adm.CODE_LOCKED:
         return CODE_LOCKED.format(time=wait_text(event.locked_for))
-    return CODE_WRONG.format(n=event.tries_left)
+    return CODE_WRONG.format(tries=tries_left(event.tries_left))
 
 
 def pin_refusal(event: adm.PinChecked) -> str:
@@ -350,7 +356,7 @@ def pin_refusal(event: adm.PinChecked) -> str:
         return PIN_LOCKED.format(time=wait_text(event.locked_for))
     if event.refusal == adm.PIN_NOBODY:
         return PIN_NOBODY
-    return PIN_WRONG_LAST if event.tries_left == 1 else PIN_WRONG.format(n=event.tries_left)
+    return (PIN_WRONG_LAST if event.tries_left == 1 else PIN_WRONG).format(tries=tries_left(event.tries_left))
 
 
 def action_result(event: adm.ActionDone) -> str:
