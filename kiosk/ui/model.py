@@ -122,7 +122,8 @@ class ScreenModel:
 
     def _on_checkin(self, event: CheckInPosted, wall: datetime) -> None:
         checkin = event.checkin
-        title, detail = text.card_text(checkin, wall.tzinfo)
+        taking = self.session is not None and self.session.state != "ended"
+        title, detail = text.card_text(checkin, wall.tzinfo, taking)
         self.card = self._new_card(_KIND_OF_STATUS[checkin.status], title, detail, self.cfg.confirm_s)
         self._remember(checkin)
 

@@ -216,8 +216,8 @@ def next_session(upcoming: SessionInfo | None, now: datetime) -> str:
     return NEXT_LATER.format(day=start.strftime("%a"), **fields)
 
 
-def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
-    """(headline, detail) for the confirmation card of one check-in."""
+def card_text(checkin: CheckIn, tz, taking: bool = True) -> tuple[str, str]:
+    """(headline, detail) for the confirmation card of one check-in; `taking`: a session is open."""
     name = checkin.name or SOMEONE
     at = hhmm(checkin.at, tz) if checkin.at else ""
     status = checkin.status
@@ -233,7 +233,8 @@ def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
         return CARD_NOT_ON_ROSTER, detail
     if status is Status.NO_SESSION:
         return CARD_NO_SESSION, CARD_NO_SESSION_DETAIL
-    return CARD_STRANGER, CARD_STRANGER_DETAIL
+    # "Try again" only while trying can check someone in.
+    return CARD_STRANGER, CARD_STRANGER_DETAIL if taking else CARD_NO_SESSION_DETAIL
 
 
 def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
