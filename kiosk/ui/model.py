@@ -178,8 +178,8 @@ class ScreenModel:
     def _on_challenge(self, event: ChallengePrompt, wall: datetime) -> None:
         if self.card is not None and self.card.kind is not CardKind.HINT:
             return  # a check-in result outranks a prompt
-        detail = text.CHALLENGE_DETAIL.get(event.kind, text.HINT_LOOK_DETAIL)
-        self.card = self._new_card(CardKind.HINT, text.CHALLENGE_TITLE, detail, event.seconds)
+        title = text.CHALLENGE_ASK.get(event.kind, text.HINT_LOOK)
+        self.card = self._new_card(CardKind.HINT, title, text.CHALLENGE_DETAIL, event.seconds)
 
     _HANDLERS = {
         LivenessFailed: _on_liveness_failed,

@@ -71,8 +71,9 @@ FACE_AGE = "{s:.1f} s ago"  # the box was found in an older frame than the one s
 # Liveness (anti-spoofing): plain words, never an accusation.
 CARD_LIVENESS_FAILED = "Live check failed"
 CARD_LIVENESS_FAILED_DETAIL = "Please step closer and look at the camera"
-CHALLENGE_TITLE = "Almost there"
-CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
+# The ask is the headline (read from a step away), the encouragement the small print.
+CHALLENGE_ASK = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
+CHALLENGE_DETAIL = "Almost there"
 # The status corner: what is left of the live check, in full (the notice says why).
 LIVENESS_OFF = "Ready · live check: OFF"
 LIVENESS_BLINK = "Ready · live check: blink only"
