@@ -143,14 +143,14 @@ def _config_error_screen(err: ConfigError, args: argparse.Namespace) -> int:
     _setup_logging("INFO")
     log.error("%s", err)
 
-    def config_ok() -> bool:
+    def config_problem() -> str:
         try:
             _config(args)
-            return True
-        except ConfigError:
-            return False
+            return ""
+        except ConfigError as now:
+            return str(now)
 
-    return show_config_error(str(err), args.config or DEFAULT_CONFIG, config_ok, threading.Event())
+    return show_config_error(str(err), args.config or DEFAULT_CONFIG, config_problem, threading.Event())
 
 
 def _setup_logging(level: str) -> None:

@@ -51,11 +51,11 @@ def _database_error_screen(cfg: Config, err: StoreError, exit_after: float | Non
 
     log.error("%s", err)
 
-    def database_ok() -> bool:
+    def database_problem() -> str:
         try:
             boot_check(cfg)
-            return True
-        except StoreError:
-            return False
+            return ""
+        except StoreError as now:
+            return str(now)
 
-    return show_database_error(str(err), database_ok, threading.Event(), exit_after=exit_after)
+    return show_database_error(str(err), database_problem, threading.Event(), exit_after=exit_after)

@@ -74,7 +74,8 @@ class ChallengePrompt:
 
 # RecognitionState.liveness: how faces are checked for life.
 LIVENESS_FULL = "full"  # the learned model and the cues
-LIVENESS_LIMITED = "limited"  # no learned model: every face must blink (or texture cues only)
+LIVENESS_BLINK = "blink"  # no learned model: every face must blink
+LIVENESS_LIMITED = "limited"  # no learned model and no way to ask: texture cues only
 LIVENESS_OFF = "off"  # liveness.enabled = false
 
 

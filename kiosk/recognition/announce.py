@@ -135,7 +135,12 @@ class Announcer:
         self.outbox.latest(msg.Notice(msg.GALLERY_PARTIAL, detail), key=(msg.Notice, msg.GALLERY_PARTIAL))
 
     def ready(self, info: JudgeInfo | None) -> None:
-        liveness = msg.LIVENESS_OFF if info is None else msg.LIVENESS_LIMITED if info.limited else msg.LIVENESS_FULL
+        if info is None:
+            liveness = msg.LIVENESS_OFF
+        elif info.limited:  # the screen's corner says which check is left, not just "limited"
+            liveness = msg.LIVENESS_BLINK if info.proof_by_challenge else msg.LIVENESS_LIMITED
+        else:
+            liveness = msg.LIVENESS_FULL
         self.outbox.latest(msg.RecognitionState(True, liveness))
 
 

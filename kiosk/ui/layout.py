@@ -28,6 +28,9 @@ class Layout:
     recent: Rect
     status: Rect
     code: Rect  # the students' "Check in with a code" button, between the recent list and the status
+    # The centre y of each status line: recognition first, camera last, the Staff button on the one
+    # before last. Three lines when the recognition words need the full width (a limited live check).
+    status_lines: tuple[int, ...] = ()
 
     def feed_rect(self, aspect: float | None) -> Rect:
         """The largest rect of the frame's aspect inside feed_area (centred in landscape,
@@ -48,14 +51,14 @@ class Layout:
         return Rect(feed.x, feed.bottom, feed.w, self.prompt_h)
 
 
-def compute_layout(size: tuple[int, int], theme: Theme, pill_w: int) -> Layout:
+def compute_layout(size: tuple[int, int], theme: Theme, pill_w: int, status_rows: int = 2) -> Layout:
     w, h = size
     if h > w:
-        return _portrait(size, theme, pill_w)
-    return _landscape(size, theme, pill_w)
+        return _portrait(size, theme, pill_w, status_rows)
+    return _landscape(size, theme, pill_w, status_rows)
 
 
-def _landscape(size: tuple[int, int], t: Theme, pill_w: int) -> Layout:
+def _landscape(size: tuple[int, int], t: Theme, pill_w: int, rows: int) -> Layout:
     w, h = size
     pad = t.px(20)
     banner = Rect(0, 0, w, t.px(104))
@@ -67,10 +70,10 @@ def _landscape(size: tuple[int, int], t: Theme, pill_w: int) -> Layout:
     title_x = pad + pill_w + t.px(22)
     title = Rect(title_x, 0, right.x - title_x - pad, banner.h)
     return Layout(size, False, pad, banner, (pad, banner.centery), title, right, feed_area, prompt_h,
-                  panel, *_panel_parts(panel, pad, t))
+                  panel, *_panel_parts(panel, pad, t, rows))
 
 
-def _portrait(size: tuple[int, int], t: Theme, pill_w: int) -> Layout:
+def _portrait(size: tuple[int, int], t: Theme, pill_w: int, rows: int) -> Layout:
     w, h = size
     pad = t.px(20)
     row = t.px(84)
@@ -82,15 +85,17 @@ def _portrait(size: tuple[int, int], t: Theme, pill_w: int) -> Layout:
     prompt_h = t.px(54)
     panel = Rect(0, feed_area.bottom + prompt_h, w, h - feed_area.bottom - prompt_h)
     return Layout(size, True, pad, banner, (pad, row // 2 + t.px(6)), title, right, feed_area, prompt_h,
-                  panel, *_panel_parts(panel, pad, t))
+                  panel, *_panel_parts(panel, pad, t, rows))
 
 
-def _panel_parts(panel: Rect, pad: int, t: Theme) -> tuple[Rect, Rect, Rect, Rect]:
+def _panel_parts(panel: Rect, pad: int, t: Theme, rows: int) -> tuple:
     inner = panel.inflate(-2 * pad, -2 * pad)
     clock = Rect(inner.x, inner.y, inner.w, t.px(60))
-    status_h = t.px(78)
+    line_h = t.px(34)
+    status_h = t.px(10) + rows * line_h  # an extra line grows upwards, taking from the recent list
     status = Rect(inner.x, inner.bottom - status_h, inner.w, status_h)
+    lines = tuple(status.y + t.px(10) + line_h * i + line_h // 2 for i in range(rows))
     gap = t.px(18)
     code = Rect(inner.x, status.y - gap - t.px(58), inner.w, t.px(58))
     recent = Rect(inner.x, clock.bottom + gap, inner.w, code.y - clock.bottom - 2 * gap)
-    return clock, recent, status, code
+    return clock, recent, status, code, lines

@@ -102,6 +102,7 @@ class ScreenModel:
         self.camera_message = ""
         self.recognition_ready = False
         self.recognition_message = ""
+        self.recognition_warning = False  # ready, but the live check is limited or off
         self.sync: SyncState | None = None  # None: standalone kiosk, nothing shown
         self._serial = 0
 
@@ -122,7 +123,8 @@ class ScreenModel:
 
     def _on_checkin(self, event: CheckInPosted, wall: datetime) -> None:
         checkin = event.checkin
-        title, detail = text.card_text(checkin, wall.tzinfo)
+        taking = self.session is not None and self.session.state != "ended"
+        title, detail = text.card_text(checkin, wall.tzinfo, taking)
         self.card = self._new_card(_KIND_OF_STATUS[checkin.status], title, detail, self.cfg.confirm_s)
         self._remember(checkin)
 
@@ -148,11 +150,12 @@ class ScreenModel:
 
     def _on_camera(self, event: CameraState, wall: datetime) -> None:
         self.camera_ok = event.ok
-        self.camera_message = "" if event.ok else text.CAMERA_UNAVAILABLE
+        self.camera_message = "" if event.ok else text.CAMERA_UNAVAILABLE_DETAIL  # under the title, not the title again
 
     def _on_recognition(self, event: RecognitionState, wall: datetime) -> None:
         self.recognition_ready = event.ready
         self.recognition_message = text.recognition_status(event)
+        self.recognition_warning = text.recognition_degraded(event)
 
     def _on_sync(self, event: SyncState, wall: datetime) -> None:
         self.sync = event
@@ -177,8 +180,8 @@ class ScreenModel:
     def _on_challenge(self, event: ChallengePrompt, wall: datetime) -> None:
         if self.card is not None and self.card.kind is not CardKind.HINT:
             return  # a check-in result outranks a prompt
-        detail = text.CHALLENGE_DETAIL.get(event.kind, text.HINT_LOOK_DETAIL)
-        self.card = self._new_card(CardKind.HINT, text.CHALLENGE_TITLE, detail, event.seconds)
+        title = text.CHALLENGE_ASK.get(event.kind, text.HINT_LOOK)
+        self.card = self._new_card(CardKind.HINT, title, text.CHALLENGE_DETAIL, event.seconds)
 
     _HANDLERS = {
         LivenessFailed: _on_liveness_failed,

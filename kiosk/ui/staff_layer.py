@@ -47,10 +47,10 @@ class StaffLayer(State):
         self.pending: SessionEnded | None = None
 
     def button_rect(self) -> Rect:
-        """Right end of the first status line (the recognition line leaves it free)."""
+        """Right end of the status line above the camera's (the recognition line leaves it free)."""
         lay, t = self.live.layout, self.live.theme
         rect = Rect((0, 0), staff_button_size(t))
-        rect.midright = (lay.status.right, lay.status.y + t.px(10) + (lay.status.h - t.px(10)) // 4)
+        rect.midright = (lay.status.right, lay.status_lines[-2])
         return rect
 
     def handle_input(self, event: pygame.event.Event) -> bool:

@@ -123,7 +123,10 @@ class LiveState(State):
 
     def resize(self, size: tuple[int, int]) -> None:
         self.theme = Theme(size)
-        self.layout: Layout = compute_layout(size, self.theme, widgets.pill_width(self.theme))
+        self._lay_out(2)
+
+    def _lay_out(self, status_rows: int) -> None:
+        self.layout: Layout = compute_layout(self.theme.size, self.theme, widgets.pill_width(self.theme), status_rows)
 
     # -- changes ----------------------------------------------------------------
 
@@ -139,6 +142,9 @@ class LiveState(State):
     def update(self, dt: float) -> None:
         self.wall = self.clock()
         self.model.tick(dt)
+        rows = widgets.status_rows(self.layout, self.theme, self.model)
+        if rows != len(self.layout.status_lines):  # long recognition words get a line of their own
+            self._lay_out(rows)
 
     # -- what tests and overlays read --------------------------------------------
 

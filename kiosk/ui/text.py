@@ -37,7 +37,6 @@ NEXT_IN_HOURS = "Next class in {h} h {m:02d} min"
 CHECKED_IN_COUNT = "{n} / {total} checked in"
 CHECKED_IN_COUNT_NO_ROSTER = "{n} checked in"
 STARTED_EARLY = "Started early · due {time}"  # an instructor opened it before its check-in window
-
 # The wall clock is doubted (SessionChanged.clock_reads): said for as long as it lasts, over the feed.
 CLOCK_WRONG_TITLE, CLOCK_WRONG_DETAIL = "Clock looks wrong", "No class opens until the clock is right"
 CLOCK_WRONG = "This kiosk's clock looks wrong: it reads {reads}. {then} Staff: please check the clock, or tell IT."
@@ -69,6 +68,7 @@ PROMPT_IDLE = "Check-in opens shortly before each class"
 PROMPT_ENDED = "Check-in for this class is closed"
 PROMPT_CAMERA_DOWN = "Check-in resumes when the camera is back"
 CAMERA_UNAVAILABLE = "Camera unavailable — retrying"
+CAMERA_UNAVAILABLE_DETAIL = "Staff: check the camera's cable and power"  # the prompt says check-in resumes
 CAMERA_STARTING = "Starting camera…"
 FACE_STRANGER = "Unknown"
 FACE_LABEL_SCORE = "{name} · {score:.2f}"
@@ -78,10 +78,14 @@ FACE_AGE = "{s:.1f} s ago"  # the box was found in an older frame than the one s
 # Liveness (anti-spoofing): plain words, never an accusation.
 CARD_LIVENESS_FAILED = "Live check failed"
 CARD_LIVENESS_FAILED_DETAIL = "Please step closer and look at the camera"
-CHALLENGE_TITLE = "Almost there"
-CHALLENGE_DETAIL = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
-LIVENESS_OFF = "Ready · live check OFF"
-LIVENESS_LIMITED = "Ready · live check limited"  # the notice says why
+# The ask is the headline (read from a step away), the encouragement the small print.
+CHALLENGE_ASK = {"blink": "Please blink once", "turn": "Please turn your head slightly"}
+CHALLENGE_DETAIL = "Almost there"
+# The status corner: what is left of the live check, in full (the notice says why).
+LIVENESS_OFF = "Ready · live check: OFF"
+LIVENESS_BLINK = "Ready · live check: blink only"
+LIVENESS_LIMITED = "Ready · live check: basic only"
+_LIVENESS_STATUS = {scr.LIVENESS_OFF: LIVENESS_OFF, scr.LIVENESS_BLINK: LIVENESS_BLINK, scr.LIVENESS_LIMITED: LIVENESS_LIMITED}
 LIVENESS_ASK_EVERYONE = "Live check model not installed (ask IT): everyone is asked to blink"
 LIVENESS_TEXTURE_ONLY = "Live check limited to basic checks: its models are not installed (ask IT)"
 LIVENESS_LAYER_OFF = "Live check: {layer} unavailable, using the other checks"
@@ -115,8 +119,12 @@ def recognition_status(state: scr.RecognitionState) -> str:
     """The side panel's recognition line."""
     if not state.ready:
         return RECOGNITION_UNAVAILABLE.format(error=state.error) if state.error else RECOGNITION_STARTING
-    return {scr.LIVENESS_OFF: LIVENESS_OFF, scr.LIVENESS_LIMITED: LIVENESS_LIMITED}.get(state.liveness,
-                                                                                      RECOGNITION_READY)
+    return _LIVENESS_STATUS.get(state.liveness, RECOGNITION_READY)
+
+
+def recognition_degraded(state: scr.RecognitionState) -> bool:
+    """Ready, but the live check is limited or off: the corner shows a warning, not a tick."""
+    return state.ready and state.liveness in _LIVENESS_STATUS
 
 
 _NOTICES = {scr.STORAGE_FAILING: (STORAGE_FAILING, "error"), scr.STORAGE_BACK: (STORAGE_BACK, "info"),
@@ -222,8 +230,8 @@ def next_session(upcoming: SessionInfo | None, now: datetime) -> str:
     return NEXT_LATER.format(day=start.strftime("%a"), **fields)
 
 
-def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
-    """(headline, detail) for the confirmation card of one check-in."""
+def card_text(checkin: CheckIn, tz, taking: bool = True) -> tuple[str, str]:
+    """(headline, detail) for the confirmation card of one check-in; `taking`: a session is open."""
     name = checkin.name or SOMEONE
     at = hhmm(checkin.at, tz) if checkin.at else ""
     status = checkin.status
@@ -239,7 +247,8 @@ def card_text(checkin: CheckIn, tz) -> tuple[str, str]:
         return CARD_NOT_ON_ROSTER, detail
     if status is Status.NO_SESSION:
         return CARD_NO_SESSION, CARD_NO_SESSION_DETAIL
-    return CARD_STRANGER, CARD_STRANGER_DETAIL
+    # "Try again" only while trying can check someone in.
+    return CARD_STRANGER, CARD_STRANGER_DETAIL if taking else CARD_NO_SESSION_DETAIL
 
 
 def face_label(name: str | None, score: float | None, confirmed: bool, show_score: bool,
@@ -271,14 +280,15 @@ ADMIN_BUTTON = "Staff"
 CODE_BUTTON = "Check in with a code"
 CODE_TITLE = "Check in with your code"
 CODE_PROMPT = "Type the 8 digits on your card, or show the card to the camera"
-CODE_WRONG = "That code is not right · {n} tries left"
+CODE_WRONG = "That code is not right · {tries}"
 CODE_LOCKED = "Too many wrong codes · try again in {time}"
 PIN_TITLE = "Instructor access"
 PIN_PROMPT = "Enter your PIN"
 PIN_PROMPT_CLASS = "Enter your PIN · {code} {name}"
 PIN_CHECKING = "Checking…"
-PIN_WRONG = "Wrong PIN · {n} tries left"
-PIN_WRONG_LAST = "Wrong PIN · 1 try left before the keypad locks"
+PIN_WRONG = "Wrong PIN · {tries}"
+PIN_WRONG_LAST = "Wrong PIN · {tries} before the keypad locks"
+TRIES_LEFT, TRY_LEFT = "{n} tries left", "1 try left"
 PIN_LOCKED = "Keypad locked · try again in {time}"
 PIN_NOBODY = "No PIN is set for this class's instructor; ask an admin"
 WORKER_BUSY = "The kiosk is busy; try again in a moment"
@@ -349,10 +359,15 @@ def wait_text(seconds: float) -> str:
     return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
 
 
+def tries_left(n: int) -> str:
+    """'1 try left' or '3 tries left': the code keypad and the PIN pad say it alike."""
+    return TRY_LEFT if n == 1 else TRIES_LEFT.format(n=n)
+
+
 def code_refusal(event: adm.CodeChecked) -> str:
     if event.refusal == adm.CODE_LOCKED:
         return CODE_LOCKED.format(time=wait_text(event.locked_for))
-    return CODE_WRONG.format(n=event.tries_left)
+    return CODE_WRONG.format(tries=tries_left(event.tries_left))
 
 
 def pin_refusal(event: adm.PinChecked) -> str:
@@ -360,7 +375,7 @@ def pin_refusal(event: adm.PinChecked) -> str:
         return PIN_LOCKED.format(time=wait_text(event.locked_for))
     if event.refusal == adm.PIN_NOBODY:
         return PIN_NOBODY
-    return PIN_WRONG_LAST if event.tries_left == 1 else PIN_WRONG.format(n=event.tries_left)
+    return (PIN_WRONG_LAST if event.tries_left == 1 else PIN_WRONG).format(tries=tries_left(event.tries_left))
 
 
 def action_result(event: adm.ActionDone) -> str:
@@ -377,16 +392,7 @@ def action_result(event: adm.ActionDone) -> str:
     return template.format(code=event.class_code, h=event.within_h) if template else event.detail or event.refusal
 
 
-# The safe error screen for a kiosk that cannot start (kiosk/ui/error_screen.py).
-CONFIG_ERROR_TITLE = "The kiosk cannot start"
-CONFIG_ERROR_LEAD = "Its configuration has a problem:"
-CONFIG_ERROR_HELP = "Ask IT to fix {path}. The kiosk starts by itself once it is fixed."
-DATABASE_ERROR_LEAD = "Its database cannot be used:"
-DATABASE_ERROR_HELP = "Ask IT (see docs/BACKUP.md). The kiosk starts by itself once it is fixed."
-
-# Roster members imported before photo day, in the instructor's reconciliation.
-AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"
-
+AWAITING_LIST = "No face enrolled yet (mark by hand): {names}"  # roster members imported before photo day
 # Spoof events in the instructor's views: neutral words, never "spoof" or "fraud".
 FAILED_LIVE_CHECKS = "Live check failed: {n} attempt(s) this session (not marked)"
 

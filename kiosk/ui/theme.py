@@ -159,5 +159,25 @@ def ellipsize(font: pygame.font.Font, text: str, max_w: int) -> str:
     return text[:lo].rstrip() + "…"
 
 
+def wrap(font: pygame.font.Font, text: str, max_w: int) -> list[str]:
+    """Lines no wider than max_w, broken at spaces; a word wider than a line (a long path) is
+    broken inside, so nothing is ever cut off."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if font.size(joined)[0] <= max_w:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > 1 and font.size(word)[0] > max_w:
+            cut = next(n for n in range(len(word) - 1, 0, -1) if n == 1 or font.size(word[:n])[0] <= max_w)
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    return lines + [line] if line else lines
+
+
 def mix(a: Colour, b: Colour, t: float) -> Colour:
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]

@@ -132,7 +132,7 @@ def draw_panel(surface: pygame.Surface, lay: Layout, theme: Theme, model: Screen
         pygame.draw.line(surface, th.LINE, lay.panel.topleft, lay.panel.bottomleft)
     _draw_clock(surface, lay.clock, theme, now)
     _draw_recent(surface, lay.recent, theme, list(model.recent), now)
-    _draw_status(surface, lay.status, theme, model, kiosk_name)
+    _draw_status(surface, lay, theme, model, kiosk_name)
 
 
 def _draw_clock(surface, rect: Rect, theme: Theme, now: datetime) -> None:
@@ -189,28 +189,45 @@ def staff_button_size(theme: Theme) -> tuple[int, int]:
     return h + theme.px(12) + theme.font("status", bold=True).size(text.ADMIN_BUTTON)[0] + theme.px(20), h
 
 
-def _draw_status(surface, rect: Rect, theme: Theme, model: ScreenModel, kiosk_name: str) -> None:
-    pygame.draw.line(surface, th.LINE, rect.topleft, rect.topright)
+def _recognition_line(model: ScreenModel) -> tuple:
+    """(disc colour, icon, words): a limited or switched-off live check is a warning, never a tick."""
+    if model.recognition_ready and model.recognition_warning:
+        return th.AMBER, "warning", model.recognition_message
     if model.recognition_ready:
-        recog = (th.GREEN_BRIGHT, "check", model.recognition_message or text.RECOGNITION_READY)
-    else:
-        recog = (th.AMBER, "clock", model.recognition_message or text.RECOGNITION_STARTING)
+        return th.GREEN_BRIGHT, "check", model.recognition_message or text.RECOGNITION_READY
+    return th.AMBER, "clock", model.recognition_message or text.RECOGNITION_STARTING
+
+
+def _beside_staff(rect: Rect, theme: Theme) -> int:
+    """The room for words left of the Staff button."""
+    return rect.w - theme.px(32) - staff_button_size(theme)[0] - theme.px(12)
+
+
+def status_rows(lay: Layout, theme: Theme, model: ScreenModel) -> int:
+    """3 when the recognition words do not fit beside the Staff button at full size (they then get
+    a line of their own above it, rather than shrink and lose the word that matters), else 2."""
+    words = _recognition_line(model)[2]
+    return 3 if theme.font("status").size(words)[0] > _beside_staff(lay.status, theme) else 2
+
+
+def _draw_status(surface, lay: Layout, theme: Theme, model: ScreenModel, kiosk_name: str) -> None:
+    rect = lay.status
+    pygame.draw.line(surface, th.LINE, rect.topleft, rect.topright)
     if model.camera_ok is None:
         cam = (th.AMBER, "clock", text.CAMERA_WAITING)
     elif model.camera_ok:
         cam = (th.GREEN_BRIGHT, "check", text.CAMERA_OK)
     else:
         cam = (th.RED_BRIGHT, "cross", text.CAMERA_RETRYING)
-    line_h = (rect.h - theme.px(10)) // 2
-    for i, (colour, icon_name, words) in enumerate((recog, cam)):
-        cy = rect.y + theme.px(10) + line_h * i + line_h // 2
+    lines = lay.status_lines
+    for cy, (colour, icon_name, words) in ((lines[0], _recognition_line(model)), (lines[-1], cam)):
         mark = icon(theme, icon_name, theme.px(22), th.TEXT_DARK, disc=colour)
         surface.blit(mark, mark.get_rect(midleft=(rect.x, cy)))
-        tail = kiosk_name if i == 1 else ""
+        tail = kiosk_name if cy == lines[-1] else ""
         tail_s = theme.text_fit(tail, "status", th.TEXT_MUTED, rect.w // 2) if tail else None
         room = rect.w - theme.px(32) - (tail_s.get_width() + theme.px(12) if tail_s else 0)
-        if i == 0:  # the Staff button sits at the end of this line
-            room -= staff_button_size(theme)[0] + theme.px(12)
+        if cy == lines[-2]:  # the Staff button sits at the end of this line
+            room = _beside_staff(rect, theme)
         label = theme.text_fit(words, "status", th.TEXT, room)
         surface.blit(label, label.get_rect(midleft=(rect.x + theme.px(32), cy)))
         if tail_s:

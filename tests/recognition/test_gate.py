@@ -41,7 +41,7 @@ def test_without_the_model_a_still_photo_is_asked_to_blink_and_refused(gate_with
     announcer.liveness_notices(gate.info)
     announcer.ready(gate.info)
     shown = outbox.lanes.take(10)  # what the screen reads: the notice, then the ready state
-    assert shown == [msg.Notice(msg.LIVENESS_BLINK_ONLY), msg.RecognitionState(True, msg.LIVENESS_LIMITED)]
+    assert shown == [msg.Notice(msg.LIVENESS_BLINK_ONLY), msg.RecognitionState(True, msg.LIVENESS_BLINK)]
 
     image = load_image(shared / "face_recognition" / "lin-manuel-miranda.png")
     face = max(FacePipeline(cfg.vision, cfg.data_dir / "models").detect(image), key=lambda f: f.size)

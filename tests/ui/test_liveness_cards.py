@@ -17,7 +17,8 @@ WALL = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 def test_failure_card_outranks_a_challenge_prompt():
     model = ScreenModel(UiSection())
     model.apply(ChallengePrompt("blink", 1.8), WALL)
-    assert model.card.kind is CardKind.HINT and model.card.detail == "Please blink once"
+    assert model.card.kind is CardKind.HINT and model.card.title == "Please blink once"
+    assert model.card.detail == "Almost there"  # the ask is the headline, the encouragement the small print
     model.apply(LivenessFailed(0.12), WALL)
     assert model.card.kind is CardKind.LIVENESS
     assert model.card.title == "Live check failed" and "step closer" in model.card.detail

@@ -9,6 +9,7 @@ from kiosk.messages.screen import (
     SessionChanged,
 )
 from kiosk.model import Frame, Status
+from kiosk.ui import text
 from kiosk.ui.model import TOAST_S, CardKind, ScreenModel
 from kiosk.vision.base import FaceBox
 
@@ -37,7 +38,8 @@ def test_checkin_shows_card_until_confirm_time_passes():
 
 def test_newer_card_replaces_older():
     m = model()
-    post(m, CheckInPosted(checkin(Status.PRESENT)), CheckInPosted(checkin(Status.STRANGER, name=None)))
+    post(m, SessionChanged(session(), None), CheckInPosted(checkin(Status.PRESENT)),
+         CheckInPosted(checkin(Status.STRANGER, name=None)))
     assert m.card.kind is CardKind.STRANGER
     assert m.card.detail == "Please try again or see your instructor"
 
@@ -115,7 +117,7 @@ def test_camera_recognition_and_notice_state():
     m = model()
     assert m.camera_ok is None and not m.recognition_ready
     post(m, CameraState(False, "no signal"), RecognitionState(True), Notice(STORAGE_FAILING, "disk full"))
-    assert m.camera_ok is False and m.camera_message == "Camera unavailable — retrying"  # the screen's words
+    assert m.camera_ok is False and m.camera_message == text.CAMERA_UNAVAILABLE_DETAIL  # the screen's words
     assert m.recognition_ready and m.recognition_message == "Ready"
     assert m.toast.text == "Check-ins are not being saved: disk full. Please tell IT." and m.toast.level == "error"
     m.tick(10)
@@ -177,3 +179,15 @@ def test_notices_arriving_together_are_each_shown_in_turn():
     assert m.toast is None
     post(m, Notice(EMBEDDER_FALLBACK, "edgeface-s"), Notice(STORAGE_FAILING, "disk full"))
     assert m.toast.level == "error"  # check-ins not being saved cannot wait its turn
+
+
+def test_with_no_class_in_session_an_unknown_face_is_not_asked_to_try_again():
+    m = model()
+    post(m, CheckInPosted(checkin(Status.STRANGER, name=None)))
+    assert m.card.title == text.CARD_STRANGER and m.card.detail == text.CARD_NO_SESSION_DETAIL
+    post(m, SessionChanged(session(state="ended"), None), CheckInPosted(checkin(Status.STRANGER, name=None)))
+    assert m.card.detail == text.CARD_NO_SESSION_DETAIL
+    post(m, CheckInPosted(checkin(Status.NO_SESSION)))  # a known face keeps its own card
+    assert (m.card.title, m.card.detail) == (text.CARD_NO_SESSION, text.CARD_NO_SESSION_DETAIL)
+    post(m, SessionChanged(session(), None), CheckInPosted(checkin(Status.STRANGER, name=None)))
+    assert m.card.detail == text.CARD_STRANGER_DETAIL  # in a session, trying again can help

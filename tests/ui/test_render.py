@@ -9,7 +9,7 @@ from kiosk.messages.screen import (
     CameraState, CheckInPosted, FaceLabel, FacesSeen, LookAtCamera, Notice, RecognitionState, SessionChanged,
 )
 from kiosk.model import Frame, Status
-from kiosk.ui import cards, theme as th
+from kiosk.ui import cards, text, theme as th
 from kiosk.ui.states import LiveState
 from kiosk.vision.base import FaceBox
 
@@ -101,6 +101,20 @@ def test_feed_keeps_the_frame_aspect_in_both_orientations():
             rect = state.feed_rect()
             assert abs(rect.w / rect.h - shape[1] / shape[0]) < 0.02
             assert state.layout.feed_area.contains(rect)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_camera_down_says_what_staff_can_check_not_the_title_twice(size, monkeypatch):
+    state = live(size)
+    state.handle_event(CameraState(False, "gone"))
+    state.update(0.1)
+    said = []
+    fit = state.theme.text_fit
+    monkeypatch.setattr(state.theme, "text_fit", lambda words, *a, **k: said.append(words) or fit(words, *a, **k))
+    state.draw(pygame.Surface(size))
+    assert said.count(text.CAMERA_UNAVAILABLE) == 1 and text.CAMERA_UNAVAILABLE_DETAIL in said
+    detail_w = state.theme.font("notice_detail").size(text.CAMERA_UNAVAILABLE_DETAIL)[0]
+    assert detail_w <= state.feed_rect().w - state.theme.px(40)  # said in full
 
 
 def test_camera_down_covers_the_feed():

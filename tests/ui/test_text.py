@@ -67,10 +67,16 @@ def test_the_workers_reason_codes_become_words():
     from kiosk.messages import desk as adm, screen as scr
 
     assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=3)) == "Wrong PIN · 3 tries left"
-    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=1)) == text.PIN_WRONG_LAST
+    assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_WRONG, tries_left=1)) == \
+        "Wrong PIN · 1 try left before the keypad locks"
     assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_LOCKED, locked_for=29.2)) == \
         "Keypad locked · try again in 30 s"
     assert text.pin_refusal(adm.PinChecked(False, refusal=adm.PIN_NOBODY)) == text.PIN_NOBODY
+    assert text.code_refusal(adm.CodeChecked(False, adm.CODE_WRONG, tries_left=1)) == \
+        "That code is not right · 1 try left"
+    assert text.code_refusal(adm.CodeChecked(False, adm.CODE_WRONG, tries_left=2)) == \
+        "That code is not right · 2 tries left"
+    assert [text.tries_left(n) for n in (0, 1, 2)] == ["0 tries left", "1 try left", "2 tries left"]
     assert text.action_result(adm.ActionDone("manual_mark", True, person="Lin", status="late")) == "Marked Lin late"
     assert text.action_result(adm.ActionDone("end_session", True, class_code="CS101")) == "CS101 ended"
     assert text.action_result(adm.ActionDone("refresh", True)) == ""
