@@ -41,3 +41,11 @@ def web(cfg, clock, store):
     running = RunningWeb(cfg, clock)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def boss(web):
+    """A browser-less client signed in as the school's admin."""
+    client = web.client()
+    client.sign_in("boss")
+    return client

@@ -18,13 +18,6 @@ def real_faces_only(store):
 
 
 @pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
-@pytest.fixture
 def prof(web):
     client = web.client()
     client.sign_in("prof")

@@ -15,13 +15,6 @@ LONG = "SCIENCE-" + "7" * 92  # 100 characters: the command line took such codes
 SHORT = LONG[:40]  # what the console used to cut LONG down to
 
 
-@pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
 def test_a_code_longer_than_the_rule_is_refused_and_never_cut_to_another_class(boss, store):
     store.add_class(LONG, "Long", [])
     store.add_class(SHORT, "Short", ["tom"])

@@ -15,13 +15,6 @@ from web_support import CS101
 from kiosk.store.audit import audit_entries
 
 
-@pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
 def upload(client, path, token=None):
     token = token if token is not None else client.csrf("/classes")
     return client.post_files("/classes/oneroster", {"csrf": token}, [("bundle", path.name, path.read_bytes())])

@@ -9,13 +9,6 @@ import pytest
 from kiosk.store.people import person_details
 
 
-@pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
 def consent_of(store, pid: str) -> tuple:
     overview = person_details(store, pid).overview
     return overview.consent_by, overview.guardian

@@ -15,13 +15,6 @@ WEEK = {"room": "B12", "week": "2026-11-23"}
 
 
 @pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
-@pytest.fixture
 def twice(store, cfg, clock):
     """CS101 meets twice today in B12: 09:00 (on now, Maya checked in) and, weekly, 11:00."""
     check_in(cfg, clock, "maya")

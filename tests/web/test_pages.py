@@ -17,13 +17,6 @@ from kiosk.store.sessions import Actor, mark_manual
 from kiosk.store.spoof_events import SpoofEvent, record_spoof_event
 
 
-@pytest.fixture
-def boss(web):
-    client = web.client()
-    client.sign_in("boss")
-    return client
-
-
 def test_today_lists_each_session_with_its_counts(web, cfg, clock, boss):
     check_in(cfg, clock, "maya")
     check_in(cfg, clock_at(9, 12), "lin")
