@@ -135,3 +135,4 @@ class SessionChanged:
     # While the scheduler doubts the wall clock: what it reads (to the minute). `current` is then the
     # session that was on when the doubt began, kept by the monotonic count (or None: nothing opens).
     clock_reads: datetime | None = None
+    recent: tuple[CheckIn, ...] = ()  # the session's newest stored check-ins (hand marks too), newest first

@@ -29,6 +29,7 @@ from kiosk.scheduler.timetable import current_and_next
 from kiosk.store.activity import newest_write_at
 from kiosk.store.attempts import purge_attempts
 from kiosk.store.privacy import purge_older_than
+from kiosk.store.roll import latest_check_ins
 from kiosk.store.session_repair import ended_as_over, reopen_session
 from kiosk.store.sessions import Actor, end_session_complete, session_info, started_early_ids
 from kiosk.store.sqlite_store import SqliteStore
@@ -57,6 +58,7 @@ class SessionScheduler:
         self.early_open = timedelta(minutes=cfg.attendance.early_open_min)
         self.kiosk_id = cfg.kiosk.id
         self.room = cfg.kiosk.room
+        self.recent_count = cfg.ui.recent_count
         self._warned_room = False
         self._last_posted: SessionChanged | None = None
 
@@ -168,7 +170,8 @@ class SessionScheduler:
         record = self.store.class_record(current.class_code)
         roster = len(record.roster) if record else 0
         shown = SessionInfo(**{**current.__dict__, "state": state})
-        return SessionChanged(shown, upcoming, self.store.present_count(current.session_id), roster)
+        return SessionChanged(shown, upcoming, self.store.present_count(current.session_id), roster,
+                              recent=latest_check_ins(self.store, current.session_id, self.recent_count))
 
 
 def _newest_write(store: SqliteStore):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from kiosk.model import Roll, RollLine, SessionInfo, enrolment_state, roll_order
+from kiosk.model import CheckIn, Roll, RollLine, SessionInfo, Status, enrolment_state, roll_order
 from kiosk.store.database import Database, from_iso, to_iso
 from kiosk.store.sessions import SESSION_WITH_CLASS, session_from_row
 
@@ -92,3 +92,15 @@ def _grouped(db: Database, sql: str, keys: list[str]) -> dict:
     for row in db.query_in(sql, keys):
         found[row["k"]].append(row)
     return found
+
+
+def latest_check_ins(db: Database, session_id: str, limit: int) -> tuple[CheckIn, ...]:
+    """The session's newest present and late rows, newest first, however they were made (the
+    door, a code, a hand mark): what the door's recent list shows, also after a restart."""
+    if limit <= 0:
+        return ()
+    rows = db.query("SELECT a.person_id, p.name, a.status, a.checked_in_at, a.method FROM attendance a"
+                    " LEFT JOIN people p ON p.id = a.person_id WHERE a.session_id = ? AND a.status IN"
+                    " ('present', 'late') ORDER BY a.checked_in_at DESC, a.id DESC LIMIT ?", (session_id, limit))
+    return tuple(CheckIn(Status(r[2]), r[0], r[1] or r[0], session_id, at=from_iso(r[3]), method=r[4] or "face")
+                 for r in rows)

@@ -139,8 +139,7 @@ class ScreenModel:
     def _on_session(self, event: SessionChanged, wall: datetime) -> None:
         if event.current is not None:  # a new class: last class's names are not its check-ins
             keep = [c for c in self.recent if c.session_id in (None, event.current.session_id)]
-            if len(keep) != len(self.recent):
-                self.recent = deque(keep, maxlen=self.recent.maxlen)
+            self.recent = deque(_merged(event.recent, keep), maxlen=self.recent.maxlen)
         self.session = event.current
         self.upcoming = event.upcoming
         self.no_class_for_room = event.no_class_for_room
@@ -254,3 +253,14 @@ class ScreenModel:
     @property
     def state_word(self) -> str:
         return text.session_state_word(self.session)
+
+
+def _merged(stored: tuple[CheckIn, ...], shown: list[CheckIn]) -> list[CheckIn]:
+    """The recent list: the session's stored check-ins (so a restart, or a mark by hand, shows in it)
+    with what the screen already showed and the store has not caught up with (a check-in just
+    posted, or one kept in memory while the database fails), one line per person, newest first."""
+    listed = {c.person_id for c in stored}
+    newest = stored[0].at if stored and stored[0].at else None
+    newer = [c for c in shown if c.person_id not in listed
+             and (c.queued or c.at is None or newest is None or c.at >= newest)]
+    return newer + list(stored)

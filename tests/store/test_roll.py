@@ -133,3 +133,16 @@ def test_erasing_a_person_erases_their_roster_history(data_dir, roster_clock):
     assert erase_person(store, "tom", "admin")["roster_history"] == 1
     assert store.conn.execute("SELECT count(*) FROM roster_history").fetchone()[0] == 0
     store.close()
+
+
+def test_latest_check_ins_are_the_newest_present_and_late_rows_hand_marks_included(store, held):
+    from kiosk.model import Status
+    from kiosk.store.roll import latest_check_ins
+
+    store.record_attendance(AttendanceRow(held.session_id, "maya", "present", NOW, 120.5, 0.7, "face", "door-1"))
+    mark_manual(store, held.session_id, "lin", "late", Actor("prof", "door-1"), NOW + timedelta(minutes=9))
+    mark_manual(store, held.session_id, "tom", "absent", Actor("prof", "door-1"), NOW + timedelta(minutes=10))
+    latest = latest_check_ins(store, held.session_id, 5)
+    assert [(c.person_id, c.name, c.status, c.method) for c in latest] == [
+        ("lin", "Lin Miranda", Status.LATE, "manual"), ("maya", "Maya Chen", Status.PRESENT, "face")]
+    assert len(latest_check_ins(store, held.session_id, 1)) == 1 and latest_check_ins(store, held.session_id, 0) == ()

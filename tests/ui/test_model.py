@@ -191,3 +191,14 @@ def test_with_no_class_in_session_an_unknown_face_is_not_asked_to_try_again():
     assert (m.card.title, m.card.detail) == (text.CARD_NO_SESSION, text.CARD_NO_SESSION_DETAIL)
     post(m, SessionChanged(session(), None), CheckInPosted(checkin(Status.STRANGER, name=None)))
     assert m.card.detail == text.CARD_STRANGER_DETAIL  # in a session, trying again can help
+
+
+def test_after_a_restart_the_recent_list_comes_from_the_store_hand_marks_included():
+    m = model()
+    stored = (checkin(Status.LATE, name="Sam Reed", when=(9, 12)), checkin(Status.PRESENT, when=(9, 2)))
+    post(m, SessionChanged(session(), None, 2, 20, recent=stored))  # the scheduler's first word after a start
+    assert [(c.name, c.status) for c in m.recent] == [("Sam Reed", Status.LATE), ("Maya Chen", Status.PRESENT)]
+    post(m, CheckInPosted(checkin(Status.ALREADY, when=(9, 2))))  # seen again: already listed
+    post(m, CheckInPosted(checkin(Status.PRESENT, name="Ana Silva", when=(9, 14))))  # not stored yet when shown
+    post(m, SessionChanged(session(), None, 2, 20, recent=stored))  # a tick read just before it was stored
+    assert [c.name for c in m.recent] == ["Ana Silva", "Sam Reed", "Maya Chen"]
