@@ -6,34 +6,20 @@ The door keeps the session that was on while the wall clock is doubted: tests/sc
 from __future__ import annotations
 
 import time as systime
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pytest
 
 from kiosk.attendance.service import AttendanceService
 from kiosk.clock import FixedClock
 from kiosk.config import Config
-from kiosk.model import Schedule, Status
+from kiosk.model import Status
 from kiosk.scheduler.thread import SessionScheduler
 from kiosk.store.audit import audit_entries
-from kiosk.store.sqlite_store import Person, SqliteStore
 
 TZ = ZoneInfo("Europe/London")
 CS101 = "CS101@2026-11-25T09:00Z"
 ROSTER = ["maya", "tom", "ana"]
-
-
-@pytest.fixture
-def store(data_dir):
-    s = SqliteStore.in_dir(data_dir)
-    for pid in ROSTER:
-        s.add_person(Person(pid, pid.title(), "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    s.add_class("CS101", "Intro", ROSTER, room="B12")
-    s.add_schedule(Schedule("CS101", time(9), time(10), "Europe/London", weekdays=frozenset(range(7))))
-    yield s
-    s.close()
 
 
 def _class_under_way(store) -> tuple[FixedClock, SessionScheduler, list]:

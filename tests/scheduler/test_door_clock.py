@@ -10,7 +10,6 @@ import time as systime
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pytest
 
 from kiosk.attendance.service import AttendanceService
@@ -18,7 +17,6 @@ from kiosk.clock import DoorClock, FixedClock
 from kiosk.config import Config, UiSection
 from kiosk.model import Schedule, Status
 from kiosk.scheduler.thread import SessionScheduler
-from kiosk.store.sqlite_store import Person, SqliteStore
 from kiosk.ui import text
 from kiosk.ui.model import ScreenModel
 
@@ -28,16 +26,11 @@ ROSTER = ["maya", "tom", "ana"]
 
 
 @pytest.fixture
-def store(data_dir):
-    s = SqliteStore.in_dir(data_dir)
-    for pid in ROSTER:
-        s.add_person(Person(pid, pid.title(), "student"), "sface", np.ones((1, 4), np.float32), ["a"])
-    s.add_class("CS101", "Intro", ROSTER, room="B12")
-    s.add_schedule(Schedule("CS101", time(9), time(10), "Europe/London", weekdays=frozenset(range(7))))
-    s.add_class("MUS201", "Harmony", ROSTER, room="B12")
-    s.add_schedule(Schedule("MUS201", time(11, 30), time(12, 30), "Europe/London", on_date=date(2026, 11, 25)))
-    yield s
-    s.close()
+def store(store):
+    """The clock-jump class (tests/scheduler/conftest.py), and MUS201 later that day in the same room."""
+    store.add_class("MUS201", "Harmony", ROSTER, room="B12")
+    store.add_schedule(Schedule("MUS201", time(11, 30), time(12, 30), "Europe/London", on_date=date(2026, 11, 25)))
+    return store
 
 
 class Door:
